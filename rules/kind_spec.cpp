@@ -1,0 +1,77 @@
+// The spec of each built-in kind, and the entity references in its relation fields.
+// Sources: see kinds.h; entity references: catalog-model src/entity/ref.ts (parseEntityRef).
+#include <fmt/format.h>
+
+#include "core/entity_ref.h"
+#include "kinds.h"
+#include "schema_check.h"
+
+namespace catalog_lint {
+namespace {
+
+using namespace schema;
+
+class KindSpecChecker : public Checker {
+ public:
+  std::vector<std::string_view> rule_ids() const override {
+    return {"missing-field", "invalid-field-type", "invalid-field-value", "invalid-entity-ref"};
+  }
+
+  void check_entity(const Entity& e, EntityContext& ctx) const override {
+    const KindInfo* kind = find_kind(e.kind());
+    if (kind == nullptr) return;
+    const Node* spec = e.spec();
+    if (spec == nullptr) {
+      ctx.report("missing-field", e.root, "/spec",
+                 fmt::format("missing required field `spec`; every {} needs one", kind->name),
+                 "add a `spec` mapping");
+      return;
+    }
+    if (!spec->is_map()) return;  // the envelope check reports the type
+    check_object(ctx, spec, *kind->spec, "/spec", "spec", spec->key ? spec->key : spec);
+    if (ctx.enabled("invalid-entity-ref")) check_refs(e, *kind, spec, ctx);
+  }
+
+ private:
+  static void check_ref(const Entity& e, const RefField& f, const Node* value,
+                        const std::string& pointer, const std::string& dotted,
+                        EntityContext& ctx) {
+    if (!value->is_string()) return;  // types are invalid-field-type's business
+    const EntityRefParse parsed =
+        parse_entity_ref(value->text, f.default_kind, e.namespace_or_default());
+    if (parsed.ref) return;
+    std::string help =
+        f.default_kind.empty()
+            ? fmt::format("`{}` needs the kind in every reference, e.g. component:{} or "
+                          "resource:{}",
+                          dotted, value->text.empty() ? "name" : value->text,
+                          value->text.empty() ? "name" : value->text)
+            : "write the reference as [<kind>:][<namespace>/]<name>";
+    ctx.report("invalid-entity-ref", value, pointer,
+               fmt::format("`{}` is not a valid entity reference: {}", dotted, parsed.error),
+               std::move(help));
+  }
+
+  static void check_refs(const Entity& e, const KindInfo& kind, const Node* spec,
+                         EntityContext& ctx) {
+    for (const RefField& f : kind.refs) {
+      const Node* v = spec->get(f.name);
+      if (v == nullptr) continue;
+      const std::string pointer = child_pointer("/spec", f.name);
+      const std::string dotted = child_dotted("spec", f.name);
+      if (f.many && v->is_seq()) {
+        for (std::size_t i = 0; i < v->items.size(); ++i)
+          check_ref(e, f, v->items[i], pointer + "/" + std::to_string(i),
+                    fmt::format("{}[{}]", dotted, i), ctx);
+      } else {
+        check_ref(e, f, v, pointer, dotted, ctx);
+      }
+    }
+  }
+};
+
+}  // namespace
+}  // namespace catalog_lint
+
+using catalog_lint::KindSpecChecker;
+CATALOG_LINT_REGISTER_CHECKER(KindSpecChecker)

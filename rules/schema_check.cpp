@@ -1,0 +1,134 @@
+#include "schema_check.h"
+
+#include <fmt/format.h>
+
+namespace catalog_lint::schema {
+
+std::string describe(unsigned types) {
+  static const std::pair<unsigned, std::string_view> names[] = {
+      {kString, "a string"}, {kNumber, "a number"}, {kBoolean, "a boolean"},
+      {kNull, "null"},       {kArray, "an array"},  {kObject, "a mapping"}};
+  std::vector<std::string_view> parts;
+  for (const auto& [bit, name] : names)
+    if (types & bit) parts.push_back(name);
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += i + 1 == parts.size() ? " or " : ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+unsigned type_bit(const Node* n) {
+  switch (effective_type(n)) {
+    case NodeType::string:
+      return kString;
+    case NodeType::integer:
+    case NodeType::floating:
+      return kNumber;
+    case NodeType::boolean:
+      return kBoolean;
+    case NodeType::null:
+      return kNull;
+    case NodeType::sequence:
+      return kArray;
+    case NodeType::mapping:
+      return kObject;
+  }
+  return kNull;
+}
+
+std::string quote_help(const Node* n) {
+  if (n->is_scalar() && n->plain && n->type != NodeType::string)
+    return fmt::format("YAML 1.2 reads the unquoted value '{}' as {}; quote it: \"{}\"",
+                       n->type == NodeType::null && n->text.empty() ? "" : n->text,
+                       describe(type_bit(n)), n->text);
+  return {};
+}
+
+std::string child_pointer(const std::string& parent, std::string_view key) {
+  return parent + "/" + pointer_token(key);
+}
+
+std::string child_dotted(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+namespace {
+std::string shown(const Node* n) {
+  if (n->is_seq()) return "an array";
+  if (n->is_map()) return "a mapping";
+  if (n->type == NodeType::null) return "null";
+  return fmt::format("{} '{}'", describe(type_bit(n)), n->text);
+}
+}  // namespace
+
+void check_value(EntityContext& ctx, const Node* value, const Field& field,
+                 const std::string& pointer, const std::string& dotted) {
+  const unsigned bit = type_bit(value);
+  if ((field.types & bit) == 0) {
+    std::string help = quote_help(value);
+    if (help.empty()) help = fmt::format("make `{}` {}", dotted, describe(field.types));
+    ctx.report("invalid-field-type", value, pointer,
+               fmt::format("`{}` must be {}, found {}", dotted, describe(field.types),
+                           shown(value)),
+               std::move(help));
+    return;
+  }
+  if (is_placeholder(value)) return;  // content is read at ingestion time
+  if (bit == kString) {
+    if (field.non_empty && value->text.empty()) {
+      ctx.report("invalid-field-value", value, pointer,
+                 fmt::format("`{}` must not be an empty string", dotted),
+                 fmt::format("give `{}` a value, or remove it", dotted));
+    } else if (!field.one_of.empty()) {
+      bool ok = false;
+      std::string allowed;
+      for (std::string_view v : field.one_of) {
+        ok = ok || v == value->text;
+        allowed += allowed.empty() ? "" : ", ";
+        allowed += v;
+      }
+      if (!ok)
+        ctx.report("invalid-field-value", value, pointer,
+                   fmt::format("`{}` is '{}', not one of: {}", dotted, value->text, allowed),
+                   fmt::format("use one of: {}", allowed));
+    }
+  } else if (bit == kObject && field.object) {
+    check_object(ctx, value, *field.object, pointer, dotted, value->key ? value->key : value);
+  } else if (bit == kArray && field.items) {
+    for (std::size_t i = 0; i < value->items.size(); ++i) {
+      const std::string index = std::to_string(i);
+      check_value(ctx, value->items[i], *field.items, pointer + "/" + index,
+                  fmt::format("{}[{}]", dotted, i));
+    }
+  }
+}
+
+void check_object(EntityContext& ctx, const Node* map, const Object& object,
+                  const std::string& pointer, const std::string& dotted, const Node* holder) {
+  for (const Field& f : object.fields) {
+    const Node* v = map->get(f.name);
+    if (v == nullptr) {
+      if (f.required)
+        ctx.report("missing-field", holder, child_pointer(pointer, f.name),
+                   dotted.empty() ? fmt::format("missing required field `{}`", f.name)
+                                  : fmt::format("`{}` is missing required field `{}`", dotted,
+                                                f.name),
+                   fmt::format("add `{}`", child_dotted(dotted, f.name)));
+      continue;
+    }
+    check_value(ctx, v, f, child_pointer(pointer, f.name), child_dotted(dotted, f.name));
+  }
+  if (object.additional == kAny) return;
+  for (const auto& [key, value] : map->entries) {
+    bool known = false;
+    for (const Field& f : object.fields) known = known || (key->is_scalar() && key->text == f.name);
+    if (known || !key->is_scalar()) continue;
+    Field extra;
+    extra.types = object.additional;
+    check_value(ctx, value, extra, child_pointer(pointer, key->text), child_dotted(dotted, key->text));
+  }
+}
+
+}  // namespace catalog_lint::schema

@@ -1,0 +1,47 @@
+// The lint pipeline: per-file phase in parallel, then the catalog phase, then sorting.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/loader.h"
+#include "core/rule.h"
+
+namespace catalog_lint {
+
+/// Options of one lint run.
+struct LintOptions {
+  RuleConfig config = Registry::instance().defaults();
+  Limits limits;
+  unsigned jobs = 1;  ///< worker threads for the per-file phase (>= 1)
+};
+
+/// Findings of one file, before the catalog phase.
+struct FileResult {
+  std::string file;
+  std::vector<Diagnostic> diagnostics;
+  std::vector<EntitySummary> entities;
+  bool unreadable = false;  ///< the file could not be read at all (exit code 2)
+};
+
+/// Lints one file's bytes as if read from `file` (no disk access). Never throws for bad input.
+FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options);
+
+/// Reads and lints one file from disk; an unreadable file yields an `unreadable-file` diagnostic.
+FileResult lint_file(const std::string& file, const LintOptions& options);
+
+/// Result of a whole run.
+struct LintResult {
+  std::vector<Diagnostic> diagnostics;  ///< sorted by diagnostic_less
+  std::size_t files = 0;                ///< files linted
+  bool io_error = false;                ///< some file could not be read
+};
+
+/// Lints `files` on `options.jobs` threads, runs the catalog phase over every entity, and sorts.
+LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options);
+
+/// Runs the catalog phase over per-file results and merges everything into one sorted result.
+LintResult finish(std::vector<FileResult> results, const LintOptions& options);
+
+}  // namespace catalog_lint

@@ -1,0 +1,503 @@
+#include "core/loader.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <istream>
+#include <streambuf>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+namespace catalog_lint {
+namespace {
+
+// A read-only streambuf over existing memory: yaml-cpp wants an istream, we don't want a copy.
+class MemoryBuf : public std::streambuf {
+ public:
+  MemoryBuf(const char* data, std::size_t size) {
+    char* p = const_cast<char*>(data);
+    setg(p, p, p + size);
+  }
+};
+
+// Thrown by the builder to abandon the current document (a limit or a recursive alias).
+struct DocumentAbort {
+  Diagnostic diagnostic;
+  bool stop_file = false;  // also stop parsing the rest of the file
+};
+
+Diagnostic make_diag(std::string rule, std::string message, std::string help, SourcePos pos,
+                     int document) {
+  Diagnostic d;
+  d.rule = std::move(rule);
+  d.message = std::move(message);
+  d.help = std::move(help);
+  d.start = pos;
+  d.document = document;
+  return d;
+}
+
+struct AnchorInfo {
+  Node* node = nullptr;
+  long long uses = 0;
+  long long alias_count = 0;  // 0 until first use (as in yaml's Alias.toJS)
+  long long node_weight = 1;  // yaml's getAliasCount of the anchored node
+  bool open = false;  // a container still being built: an alias to it would be a cycle
+};
+
+class Builder : public YAML::EventHandler {
+ public:
+  Builder(LoadedFile& file, const Limits& limits, int line_offset, int first_index)
+      : file_(file), limits_(limits), line_offset_(line_offset), next_index_(first_index) {}
+
+  int next_index() const { return next_index_; }
+  int current_index() const { return next_index_ - 1; }
+  bool in_document() const { return in_document_; }
+  int document_start_line() const { return doc_start_line_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    doc_start_ = pos(mark);
+    doc_start_line_ = doc_start_.line;
+    if (static_cast<std::size_t>(next_index_) >= limits_.max_documents) {
+      throw DocumentAbort{
+          make_diag("limit-exceeded",
+                    fmt::format("file has more than {} YAML documents; the rest are not linted",
+                                limits_.max_documents),
+                    "split the file, or raise limits.max_documents", doc_start_, -1),
+          true};
+    }
+    in_document_ = true;
+    root_ = nullptr;
+    stack_.clear();
+    anchors_.clear();
+    nodes_ = 0;
+    ++next_index_;
+  }
+
+  void OnDocumentEnd() override {
+    LoadedDocument doc;
+    doc.index = current_index();
+    doc.root = root_;
+    doc.start = doc_start_;
+    file_.documents.push_back(doc);
+    in_document_ = false;
+  }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Node* n = make(mark);
+    n->type = NodeType::null;
+    n->plain = true;
+    // An empty value's mark points at the next token; show the key instead.
+    if (!stack_.empty() && stack_.back().node->is_map() && stack_.back().pending_key &&
+        stack_.back().pending_key->pos.line != n->pos.line)
+      n->pos = stack_.back().pending_key->pos;
+    register_anchor(anchor, n);
+    attach(n);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor >= anchors_.size() || anchors_[anchor].node == nullptr) {
+      Node* n = make(mark);
+      attach(n);
+      return;
+    }
+    AnchorInfo& a = anchors_[anchor];
+    if (a.open) {
+      throw DocumentAbort{
+          make_diag("recursive-alias", "alias refers to a node that contains it",
+                    "an alias must not point into its own anchor; copy the value instead",
+                    pos(mark), current_index())};
+    }
+    if (a.alias_count == 0) a.alias_count = std::max<long long>(1, a.node_weight);
+    a.uses += 1;
+    if (a.uses * a.alias_count > limits_.max_alias_count) {
+      throw DocumentAbort{
+          make_diag("excessive-aliases",
+                    fmt::format("more than {} alias expansions in one document; Backstage's "
+                                "parser rejects the whole file as a resource exhaustion attack",
+                                limits_.max_alias_count),
+                    "write the values out, or use fewer aliases", pos(mark), -1),
+          true};
+    }
+    alias_weight_pending_ = a.uses * a.alias_count;
+    attach(a.node, /*is_alias=*/true);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    Node* n = make(mark);
+    if (value.size() > limits_.max_scalar_bytes) {
+      throw DocumentAbort{
+          make_diag("limit-exceeded",
+                    fmt::format("scalar of {} bytes exceeds the limit of {} bytes", value.size(),
+                                limits_.max_scalar_bytes),
+                    "raise limits.max_scalar_bytes if this is intended", n->pos, current_index())};
+    }
+    n->text = value;
+    if (tag == "?") {
+      n->plain = true;
+      n->type = resolve_plain_scalar(value);
+    } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
+      n->type = NodeType::string;
+    } else if (tag == "tag:yaml.org,2002:int") {
+      n->type = NodeType::integer;
+    } else if (tag == "tag:yaml.org,2002:float") {
+      n->type = NodeType::floating;
+    } else if (tag == "tag:yaml.org,2002:bool") {
+      n->type = NodeType::boolean;
+    } else if (tag == "tag:yaml.org,2002:null") {
+      n->type = NodeType::null;
+    } else {
+      n->type = NodeType::string;  // unknown tags: `yaml` keeps the string and warns
+    }
+    set_end(n, mark);
+    register_anchor(anchor, n);
+    attach(n);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Node* n = make(mark);
+    n->type = NodeType::sequence;
+    open_container(n, anchor);
+  }
+  void OnSequenceEnd() override { close_container(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Node* n = make(mark);
+    n->type = NodeType::mapping;
+    open_container(n, anchor);
+  }
+  void OnMapEnd() override {
+    Node* map = stack_.back().node;
+    check_duplicate_keys(*map);
+    close_container();
+  }
+
+  SourcePos pos(const YAML::Mark& mark) const {
+    return file_.source->pos_at(mark.line + line_offset_, mark.column);
+  }
+
+ private:
+  struct Frame {
+    Node* node;
+    const Node* pending_key;
+    long long weight;  // max alias weight of the children (yaml's getAliasCount)
+    YAML::anchor_t anchor;
+  };
+
+  Node* make(const YAML::Mark& mark) {
+    if (++nodes_ > limits_.max_nodes) {
+      throw DocumentAbort{make_diag("limit-exceeded",
+                                    fmt::format("document has more than {} YAML nodes; it is "
+                                                "not linted",
+                                                limits_.max_nodes),
+                                    "split the document, or raise limits.max_nodes", pos(mark),
+                                    current_index())};
+    }
+    Node* n = file_.arena.make();
+    n->pos = pos(mark);
+    return n;
+  }
+
+  void set_end(Node* n, const YAML::Mark& mark) {
+    std::string_view line = file_.source->line(n->pos.line);
+    const std::size_t line_start = n->pos.offset - (static_cast<std::size_t>(mark.column) +
+                                                    (n->pos.line == 1 && line.substr(0, 3) ==
+                                                     "\xEF\xBB\xBF" ? 3 : 0));
+    std::size_t col = n->pos.offset - line_start;
+    if (col >= line.size()) return;
+    std::size_t end = std::string_view::npos;
+    const char q = line[col];
+    if (n->plain) {
+      if (n->text.find('\n') == std::string::npos && line.substr(col, n->text.size()) == n->text)
+        end = col + n->text.size();
+    } else if (q == '\'') {
+      for (std::size_t i = col + 1; i < line.size(); ++i) {
+        if (line[i] == '\'') {
+          if (i + 1 < line.size() && line[i + 1] == '\'') {
+            ++i;
+            continue;
+          }
+          end = i + 1;
+          break;
+        }
+      }
+    } else if (q == '"') {
+      for (std::size_t i = col + 1; i < line.size(); ++i) {
+        if (line[i] == '\\') {
+          ++i;
+          continue;
+        }
+        if (line[i] == '"') {
+          end = i + 1;
+          break;
+        }
+      }
+    }
+    if (end != std::string_view::npos) n->end = file_.source->pos_at_offset(line_start + end);
+  }
+
+  void register_anchor(YAML::anchor_t anchor, Node* n, bool open = false) {
+    if (anchor == 0) return;
+    if (anchors_.size() <= anchor) anchors_.resize(anchor + 1);
+    anchors_[anchor].node = n;
+    anchors_[anchor].open = open;
+    anchors_[anchor].uses = 0;
+    anchors_[anchor].alias_count = 0;
+    anchors_[anchor].node_weight = 1;
+  }
+
+  void open_container(Node* n, YAML::anchor_t anchor) {
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
+      throw DocumentAbort{make_diag("limit-exceeded",
+                                    fmt::format("YAML nesting deeper than {} levels; the document "
+                                                "is not linted",
+                                                limits_.max_depth),
+                                    "flatten the document, or raise limits.max_depth", n->pos,
+                                    current_index())};
+    }
+    register_anchor(anchor, n, /*open=*/true);
+    attach(n);
+    stack_.push_back(Frame{n, nullptr, 0, anchor});
+  }
+
+  void close_container() {
+    Frame f = stack_.back();
+    stack_.pop_back();
+    if (f.anchor != 0 && f.anchor < anchors_.size()) {
+      anchors_[f.anchor].open = false;
+      anchors_[f.anchor].node_weight = std::max<long long>(f.weight, 0);
+    }
+    if (!stack_.empty()) stack_.back().weight = std::max(stack_.back().weight, f.weight);
+  }
+
+  void attach(Node* n, bool is_alias = false) {
+    const long long weight = is_alias ? alias_weight_pending_ : 1;
+    if (stack_.empty()) {
+      root_ = n;
+      return;
+    }
+    Frame& top = stack_.back();
+    top.weight = std::max(top.weight, weight);
+    if (top.node->is_seq()) {
+      top.node->items.push_back(n);
+    } else if (top.pending_key == nullptr) {
+      top.pending_key = n;
+    } else {
+      top.node->entries.emplace_back(top.pending_key, n);
+      if (n->key == nullptr && !is_alias) n->key = top.pending_key;
+      top.pending_key = nullptr;
+    }
+  }
+
+  void check_duplicate_keys(const Node& map) {
+    const auto& e = map.entries;
+    if (e.size() < 2) return;
+    auto same = [](const Node* a, const Node* b) {
+      return a->is_scalar() && b->is_scalar() && a->text == b->text &&
+             (a->type == NodeType::string) == (b->type == NodeType::string);
+    };
+    std::unordered_set<std::string_view> seen;
+    const bool small = e.size() <= 8;
+    for (std::size_t i = 1; i < e.size(); ++i) {
+      const Node* k = e[i].first;
+      if (!k->is_scalar()) continue;
+      bool maybe = small;
+      if (!small) maybe = !seen.insert(k->text).second;
+      if (!small && i == 1) seen.insert(e[0].first->text);
+      if (!maybe && small) continue;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (!same(e[j].first, k)) continue;
+        Diagnostic d = make_diag(
+            "duplicate-key", fmt::format("duplicate key '{}' in the same mapping", k->text),
+            "remove one of them; Backstage rejects a document with duplicate keys", k->pos,
+            current_index());
+        d.end = k->end;
+        d.notes.push_back(RelatedNote{"first defined here", "", e[j].first->pos});
+        file_.diagnostics.push_back(std::move(d));
+        break;
+      }
+    }
+  }
+
+  LoadedFile& file_;
+  const Limits& limits_;
+  int line_offset_;
+  int next_index_;
+  bool in_document_ = false;
+  Node* root_ = nullptr;
+  SourcePos doc_start_;
+  int doc_start_line_ = 0;
+  std::vector<Frame> stack_;
+  std::vector<AnchorInfo> anchors_;
+  std::size_t nodes_ = 0;
+  long long alias_weight_pending_ = 1;
+};
+
+// Returns true when the bytes look like UTF-16 or UTF-32 (BOM, or the NUL pattern of ASCII text).
+const char* detect_wide_encoding(std::string_view b) {
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(b[i]); };
+  if (b.size() >= 4 && at(0) == 0xFF && at(1) == 0xFE && at(2) == 0 && at(3) == 0)
+    return "UTF-32LE";
+  if (b.size() >= 4 && at(0) == 0 && at(1) == 0 && at(2) == 0xFE && at(3) == 0xFF)
+    return "UTF-32BE";
+  if (b.size() >= 2 && at(0) == 0xFF && at(1) == 0xFE) return "UTF-16LE";
+  if (b.size() >= 2 && at(0) == 0xFE && at(1) == 0xFF) return "UTF-16BE";
+  if (b.size() >= 4 && at(0) != 0 && at(1) == 0 && at(2) == 0 && at(3) == 0) return "UTF-32LE";
+  if (b.size() >= 4 && at(0) == 0 && at(1) == 0 && at(2) == 0 && at(3) != 0) return "UTF-32BE";
+  if (b.size() >= 2 && at(0) != 0 && at(1) == 0) return "UTF-16LE";
+  if (b.size() >= 2 && at(0) == 0 && at(1) != 0) return "UTF-16BE";
+  return nullptr;
+}
+
+bool is_document_marker(std::string_view line) {
+  return line.substr(0, 3) == "---" &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+// Line-level checks yaml-cpp does not make but Backstage's parser does.
+void check_lines(LoadedFile& f) {
+  const SourceText& src = *f.source;
+  const std::string& b = src.bytes();
+  const std::size_t cr = [&] {
+    for (std::size_t i = 0; i < b.size(); ++i)
+      if (b[i] == '\r' && (i + 1 == b.size() || b[i + 1] != '\n')) return i;
+    return std::string::npos;
+  }();
+  if (cr != std::string::npos) {
+    f.diagnostics.push_back(
+        make_diag("bare-cr-line-break",
+                  "line break is a bare carriage return (CR); Backstage's parser does not accept "
+                  "it",
+                  "save the file with LF (or CRLF) line endings", src.pos_at_offset(cr), 0));
+  }
+  for (int l = 1; l <= src.line_count(); ++l) {
+    std::string_view text = src.line(l);
+    std::size_t i = 0;
+    bool tab = false;
+    std::size_t tab_at = 0;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) {
+      if (text[i] == '\t' && !tab) tab = true, tab_at = i;
+      ++i;
+    }
+    if (!tab || i == text.size() || text[i] == '#') continue;
+    SourcePos p = src.pos_at(l - 1, static_cast<int>(tab_at));
+    f.diagnostics.push_back(make_diag("tab-indentation",
+                                      "tab character in indentation; YAML allows only spaces",
+                                      "indent with spaces", p, 0));
+  }
+}
+
+}  // namespace
+
+LoadedFile load_yaml(std::string bytes, const Limits& limits) {
+  LoadedFile f;
+  const std::size_t size = bytes.size();
+  f.source = std::make_unique<SourceText>(std::move(bytes));
+  const std::string& b = f.source->bytes();
+  const SourcePos top = f.source->pos_at(0, 0);
+
+  if (size > limits.max_file_bytes) {
+    f.diagnostics.push_back(make_diag(
+        "limit-exceeded",
+        fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted", size,
+                    limits.max_file_bytes),
+        "catalog files are small; raise limits.max_file_bytes if this one must be linted", top,
+        -1));
+    return f;
+  }
+  if (const char* enc = detect_wide_encoding(b)) {
+    f.diagnostics.push_back(make_diag(
+        "unsupported-encoding",
+        fmt::format("file is encoded as {}; Backstage reads catalog files as UTF-8", enc),
+        "save the file as UTF-8", top, 0));
+    return f;
+  }
+  if (const std::size_t nul = b.find('\0'); nul != std::string::npos) {
+    f.diagnostics.push_back(make_diag("unsupported-encoding",
+                                      "file contains a NUL byte; it is binary, not YAML text",
+                                      "catalog files must be UTF-8 text",
+                                      f.source->pos_at_offset(nul), 0));
+    return f;
+  }
+  if (const std::size_t bad = find_invalid_utf8(b); bad != std::string::npos) {
+    f.diagnostics.push_back(
+        make_diag("invalid-utf8",
+                  fmt::format("invalid UTF-8 byte 0x{:02X}; Backstage silently replaces it with "
+                              "U+FFFD",
+                              static_cast<unsigned char>(b[bad])),
+                  "save the file as UTF-8", f.source->pos_at_offset(bad), 0));
+  }
+  check_lines(f);
+
+  int line_offset = 0;
+  std::size_t byte_offset = 0;
+  int next_index = 0;
+  while (byte_offset <= b.size()) {
+    MemoryBuf buf(b.data() + byte_offset, b.size() - byte_offset);
+    std::istream in(&buf);
+    Builder builder(f, limits, line_offset, next_index);
+    int failed_start_line = 0;
+    int resume_index = 0;
+    try {
+      YAML::Parser parser(in);
+      while (parser.HandleNextDocument(builder)) {
+      }
+      break;
+    } catch (const DocumentAbort& abort) {
+      f.diagnostics.push_back(abort.diagnostic);
+      if (builder.in_document()) {
+        LoadedDocument doc;
+        doc.index = builder.current_index();
+        doc.failed = true;
+        f.documents.push_back(doc);
+      }
+      if (abort.stop_file) break;
+      failed_start_line = abort.diagnostic.start.line;
+    } catch (const YAML::Exception& e) {
+      const SourcePos at = builder.pos(e.mark);
+      const int index = builder.in_document() ? builder.current_index() : builder.next_index();
+      f.diagnostics.push_back(make_diag("yaml-syntax-error",
+                                        fmt::format("YAML syntax error: {}", e.msg),
+                                        "fix the YAML syntax at this position", at, index));
+      LoadedDocument doc;
+      doc.index = index;
+      doc.failed = true;
+      f.documents.push_back(doc);
+      failed_start_line = at.line;
+      resume_index = index + 1;
+    }
+    next_index = std::max(builder.next_index(), resume_index);
+    // Resume at the next document marker at or after the failure, as `yaml` reports errors per
+    // document and still reads the documents after a broken one.
+    int resume = 0;
+    const int from = std::max(failed_start_line, builder.document_start_line() + 1);
+    for (int l = std::max(from, line_offset + 2); l <= f.source->line_count(); ++l) {
+      if (is_document_marker(f.source->line(l))) {
+        resume = l;
+        break;
+      }
+    }
+    if (resume == 0) break;
+    line_offset = resume - 1;
+    byte_offset = f.source->pos_at(line_offset, 0).offset;
+  }
+  // Whole-file diagnostics found before parsing carry document 0; attribute them by line now.
+  for (Diagnostic& d : f.diagnostics) {
+    if (d.rule != "bare-cr-line-break" && d.rule != "tab-indentation" && d.rule != "invalid-utf8")
+      continue;
+    int index = 0;
+    for (const LoadedDocument& doc : f.documents)
+      if (doc.start.valid() && doc.start.line <= d.start.line) index = doc.index;
+    d.document = index;
+  }
+  return f;
+}
+
+}  // namespace catalog_lint

@@ -1,0 +1,54 @@
+// Loader: file bytes → our node tree, with every YAML-level problem as a diagnostic.
+// The only place that includes yaml-cpp.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/node.h"
+#include "core/source.h"
+
+namespace catalog_lint {
+
+/// Resource limits for hostile input. Every limit that is hit yields a diagnostic (rule
+/// `limit-exceeded`) rather than a crash, hang or silent truncation.
+struct Limits {
+  std::size_t max_file_bytes = 10u << 20;      ///< bytes; larger files are not parsed
+  int max_depth = 200;                          ///< nesting of sequences/mappings per document
+  std::size_t max_nodes = 1'000'000;            ///< nodes per document (aliases are not copied)
+  std::size_t max_documents = 10'000;           ///< documents per file; the rest are not linted
+  std::size_t max_scalar_bytes = 1u << 20;      ///< bytes in one scalar
+  /// Backstage's parser (`yaml` npm, `maxAliasCount` default 100, `Alias.toJS`) rejects a file
+  /// when an anchor's uses × the aliases inside it exceed this. Not configurable: it is
+  /// Backstage's behaviour, not ours.
+  int max_alias_count = 100;
+};
+
+/// One YAML document of a file. `root` is nullptr for an empty (null) document, which Backstage
+/// skips, and for a document that failed to parse (`failed`).
+struct LoadedDocument {
+  int index = 0;                ///< 0-based, as the `yaml` npm package counts documents
+  const Node* root = nullptr;
+  SourcePos start;              ///< where the document's content starts
+  bool failed = false;          ///< a yaml-level error makes Backstage reject this document
+};
+
+/// Everything the loader learned from one file. Owns the node tree.
+struct LoadedFile {
+  std::unique_ptr<SourceText> source;
+  NodeArena arena;
+  std::vector<LoadedDocument> documents;
+  /// Load diagnostics (rule ids of category yaml/input); severity and category are stamped later.
+  std::vector<Diagnostic> diagnostics;
+};
+
+/// Parses `bytes` (the whole file) with yaml-cpp into our node tree. Never throws for bad input:
+/// encoding problems (UTF-16/32, invalid UTF-8, NUL bytes), bare CR line breaks, tab indentation,
+/// syntax errors (per document, parsing resumes at the next `---`), duplicate keys, excessive or
+/// recursive aliases and limit overruns all become diagnostics. Throws std::bad_alloc only.
+LoadedFile load_yaml(std::string bytes, const Limits& limits);
+
+}  // namespace catalog_lint

@@ -1,0 +1,65 @@
+// Our compact YAML node tree: what rules read instead of yaml-cpp's nodes.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/diagnostic.h"
+
+namespace catalog_lint {
+
+/// The type a node has under the YAML 1.2 core schema, which is what Backstage's parser (the
+/// `yaml` npm package) applies: plain `2001` is int, `true` bool, `~`/`null`/empty null, `yes`
+/// stays a string. Quoted scalars are always strings.
+enum class NodeType : unsigned char { null, boolean, integer, floating, string, sequence, mapping };
+
+/// "null", "boolean", "number" (int and float), "string", "array" or "object": the JSON type name
+/// Backstage's schema errors use.
+std::string_view json_type_name(NodeType t);
+
+/// Resolves a plain (unquoted, untagged) scalar to its YAML 1.2 core-schema type
+/// (https://yaml.org/spec/1.2.2/#1023-core-schema, as implemented by the `yaml` npm package).
+NodeType resolve_plain_scalar(std::string_view text);
+
+/// One YAML node. Aliases are not copied: an alias is the very node its anchor names, so a node
+/// may be reachable from several parents (and, with a self-referential alias, from itself).
+/// Any generic walk must therefore carry a visit budget.
+struct Node {
+  NodeType type = NodeType::null;
+  bool plain = false;            ///< scalar written without quotes or block indicator
+  SourcePos pos;                 ///< first character of the node (after any anchor/tag)
+  SourcePos end;                 ///< end of a single-line scalar; invalid otherwise
+  std::string text;              ///< scalar value (as written for plain scalars)
+  std::vector<const Node*> items;                              ///< sequence items
+  std::vector<std::pair<const Node*, const Node*>> entries;    ///< mapping (key, value), in order
+  const Node* key = nullptr;     ///< the key node when this is a mapping value
+
+  bool is_scalar() const { return type != NodeType::sequence && type != NodeType::mapping; }
+  bool is_string() const { return type == NodeType::string; }
+  bool is_map() const { return type == NodeType::mapping; }
+  bool is_seq() const { return type == NodeType::sequence; }
+  /// The value of the first entry whose key is the string `k`; nullptr when absent or not a map.
+  const Node* get(std::string_view k) const;
+  /// The key node of the first entry named `k`; nullptr when absent.
+  const Node* get_key(std::string_view k) const;
+  /// The scalar text when this node is a string, else "".
+  std::string_view str() const { return type == NodeType::string ? std::string_view(text) : ""; }
+};
+
+/// Owns every node of one file. Pointers stay valid for the arena's lifetime.
+class NodeArena {
+ public:
+  Node* make() { return &nodes_.emplace_back(); }
+  std::size_t size() const { return nodes_.size(); }
+
+ private:
+  std::deque<Node> nodes_;
+};
+
+/// Escapes one JSON-pointer token (RFC 6901: `~` → `~0`, `/` → `~1`).
+std::string pointer_token(std::string_view key);
+
+}  // namespace catalog_lint

@@ -1,0 +1,163 @@
+#include "core/rule.h"
+
+#include <algorithm>
+#include <mutex>
+#include <stdexcept>
+
+#include "core/embedded_docs.h"
+
+namespace catalog_lint {
+
+namespace {
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::function<std::unique_ptr<Checker>()>>& factories() {
+  static std::vector<std::function<std::unique_ptr<Checker>()>> f;
+  return f;
+}
+}  // namespace
+
+RuleInfo parse_rule_doc(std::string_view text) {
+  if (text.substr(0, 4) != "---\n") throw std::runtime_error("rule doc must start with ---");
+  const std::size_t end = text.find("\n---\n", 3);
+  if (end == std::string_view::npos) throw std::runtime_error("rule doc front matter not closed");
+  std::string_view front = text.substr(4, end - 4 + 1);
+  RuleInfo info;
+  bool have_severity = false;
+  while (!front.empty()) {
+    const std::size_t nl = front.find('\n');
+    std::string_view line = front.substr(0, nl);
+    front.remove_prefix(nl == std::string_view::npos ? front.size() : nl + 1);
+    if (trim(line).empty()) continue;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) throw std::runtime_error("bad front matter line");
+    const std::string_view key = trim(line.substr(0, colon));
+    const std::string value(trim(line.substr(colon + 1)));
+    if (key == "id") {
+      info.id = value;
+    } else if (key == "summary") {
+      info.summary = value;
+    } else if (key == "category") {
+      info.category = value;
+    } else if (key == "severity") {
+      const auto s = parse_severity(value);
+      if (!s || *s == Severity::off) throw std::runtime_error("bad severity: " + value);
+      info.default_severity = *s;
+      have_severity = true;
+    } else if (key == "recommended") {
+      info.recommended = value == "true";
+    } else if (key == "source") {
+      info.source = value;
+    } else {
+      throw std::runtime_error("unknown front matter key: " + std::string(key));
+    }
+  }
+  if (info.id.empty() || info.summary.empty() || info.category.empty() || !have_severity)
+    throw std::runtime_error("rule doc needs id, summary, category and severity: " + info.id);
+  info.doc = std::string(text.substr(end + 5));
+  return info;
+}
+
+Severity RuleConfig::severity(std::string_view id) const {
+  auto it = severities_.find(id);
+  return it == severities_.end() ? Severity::off : it->second;
+}
+
+void RuleConfig::only(std::string id) {
+  for (auto& [rule, sev] : severities_)
+    if (rule != id) sev = Severity::off;
+  only_mode_ = true;
+}
+
+void Checker::check_entity(const Entity&, EntityContext&) const {}
+void Checker::check_catalog(const CatalogIndex&, CatalogContext&) const {}
+
+void Registry::add_factory(std::function<std::unique_ptr<Checker>()> factory) {
+  factories().push_back(std::move(factory));
+}
+
+const Registry& Registry::instance() {
+  static const Registry registry;
+  return registry;
+}
+
+Registry::Registry() {
+  for (std::string_view doc : embedded_rule_docs()) rules_.push_back(parse_rule_doc(doc));
+  std::sort(rules_.begin(), rules_.end(),
+            [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
+  for (std::size_t i = 0; i < rules_.size(); ++i) index_.emplace(rules_[i].id, i);
+  for (auto& f : factories()) checkers_.push_back(f());
+}
+
+const RuleInfo* Registry::find(std::string_view id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &rules_[it->second];
+}
+
+RuleConfig Registry::defaults() const {
+  RuleConfig c;
+  for (const RuleInfo& r : rules_) c.set(r.id, r.default_severity);
+  return c;
+}
+
+namespace {
+Diagnostic stamped(std::string_view rule, Severity severity) {
+  Diagnostic d;
+  d.rule = std::string(rule);
+  d.severity = severity;
+  if (const RuleInfo* info = Registry::instance().find(rule)) d.category = info->category;
+  return d;
+}
+}  // namespace
+
+void EntityContext::report(std::string_view rule, const Node* at, std::string path,
+                           std::string message, std::string help) {
+  report_at(rule, at ? at->pos : SourcePos{}, at ? at->end : SourcePos{}, std::move(path),
+            std::move(message), std::move(help));
+}
+
+void EntityContext::report_at(std::string_view rule, SourcePos pos, SourcePos end,
+                              std::string path, std::string message, std::string help) {
+  const Severity s = config_.severity(rule);
+  if (s == Severity::off) return;
+  Diagnostic d = stamped(rule, s);
+  d.message = std::move(message);
+  d.help = std::move(help);
+  d.file = std::string(file_);
+  d.start = pos;
+  d.end = end;
+  d.document = document_;
+  d.entity = std::string(entity_);
+  d.path = std::move(path);
+  out_.push_back(std::move(d));
+}
+
+void EntityContext::note_last(std::string message, std::string file, SourcePos pos) {
+  if (!out_.empty()) out_.back().notes.push_back(RelatedNote{std::move(message), std::move(file), pos});
+}
+
+Diagnostic* CatalogContext::report(std::string_view rule, const EntitySummary& e, std::string path,
+                                   std::string message, std::string help) {
+  const Severity s = config_.severity(rule);
+  if (s == Severity::off) return nullptr;
+  Diagnostic d = stamped(rule, s);
+  d.message = std::move(message);
+  d.help = std::move(help);
+  d.file = e.file;
+  d.start = e.name_pos;
+  d.end = e.name_end;
+  d.document = e.document;
+  d.entity = e.ref;
+  d.path = std::move(path);
+  d.source_line = e.name_line;
+  out_.push_back(std::move(d));
+  return &out_.back();
+}
+
+}  // namespace catalog_lint

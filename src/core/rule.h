@@ -1,0 +1,156 @@
+// Rules: metadata (from rules/*.md front matter), checkers (C++ code that emits rule ids),
+// the registry that holds both, and the context through which checkers report.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/entity.h"
+
+namespace catalog_lint {
+
+/// What a rule is, read from the front matter of `rules/<id>.md` (the single source of truth).
+struct RuleInfo {
+  std::string id;          ///< stable kebab-case id; never reused
+  std::string summary;     ///< one line
+  std::string category;    ///< backstage | yaml | input | catalog | ...
+  Severity default_severity = Severity::error;
+  bool recommended = true;
+  std::string source;      ///< the Backstage file or policy section it implements
+  std::string doc;         ///< the markdown body after the front matter
+};
+
+/// Parses one rule document: `---` front matter of `key: value` lines, `---`, markdown body.
+/// Throws std::runtime_error naming the missing or bad key.
+RuleInfo parse_rule_doc(std::string_view text);
+
+/// The effective rule configuration of one run: severity per rule id (Severity::off = disabled).
+class RuleConfig {
+ public:
+  Severity severity(std::string_view id) const;
+  bool enabled(std::string_view id) const { return severity(id) != Severity::off; }
+  void set(std::string id, Severity s) { severities_[std::move(id)] = s; }
+  /// Disables every rule except `id` (fixture runs test one rule at a time).
+  void only(std::string id);
+
+ private:
+  friend class Registry;
+  std::map<std::string, Severity, std::less<>> severities_;
+  bool only_mode_ = false;
+};
+
+class EntityContext;
+struct CatalogIndex;
+class CatalogContext;
+
+/// C++ code that checks entities and emits one or more rule ids. Stateless after construction,
+/// so one instance is shared by every thread.
+class Checker {
+ public:
+  virtual ~Checker() = default;
+  /// Every rule id this checker may report (each must have a rules/<id>.md).
+  virtual std::vector<std::string_view> rule_ids() const = 0;
+  /// Per-entity checks; `ctx` knows the file and document.
+  virtual void check_entity(const Entity& entity, EntityContext& ctx) const;
+  /// Checks that need every entity of the run (category catalog).
+  virtual void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const;
+};
+
+/// All rules (docs) and checkers compiled into the binary.
+class Registry {
+ public:
+  /// The process-wide registry: embedded docs + registered checkers. Thread-safe after first use.
+  static const Registry& instance();
+
+  const std::vector<RuleInfo>& rules() const { return rules_; }  ///< sorted by id
+  const RuleInfo* find(std::string_view id) const;
+  const std::vector<std::unique_ptr<Checker>>& checkers() const { return checkers_; }
+  /// Default configuration: every rule at its default severity (recommended or not).
+  RuleConfig defaults() const;
+
+  /// Used by CATALOG_LINT_REGISTER_CHECKER at static-initialisation time.
+  static void add_factory(std::function<std::unique_ptr<Checker>()> factory);
+
+ private:
+  Registry();
+  std::vector<RuleInfo> rules_;
+  std::unordered_map<std::string_view, std::size_t> index_;
+  std::vector<std::unique_ptr<Checker>> checkers_;
+};
+
+#define CATALOG_LINT_REGISTER_CHECKER(Type)                                          \
+  namespace {                                                                        \
+  const bool registered_##Type = [] {                                                \
+    ::catalog_lint::Registry::add_factory([] { return std::make_unique<Type>(); }); \
+    return true;                                                                     \
+  }();                                                                               \
+  }
+
+/// Where checkers report per-entity findings. The engine stamps severity and category.
+class EntityContext {
+ public:
+  EntityContext(const RuleConfig& config, std::string_view file, std::string_view entity_ref,
+                int document, std::vector<Diagnostic>& out)
+      : config_(config), file_(file), entity_(entity_ref), document_(document), out_(out) {}
+
+  bool enabled(std::string_view rule) const { return config_.enabled(rule); }
+  /// Reports `rule` at node `at` (its start and end), for JSON pointer `path`.
+  void report(std::string_view rule, const Node* at, std::string path, std::string message,
+              std::string help = {});
+  /// Reports at an explicit position.
+  void report_at(std::string_view rule, SourcePos pos, SourcePos end, std::string path,
+                 std::string message, std::string help = {});
+  /// Adds a related note to the diagnostic just reported.
+  void note_last(std::string message, std::string file, SourcePos pos);
+  std::string_view file() const { return file_; }
+  const RuleConfig& config() const { return config_; }
+
+ private:
+  const RuleConfig& config_;
+  std::string_view file_;
+  std::string_view entity_;
+  int document_;
+  std::vector<Diagnostic>& out_;
+};
+
+/// The compact record of one entity kept for the catalog phase (the YAML tree is gone by then).
+struct EntitySummary {
+  std::string ref;       ///< lower-cased kind:namespace/name
+  std::string kind;      ///< as written
+  std::string file;
+  int document = 0;
+  SourcePos name_pos;    ///< position of metadata.name (or of the document)
+  SourcePos name_end;
+  std::string name_line; ///< source line of name_pos
+};
+
+/// Every entity of the run, in deterministic (file, document) order.
+struct CatalogIndex {
+  std::vector<EntitySummary> entities;
+};
+
+/// Where checkers report catalog-phase findings.
+class CatalogContext {
+ public:
+  CatalogContext(const RuleConfig& config, std::vector<Diagnostic>& out)
+      : config_(config), out_(out) {}
+  bool enabled(std::string_view rule) const { return config_.enabled(rule); }
+  /// Reports `rule` at entity `e`'s metadata.name; returns the diagnostic (to add notes), or
+  /// nullptr when the rule is off.
+  Diagnostic* report(std::string_view rule, const EntitySummary& e, std::string path,
+                     std::string message, std::string help = {});
+
+ private:
+  const RuleConfig& config_;
+  std::vector<Diagnostic>& out_;
+};
+
+}  // namespace catalog_lint

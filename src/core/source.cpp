@@ -1,0 +1,124 @@
+#include "core/source.h"
+
+#include <algorithm>
+
+namespace catalog_lint {
+
+SourceText::SourceText(std::string bytes) : bytes_(std::move(bytes)) {
+  line_starts_.push_back(0);
+  const std::size_t n = bytes_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (bytes_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+std::string_view SourceText::line(int line) const {
+  if (line < 1 || line > line_count()) return {};
+  const std::size_t start = line_starts_[line - 1];
+  std::size_t end = line < line_count() ? line_starts_[line] : bytes_.size();
+  std::string_view text(bytes_.data() + start, end - start);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+SourcePos SourceText::pos_at_offset(std::size_t offset) const {
+  offset = std::min(offset, bytes_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const int line0 = static_cast<int>(it - line_starts_.begin()) - 1;
+  return pos_at(line0, static_cast<int>(offset - line_starts_[line0]));
+}
+
+SourcePos SourceText::pos_at(int line0, int byte_column0) const {
+  line0 = std::clamp(line0, 0, line_count() - 1);
+  std::string_view text = line(line0 + 1);
+  std::size_t col = static_cast<std::size_t>(std::max(byte_column0, 0));
+  // yaml-cpp does not count a leading UTF-8 BOM in its columns.
+  std::size_t skip = 0;
+  if (line0 == 0 && text.substr(0, 3) == "\xEF\xBB\xBF") skip = 3;
+  col = std::min(col + skip, text.size());
+  SourcePos p;
+  p.line = line0 + 1;
+  count_columns(text.substr(skip, col - skip), p.column, p.column_utf16);
+  p.column += 1;
+  p.column_utf16 += 1;
+  p.offset = line_starts_[line0] + col;
+  return p;
+}
+
+namespace {
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid.
+std::size_t utf8_sequence(std::string_view s, std::size_t i, unsigned& cp) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned c = b(i);
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  }
+  std::size_t len;
+  unsigned min;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2, cp = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3, cp = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4, cp = c & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+}  // namespace
+
+void count_columns(std::string_view s, int& code_points, int& utf16_units) {
+  code_points = 0;
+  utf16_units = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned cp = 0;
+    std::size_t len = utf8_sequence(s, i, cp);
+    if (len == 0) len = 1, cp = 0xFFFD;
+    code_points += 1;
+    utf16_units += cp >= 0x10000 ? 2 : 1;
+    i += len;
+  }
+}
+
+std::size_t find_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    // Fast path for ASCII runs.
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    unsigned cp = 0;
+    const std::size_t len = utf8_sequence(s, i, cp);
+    if (len == 0) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string sanitize_utf8(std::string_view s) {
+  if (find_invalid_utf8(s) == std::string_view::npos) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned cp = 0;
+    const std::size_t len = utf8_sequence(s, i, cp);
+    if (len == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+}  // namespace catalog_lint

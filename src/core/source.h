@@ -1,0 +1,45 @@
+// SourceText: the bytes of one file plus a line index, for converting positions.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.h"
+
+namespace catalog_lint {
+
+/// Owns a file's bytes and the byte offset of every line start. Only LF starts a line (CRLF ends
+/// in LF; a bare CR does not), which is how yaml-cpp counts the lines of its marks.
+class SourceText {
+ public:
+  explicit SourceText(std::string bytes);
+
+  const std::string& bytes() const { return bytes_; }
+  int line_count() const { return static_cast<int>(line_starts_.size()); }
+  /// The text of 1-based `line`, without its line break; "" when out of range.
+  std::string_view line(int line) const;
+  /// Position of the byte at 0-based `offset` (clamped to the file).
+  SourcePos pos_at_offset(std::size_t offset) const;
+  /// Position from a 0-based line and 0-based byte column (yaml-cpp's Mark); both are clamped,
+  /// so -1 (yaml-cpp's "no mark") becomes line 1, column 1.
+  SourcePos pos_at(int line0, int byte_column0) const;
+
+ private:
+  std::string bytes_;
+  std::vector<std::size_t> line_starts_;
+};
+
+/// Counts Unicode code points and UTF-16 code units in `s`; an invalid byte counts as one of each
+/// (it is shown as U+FFFD).
+void count_columns(std::string_view s, int& code_points, int& utf16_units);
+
+/// Byte offset of the first invalid UTF-8 sequence in `s` (RFC 3629: no overlongs, no surrogates,
+/// nothing above U+10FFFF), or std::string_view::npos when `s` is valid UTF-8.
+std::size_t find_invalid_utf8(std::string_view s);
+
+/// `s` with every invalid UTF-8 sequence replaced by U+FFFD, so it can go into JSON/XML output.
+std::string sanitize_utf8(std::string_view s);
+
+}  // namespace catalog_lint

@@ -1,0 +1,127 @@
+// catalog-lint command line (CLI11 wiring only).
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/discover.h"
+#include "core/linter.h"
+#include "core/version.h"
+#include "report/report.h"
+
+namespace cl = catalog_lint;
+
+namespace {
+
+// Exit codes (README "Exit codes").
+constexpr int kExitClean = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitError = 2;
+
+bool valid_date(const std::string& s) {
+  int y, m, d;
+  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
+  if (s[4] != '-' || s[7] != '-' || m < 1 || m > 12 || d < 1) return false;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+int print_rules() {
+  const auto& rules = cl::Registry::instance().rules();
+  std::size_t w = 4;
+  for (const auto& r : rules) w = std::max(w, r.id.size());
+  std::cout << fmt::format("{:<{}}  {:<8}  {:<10}  {}\n", "RULE", w, "SEVERITY", "CATEGORY",
+                           "SUMMARY");
+  for (const auto& r : rules)
+    std::cout << fmt::format("{:<{}}  {:<8}  {:<10}  {}\n", r.id, w,
+                             cl::to_string(r.default_severity), r.category, r.summary);
+  return kExitClean;
+}
+
+int explain(const std::string& id) {
+  const cl::RuleInfo* r = cl::Registry::instance().find(id);
+  if (r == nullptr) {
+    std::cerr << fmt::format("catalog-lint: error: unknown rule '{}'; `catalog-lint rules` lists "
+                             "them\n",
+                             id);
+    return kExitError;
+  }
+  std::cout << fmt::format("{} ({}, default severity {})\n{}\n\nSource: {}\n\n{}", r->id,
+                           r->category, cl::to_string(r->default_severity), r->summary, r->source,
+                           r->doc);
+  return kExitClean;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"catalog-lint: a fast validator and linter for Backstage catalog files",
+               "catalog-lint"};
+  app.set_version_flag("--version", std::string(cl::kVersion));
+  std::vector<std::string> paths;
+  std::string format = "human", color = "auto", fail_on = "error", today;
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  bool quiet = false;
+  app.add_option("paths", paths, "files or directories to lint (default: .)");
+  app.add_option("--format", format, "output format")->check(CLI::IsMember({"human", "json"}));
+  app.add_option("--color", color, "colour in human output")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_option("--fail-on", fail_on, "lowest severity that makes the exit code 1")
+      ->check(CLI::IsMember({"error", "warning", "note"}));
+  app.add_option("--jobs,-j", jobs, "worker threads (default: number of cores)")
+      ->check(CLI::Range(1u, 1024u));
+  app.add_option("--today", today, "fix today's date (YYYY-MM-DD) for date-based rules");
+  app.add_flag("--quiet,-q", quiet, "report errors only");
+  app.require_subcommand(0, 1);
+  CLI::App* rules_cmd = app.add_subcommand("rules", "list every rule");
+  CLI::App* explain_cmd = app.add_subcommand("explain", "show a rule's documentation");
+  std::string explain_id;
+  explain_cmd->add_option("rule", explain_id, "rule id")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitClean : kExitError;
+  }
+  if (*rules_cmd) return print_rules();
+  if (*explain_cmd) return explain(explain_id);
+
+  if (!today.empty() && !valid_date(today)) {
+    std::cerr << fmt::format("catalog-lint: error: --today '{}' is not a date (YYYY-MM-DD)\n",
+                             today);
+    return kExitError;
+  }
+  if (paths.empty()) paths.push_back(".");
+
+  cl::LintOptions options;
+  options.jobs = jobs;
+  const cl::Discovery found = cl::discover(paths);
+  for (const auto& [path, reason] : found.errors)
+    std::cerr << fmt::format("catalog-lint: error: {}: {}\n", path, reason);
+
+  const cl::LintResult result = cl::lint_files(found.files, options);
+  if (format == "json") {
+    cl::report_json(std::cout, result);
+  } else {
+    cl::HumanOptions human;
+    human.quiet = quiet;
+    const char* term = std::getenv("TERM");
+    human.color = color == "always" ||
+                  (color == "auto" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr &&
+                   !(term && std::string(term) == "dumb"));
+    cl::report_human(std::cout, result, human);
+  }
+  std::cout.flush();
+
+  if (result.io_error || !found.errors.empty()) return kExitError;
+  const cl::Severity threshold = *cl::parse_severity(fail_on);
+  for (const auto& d : result.diagnostics)
+    if (d.severity >= threshold) return kExitFindings;
+  return kExitClean;
+}
