@@ -18,9 +18,9 @@ using namespace schema;
 class EnvelopeChecker : public Checker {
  public:
   std::vector<std::string_view> rule_ids() const override {
-    return {"missing-field",  "invalid-field-type",      "invalid-field-value",
-            "unknown-root-field", "invalid-api-version", "invalid-kind",
-            "unknown-kind",   "unsupported-api-version"};
+    return {"missing-field",      "invalid-field-type",     "invalid-field-value",
+            "unknown-root-field", "invalid-api-version",    "invalid-kind",
+            "unknown-kind",       "unsupported-api-version"};
   }
 
   void check_entity(const Entity& e, EntityContext& ctx) const override {
@@ -76,18 +76,19 @@ class EnvelopeChecker : public Checker {
                    fmt::format("kind '{}' is not recognised; kinds are case-sensitive", kind->text),
                    fmt::format("write `kind: {}`", ci->name));
       else if (validators::kind(kind->text))
-        ctx.report("unknown-kind", kind, "/kind",
-                   fmt::format("kind '{}' is not a kind that Backstage recognises by default",
-                               kind->text),
-                   "use a built-in kind (Component, API, Resource, System, Domain, Group, User, "
-                   "Location, Template), or disable this rule if your Backstage adds this kind");
+        ctx.report(
+            "unknown-kind", kind, "/kind",
+            fmt::format("kind '{}' is not a kind that Backstage recognises by default", kind->text),
+            "use a built-in kind (Component, API, Resource, System, Domain, Group, User, "
+            "Location, Template), or disable this rule if your Backstage adds this kind");
       return;
     }
     if (!api_ok) return;
     for (std::string_view v : info->api_versions)
       if (v == api->text) return;
     std::string allowed;
-    for (std::string_view v : info->api_versions) allowed += (allowed.empty() ? "" : ", ") + std::string(v);
+    for (std::string_view v : info->api_versions)
+      allowed += (allowed.empty() ? "" : ", ") + std::string(v);
     ctx.report("unsupported-api-version", api, "/apiVersion",
                fmt::format("apiVersion '{}' is not accepted for kind {}; Backstage accepts {}",
                            api->text, info->name, allowed),

@@ -34,19 +34,18 @@ class KindSpecChecker : public Checker {
 
  private:
   static void check_ref(const Entity& e, const RefField& f, const Node* value,
-                        const std::string& pointer, const std::string& dotted,
-                        EntityContext& ctx) {
+                        const std::string& pointer, const std::string& dotted, EntityContext& ctx) {
     if (!value->is_string()) return;  // types are invalid-field-type's business
     const EntityRefParse parsed =
         parse_entity_ref(value->text, f.default_kind, e.namespace_or_default());
     if (parsed.ref) return;
-    std::string help =
-        f.default_kind.empty()
-            ? fmt::format("`{}` needs the kind in every reference, e.g. component:{} or "
-                          "resource:{}",
-                          dotted, value->text.empty() ? "name" : value->text,
-                          value->text.empty() ? "name" : value->text)
-            : "write the reference as [<kind>:][<namespace>/]<name>";
+    std::string help = f.default_kind.empty()
+                           ? fmt::format(
+                                 "`{}` needs the kind in every reference, e.g. component:{} or "
+                                 "resource:{}",
+                                 dotted, value->text.empty() ? "name" : value->text,
+                                 value->text.empty() ? "name" : value->text)
+                           : "write the reference as [<kind>:][<namespace>/]<name>";
     ctx.report("invalid-entity-ref", value, pointer,
                fmt::format("`{}` is not a valid entity reference: {}", dotted, parsed.error),
                std::move(help));

@@ -14,7 +14,9 @@ const Field kObjectAny{.types = kObject};
 Field str(std::string_view name, bool required = false) {
   return Field{.name = name, .types = kString, .required = required, .non_empty = true};
 }
-Field plain_str(std::string_view name) { return Field{.name = name, .types = kString}; }
+Field plain_str(std::string_view name) {
+  return Field{.name = name, .types = kString};
+}
 Field str_list(std::string_view name, bool required = false) {
   return Field{.name = name, .types = kArray, .required = required, .items = &kNonEmptyString};
 }
@@ -27,19 +29,18 @@ const Object kProfile{{str("displayName"), str("email"), str("picture")}};
 const Object kComponentSpec{{str("type", true), str("lifecycle", true), str("owner", true),
                              str("system"), str("subcomponentOf"), str_list("providesApis"),
                              str_list("consumesApis"), str_list("dependsOn")}};
-const Object kApiSpec{{str("type", true), str("lifecycle", true), str("owner", true),
-                       str("system"), str("definition", true)}};
-const Object kResourceSpec{{str("type", true), str("owner", true), str_list("dependsOn"),
-                            str("system")}};
+const Object kApiSpec{{str("type", true), str("lifecycle", true), str("owner", true), str("system"),
+                       str("definition", true)}};
+const Object kResourceSpec{
+    {str("type", true), str("owner", true), str_list("dependsOn"), str("system")}};
 const Object kSystemSpec{{str("owner", true), str("domain"), str("type")}};
 const Object kDomainSpec{{str("owner", true), str("subdomainOf"), str("type")}};
 const Object kGroupSpec{{str("type", true), obj("profile", &kProfile), str("parent"),
                          str_list("children", true), str_list("members")}};
 const Object kUserSpec{{obj("profile", &kProfile), str_list("memberOf", true)}};
-const Object kLocationSpec{{str("type"), str("target"), str_list("targets"),
-                            Field{.name = "presence",
-                                  .types = kString,
-                                  .one_of = {"required", "optional"}}}};
+const Object kLocationSpec{
+    {str("type"), str("target"), str_list("targets"),
+     Field{.name = "presence", .types = kString, .one_of = {"required", "optional"}}}};
 
 // Template (scaffolder.backstage.io/v1beta3).
 const Field kStringOrBool{.types = kString | kBoolean};
@@ -73,7 +74,9 @@ const Object kTemplateSpec{{
     str("type", true),
     str("owner"),
     str("lifecycle"),
-    Field{.name = "parameters", .types = kObject | kArray, .object = &kParametersObject,
+    Field{.name = "parameters",
+          .types = kObject | kArray,
+          .object = &kParametersObject,
           .items = &kParameterItemField},
     obj("secrets", &kSecrets),
     obj("presentation", &kPresentation),
@@ -106,7 +109,10 @@ const std::vector<KindInfo>& kinds() {
         {"dependsOn", true, ""},
         {"dependencyOf", true, ""},
         {"system", false, "System"}}},
-      {"System", kCoreVersions, &kSystemSpec, {{"owner", false, "Group"}, {"domain", false, "Domain"}}},
+      {"System",
+       kCoreVersions,
+       &kSystemSpec,
+       {{"owner", false, "Group"}, {"domain", false, "Domain"}}},
       {"Domain",
        kCoreVersions,
        &kDomainSpec,
@@ -117,7 +123,10 @@ const std::vector<KindInfo>& kinds() {
        {{"parent", false, "Group"}, {"children", true, "Group"}, {"members", true, "User"}}},
       {"User", kCoreVersions, &kUserSpec, {{"memberOf", true, "Group"}}},
       {"Location", kCoreVersions, &kLocationSpec, {}},
-      {"Template", {"scaffolder.backstage.io/v1beta3"}, &kTemplateSpec, {{"owner", false, "Group"}}},
+      {"Template",
+       {"scaffolder.backstage.io/v1beta3"},
+       &kTemplateSpec,
+       {{"owner", false, "Group"}}},
   };
   return all;
 }

@@ -34,9 +34,9 @@ const Object kMetadata{{
 class MetadataChecker : public Checker {
  public:
   std::vector<std::string_view> rule_ids() const override {
-    return {"missing-field",   "invalid-field-type", "invalid-field-value", "invalid-entity-name",
-            "invalid-namespace", "invalid-label",    "invalid-annotation",  "invalid-tag",
-            "invalid-link"};
+    return {"missing-field",       "invalid-field-type", "invalid-field-value",
+            "invalid-entity-name", "invalid-namespace",  "invalid-label",
+            "invalid-annotation",  "invalid-tag",        "invalid-link"};
   }
 
   void check_entity(const Entity& e, EntityContext& ctx) const override {
@@ -44,15 +44,15 @@ class MetadataChecker : public Checker {
     if (meta == nullptr || !meta->is_map()) return;  // envelope reports it
     check_object(ctx, meta, kMetadata, "/metadata", "metadata", meta->key ? meta->key : meta);
 
-    if (const Node* n = meta->get("name"); n && n->is_string() && !n->text.empty() &&
-                                           !validators::object_name(n->text))
+    if (const Node* n = meta->get("name");
+        n && n->is_string() && !n->text.empty() && !validators::object_name(n->text))
       ctx.report("invalid-entity-name", n, "/metadata/name",
                  fmt::format("entity name '{}' is not valid; expected 1-63 characters "
                              "[a-zA-Z0-9] separated by [-_.]",
                              n->text),
                  "use letters and digits separated by single -, _ or . characters");
-    if (const Node* n = meta->get("namespace"); n && n->is_string() && !n->text.empty() &&
-                                                !validators::dns_label(n->text))
+    if (const Node* n = meta->get("namespace");
+        n && n->is_string() && !n->text.empty() && !validators::dns_label(n->text))
       ctx.report("invalid-namespace", n, "/metadata/namespace",
                  fmt::format("namespace '{}' is not valid; expected a DNS label: 1-63 lower-case "
                              "letters and digits separated by -",
@@ -103,8 +103,8 @@ class MetadataChecker : public Checker {
         const Node* link = links->items[i];
         if (!link->is_map()) continue;
         const std::string base = "/metadata/links/" + std::to_string(i);
-        if (const Node* u = link->get("url"); u && u->is_string() && !u->text.empty() &&
-                                              !validators::url(u->text))
+        if (const Node* u = link->get("url");
+            u && u->is_string() && !u->text.empty() && !validators::url(u->text))
           ctx.report("invalid-link", u, base + "/url",
                      fmt::format("link url '{}' is not a valid absolute URL", u->text),
                      "write a full URL with its scheme, e.g. https://example.com/docs");

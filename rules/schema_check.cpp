@@ -69,10 +69,10 @@ void check_value(EntityContext& ctx, const Node* value, const Field& field,
   if ((field.types & bit) == 0) {
     std::string help = quote_help(value);
     if (help.empty()) help = fmt::format("make `{}` {}", dotted, describe(field.types));
-    ctx.report("invalid-field-type", value, pointer,
-               fmt::format("`{}` must be {}, found {}", dotted, describe(field.types),
-                           shown(value)),
-               std::move(help));
+    ctx.report(
+        "invalid-field-type", value, pointer,
+        fmt::format("`{}` must be {}, found {}", dotted, describe(field.types), shown(value)),
+        std::move(help));
     return;
   }
   if (is_placeholder(value)) return;  // content is read at ingestion time
@@ -112,9 +112,9 @@ void check_object(EntityContext& ctx, const Node* map, const Object& object,
     if (v == nullptr) {
       if (f.required)
         ctx.report("missing-field", holder, child_pointer(pointer, f.name),
-                   dotted.empty() ? fmt::format("missing required field `{}`", f.name)
-                                  : fmt::format("`{}` is missing required field `{}`", dotted,
-                                                f.name),
+                   dotted.empty()
+                       ? fmt::format("missing required field `{}`", f.name)
+                       : fmt::format("`{}` is missing required field `{}`", dotted, f.name),
                    fmt::format("add `{}`", child_dotted(dotted, f.name)));
       continue;
     }
@@ -127,7 +127,8 @@ void check_object(EntityContext& ctx, const Node* map, const Object& object,
     if (known || !key->is_scalar()) continue;
     Field extra;
     extra.types = object.additional;
-    check_value(ctx, value, extra, child_pointer(pointer, key->text), child_dotted(dotted, key->text));
+    check_value(ctx, value, extra, child_pointer(pointer, key->text),
+                child_dotted(dotted, key->text));
   }
 }
 

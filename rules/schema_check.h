@@ -29,10 +29,10 @@ struct Field {
   std::string_view name;
   unsigned types = kAny;
   bool required = false;
-  bool non_empty = false;                   ///< `minLength: 1` on a string
-  std::vector<std::string_view> one_of;     ///< `enum`, when non-empty
-  const Object* object = nullptr;           ///< nested properties when the value is an object
-  const Field* items = nullptr;             ///< item schema when the value is an array
+  bool non_empty = false;                ///< `minLength: 1` on a string
+  std::vector<std::string_view> one_of;  ///< `enum`, when non-empty
+  const Object* object = nullptr;        ///< nested properties when the value is an object
+  const Field* items = nullptr;          ///< item schema when the value is an array
 };
 
 /// An object schema: known properties, and the type every other property must have (JSON Schema

@@ -46,9 +46,10 @@ int print_rules() {
 int explain(const std::string& id) {
   const cl::RuleInfo* r = cl::Registry::instance().find(id);
   if (r == nullptr) {
-    std::cerr << fmt::format("catalog-lint: error: unknown rule '{}'; `catalog-lint rules` lists "
-                             "them\n",
-                             id);
+    std::cerr << fmt::format(
+        "catalog-lint: error: unknown rule '{}'; `catalog-lint rules` lists "
+        "them\n",
+        id);
     return kExitError;
   }
   std::cout << fmt::format("{} ({}, default severity {})\n{}\n\nSource: {}\n\n{}", r->id,

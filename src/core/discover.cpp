@@ -20,11 +20,13 @@ bool is_catalog_file_name(std::string_view name) {
     return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
   };
   if (!ends(".yaml") && !ends(".yml")) return false;
-  return name == "catalog-info.yaml" || name == "catalog-info.yml" || name.substr(0, 8) == "catalog-";
+  return name == "catalog-info.yaml" || name == "catalog-info.yml" ||
+         name.substr(0, 8) == "catalog-";
 }
 
 bool sniff_backstage(std::string_view content) {
-  static const RE2 re(R"((?m)^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io/)");
+  static const RE2 re(
+      R"((?m)^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io/)");
   return RE2::PartialMatch(content, re);
 }
 
@@ -46,7 +48,8 @@ bool file_sniffs_backstage(const fs::path& p) {
 
 // Runs `git -C dir check-ignore --stdin -z` on `candidates`; returns the ignored ones. Any
 // failure (no git, not a work tree) means nothing is ignored.
-std::set<std::string> git_ignored(const std::string& dir, const std::vector<std::string>& candidates) {
+std::set<std::string> git_ignored(const std::string& dir,
+                                  const std::vector<std::string>& candidates) {
   std::set<std::string> ignored;
   if (candidates.empty()) return ignored;
   int in_pipe[2], out_pipe[2];
@@ -66,7 +69,8 @@ std::set<std::string> git_ignored(const std::string& dir, const std::vector<std:
     std::FILE* devnull = std::fopen("/dev/null", "w");
     if (devnull) dup2(fileno(devnull), 2);
     close(in_pipe[0]), close(in_pipe[1]), close(out_pipe[0]), close(out_pipe[1]);
-    execlp("git", "git", "-C", dir.c_str(), "check-ignore", "--stdin", "-z", static_cast<char*>(nullptr));
+    execlp("git", "git", "-C", dir.c_str(), "check-ignore", "--stdin", "-z",
+           static_cast<char*>(nullptr));
     _exit(127);
   }
   close(in_pipe[0]);

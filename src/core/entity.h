@@ -10,9 +10,9 @@ namespace catalog_lint {
 
 /// A candidate Backstage entity: the root mapping of one YAML document.
 struct Entity {
-  const Node* root = nullptr;      ///< always a mapping
-  int document = 0;                ///< 0-based document index in the file
-  std::string_view file;           ///< file path as reported
+  const Node* root = nullptr;  ///< always a mapping
+  int document = 0;            ///< 0-based document index in the file
+  std::string_view file;       ///< file path as reported
 
   const Node* api_version() const { return root->get("apiVersion"); }
   const Node* kind_node() const { return root->get("kind"); }

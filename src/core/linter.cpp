@@ -116,8 +116,7 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
     for (EntitySummary& e : r.entities) index.entities.push_back(std::move(e));
   }
   CatalogContext ctx(options.config, out.diagnostics);
-  for (const auto& checker : Registry::instance().checkers())
-    checker->check_catalog(index, ctx);
+  for (const auto& checker : Registry::instance().checkers()) checker->check_catalog(index, ctx);
   std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(), diagnostic_less);
   return out;
 }

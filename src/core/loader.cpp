@@ -46,7 +46,7 @@ struct AnchorInfo {
   long long uses = 0;
   long long alias_count = 0;  // 0 until first use (as in yaml's Alias.toJS)
   long long node_weight = 1;  // yaml's getAliasCount of the anchored node
-  bool open = false;  // a container still being built: an alias to it would be a cycle
+  bool open = false;          // a container still being built: an alias to it would be a cycle
 };
 
 class Builder : public YAML::EventHandler {
@@ -131,11 +131,11 @@ class Builder : public YAML::EventHandler {
                 const std::string& value) override {
     Node* n = make(mark);
     if (value.size() > limits_.max_scalar_bytes) {
-      throw DocumentAbort{
-          make_diag("limit-exceeded",
-                    fmt::format("scalar of {} bytes exceeds the limit of {} bytes", value.size(),
-                                limits_.max_scalar_bytes),
-                    "raise limits.max_scalar_bytes if this is intended", n->pos, current_index())};
+      throw DocumentAbort{make_diag("limit-exceeded",
+                                    fmt::format("scalar of {} bytes exceeds the limit of {} bytes",
+                                                value.size(), limits_.max_scalar_bytes),
+                                    "raise limits.max_scalar_bytes if this is intended", n->pos,
+                                    current_index())};
     }
     n->text = value;
     if (tag == "?") {
@@ -154,7 +154,7 @@ class Builder : public YAML::EventHandler {
     } else {
       n->type = NodeType::string;  // unknown tags: `yaml` keeps the string and warns
     }
-    set_end(n, mark);
+    set_end(n);
     register_anchor(anchor, n);
     attach(n);
   }
@@ -205,22 +205,24 @@ class Builder : public YAML::EventHandler {
     return n;
   }
 
-  void set_end(Node* n, const YAML::Mark& mark) {
-    std::string_view line = file_.source->line(n->pos.line);
-    const std::size_t line_start = n->pos.offset - (static_cast<std::size_t>(mark.column) +
-                                                    (n->pos.line == 1 && line.substr(0, 3) ==
-                                                     "\xEF\xBB\xBF" ? 3 : 0));
-    std::size_t col = n->pos.offset - line_start;
-    if (col >= line.size()) return;
-    std::size_t end = std::string_view::npos;
-    const char q = line[col];
+  // Sets the end of a single-line scalar, and catches a quoted scalar that is never closed:
+  // yaml-cpp silently ends it at the end of the file, Backstage's parser reports
+  // "Missing closing quote".
+  void set_end(Node* n) {
+    const std::string& b = file_.source->bytes();
+    const std::size_t start = n->pos.offset;
+    if (start >= b.size()) return;
+    std::size_t end = std::string::npos;
+    const char q = b[start];
     if (n->plain) {
-      if (n->text.find('\n') == std::string::npos && line.substr(col, n->text.size()) == n->text)
-        end = col + n->text.size();
-    } else if (q == '\'') {
-      for (std::size_t i = col + 1; i < line.size(); ++i) {
-        if (line[i] == '\'') {
-          if (i + 1 < line.size() && line[i + 1] == '\'') {
+      if (n->text.find('\n') == std::string::npos && b.compare(start, n->text.size(), n->text) == 0)
+        end = start + n->text.size();
+    } else if (q == '\'' || q == '"') {
+      for (std::size_t i = start + 1; i < b.size(); ++i) {
+        if (q == '"' && b[i] == '\\') {
+          ++i;
+        } else if (b[i] == q) {
+          if (q == '\'' && i + 1 < b.size() && b[i + 1] == '\'') {
             ++i;
             continue;
           }
@@ -228,19 +230,20 @@ class Builder : public YAML::EventHandler {
           break;
         }
       }
-    } else if (q == '"') {
-      for (std::size_t i = col + 1; i < line.size(); ++i) {
-        if (line[i] == '\\') {
-          ++i;
-          continue;
-        }
-        if (line[i] == '"') {
-          end = i + 1;
-          break;
-        }
+      if (end == std::string::npos) {
+        throw DocumentAbort{
+            make_diag("yaml-syntax-error",
+                      fmt::format("YAML syntax error: missing closing {} quote",
+                                  q == '"' ? "double" : "single"),
+                      "close the quoted string; everything after this quote was read as part of "
+                      "it",
+                      n->pos, current_index()),
+            true};
       }
     }
-    if (end != std::string_view::npos) n->end = file_.source->pos_at_offset(line_start + end);
+    if (end == std::string::npos) return;
+    if (b.find('\n', start) < end) return;  // multi-line: no single-line end
+    n->end = file_.source->pos_at_offset(end);
   }
 
   void register_anchor(YAML::anchor_t anchor, Node* n, bool open = false) {
@@ -404,26 +407,25 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
   const SourcePos top = f.source->pos_at(0, 0);
 
   if (size > limits.max_file_bytes) {
-    f.diagnostics.push_back(make_diag(
-        "limit-exceeded",
-        fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted", size,
-                    limits.max_file_bytes),
-        "catalog files are small; raise limits.max_file_bytes if this one must be linted", top,
-        -1));
+    f.diagnostics.push_back(
+        make_diag("limit-exceeded",
+                  fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted",
+                              size, limits.max_file_bytes),
+                  "catalog files are small; raise limits.max_file_bytes if this one must be linted",
+                  top, -1));
     return f;
   }
   if (const char* enc = detect_wide_encoding(b)) {
-    f.diagnostics.push_back(make_diag(
-        "unsupported-encoding",
-        fmt::format("file is encoded as {}; Backstage reads catalog files as UTF-8", enc),
-        "save the file as UTF-8", top, 0));
+    f.diagnostics.push_back(
+        make_diag("unsupported-encoding",
+                  fmt::format("file is encoded as {}; Backstage reads catalog files as UTF-8", enc),
+                  "save the file as UTF-8", top, 0));
     return f;
   }
   if (const std::size_t nul = b.find('\0'); nul != std::string::npos) {
-    f.diagnostics.push_back(make_diag("unsupported-encoding",
-                                      "file contains a NUL byte; it is binary, not YAML text",
-                                      "catalog files must be UTF-8 text",
-                                      f.source->pos_at_offset(nul), 0));
+    f.diagnostics.push_back(
+        make_diag("unsupported-encoding", "file contains a NUL byte; it is binary, not YAML text",
+                  "catalog files must be UTF-8 text", f.source->pos_at_offset(nul), 0));
     return f;
   }
   if (const std::size_t bad = find_invalid_utf8(b); bad != std::string::npos) {

@@ -16,11 +16,11 @@ namespace catalog_lint {
 /// Resource limits for hostile input. Every limit that is hit yields a diagnostic (rule
 /// `limit-exceeded`) rather than a crash, hang or silent truncation.
 struct Limits {
-  std::size_t max_file_bytes = 10u << 20;      ///< bytes; larger files are not parsed
-  int max_depth = 200;                          ///< nesting of sequences/mappings per document
-  std::size_t max_nodes = 1'000'000;            ///< nodes per document (aliases are not copied)
-  std::size_t max_documents = 10'000;           ///< documents per file; the rest are not linted
-  std::size_t max_scalar_bytes = 1u << 20;      ///< bytes in one scalar
+  std::size_t max_file_bytes = 10u << 20;   ///< bytes; larger files are not parsed
+  int max_depth = 200;                      ///< nesting of sequences/mappings per document
+  std::size_t max_nodes = 1'000'000;        ///< nodes per document (aliases are not copied)
+  std::size_t max_documents = 10'000;       ///< documents per file; the rest are not linted
+  std::size_t max_scalar_bytes = 1u << 20;  ///< bytes in one scalar
   /// Backstage's parser (`yaml` npm, `maxAliasCount` default 100, `Alias.toJS`) rejects a file
   /// when an anchor's uses × the aliases inside it exceed this. Not configurable: it is
   /// Backstage's behaviour, not ours.
@@ -30,10 +30,10 @@ struct Limits {
 /// One YAML document of a file. `root` is nullptr for an empty (null) document, which Backstage
 /// skips, and for a document that failed to parse (`failed`).
 struct LoadedDocument {
-  int index = 0;                ///< 0-based, as the `yaml` npm package counts documents
+  int index = 0;  ///< 0-based, as the `yaml` npm package counts documents
   const Node* root = nullptr;
-  SourcePos start;              ///< where the document's content starts
-  bool failed = false;          ///< a yaml-level error makes Backstage reject this document
+  SourcePos start;      ///< where the document's content starts
+  bool failed = false;  ///< a yaml-level error makes Backstage reject this document
 };
 
 /// Everything the loader learned from one file. Owns the node tree.

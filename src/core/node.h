@@ -29,13 +29,13 @@ NodeType resolve_plain_scalar(std::string_view text);
 /// Any generic walk must therefore carry a visit budget.
 struct Node {
   NodeType type = NodeType::null;
-  bool plain = false;            ///< scalar written without quotes or block indicator
-  SourcePos pos;                 ///< first character of the node (after any anchor/tag)
-  SourcePos end;                 ///< end of a single-line scalar; invalid otherwise
-  std::string text;              ///< scalar value (as written for plain scalars)
-  std::vector<const Node*> items;                              ///< sequence items
-  std::vector<std::pair<const Node*, const Node*>> entries;    ///< mapping (key, value), in order
-  const Node* key = nullptr;     ///< the key node when this is a mapping value
+  bool plain = false;              ///< scalar written without quotes or block indicator
+  SourcePos pos;                   ///< first character of the node (after any anchor/tag)
+  SourcePos end;                   ///< end of a single-line scalar; invalid otherwise
+  std::string text;                ///< scalar value (as written for plain scalars)
+  std::vector<const Node*> items;  ///< sequence items
+  std::vector<std::pair<const Node*, const Node*>> entries;  ///< mapping (key, value), in order
+  const Node* key = nullptr;  ///< the key node when this is a mapping value
 
   bool is_scalar() const { return type != NodeType::sequence && type != NodeType::mapping; }
   bool is_string() const { return type == NodeType::string; }

@@ -122,8 +122,8 @@ void EntityContext::report(std::string_view rule, const Node* at, std::string pa
             std::move(message), std::move(help));
 }
 
-void EntityContext::report_at(std::string_view rule, SourcePos pos, SourcePos end,
-                              std::string path, std::string message, std::string help) {
+void EntityContext::report_at(std::string_view rule, SourcePos pos, SourcePos end, std::string path,
+                              std::string message, std::string help) {
   const Severity s = config_.severity(rule);
   if (s == Severity::off) return;
   Diagnostic d = stamped(rule, s);
@@ -139,7 +139,8 @@ void EntityContext::report_at(std::string_view rule, SourcePos pos, SourcePos en
 }
 
 void EntityContext::note_last(std::string message, std::string file, SourcePos pos) {
-  if (!out_.empty()) out_.back().notes.push_back(RelatedNote{std::move(message), std::move(file), pos});
+  if (!out_.empty())
+    out_.back().notes.push_back(RelatedNote{std::move(message), std::move(file), pos});
 }
 
 Diagnostic* CatalogContext::report(std::string_view rule, const EntitySummary& e, std::string path,

@@ -19,13 +19,13 @@ namespace catalog_lint {
 
 /// What a rule is, read from the front matter of `rules/<id>.md` (the single source of truth).
 struct RuleInfo {
-  std::string id;          ///< stable kebab-case id; never reused
-  std::string summary;     ///< one line
-  std::string category;    ///< backstage | yaml | input | catalog | ...
+  std::string id;        ///< stable kebab-case id; never reused
+  std::string summary;   ///< one line
+  std::string category;  ///< backstage | yaml | input | catalog | ...
   Severity default_severity = Severity::error;
   bool recommended = true;
-  std::string source;      ///< the Backstage file or policy section it implements
-  std::string doc;         ///< the markdown body after the front matter
+  std::string source;  ///< the Backstage file or policy section it implements
+  std::string doc;     ///< the markdown body after the front matter
 };
 
 /// Parses one rule document: `---` front matter of `key: value` lines, `---`, markdown body.
@@ -86,12 +86,12 @@ class Registry {
   std::vector<std::unique_ptr<Checker>> checkers_;
 };
 
-#define CATALOG_LINT_REGISTER_CHECKER(Type)                                          \
-  namespace {                                                                        \
-  const bool registered_##Type = [] {                                                \
+#define CATALOG_LINT_REGISTER_CHECKER(Type)                                         \
+  namespace {                                                                       \
+  const bool registered_##Type = [] {                                               \
     ::catalog_lint::Registry::add_factory([] { return std::make_unique<Type>(); }); \
-    return true;                                                                     \
-  }();                                                                               \
+    return true;                                                                    \
+  }();                                                                              \
   }
 
 /// Where checkers report per-entity findings. The engine stamps severity and category.
@@ -123,13 +123,13 @@ class EntityContext {
 
 /// The compact record of one entity kept for the catalog phase (the YAML tree is gone by then).
 struct EntitySummary {
-  std::string ref;       ///< lower-cased kind:namespace/name
-  std::string kind;      ///< as written
+  std::string ref;   ///< lower-cased kind:namespace/name
+  std::string kind;  ///< as written
   std::string file;
   int document = 0;
-  SourcePos name_pos;    ///< position of metadata.name (or of the document)
+  SourcePos name_pos;  ///< position of metadata.name (or of the document)
   SourcePos name_end;
-  std::string name_line; ///< source line of name_pos
+  std::string name_line;  ///< source line of name_pos
 };
 
 /// Every entity of the run, in deterministic (file, document) order.

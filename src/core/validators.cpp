@@ -4,7 +4,9 @@
 
 namespace catalog_lint::validators {
 namespace {
-bool full(const RE2& r, std::string_view s) { return RE2::FullMatch(s, r); }
+bool full(const RE2& r, std::string_view s) {
+  return RE2::FullMatch(s, r);
+}
 }  // namespace
 
 bool dns_label(std::string_view s) {
@@ -51,9 +53,13 @@ bool kind(std::string_view s) {
   return !s.empty() && s.size() <= 63 && full(r, s);
 }
 
-bool label_key(std::string_view s) { return prefix_and_or_suffix(s, dns_subdomain, object_name); }
+bool label_key(std::string_view s) {
+  return prefix_and_or_suffix(s, dns_subdomain, object_name);
+}
 
-bool label_value(std::string_view s) { return s.empty() || object_name(s); }
+bool label_value(std::string_view s) {
+  return s.empty() || object_name(s);
+}
 
 bool tag(std::string_view s) {
   static const RE2 r("[a-z0-9:+#]+(-[a-z0-9:+#]+)*");
@@ -75,8 +81,8 @@ bool url(std::string_view s) {
   if (!RE2::FullMatch(s, scheme_re, &scheme, &rest)) return false;
   for (char& c : scheme)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  const bool special = scheme == "http" || scheme == "https" || scheme == "ws" ||
-                       scheme == "wss" || scheme == "ftp" || scheme == "file";
+  const bool special = scheme == "http" || scheme == "https" || scheme == "ws" || scheme == "wss" ||
+                       scheme == "ftp" || scheme == "file";
   if (!special) return true;
   std::string_view r = rest;
   while (!r.empty() && (r.front() == '/' || r.front() == '\\')) r.remove_prefix(1);

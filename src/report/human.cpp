@@ -82,7 +82,8 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
                          caret_prefix(line, d.start.column), st.color(d.severity),
                          std::string(static_cast<std::size_t>(width - 1), '~'), st.reset());
     }
-    if (!d.help.empty()) out << fmt::format("  = {}help:{} {}\n", st.green(), st.reset(), sanitize_utf8(d.help));
+    if (!d.help.empty())
+      out << fmt::format("  = {}help:{} {}\n", st.green(), st.reset(), sanitize_utf8(d.help));
     for (const RelatedNote& n : d.notes)
       out << fmt::format("  = note: {} at {}:{}:{}\n", sanitize_utf8(n.message),
                          sanitize_utf8(n.file), n.pos.line, n.pos.column);
@@ -93,7 +94,8 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
     out << fmt::format("{}no problems{} in {}\n", st.green(), st.reset(), plural(s.files, "file"));
     return;
   }
-  std::string counts = fmt::format("{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
+  std::string counts =
+      fmt::format("{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
   if (s.notes) counts += ", " + plural(s.notes, "note");
   out << fmt::format("{}{}{} in {} of {}\n", st.bold(), counts, st.reset(), s.files_with_findings,
                      plural(s.files, "file"));

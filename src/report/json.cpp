@@ -5,7 +5,7 @@
 namespace catalog_lint {
 
 void report_json(std::ostream& out, const LintResult& result) {
-  using nlohmann::json;
+  using json = nlohmann::ordered_json;
   json diagnostics = json::array();
   for (const Diagnostic& d : result.diagnostics) {
     json j;
@@ -25,7 +25,9 @@ void report_json(std::ostream& out, const LintResult& result) {
     if (!d.notes.empty()) {
       json notes = json::array();
       for (const RelatedNote& n : d.notes)
-        notes.push_back({{"message", n.message}, {"file", n.file}, {"line", n.pos.line},
+        notes.push_back({{"message", n.message},
+                         {"file", n.file},
+                         {"line", n.pos.line},
                          {"column", n.pos.column}});
       j["notes"] = std::move(notes);
     }

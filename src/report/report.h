@@ -2,6 +2,10 @@
 #pragma once
 
 #include <ostream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/linter.h"
 
@@ -28,5 +32,78 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
 /// `{"version":1,"diagnostics":[...],"summary":{...}}` (schema documented in README.md), built
 /// with nlohmann-json; invalid UTF-8 from the input is replaced by U+FFFD.
 void report_json(std::ostream& out, const LintResult& result);
+
+// ---- CI formats: SARIF 2.1.0, GitHub workflow commands, JUnit XML (issue 4) ----
+
+/// The repository root that artifact URIs are relative to (SARIF §3.4.4, §3.14.14 `%SRCROOT%`):
+/// `git rev-parse --show-toplevel` run in the current directory, else the current directory.
+/// Absolute, with symlinks resolved.
+std::string find_repo_root();
+
+/// How a file path appears in SARIF and GitHub annotations (SARIF §3.4.3 `uri`, §3.4.4
+/// `uriBaseId`).
+struct ArtifactUri {
+  std::string uri;        ///< percent-encoded (RFC 3986), forward slashes
+  bool relative = false;  ///< relative to the root (use uriBaseId "%SRCROOT%"); else file://
+  std::string path;       ///< the same path, not encoded (for GitHub's `file=`)
+};
+
+/// `file` (as reported, relative to the current directory or absolute) relative to `root`, with
+/// symlinks resolved where the file exists (GitHub requires resolved paths). A file outside
+/// `root` becomes an absolute `file://` URI (§3.4.3).
+ArtifactUri artifact_uri(const std::string& file, const std::string& root);
+
+/// Options for the SARIF reporter.
+struct SarifOptions {
+  std::string root;      ///< repository root (find_repo_root()); URIs are relative to it
+  std::string category;  ///< §3.17.3 automationDetails.id (from --sarif-category); empty = none
+  /// Rules listed in tool.driver.rules (§3.19.23): every rule enabled here, plus any rule that
+  /// has a result. nullptr = the registry defaults.
+  const RuleConfig* config = nullptr;
+  /// Paths that could not be walked at all (discovery errors: path, reason); reported as
+  /// toolExecutionNotifications (§3.20.21) and make executionSuccessful false (§3.20.14).
+  std::vector<std::pair<std::string, std::string>> path_errors;
+  /// tool.driver.informationUri (§3.19.17) and the base of each rule's helpUri.
+  std::string information_uri = "https://github.com/catalog-lint/catalog-lint";
+};
+
+/// One SARIF 2.1.0 log (§3.13) with one run (§3.14): tool.driver with every rule (§3.49), results
+/// (§3.27) with a repository-relative location, UTF-16 columns (§3.14.27), logical locations
+/// (§3.33), related locations for notes (§3.27.22), `catalogLint/v1` partialFingerprints
+/// (§3.27.17), and invocations[0] (§3.20) with notifications for unreadable files. Built with
+/// nlohmann-json; invalid UTF-8 is replaced by U+FFFD.
+void report_sarif(std::ostream& out, const LintResult& result, const SarifOptions& options);
+
+/// Options for the GitHub workflow-command reporter.
+struct GithubOptions {
+  std::string root;  ///< repository root; `file=` is relative to it (GitHub's workspace)
+};
+
+/// GitHub Actions workflow commands: `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE::
+/// message` (notes as `::notice`), errors first, then warnings, then notes, each in report order,
+/// with GitHub's escaping of properties and data; then one plain summary line counting each type
+/// (GitHub shows only 10 annotations per type per step).
+void report_github(std::ostream& out, const LintResult& result, const GithubOptions& options);
+
+/// Options for the JUnit reporter.
+struct JunitOptions {
+  /// Every linted file (so clean files appear as passing suites); files with findings are added
+  /// even when missing here.
+  std::vector<std::string> files;
+  Severity fail_on = Severity::error;  ///< findings at or above this are <failure>s
+};
+
+/// JUnit XML (the de-facto Ant/Jenkins/GitLab schema): one <testsuite> per file, one <testcase>
+/// per entity (name = entity ref, or "document N" (1-based) when it has none, or "file" for
+/// whole-file findings); findings at or above `fail_on` make one <failure> carrying every
+/// finding of the testcase, lesser ones go to <system-out>. Valid UTF-8 and XML 1.0 whatever the
+/// input held.
+void report_junit(std::ostream& out, const LintResult& result, const JunitOptions& options);
+
+/// `text` escaped for XML 1.0 character data and attribute values: & < > " ' as entities,
+/// TAB/LF/CR as character references, characters not allowed in XML 1.0 (C0 controls, U+FFFE,
+/// U+FFFF) removed, invalid UTF-8 replaced by U+FFFD.
+std::string xml_escape(std::string_view text);
+
 
 }  // namespace catalog_lint

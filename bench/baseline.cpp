@@ -1,0 +1,217 @@
+// Parse-only baseline for the benchmark: what yaml-cpp alone costs, the ceiling for catalog-lint.
+//
+// For every file: read it, load every YAML document with yaml-cpp and visit every node
+// (recursively, keys and values), on --jobs threads. No rules, no positions, no output per file.
+//
+//   catalog-lint-baseline [--jobs N] [--mode load|events] PATH...
+//
+// --mode load   (default) YAML::LoadAll + a recursive walk of the YAML::Node tree.
+// --mode events the event parser (YAML::Parser + a counting EventHandler), no node tree: the
+//               cost of scanning and parsing alone, which is what an event-driven loader pays.
+// A directory is walked recursively for *.yaml / *.yml (skipping .git and node_modules).
+// Prints one summary line on stdout; exit 0 (files that fail to parse are counted, not errors).
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Per-thread counters; summed at the end (also keeps the work from being optimised away).
+struct Counters {
+  std::size_t files = 0;
+  std::size_t documents = 0;
+  std::size_t nodes = 0;
+  std::size_t scalar_bytes = 0;
+  std::size_t parse_errors = 0;
+  std::size_t bytes = 0;
+};
+
+/// Visits `node` and everything below it, counting nodes and scalar bytes.
+void visit(const YAML::Node& node, Counters& c) {
+  ++c.nodes;
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      c.scalar_bytes += node.Scalar().size();
+      break;
+    case YAML::NodeType::Sequence:
+      for (const auto& child : node) visit(child, c);
+      break;
+    case YAML::NodeType::Map:
+      for (const auto& kv : node) {
+        visit(kv.first, c);
+        visit(kv.second, c);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+/// An event handler that only counts: the parser's own cost without building any tree.
+class CountingHandler : public YAML::EventHandler {
+ public:
+  /// Counts into `c`.
+  explicit CountingHandler(Counters& c) : c_(c) {}
+  void OnDocumentStart(const YAML::Mark&) override { ++c_.documents; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { ++c_.nodes; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { ++c_.nodes; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string& value) override {
+    ++c_.nodes;
+    c_.scalar_bytes += value.size();
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    ++c_.nodes;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    ++c_.nodes;
+  }
+  void OnMapEnd() override {}
+
+ private:
+  Counters& c_;
+};
+
+/// Reads the whole file; false when it cannot be read.
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = std::move(ss).str();
+  return true;
+}
+
+/// Parses one file in the chosen mode, updating `c`.
+void parse_one(const std::string& path, bool events, Counters& c) {
+  std::string bytes;
+  if (!read_file(path, bytes)) {
+    ++c.parse_errors;
+    return;
+  }
+  ++c.files;
+  c.bytes += bytes.size();
+  try {
+    if (events) {
+      std::istringstream in(bytes);
+      YAML::Parser parser(in);
+      CountingHandler handler(c);
+      while (parser.HandleNextDocument(handler)) {
+      }
+    } else {
+      const std::vector<YAML::Node> docs = YAML::LoadAll(bytes);
+      c.documents += docs.size();
+      for (const auto& d : docs) visit(d, c);
+    }
+  } catch (const YAML::Exception&) {
+    ++c.parse_errors;
+  }
+}
+
+/// Expands directories into their *.yaml / *.yml files (sorted); files are taken as given.
+std::vector<std::string> collect(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      files.push_back(p);
+      continue;
+    }
+    std::vector<std::string> found;
+    fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const fs::path& f = it->path();
+      const std::string name = f.filename().string();
+      if (it->is_directory(ec)) {
+        if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
+        continue;
+      }
+      const std::string ext = f.extension().string();
+      if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) found.push_back(f.string());
+    }
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+int usage() {
+  std::cerr << "usage: catalog-lint-baseline [--jobs N] [--mode load|events] PATH...\n";
+  return 2;
+}
+
+}  // namespace
+
+/// Entry point: parses the arguments, runs the baseline and prints the summary line.
+int main(int argc, char** argv) {
+  unsigned jobs = 1;
+  bool events = false;
+  std::vector<std::string> paths;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if ((a == "--jobs" || a == "-j") && i + 1 < argc) {
+      jobs = static_cast<unsigned>(std::max(1, std::atoi(argv[++i])));
+    } else if (a == "--mode" && i + 1 < argc) {
+      const std::string_view m = argv[++i];
+      if (m != "load" && m != "events") return usage();
+      events = m == "events";
+    } else if (a == "--help" || a == "-h") {
+      usage();
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      return usage();
+    } else {
+      paths.emplace_back(a);
+    }
+  }
+  if (paths.empty()) return usage();
+
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<std::string> files = collect(paths);
+  std::vector<Counters> per_thread(jobs);
+  std::atomic<std::size_t> next{0};
+  auto work = [&](unsigned t) {
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < files.size();)
+      parse_one(files[i], events, per_thread[t]);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work, t);
+  work(0);
+  for (auto& th : threads) th.join();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  Counters total;
+  for (const auto& c : per_thread) {
+    total.files += c.files;
+    total.documents += c.documents;
+    total.nodes += c.nodes;
+    total.scalar_bytes += c.scalar_bytes;
+    total.parse_errors += c.parse_errors;
+    total.bytes += c.bytes;
+  }
+  std::printf(
+      "baseline mode=%s jobs=%u files=%zu bytes=%zu documents=%zu nodes=%zu scalar_bytes=%zu "
+      "parse_errors=%zu seconds=%.4f files_per_s=%.0f\n",
+      events ? "events" : "load", jobs, total.files, total.bytes, total.documents, total.nodes,
+      total.scalar_bytes, total.parse_errors, secs, secs > 0 ? total.files / secs : 0.0);
+  return 0;
+}

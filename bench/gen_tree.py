@@ -1,0 +1,639 @@
+#!/usr/bin/env python3
+"""Deterministic generator of realistic Backstage catalog trees for the benchmark.
+
+Layout of a generated tree (OUT):
+
+    OUT/services/<domain>/<service>/catalog-info.yaml   Component, sometimes API and/or Resource
+    OUT/org/domains/<domain>.yaml                        Domain
+    OUT/org/systems/<system>.yaml                        System
+    OUT/org/groups/<team>.yaml                           Group followed by its Users (multi-doc)
+    OUT/org/templates/<template>/template.yaml           Template (scaffolder.backstage.io/v1beta3)
+    OUT/MANIFEST.json                                    parameters, counts and every planted fault
+
+Exactly --files YAML files are written. The same --files/--seed/--fault-rate always produce
+byte-identical trees (Python's random.Random with a fixed seed; no time or hash ordering).
+
+A fraction --fault-rate of the files gets one planted fault, cycling through every category in
+FAULTS so that each one is represented (see MANIFEST.json "faults" for file -> category).
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import sys
+from pathlib import Path
+
+GENERATOR_VERSION = 3  # bump when the output changes, so cached trees are regenerated
+
+# Every fault category, in the order they are cycled through. Each maps to what a linter (and
+# Backstage) should report.
+FAULTS = [
+    "yaml-syntax-error",  # an unclosed flow sequence
+    "duplicate-key",  # spec.lifecycle given twice
+    "unquoted-number-name",  # metadata.name: 20231 (an int, not a string)
+    "bad-tag",  # a tag with upper case and an underscore
+    "missing-owner",  # spec.owner removed from a Component
+    "bad-entity-ref",  # dependsOn entry without a kind
+    "unknown-kind",  # kind: Service
+    "duplicate-entity",  # the same Component name as another service
+    "tab-indentation",  # a line indented with a tab
+    "bad-annotation",  # an annotation key with two slashes
+    "bad-link",  # a link whose url is not a URL
+    "bad-label",  # a label value with spaces
+    "unknown-root-field",  # a root field next to metadata and spec
+    "bad-api-version",  # apiVersion: backstage.io/v2
+    "non-mapping-document",  # a document that is a sequence
+]
+
+WORDS = (
+    "account billing cart catalog checkout customer delivery discount fraud fulfilment gateway "
+    "identity inventory invoice ledger loyalty media notification order payment pricing profile "
+    "quote rating recommendation refund report review search session shipping stock subscription "
+    "tax ticket tracking user voucher warehouse wallet"
+).split()
+SUFFIXES = ["service", "api", "worker", "processor", "web", "backend", "sync", "adapter", "bff"]
+DOMAINS = [
+    "commerce",
+    "finance",
+    "logistics",
+    "identity",
+    "growth",
+    "platform",
+    "data",
+    "support",
+    "marketing",
+    "risk",
+]
+LANGS = ["java", "kotlin", "go", "python", "typescript", "rust", "csharp", "scala"]
+TYPES = ["service", "service", "service", "website", "library", "worker"]
+LIFECYCLES = ["production", "production", "production", "experimental", "deprecated"]
+TIERS = ["1", "2", "3"]
+RESOURCE_TYPES = ["database", "s3-bucket", "kafka-topic", "redis", "queue"]
+API_TYPES = ["openapi", "openapi", "asyncapi", "grpc", "graphql"]
+FIRST = (
+    "ada alan barbara brian carla dennis edsger frances grace guido hedy ivan james katherine "
+    "ken linus margaret niklaus olga peter radia richard sophie tim ursula vint xavier yukihiro"
+).split()
+LAST = (
+    "lovelace turing liskov kernighan ritchie dijkstra allen hopper rossum lamarr sutherland "
+    "gosling johnson thompson torvalds hamilton wirth perlman stallman wilson berners lee "
+    "cerf leroy matsumoto"
+).split()
+SENTENCE = (
+    "handles requests from the storefront and publishes events for downstream consumers "
+    "owns the source of truth for its records and exposes a versioned REST interface "
+    "runs nightly reconciliation jobs against the partner feeds and raises alerts on drift"
+).split()
+
+
+# --------------------------------------------------------------------------- YAML emitter
+
+_PLAIN_OK = re.compile(r"^[A-Za-z_/.][A-Za-z0-9 _./:@()+,-]*$")
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"}
+
+
+class Raw(str):
+    """A scalar emitted exactly as given (used to plant an unquoted number)."""
+
+
+def scalar(value) -> str:
+    """Renders one scalar as YAML: plain when unambiguous, else double-quoted (JSON escapes)."""
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    s = str(value)
+    if (
+        s
+        and _PLAIN_OK.match(s)
+        and s.lower() not in _RESERVED
+        and ": " not in s
+        and " #" not in s
+        and not s.endswith(":")
+        and not s.endswith(" ")
+    ):
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def emit(value, indent: int = 0, out: list[str] | None = None) -> list[str]:
+    """Renders dicts/lists/scalars as block YAML lines; multi-line strings become `|` blocks."""
+    out = [] if out is None else out
+    pad = " " * indent
+    if isinstance(value, dict):
+        for k, v in value.items():
+            key = scalar(k)
+            if isinstance(v, str) and "\n" in v:
+                out.append(f"{pad}{key}: |")
+                out.extend(f"{pad}  {line}" if line else "" for line in v.rstrip("\n").split("\n"))
+            elif isinstance(v, dict) and v:
+                out.append(f"{pad}{key}:")
+                emit(v, indent + 2, out)
+            elif isinstance(v, list) and v:
+                out.append(f"{pad}{key}:")
+                emit(v, indent + 2, out)
+            elif isinstance(v, (dict, list)):
+                out.append(f"{pad}{key}: {'{}' if isinstance(v, dict) else '[]'}")
+            else:
+                out.append(f"{pad}{key}: {scalar(v)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item:
+                sub = emit(item, indent + 2, [])
+                out.append(f"{pad}- {sub[0].lstrip()}")
+                out.extend(sub[1:])
+            elif isinstance(item, list) and item:
+                out.append(f"{pad}-")
+                emit(item, indent + 2, out)
+            else:
+                out.append(f"{pad}- {scalar(item)}")
+    else:
+        out.append(f"{pad}{scalar(value)}")
+    return out
+
+
+def render(docs: list) -> str:
+    """Renders a list of documents as one multi-document YAML file."""
+    parts = []
+    for i, d in enumerate(docs):
+        body = "\n".join(emit(d)) + "\n"
+        parts.append(body if i == 0 else "---\n" + body)
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- entities
+
+
+class Org:
+    """The organisation: domains, systems, teams, users and templates, all by name."""
+
+    def __init__(self, rng: random.Random, n_domains, n_systems, n_groups, users_per_group):
+        self.domains = [f"{DOMAINS[i % len(DOMAINS)]}{'' if i < len(DOMAINS) else i}" for i in range(n_domains)]
+        self.systems = []
+        for i in range(n_systems):
+            dom = self.domains[i % n_domains]
+            self.systems.append((f"{dom}-{rng.choice(WORDS)}-{i}", dom))
+        self.groups = []
+        for i in range(n_groups):
+            dom = self.domains[i % n_domains]
+            self.groups.append((f"team-{dom}-{rng.choice(WORDS)}-{i}", dom))
+        self.users = {}
+        for gi, (g, _) in enumerate(self.groups):
+            self.users[g] = [
+                f"{rng.choice(FIRST)}.{rng.choice(LAST)}{gi * users_per_group + j}"
+                for j in range(users_per_group)
+            ]
+
+
+def words(rng: random.Random, n: int) -> str:
+    """A pseudo-sentence of n words."""
+    start = rng.randrange(len(SENTENCE))
+    return " ".join(SENTENCE[(start + i) % len(SENTENCE)] for i in range(n)).capitalize() + "."
+
+
+def openapi_definition(rng: random.Random, name: str) -> str:
+    """A realistic inline OpenAPI document (a literal block scalar in the API entity)."""
+    res = rng.choice(WORDS)
+    lines = [
+        "openapi: 3.0.3",
+        "info:",
+        f"  title: {name}",
+        f"  version: 1.{rng.randrange(20)}.0",
+        "paths:",
+    ]
+    for p in range(rng.randint(2, 5)):
+        lines += [
+            f"  /{res}s/{{id}}/v{p}:",
+            "    get:",
+            f"      operationId: get{res.capitalize()}{p}",
+            "      parameters:",
+            "        - name: id",
+            "          in: path",
+            "          required: true",
+            "          schema: {type: string}",
+            "      responses:",
+            "        '200':",
+            "          description: OK",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names: list[str]):
+    """The documents of one service's catalog-info.yaml: a Component, maybe an API and a Resource."""
+    system, domain = org.systems[idx % len(org.systems)]
+    team = rng.choice([g for g, d in org.groups if d == domain] or [org.groups[0][0]])
+    lang = rng.choice(LANGS)
+    slug = f"acme/{name}"
+    annotations = {
+        "github.com/project-slug": slug,
+        "backstage.io/techdocs-ref": "dir:.",
+        "backstage.io/source-location": f"url:https://github.com/{slug}/tree/main/",
+        "pagerduty.com/service-id": "P" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(6)),
+        "platform/escalation-level-1": f"group:default/{team}",
+        "platform/escalation-level-2": "group:default/team-platform-oncall",
+        "backstage.io/kubernetes-id": name,
+    }
+    if rng.random() < 0.5:
+        annotations["sonarqube.org/project-key"] = f"acme_{name}"
+    if rng.random() < 0.4:
+        annotations["argocd/app-name"] = f"{name}-prod"
+    if rng.random() < 0.3:
+        annotations["platform/golden-path"] = f"{lang}-service"
+    tags = sorted({lang, rng.choice(["rest", "grpc", "events", "batch"]), rng.choice(["pci", "gdpr", "internal", "public"])})
+    comp = {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Component",
+        "metadata": {
+            "name": name,
+            "title": name.replace("-", " ").title(),
+            "description": words(rng, rng.randint(6, 14)),
+            "annotations": annotations,
+            "labels": {"tier": rng.choice(TIERS), "cost-center": f"cc-{rng.randrange(100, 999)}"},
+            "tags": tags,
+            "links": [
+                {"url": f"https://grafana.acme.example/d/{name}", "title": "Dashboard", "icon": "dashboard"},
+                {"url": f"https://runbooks.acme.example/{name}", "title": "Runbook", "icon": "docs"},
+            ],
+        },
+        "spec": {
+            "type": rng.choice(TYPES),
+            "lifecycle": rng.choice(LIFECYCLES),
+            "owner": f"group:default/{team}",
+            "system": system,
+        },
+    }
+    deps = []
+    for _ in range(rng.randint(0, 3)):
+        deps.append(f"component:default/{rng.choice(all_names)}")
+    docs = [comp]
+    has_api = rng.random() < 0.35
+    has_res = rng.random() < 0.25
+    if has_api:
+        comp["spec"]["providesApis"] = [f"{name}-api"]
+    if rng.random() < 0.5:
+        comp["spec"]["consumesApis"] = [f"api:default/{rng.choice(all_names)}-api"]
+    if has_res:
+        deps.append(f"resource:default/{name}-db")
+    if deps:
+        comp["spec"]["dependsOn"] = deps
+    if has_api:
+        api_type = rng.choice(API_TYPES)
+        docs.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "API",
+                "metadata": {
+                    "name": f"{name}-api",
+                    "description": f"Public interface of {name}.",
+                    "annotations": {"github.com/project-slug": slug},
+                    "tags": [api_type, "v1"],
+                },
+                "spec": {
+                    "type": api_type,
+                    "lifecycle": comp["spec"]["lifecycle"],
+                    "owner": f"group:default/{team}",
+                    "system": system,
+                    "definition": openapi_definition(rng, f"{name}-api"),
+                },
+            }
+        )
+    if has_res:
+        docs.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "Resource",
+                "metadata": {
+                    "name": f"{name}-db",
+                    "description": f"Primary store of {name}.",
+                    "labels": {"tier": comp["metadata"]["labels"]["tier"]},
+                },
+                "spec": {
+                    "type": rng.choice(RESOURCE_TYPES),
+                    "owner": f"group:default/{team}",
+                    "system": system,
+                },
+            }
+        )
+    return docs
+
+
+def group_docs(rng: random.Random, org: Org, gi: int):
+    """A Group followed by its Users."""
+    name, domain = org.groups[gi]
+    members = org.users[name]
+    group = {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Group",
+        "metadata": {
+            "name": name,
+            "description": f"The {name.split('-')[2]} team of the {domain} domain.",
+            "annotations": {
+                "github.com/team-slug": f"acme/{name}",
+                "pagerduty.com/service-id": "P" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(6)),
+            },
+        },
+        "spec": {
+            "type": "team",
+            "profile": {"displayName": name.replace("-", " ").title(), "email": f"{name}@acme.example"},
+            "parent": f"group:default/dept-{domain}",
+            "children": [],
+            "members": members,
+        },
+    }
+    docs = [group]
+    for u in members:
+        first, rest = u.split(".", 1)
+        docs.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "User",
+                "metadata": {"name": u, "annotations": {"github.com/user-login": u.replace(".", "-")}},
+                "spec": {
+                    "profile": {"displayName": f"{first.title()} {rest.rstrip('0123456789').title()}", "email": f"{u}@acme.example"},
+                    "memberOf": [name],
+                },
+            }
+        )
+    return docs
+
+
+def system_docs(rng: random.Random, org: Org, si: int):
+    """One System."""
+    name, domain = org.systems[si]
+    owner = rng.choice([g for g, d in org.groups if d == domain] or [org.groups[0][0]])
+    return [
+        {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": "System",
+            "metadata": {"name": name, "description": words(rng, 8), "tags": [domain]},
+            "spec": {"owner": f"group:default/{owner}", "domain": domain},
+        }
+    ]
+
+
+def domain_docs(rng: random.Random, org: Org, di: int):
+    """One Domain."""
+    name = org.domains[di]
+    return [
+        {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": "Domain",
+            "metadata": {"name": name, "description": f"Everything about {name}.", "links": [{"url": f"https://wiki.acme.example/{name}", "title": "Wiki"}]},
+            "spec": {"owner": "group:default/team-platform-architecture"},
+        }
+    ]
+
+
+def template_docs(rng: random.Random, org: Org, ti: int):
+    """One scaffolder Template (scaffolder.backstage.io/v1beta3)."""
+    lang = LANGS[ti % len(LANGS)]
+    name = f"{lang}-service-template-{ti}"
+    return [
+        {
+            "apiVersion": "scaffolder.backstage.io/v1beta3",
+            "kind": "Template",
+            "metadata": {
+                "name": name,
+                "title": f"{lang.title()} service (golden path)",
+                "description": f"Creates a production-ready {lang} service with CI, docs and on-call.",
+                "tags": ["recommended", lang],
+                "annotations": {"platform/golden-path": f"{lang}-service"},
+            },
+            "spec": {
+                "owner": "group:default/team-platform-devex",
+                "type": "service",
+                "parameters": [
+                    {
+                        "title": "Service details",
+                        "required": ["name", "owner"],
+                        "properties": {
+                            "name": {"title": "Name", "type": "string", "pattern": "^[a-z0-9-]+$"},
+                            "owner": {"title": "Owner", "type": "string", "ui:field": "OwnerPicker", "ui:options": {"catalogFilter": {"kind": "Group"}}},
+                        },
+                    },
+                    {
+                        "title": "Repository",
+                        "required": ["repoUrl"],
+                        "properties": {"repoUrl": {"title": "Repository location", "type": "string", "ui:field": "RepoUrlPicker", "ui:options": {"allowedHosts": ["github.com"]}}},
+                    },
+                ],
+                "steps": [
+                    {"id": "fetch", "name": "Fetch skeleton", "action": "fetch:template", "input": {"url": "./skeleton", "values": {"name": "${{ parameters.name }}", "owner": "${{ parameters.owner }}"}}},
+                    {"id": "publish", "name": "Publish", "action": "publish:github", "input": {"repoUrl": "${{ parameters.repoUrl }}", "defaultBranch": "main"}},
+                    {"id": "register", "name": "Register", "action": "catalog:register", "input": {"repoContentsUrl": "${{ steps.publish.output.repoContentsUrl }}", "catalogInfoPath": "/catalog-info.yaml"}},
+                ],
+                "output": {"links": [{"title": "Repository", "url": "${{ steps.publish.output.remoteUrl }}"}]},
+            },
+        }
+    ]
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def plant_structural(fault: str, docs: list, dup_name: str | None) -> bool:
+    """Applies a fault that is easiest on the data; returns False when it must be textual."""
+    d = docs[0]
+    meta, spec = d["metadata"], d.setdefault("spec", {})
+    if fault == "unquoted-number-name":
+        meta["name"] = Raw(str(20000 + len(meta["name"]) * 7))
+    elif fault == "bad-tag":
+        meta["tags"] = list(meta.get("tags", [])) + ["Needs_Review!"]
+    elif fault == "missing-owner":
+        if "owner" in spec:
+            del spec["owner"]
+        else:
+            d["kind"] = "Component"  # a Component without owner
+            spec.clear()
+            spec.update({"type": "service", "lifecycle": "production"})
+    elif fault == "bad-entity-ref":
+        if d["kind"] == "Component":
+            spec["dependsOn"] = list(spec.get("dependsOn", [])) + [":default/payment-service"]
+        else:
+            spec["owner"] = "group:"
+    elif fault == "unknown-kind":
+        d["kind"] = "Service"
+    elif fault == "duplicate-entity":
+        if dup_name is not None:
+            meta["name"] = dup_name
+            if d["kind"] != "Component":
+                return False
+        else:
+            return False
+    elif fault == "bad-annotation":
+        meta.setdefault("annotations", {})["acme.example/team/slack"] = "#oncall"
+    elif fault == "bad-link":
+        meta["links"] = list(meta.get("links", [])) + [{"url": "grafana dashboard", "title": "Metrics"}]
+    elif fault == "bad-label":
+        meta.setdefault("labels", {})["cost-center"] = "shared by finance"
+    elif fault == "unknown-root-field":
+        d["status"] = {"healthy": True}
+    elif fault == "bad-api-version":
+        d["apiVersion"] = "backstage.io/v2"
+    elif fault == "non-mapping-document":
+        docs.append(["just", "a", "list"])
+    else:
+        return False
+    return True
+
+
+def plant_textual(fault: str, text: str) -> str:
+    """Applies a fault that only exists in the bytes (syntax, duplicate key, tabs)."""
+    lines = text.split("\n")
+    if fault == "yaml-syntax-error":
+        for i, l in enumerate(lines):
+            if l.startswith("  name: "):
+                lines.insert(i + 1, "  tags: [broken, list")
+                break
+    elif fault == "duplicate-key":
+        for i, l in enumerate(lines):
+            if re.match(r"^  (lifecycle|type|owner): ", l):
+                lines.insert(i + 1, l)
+                break
+    elif fault == "tab-indentation":
+        for i, l in enumerate(lines):
+            if l.startswith("  name: "):
+                lines[i] = "\t" + l[2:]
+                break
+    elif fault == "duplicate-entity":
+        pass
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- tree
+
+
+def plan(n_files: int):
+    """Splits n_files between org files and service files (about 5% org, at least a few of each)."""
+    n_domains = max(2, min(len(DOMAINS) * 3, n_files // 500))
+    n_systems = max(3, n_files // 100)
+    n_groups = max(3, n_files // 50)
+    n_templates = max(1, min(40, n_files // 250))
+    n_services = n_files - n_domains - n_systems - n_groups - n_templates
+    if n_services < 1:
+        raise SystemExit("gen_tree: --files must be at least 20")
+    return n_domains, n_systems, n_groups, n_templates, n_services
+
+
+def generate(out: Path, n_files: int, seed: int, fault_rate: float) -> dict:
+    """Writes the tree into `out` (which must not exist) and returns the manifest."""
+    rng = random.Random(seed)
+    n_domains, n_systems, n_groups, n_templates, n_services = plan(n_files)
+    org = Org(rng, n_domains, n_systems, n_groups, users_per_group=4)
+
+    service_names = []
+    used = set()
+    for i in range(n_services):
+        base = f"{rng.choice(WORDS)}-{rng.choice(SUFFIXES)}"
+        name = base if base not in used else f"{base}-{i}"
+        used.add(name)
+        service_names.append(name)
+
+    files = []  # (relative path, docs builder, service index or None)
+    for i, name in enumerate(service_names):
+        dom = org.systems[i % len(org.systems)][1]
+        files.append((f"services/{dom}/{name}/catalog-info.yaml", "component", i))
+    for i, d in enumerate(org.domains):
+        files.append((f"org/domains/{d}.yaml", "domain", i))
+    for i, (s, _) in enumerate(org.systems):
+        files.append((f"org/systems/{s}.yaml", "system", i))
+    for i, (g, _) in enumerate(org.groups):
+        files.append((f"org/groups/{g}.yaml", "group", i))
+    for i in range(n_templates):
+        files.append((f"org/templates/template-{i}/template.yaml", "template", i))
+    assert len(files) == n_files
+
+    # Which files get a fault: a fixed-seed sample, categories cycled in order.
+    n_faulty = round(n_files * fault_rate)
+    fault_rng = random.Random(seed * 7919 + 1)
+    faulty = sorted(fault_rng.sample(range(n_files), n_faulty)) if n_faulty else []
+    fault_of = {fi: FAULTS[k % len(FAULTS)] for k, fi in enumerate(faulty)}
+
+    out.mkdir(parents=True)
+    faults = []
+    total_bytes = 0
+    n_docs = 0
+    kinds: dict[str, int] = {}
+    for fi, (rel, what, idx) in enumerate(files):
+        frng = random.Random(f"{seed}:{rel}")
+        if what == "component":
+            docs = component_docs(frng, org, service_names[idx], idx, service_names)
+        elif what == "domain":
+            docs = domain_docs(frng, org, idx)
+        elif what == "system":
+            docs = system_docs(frng, org, idx)
+        elif what == "group":
+            docs = group_docs(frng, org, idx)
+        else:
+            docs = template_docs(frng, org, idx)
+        fault = fault_of.get(fi)
+        if fault is not None:
+            dup = service_names[(idx + 1) % len(service_names)] if what == "component" else None
+            if not plant_structural(fault, docs, dup) and fault == "duplicate-entity":
+                # Not a Component file: duplicate the document inside the file instead.
+                docs.append(json.loads(json.dumps(docs[0])))
+        text = render(docs)
+        if fault is not None:
+            text = plant_textual(fault, text)
+            faults.append({"file": rel, "fault": fault})
+        for d in docs:
+            k = d.get("kind", "?") if isinstance(d, dict) else "(non-mapping)"
+            kinds[k] = kinds.get(k, 0) + 1
+        n_docs += len(docs)
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        total_bytes += len(data)
+        path.write_bytes(data)
+
+    manifest = {
+        "generator_version": GENERATOR_VERSION,
+        "files": n_files,
+        "seed": seed,
+        "fault_rate": fault_rate,
+        "documents": n_docs,
+        "bytes": total_bytes,
+        "kinds": dict(sorted(kinds.items())),
+        "fault_counts": {f: sum(1 for x in faults if x["fault"] == f) for f in FAULTS},
+        "faults": faults,
+    }
+    (out / "MANIFEST.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+def main(argv: list[str]) -> int:
+    """Command line: gen_tree.py --files N [--seed S] [--fault-rate F] --out DIR [--force]."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--files", type=int, required=True, help="number of YAML files (e.g. 1000, 10000, 100000)")
+    ap.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    ap.add_argument("--fault-rate", type=float, default=0.05, help="fraction of files with one planted fault (default 0.05)")
+    ap.add_argument("--out", required=True, help="output folder (must not exist unless --force)")
+    ap.add_argument("--force", action="store_true", help="replace --out if it exists")
+    args = ap.parse_args(argv)
+    if not 0.0 <= args.fault_rate <= 1.0:
+        ap.error("--fault-rate must be within [0, 1]")
+    out = Path(args.out)
+    if out.exists():
+        if not args.force:
+            ap.error(f"{out} exists (use --force to replace it)")
+        shutil.rmtree(out)
+    m = generate(out, args.files, args.seed, args.fault_rate)
+    print(
+        f"gen_tree: {m['files']} files, {m['documents']} documents, {m['bytes'] / 1e6:.1f} MB, "
+        f"{len(m['faults'])} faulty files -> {out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,153 @@
+// Per-rule fixtures (testdata/rules/<rule-id>/{bad,ok}-*), rule registry invariants, and the
+// examples in each rule's documentation.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "util.h"
+
+namespace fs = std::filesystem;
+using namespace catalog_lint;
+using namespace catalog_lint::test;
+
+namespace {
+
+// Expectations written in the fixture: `# expect: RULE@COL` on the offending line, or
+// `# expect: RULE@LINE:COL` anywhere; several separated by commas. For files that cannot hold a
+// comment (binary, UTF-16), a sidecar `<file>.expect` holds `RULE@LINE:COL` lines.
+std::multiset<std::string> expectations(const std::string& path, const std::string& text) {
+  std::multiset<std::string> out;
+  static const RE2 item(R"(([a-z0-9-]+)@(\d+)(?::(\d+))?)");
+  if (fs::exists(path + ".expect")) {
+    std::string side = read_file(path + ".expect");
+    re2::StringPiece in(side);
+    std::string rule, a, b;
+    while (RE2::FindAndConsume(&in, item, &rule, &a, &b))
+      out.insert(fmt::format("{}@{}:{}", rule, a, b));
+    return out;
+  }
+  int line_no = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    ++line_no;
+    const std::string line = text.substr(start, end - start);
+    const std::size_t at = line.find("# expect:");
+    if (at != std::string::npos) {
+      re2::StringPiece in(line);
+      in.remove_prefix(at + 9);
+      std::string rule, a, b;
+      while (RE2::FindAndConsume(&in, item, &rule, &a, &b)) {
+        if (b.empty())
+          out.insert(fmt::format("{}@{}:{}", rule, line_no, a));
+        else
+          out.insert(fmt::format("{}@{}:{}", rule, a, b));
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<fs::path> fixture_files(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 7 && name.substr(name.size() - 7) == ".expect") continue;
+    if (e.is_regular_file()) files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("every rule's fixtures produce exactly the expected diagnostics") {
+  const fs::path root = fs::path(source_dir()) / "testdata" / "rules";
+  for (const RuleInfo& rule : Registry::instance().rules()) {
+    CAPTURE(rule.id);
+    const fs::path dir = root / rule.id;
+    REQUIRE_MESSAGE(fs::is_directory(dir), "no fixtures for rule " << rule.id);
+    int bad = 0, ok = 0;
+    for (const fs::path& file : fixture_files(dir)) {
+      const std::string name = file.filename().string();
+      CAPTURE(name);
+      const std::string text = read_file(file.string());
+      const std::multiset<std::string> expected = expectations(file.string(), text);
+      const LintResult result = lint_text(text, rule.id, name);
+      const std::vector<std::string> got_list = brief(result);
+      const std::multiset<std::string> got(got_list.begin(), got_list.end());
+      if (name.rfind("bad-", 0) == 0) {
+        ++bad;
+        CHECK_MESSAGE(!expected.empty(), "bad fixture without expectations: " << name);
+      } else {
+        REQUIRE_MESSAGE(name.rfind("ok-", 0) == 0, "fixture names start with bad- or ok-");
+        ++ok;
+        CHECK_MESSAGE(expected.empty(), "ok fixture with expectations: " << name);
+      }
+      for (const auto& e : expected)
+        CHECK_MESSAGE(got.count(e) >= expected.count(e), "missing diagnostic " << e);
+      for (const auto& g : got)
+        CHECK_MESSAGE(expected.count(g) >= got.count(g), "unexpected diagnostic " << g);
+    }
+    CHECK_MESSAGE(bad > 0, "rule " << rule.id << " has no bad fixture");
+    CHECK_MESSAGE(ok > 0, "rule " << rule.id << " has no ok fixture");
+  }
+}
+
+TEST_CASE("registry invariants: ids sorted, unique, kebab-case, each emitted id documented") {
+  const auto& rules = Registry::instance().rules();
+  REQUIRE(!rules.empty());
+  static const RE2 kebab("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    CAPTURE(rules[i].id);
+    CHECK(RE2::FullMatch(rules[i].id, kebab));
+    CHECK(ids.insert(rules[i].id).second);
+    if (i > 0) CHECK(rules[i - 1].id < rules[i].id);
+    for (const char* section : {"## What it does", "## Why", "## Bad example", "## Good example"})
+      CHECK_MESSAGE(rules[i].doc.find(section) != std::string::npos, "doc lacks " << section);
+    CHECK(!rules[i].source.empty());
+  }
+  std::set<std::string> emitted;
+  for (const auto& checker : Registry::instance().checkers())
+    for (std::string_view id : checker->rule_ids()) {
+      CAPTURE(id);
+      CHECK(Registry::instance().find(id) != nullptr);
+      emitted.insert(std::string(id));
+    }
+  // Rules raised by the loader and the pipeline rather than by a checker.
+  for (const char* id :
+       {"yaml-syntax-error", "duplicate-key", "non-mapping-document", "unsupported-encoding",
+        "bare-cr-line-break", "tab-indentation", "excessive-aliases", "recursive-alias",
+        "invalid-utf8", "limit-exceeded", "unreadable-file"})
+    emitted.insert(id);
+  for (const RuleInfo& r : rules) CHECK_MESSAGE(emitted.count(r.id), "nothing emits " << r.id);
+}
+
+TEST_CASE("each rule doc's bad example triggers the rule and its good example does not") {
+  static const RE2 block(R"((?s)## (Bad|Good) example\n\n```yaml\n(.*?)```)");
+  for (const RuleInfo& rule : Registry::instance().rules()) {
+    CAPTURE(rule.id);
+    re2::StringPiece doc(rule.doc);
+    std::string which, yaml;
+    int seen = 0;
+    while (RE2::FindAndConsume(&doc, block, &which, &yaml)) {
+      ++seen;
+      if (yaml.rfind("# (", 0) == 0) continue;  // describes input a doc cannot show (binary, …)
+      const LintResult r = lint_text(yaml, rule.id);
+      if (which == "Bad")
+        CHECK_MESSAGE(!r.diagnostics.empty(), "bad example does not trigger " << rule.id);
+      else
+        CHECK_MESSAGE(r.diagnostics.empty(), "good example triggers " << rule.id);
+    }
+    CHECK(seen == 2);
+  }
+}

@@ -1,0 +1,39 @@
+// Shared helpers for the test suite.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/linter.h"
+
+namespace catalog_lint::test {
+
+/// Absolute path of the repository root (the tests run from there in CI, but don't rely on it).
+std::string source_dir();
+/// Reads a whole file; throws std::runtime_error when it cannot.
+std::string read_file(const std::string& path);
+/// Writes a whole file (creating parent directories).
+void write_file(const std::string& path, const std::string& content);
+/// A fresh empty temporary directory, removed at process exit.
+std::string temp_dir();
+
+/// What a run of the built `catalog-lint` binary produced.
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+/// Runs the built binary with `args` (each passed as one argument, no shell) in `cwd`, with
+/// optional standard input.
+CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd = "",
+               const std::string& stdin_text = "");
+
+/// Lints `text` as file `name` with only `rule` enabled (all rules when empty), including the
+/// catalog phase over this one file.
+LintResult lint_text(const std::string& text, const std::string& rule = "",
+                     const std::string& name = "test.yaml");
+
+/// "rule@line:col" for each diagnostic, in report order.
+std::vector<std::string> brief(const LintResult& result);
+
+}  // namespace catalog_lint::test
