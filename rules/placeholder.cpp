@@ -1,0 +1,57 @@
+// Placeholders (`$text`, `$json`, `$yaml`) anywhere in an entity must name their target with a
+// string. Source: @backstage/plugin-catalog-backend 4.0.5 src/processors/PlaceholderProcessor.ts.
+#include <fmt/format.h>
+
+#include "core/rule.h"
+#include "schema_check.h"
+
+namespace catalog_lint {
+namespace {
+
+class PlaceholderChecker : public Checker {
+ public:
+  std::vector<std::string_view> rule_ids() const override { return {"invalid-placeholder"}; }
+
+  void check_entity(const Entity& e, EntityContext& ctx) const override {
+    if (!ctx.enabled("invalid-placeholder")) return;
+    // Iterative walk with a visit budget: aliases share nodes, so a tree walk could revisit.
+    struct Item {
+      const Node* node;
+      std::string pointer;
+    };
+    std::vector<Item> stack{{e.root, ""}};
+    std::size_t budget = 100000;
+    while (!stack.empty() && budget-- > 0) {
+      Item item = std::move(stack.back());
+      stack.pop_back();
+      const Node* n = item.node;
+      if (is_placeholder(n)) {
+        const Node* key = n->entries[0].first;
+        const Node* value = n->entries[0].second;
+        const std::string& k = key->text;
+        const bool known = k == "$text" || k == "$json" || k == "$yaml";
+        if (known && !value->is_string())
+          ctx.report("invalid-placeholder", value, schema::child_pointer(item.pointer, k),
+                     fmt::format("placeholder {} needs a string (an absolute URL or a path "
+                                 "relative to this file), found {}",
+                                 k, json_type_name(value->type)),
+                     fmt::format("write `{}: ./path/to/file`", k));
+        continue;
+      }
+      if (n->is_map()) {
+        for (auto it = n->entries.rbegin(); it != n->entries.rend(); ++it)
+          if (it->first->is_scalar())
+            stack.push_back({it->second, schema::child_pointer(item.pointer, it->first->text)});
+      } else if (n->is_seq()) {
+        for (std::size_t i = n->items.size(); i-- > 0;)
+          stack.push_back({n->items[i], item.pointer + "/" + std::to_string(i)});
+      }
+    }
+  }
+};
+
+}  // namespace
+}  // namespace catalog_lint
+
+using catalog_lint::PlaceholderChecker;
+CATALOG_LINT_REGISTER_CHECKER(PlaceholderChecker)
