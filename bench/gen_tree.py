@@ -27,6 +27,7 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -611,13 +612,19 @@ def generate(out: Path, n_files: int, seed: int, fault_rate: float) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    """Command line: gen_tree.py --files N [--seed S] [--fault-rate F] --out DIR [--force]."""
+    """Command line: gen_tree.py --files N [--seed S] [--fault-rate F] --out DIR [--force] [--git-init]."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--files", type=int, required=True, help="number of YAML files (e.g. 1000, 10000, 100000)")
     ap.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     ap.add_argument("--fault-rate", type=float, default=0.05, help="fraction of files with one planted fault (default 0.05)")
     ap.add_argument("--out", required=True, help="output folder (must not exist unless --force)")
     ap.add_argument("--force", action="store_true", help="replace --out if it exists")
+    ap.add_argument(
+        "--git-init",
+        action="store_true",
+        help="make the tree its own git work tree (catalog-lint skips git-ignored files, and "
+        "bench/trees/ is git-ignored in the project)",
+    )
     args = ap.parse_args(argv)
     if not 0.0 <= args.fault_rate <= 1.0:
         ap.error("--fault-rate must be within [0, 1]")
@@ -627,6 +634,8 @@ def main(argv: list[str]) -> int:
             ap.error(f"{out} exists (use --force to replace it)")
         shutil.rmtree(out)
     m = generate(out, args.files, args.seed, args.fault_rate)
+    if args.git_init:
+        subprocess.run(["git", "init", "-q", str(out)], check=True)
     print(
         f"gen_tree: {m['files']} files, {m['documents']} documents, {m['bytes'] / 1e6:.1f} MB, "
         f"{len(m['faults'])} faulty files -> {out}",
