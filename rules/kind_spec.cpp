@@ -33,9 +33,19 @@ class KindSpecChecker : public Checker {
   }
 
  private:
-  static void check_ref(const Entity& e, const RefField& f, const Node* value,
+  // `typed`: the kind's schema types this field, so invalid-field-type reports non-strings.
+  // Untyped fields (dependencyOf) are read by the processor as `[value].flat()`: falsy values are
+  // skipped, any other non-string fails to parse as a reference.
+  static void check_ref(const Entity& e, const RefField& f, bool typed, const Node* value,
                         const std::string& pointer, const std::string& dotted, EntityContext& ctx) {
-    if (!value->is_string()) return;  // types are invalid-field-type's business
+    if (!value->is_string()) {
+      if (typed || is_js_falsy(value)) return;
+      ctx.report("invalid-entity-ref", value, pointer,
+                 fmt::format("`{}` must hold entity reference strings, found {}", dotted,
+                             describe(type_bit(value))),
+                 "write each reference as a string of the form <kind>:[<namespace>/]<name>");
+      return;
+    }
     const EntityRefParse parsed =
         parse_entity_ref(value->text, f.default_kind, e.namespace_or_default());
     if (parsed.ref) return;
@@ -56,14 +66,16 @@ class KindSpecChecker : public Checker {
     for (const RefField& f : kind.refs) {
       const Node* v = spec->get(f.name);
       if (v == nullptr) continue;
+      bool typed = false;
+      for (const Field& field : kind.spec->fields) typed = typed || field.name == f.name;
       const std::string pointer = child_pointer("/spec", f.name);
       const std::string dotted = child_dotted("spec", f.name);
       if (f.many && v->is_seq()) {
         for (std::size_t i = 0; i < v->items.size(); ++i)
-          check_ref(e, f, v->items[i], pointer + "/" + std::to_string(i),
+          check_ref(e, f, typed, v->items[i], pointer + "/" + std::to_string(i),
                     fmt::format("{}[{}]", dotted, i), ctx);
       } else {
-        check_ref(e, f, v, pointer, dotted, ctx);
+        check_ref(e, f, typed, v, pointer, dotted, ctx);
       }
     }
   }

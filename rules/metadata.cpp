@@ -23,13 +23,29 @@ const Object kMetadata{{
     Field{.name = "title", .types = kString, .non_empty = true},
     Field{.name = "description", .types = kString},
     Field{.name = "labels", .types = kObject, .object = &kStringMap},
-    // `annotations:` left empty is accepted: the catalog turns null into {}.
-    Field{.name = "annotations", .types = kObject | kNull, .object = &kStringMap},
     Field{.name = "tags", .types = kArray, .items = &kTagItem},
     Field{.name = "links", .types = kArray, .items = &kLinkItem},
     Field{.name = "uid", .types = kString, .non_empty = true},
     Field{.name = "etag", .types = kString, .non_empty = true},
 }};
+
+// The catalog reads `metadata.annotations || {}` before checking that it is an object
+// (catalog-backend ProcessorOutputCollector), so an empty or false-like value is accepted.
+void check_annotations_type(const Node* ann, EntityContext& ctx) {
+  if (ann == nullptr || ann->is_map() || is_js_falsy(ann)) {
+    if (ann && ann->is_map()) {
+      Field f{.types = kObject, .object = &kStringMap};
+      check_value(ctx, ann, f, "/metadata/annotations", "metadata.annotations");
+    }
+    return;
+  }
+  std::string help = quote_help(ann);
+  if (help.empty()) help = "make `metadata.annotations` a mapping of strings";
+  ctx.report(
+      "invalid-field-type", ann, "/metadata/annotations",
+      fmt::format("`metadata.annotations` must be a mapping, found {}", describe(type_bit(ann))),
+      std::move(help));
+}
 
 class MetadataChecker : public Checker {
  public:
@@ -43,6 +59,7 @@ class MetadataChecker : public Checker {
     const Node* meta = e.metadata();
     if (meta == nullptr || !meta->is_map()) return;  // envelope reports it
     check_object(ctx, meta, kMetadata, "/metadata", "metadata", meta->key ? meta->key : meta);
+    check_annotations_type(meta->get("annotations"), ctx);
 
     if (const Node* n = meta->get("name");
         n && n->is_string() && !n->text.empty() && !validators::object_name(n->text))

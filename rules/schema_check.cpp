@@ -46,6 +46,33 @@ std::string quote_help(const Node* n) {
   return {};
 }
 
+bool is_js_falsy(const Node* n) {
+  switch (n->type) {
+    case NodeType::null:
+      return true;
+    case NodeType::boolean:
+      return n->text == "false" || n->text == "False" || n->text == "FALSE";
+    case NodeType::integer:
+    case NodeType::floating: {
+      if (n->text.find("nan") != std::string::npos || n->text.find("NaN") != std::string::npos ||
+          n->text.find("NAN") != std::string::npos)
+        return true;
+      std::string_view t = n->text;
+      if (!t.empty() && (t[0] == '+' || t[0] == '-')) t.remove_prefix(1);
+      if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'o')) t.remove_prefix(2);
+      for (char c : t) {
+        if (c == 'e' || c == 'E') break;
+        if (c != '0' && c != '.') return false;
+      }
+      return true;
+    }
+    case NodeType::string:
+      return n->text.empty();
+    default:
+      return false;
+  }
+}
+
 std::string child_pointer(const std::string& parent, std::string_view key) {
   return parent + "/" + pointer_token(key);
 }

@@ -63,6 +63,9 @@ void check_object(EntityContext& ctx, const Node* map, const Object& object,
 /// A help text for a YAML scalar that resolved to a non-string where a string is expected.
 std::string quote_help(const Node* n);
 
+/// JavaScript falsiness of the value Backstage sees: null, false, any zero or NaN, "".
+bool is_js_falsy(const Node* n);
+
 /// Joins a parent JSON pointer / dotted name with a child key.
 std::string child_pointer(const std::string& parent, std::string_view key);
 std::string child_dotted(const std::string& parent, std::string_view key);
