@@ -24,6 +24,9 @@ class MemoryBuf : public std::streambuf {
   }
 };
 
+// Document index of a diagnostic found before parsing, to be attributed by its line afterwards.
+constexpr int kByLine = -2;
+
 // Thrown by the builder to abandon the current document (a limit or a recursive alias).
 struct DocumentAbort {
   Diagnostic diagnostic;
@@ -58,6 +61,7 @@ class Builder : public YAML::EventHandler {
   int current_index() const { return next_index_ - 1; }
   bool in_document() const { return in_document_; }
   int document_start_line() const { return doc_start_line_; }
+  SourcePos document_start() const { return doc_start_; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     doc_start_ = pos(mark);
@@ -378,10 +382,23 @@ void check_lines(LoadedFile& f) {
         make_diag("bare-cr-line-break",
                   "line break is a bare carriage return (CR); Backstage's parser does not accept "
                   "it",
-                  "save the file with LF (or CRLF) line endings", src.pos_at_offset(cr), 0));
+                  "save the file with LF (or CRLF) line endings", src.pos_at_offset(cr), kByLine));
   }
+  std::string_view last_content;  // the last non-blank, non-comment line so far
   for (int l = 1; l <= src.line_count(); ++l) {
     std::string_view text = src.line(l);
+    if (!text.empty() && text[0] == '%' && !last_content.empty() &&
+        last_content.substr(0, 3) != "...") {
+      // YAML 1.2 §9.2: directives follow a document only after an explicit `...` end marker.
+      f.diagnostics.push_back(make_diag(
+          "yaml-syntax-error",
+          "YAML syntax error: a directive after a document needs a `...` end marker before it",
+          "put `...` on the line before the directive, or remove the directive",
+          src.pos_at(l - 1, 0), kByLine));
+    }
+    if (const std::size_t c = text.find_first_not_of(" \t");
+        c != std::string_view::npos && text[c] != '#')
+      last_content = text;
     std::size_t i = 0;
     bool tab = false;
     std::size_t tab_at = 0;
@@ -393,7 +410,7 @@ void check_lines(LoadedFile& f) {
     SourcePos p = src.pos_at(l - 1, static_cast<int>(tab_at));
     f.diagnostics.push_back(make_diag("tab-indentation",
                                       "tab character in indentation; YAML allows only spaces",
-                                      "indent with spaces", p, 0));
+                                      "indent with spaces", p, kByLine));
   }
 }
 
@@ -413,6 +430,8 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
                               size, limits.max_file_bytes),
                   "catalog files are small; raise limits.max_file_bytes if this one must be linted",
                   top, -1));
+    // Keep none of it: the report would otherwise quote a first line of up to the whole file.
+    f.source = std::make_unique<SourceText>(std::string());
     return f;
   }
   if (const char* enc = detect_wide_encoding(b)) {
@@ -434,7 +453,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
                   fmt::format("invalid UTF-8 byte 0x{:02X}; Backstage silently replaces it with "
                               "U+FFFD",
                               static_cast<unsigned char>(b[bad])),
-                  "save the file as UTF-8", f.source->pos_at_offset(bad), 0));
+                  "save the file as UTF-8", f.source->pos_at_offset(bad), kByLine));
   }
   check_lines(f);
 
@@ -457,6 +476,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
       if (builder.in_document()) {
         LoadedDocument doc;
         doc.index = builder.current_index();
+        doc.start = builder.document_start();
         doc.failed = true;
         f.documents.push_back(doc);
       }
@@ -465,11 +485,17 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
     } catch (const YAML::Exception& e) {
       const SourcePos at = builder.pos(e.mark);
       const int index = builder.in_document() ? builder.current_index() : builder.next_index();
+      // An alias to an undefined anchor makes Backstage's parser fail the whole file.
+      const bool whole_file = e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR;
       f.diagnostics.push_back(make_diag("yaml-syntax-error",
                                         fmt::format("YAML syntax error: {}", e.msg),
-                                        "fix the YAML syntax at this position", at, index));
+                                        whole_file ? "define the anchor (&name) before the alias "
+                                                     "(*name) in the same document"
+                                                   : "fix the YAML syntax at this position",
+                                        at, whole_file ? -1 : index));
       LoadedDocument doc;
       doc.index = index;
+      doc.start = builder.in_document() ? builder.document_start() : at;
       doc.failed = true;
       f.documents.push_back(doc);
       failed_start_line = at.line;
@@ -490,10 +516,9 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
     line_offset = resume - 1;
     byte_offset = f.source->pos_at(line_offset, 0).offset;
   }
-  // Whole-file diagnostics found before parsing carry document 0; attribute them by line now.
+  // Line-level diagnostics found before parsing are attributed to a document by line now.
   for (Diagnostic& d : f.diagnostics) {
-    if (d.rule != "bare-cr-line-break" && d.rule != "tab-indentation" && d.rule != "invalid-utf8")
-      continue;
+    if (d.document != kByLine) continue;
     int index = 0;
     for (const LoadedDocument& doc : f.documents)
       if (doc.start.valid() && doc.start.line <= d.start.line) index = doc.index;
