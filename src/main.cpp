@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "core/discover.h"
 #include "core/linter.h"
 #include "core/version.h"
+#include "report/output.h"
 #include "report/report.h"
 
 namespace cl = catalog_lint;
@@ -65,11 +67,20 @@ int main(int argc, char** argv) {
                "catalog-lint"};
   app.set_version_flag("--version", std::string(cl::kVersion));
   std::vector<std::string> paths;
-  std::string format = "human", color = "auto", fail_on = "error", today;
+  std::string color = "auto", fail_on = "error", today;
+  std::vector<std::string> formats, outputs;  // --format / --output, paired in parse order
+  std::string sarif_category;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   bool quiet = false;
   app.add_option("paths", paths, "files or directories to lint (default: .)");
-  app.add_option("--format", format, "output format")->check(CLI::IsMember({"human", "json"}));
+  CLI::Option* format_opt =
+      app.add_option("--format", formats,
+                     "output format: human|json|sarif|github|junit, or FORMAT=FILE; repeatable")
+          ->allow_extra_args(false);
+  CLI::Option* output_opt =
+      app.add_option("--output,-o", outputs, "write the preceding --format to FILE; repeatable")
+          ->allow_extra_args(false);
+  app.add_option("--sarif-category", sarif_category, "SARIF automationDetails.id (category/run)");
   app.add_option("--color", color, "colour in human output")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--fail-on", fail_on, "lowest severity that makes the exit code 1")
@@ -107,18 +118,55 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("catalog-lint: error: {}: {}\n", path, reason);
 
   const cl::LintResult result = cl::lint_files(found.files, options);
-  if (format == "json") {
-    cl::report_json(std::cout, result);
-  } else {
-    cl::HumanOptions human;
-    human.quiet = quiet;
-    const char* term = std::getenv("TERM");
-    human.color = color == "always" ||
-                  (color == "auto" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr &&
-                   !(term && std::string(term) == "dumb"));
-    cl::report_human(std::cout, result, human);
+  // Output dispatch: every requested format, files written atomically, at most one to stdout.
+  std::vector<cl::OutputArg> output_args;
+  std::size_t next_format = 0, next_output = 0;
+  for (const CLI::Option* opt : app.parse_order()) {
+    if (opt == format_opt && next_format < formats.size())
+      output_args.push_back({true, formats[next_format++]});
+    else if (opt == output_opt && next_output < outputs.size())
+      output_args.push_back({false, outputs[next_output++]});
+  }
+  std::vector<cl::OutputSpec> plan;
+  if (const auto error = cl::plan_outputs(output_args, plan)) {
+    std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+    return kExitError;
+  }
+  bool write_failed = false;
+  for (const cl::OutputSpec& spec : plan) {
+    std::ostringstream text;
+    if (spec.format == "json") {
+      cl::report_json(text, result);
+    } else if (spec.format == "sarif") {
+      cl::SarifOptions sarif;
+      sarif.root = cl::find_repo_root();
+      sarif.category = sarif_category;
+      sarif.config = &options.config;
+      sarif.path_errors = found.errors;
+      cl::report_sarif(text, result, sarif);
+    } else if (spec.format == "github") {
+      cl::report_github(text, result, cl::GithubOptions{cl::find_repo_root()});
+    } else if (spec.format == "junit") {
+      cl::report_junit(text, result, cl::JunitOptions{found.files, *cl::parse_severity(fail_on)});
+    } else {
+      cl::HumanOptions human;
+      human.quiet = quiet;
+      const char* term = std::getenv("TERM");
+      human.color =
+          spec.to_stdout() && (color == "always" || (color == "auto" && isatty(STDOUT_FILENO) &&
+                                                     std::getenv("NO_COLOR") == nullptr &&
+                                                     !(term && std::string(term) == "dumb")));
+      cl::report_human(text, result, human);
+    }
+    if (spec.to_stdout()) {
+      std::cout << text.str();
+    } else if (const auto error = cl::write_file_atomically(spec.file, text.str())) {
+      std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+      write_failed = true;
+    }
   }
   std::cout.flush();
+  if (write_failed) return kExitError;
 
   if (result.io_error || !found.errors.empty()) return kExitError;
   const cl::Severity threshold = *cl::parse_severity(fail_on);

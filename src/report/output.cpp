@@ -71,10 +71,11 @@ std::optional<std::string> write_file_atomically(const std::string& path,
   const fs::path target(path);
   fs::path dir = target.parent_path();
   if (dir.empty()) dir = ".";
-  std::string tmpl = (dir / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", target.filename().string())).string();
   const int fd = mkstemp(tmpl.data());
-  if (fd < 0) return fmt::format("cannot create a temporary file in {}: {}", dir.string(),
-                                 std::strerror(errno));
+  if (fd < 0)
+    return fmt::format("cannot create a temporary file in {}: {}", dir.string(),
+                       std::strerror(errno));
   auto fail = [&](std::string_view what) {
     const int err = errno;
     close(fd);

@@ -38,7 +38,6 @@ std::optional<std::string> plan_outputs(const std::vector<OutputArg>& args,
 /// complete new one, never a torn one; on failure `path` is untouched and the temporary removed.
 /// The new file gets mode 0666 & ~umask, like a plain open(2). Returns an error message or
 /// std::nullopt.
-std::optional<std::string> write_file_atomically(const std::string& path,
-                                                 std::string_view content);
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content);
 
 }  // namespace catalog_lint

@@ -63,7 +63,7 @@ struct SarifOptions {
   /// Paths that could not be walked at all (discovery errors: path, reason); reported as
   /// toolExecutionNotifications (§3.20.21) and make executionSuccessful false (§3.20.14).
   std::vector<std::pair<std::string, std::string>> path_errors;
-  /// tool.driver.informationUri (§3.19.17) and the base of each rule's helpUri.
+  /// tool.driver.informationUri (§3.19.17).
   std::string information_uri = "https://github.com/catalog-lint/catalog-lint";
 };
 
@@ -79,10 +79,11 @@ struct GithubOptions {
   std::string root;  ///< repository root; `file=` is relative to it (GitHub's workspace)
 };
 
-/// GitHub Actions workflow commands: `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE::
-/// message` (notes as `::notice`), errors first, then warnings, then notes, each in report order,
-/// with GitHub's escaping of properties and data; then one plain summary line counting each type
-/// (GitHub shows only 10 annotations per type per step).
+/// GitHub Actions workflow commands: `::error
+/// file=F,line=L,col=C,endLine=L,endColumn=C,title=RULE:: message` (notes as `::notice`), errors
+/// first, then warnings, then notes, each in report order, with GitHub's escaping of properties and
+/// data; then one plain summary line counting each type (GitHub shows only 10 annotations per type
+/// per step).
 void report_github(std::ostream& out, const LintResult& result, const GithubOptions& options);
 
 /// Options for the JUnit reporter.
@@ -104,6 +105,5 @@ void report_junit(std::ostream& out, const LintResult& result, const JunitOption
 /// TAB/LF/CR as character references, characters not allowed in XML 1.0 (C0 controls, U+FFFE,
 /// U+FFFF) removed, invalid UTF-8 replaced by U+FFFD.
 std::string xml_escape(std::string_view text);
-
 
 }  // namespace catalog_lint

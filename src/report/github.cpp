@@ -1,0 +1,90 @@
+// GitHub Actions workflow commands (`::error file=…::message`), for inline PR annotations.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "core/source.h"
+#include "report/report.h"
+
+namespace catalog_lint {
+
+namespace {
+
+// GitHub's escapeData (@actions/core command.ts): % CR LF.
+std::string escape_data(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// GitHub's escapeProperty: escapeData plus ':' and ','.
+std::string escape_property(std::string_view s) {
+  std::string out;
+  for (const char c : escape_data(s)) {
+    if (c == ':')
+      out += "%3A";
+    else if (c == ',')
+      out += "%2C";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string_view command_of(Severity s) {
+  return s == Severity::error ? "error" : s == Severity::warning ? "warning" : "notice";
+}
+
+std::string plural(std::size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void report_github(std::ostream& out, const LintResult& result, const GithubOptions& options) {
+  const std::string root = options.root.empty() ? find_repo_root() : options.root;
+  std::map<std::string, std::string, std::less<>> paths;
+  auto path_of = [&](const std::string& file) -> const std::string& {
+    auto it = paths.find(file);
+    if (it == paths.end())
+      it = paths.emplace(file, sanitize_utf8(artifact_uri(file, root).path)).first;
+    return it->second;
+  };
+  for (const Severity level : {Severity::error, Severity::warning, Severity::note}) {
+    for (const Diagnostic& d : result.diagnostics) {
+      if (d.severity != level) continue;
+      const int line = std::max(d.start.line, 1);
+      const int col = std::max(d.start.column_utf16, 1);
+      std::string props =
+          fmt::format("file={},line={},col={}", escape_property(path_of(d.file)), line, col);
+      // Same line only; endColumn is exclusive, as in SARIF.
+      if (d.end.valid() && d.end.line == line && d.end.column_utf16 > col)
+        props += fmt::format(",endLine={},endColumn={}", d.end.line, d.end.column_utf16);
+      props += fmt::format(",title={}", escape_property(d.rule));
+      std::string message = sanitize_utf8(d.message);
+      if (!d.help.empty()) message += "\nhelp: " + sanitize_utf8(d.help);
+      for (const RelatedNote& n : d.notes)
+        message +=
+            fmt::format("\nnote: {} at {}:{}:{}", sanitize_utf8(n.message),
+                        path_of(n.file.empty() ? d.file : n.file), n.pos.line, n.pos.column_utf16);
+      out << fmt::format("::{} {}::{}\n", command_of(level), props, escape_data(message));
+    }
+  }
+  const Summary s = summarize(result);
+  out << fmt::format(
+      "catalog-lint: {}, {}, {} in {} of {} (GitHub shows at most 10 annotations of each type "
+      "per step; every finding is listed above)\n",
+      plural(s.errors, "error"), plural(s.warnings, "warning"), plural(s.notes, "note"),
+      s.files_with_findings, plural(s.files, "file"));
+}
+
+}  // namespace catalog_lint
