@@ -285,6 +285,7 @@ def main(argv: list[str]) -> int:
     sizes = [1000] if args.quick else [1000, 10000] + ([100000] if args.large else [])
     trees = {n: tree(n) for n in sizes}
 
+    loads = [os.getloadavg()[0]]
     results: dict[int, list[Cmd]] = {}
     baselines: dict[int, dict[int, Cmd]] = {}
     for n in sizes:
@@ -314,6 +315,7 @@ def main(argv: list[str]) -> int:
         for c in cmds:
             log(f"  {c.label:30} -j{c.jobs}  median {fmt_s(c.median()):>10}  {n / c.median():>9,.0f} files/s  {c.peak_mib():6.0f} MiB  exit {sorted(c.codes)}")
         results[n] = cmds
+        loads.append(os.getloadavg()[0])
         baselines[n] = {c.jobs: c for c in cmds if c.group == "baseline"}
 
     # One-file latency: process start to exit, a typical catalog-info.yaml.
@@ -340,6 +342,12 @@ def main(argv: list[str]) -> int:
         profile_md = callgrind(lint, baseline, trees.get(10000) or tree(10000), trees[1000], one)
 
     info = machine(build_dir, lint, node_script)
+    info["load average (1 min) during timing"] = " → ".join(f"{x:.1f}" for x in loads)
+    if max(loads) > (os.cpu_count() or 1):
+        info["warning"] = (
+            f"the machine was busy with other work (load above {os.cpu_count()} cores): wall times and "
+            "the -j 2 speed-up are unreliable; trust the CPU columns and the instruction counts"
+        )
     write_results(Path(args.out), args, info, trees, results, baselines, lat, one, has_sarif, profile_md)
     log(f"wrote {args.out}")
     return 0
