@@ -61,10 +61,31 @@ std::vector<fs::path> fixture_files(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string name = e.path().filename().string();
     if (name.size() > 7 && name.substr(name.size() - 7) == ".expect") continue;
+    if (name == "COVERED-ELSEWHERE" || name == "README.md") continue;
     if (e.is_regular_file()) files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// A rule whose bad case cannot be a fixture file (e.g. unreadable-file) has a file
+// COVERED-ELSEWHERE naming the TEST_CASE that covers it; that test must exist in tests/*.cpp.
+// Such a rule still needs ok fixtures.
+bool covered_elsewhere(const fs::path& dir) {
+  const fs::path marker = dir / "COVERED-ELSEWHERE";
+  if (!fs::exists(marker)) return false;
+  std::string name = read_file(marker.string());
+  while (!name.empty() && (name.back() == '\n' || name.back() == '\r' || name.back() == ' '))
+    name.pop_back();
+  REQUIRE_MESSAGE(!name.empty(), "empty " << marker.string());
+  const std::string needle = "TEST_CASE(\"" + name + "\")";
+  bool found = false;
+  for (const auto& e : fs::directory_iterator(fs::path(source_dir()) / "tests"))
+    if (e.path().extension() == ".cpp" &&
+        read_file(e.path().string()).find(needle) != std::string::npos)
+      found = true;
+  CHECK_MESSAGE(found, marker.string() << " names no existing test: " << name);
+  return true;
 }
 
 }  // namespace
@@ -74,7 +95,8 @@ TEST_CASE("every rule's fixtures produce exactly the expected diagnostics") {
   for (const RuleInfo& rule : Registry::instance().rules()) {
     CAPTURE(rule.id);
     const fs::path dir = root / rule.id;
-    REQUIRE_MESSAGE(fs::is_directory(dir), "no fixtures for rule " << rule.id);
+    CHECK_MESSAGE(fs::is_directory(dir), "no fixtures for rule " << rule.id);
+    if (!fs::is_directory(dir)) continue;  // report every rule without fixtures, not just the first
     int bad = 0, ok = 0;
     for (const fs::path& file : fixture_files(dir)) {
       const std::string name = file.filename().string();
@@ -97,7 +119,8 @@ TEST_CASE("every rule's fixtures produce exactly the expected diagnostics") {
       for (const auto& g : got)
         CHECK_MESSAGE(expected.count(g) >= got.count(g), "unexpected diagnostic " << g);
     }
-    CHECK_MESSAGE(bad > 0, "rule " << rule.id << " has no bad fixture");
+    if (!covered_elsewhere(dir))
+      CHECK_MESSAGE(bad > 0, "rule " << rule.id << " has no bad fixture");
     CHECK_MESSAGE(ok > 0, "rule " << rule.id << " has no ok fixture");
   }
 }
