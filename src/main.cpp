@@ -88,6 +88,14 @@ int main(int argc, char** argv) {
   app.add_option("--jobs,-j", jobs, "worker threads (default: number of cores)")
       ->check(CLI::Range(1u, 1024u));
   app.add_option("--today", today, "fix today's date (YYYY-MM-DD) for date-based rules");
+  std::string config_file;
+  std::vector<std::string> catalogs;
+  app.add_option("--config", config_file,
+                 "use this config file instead of the nearest .catalog-lint.yaml");
+  app.add_option("--catalog", catalogs,
+                 "org catalog folder whose Groups/Users/Templates are looked up, not linted; "
+                 "repeatable")
+      ->allow_extra_args(false);
   app.add_flag("--quiet,-q", quiet, "report errors only");
   app.require_subcommand(0, 1);
   CLI::App* rules_cmd = app.add_subcommand("rules", "list every rule");
@@ -113,11 +121,35 @@ int main(int argc, char** argv) {
 
   cl::LintOptions options;
   options.jobs = jobs;
+  options.today = today;
+  options.catalogs = catalogs;
+  for (const std::string& c : catalogs)
+    if (::access(c.c_str(), R_OK) != 0) {
+      std::cerr << fmt::format("catalog-lint: error: --catalog '{}': no such file or directory\n",
+                               c);
+      return kExitError;
+    }
+  std::shared_ptr<const cl::Config> explicit_config;
+  try {
+    if (!config_file.empty())
+      explicit_config = std::make_shared<const cl::Config>(cl::load_config_file(config_file));
+    options.resolver = std::make_shared<cl::ConfigResolver>(options.config, explicit_config,
+                                                             !catalogs.empty());
+  } catch (const cl::ConfigError& e) {
+    std::cerr << "catalog-lint: " << e.format() << "\n";
+    return kExitError;
+  }
   const cl::Discovery found = cl::discover(paths);
   for (const auto& [path, reason] : found.errors)
     std::cerr << fmt::format("catalog-lint: error: {}: {}\n", path, reason);
 
-  const cl::LintResult result = cl::lint_files(found.files, options);
+  cl::LintResult result;
+  try {
+    result = cl::lint_files(found.files, options);  // finds each file's .catalog-lint.yaml first
+  } catch (const cl::ConfigError& e) {
+    std::cerr << "catalog-lint: " << e.format() << "\n";
+    return kExitError;
+  }
   // Output dispatch: every requested format, files written atomically, at most one to stdout.
   std::vector<cl::OutputArg> output_args;
   std::size_t next_format = 0, next_output = 0;

@@ -5,11 +5,15 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "core/discover.h"
 #include "core/entity.h"
+#include "core/entity_ref.h"
 
 namespace catalog_lint {
 
@@ -23,23 +27,88 @@ void stamp_load_diagnostic(Diagnostic& d, const std::string& file, const RuleCon
     if (n.file.empty()) n.file = file;
 }
 
+/// Records one scalar (or key position) for the catalog phase.
+void add_field(EntitySummary& s, const SourceText& src, std::string pointer, const Node* at,
+               std::string value) {
+  if (at == nullptr) return;
+  s.fields.push_back(SummaryField{std::move(pointer), std::move(value), at->pos, at->end,
+                                  std::string(src.line(at->pos.line))});
+}
+
+/// The compact record of `entity` for the catalog phase (EntitySummary, src/core/rule.h).
+EntitySummary summarize(const Entity& entity, const std::string& ref, const std::string& file,
+                        const SourceText& src, const Policy* policy) {
+  EntitySummary s;
+  s.ref = ref;
+  s.kind = std::string(entity.kind());
+  s.file = file;
+  s.document = entity.document;
+  s.name = std::string(entity.name());
+  s.ns = std::string(entity.namespace_or_default());
+  const Node* meta = entity.metadata();
+  const Node* name = meta ? meta->get("name") : nullptr;
+  s.name_pos = name ? name->pos : entity.root->pos;
+  s.name_end = name ? name->end : SourcePos{};
+  s.name_line = std::string(src.line(s.name_pos.line));
+  if (meta && meta->key) add_field(s, src, "/metadata", meta->key, "");
+  if (meta && meta->is_map()) {
+    if (const Node* tags = meta->get("tags"); tags && tags->is_seq())
+      for (std::size_t i = 0; i < tags->items.size(); ++i)
+        if (tags->items[i]->is_string())
+          add_field(s, src, fmt::format("/metadata/tags/{}", i), tags->items[i],
+                    tags->items[i]->text);
+    if (const Node* ann = meta->get("annotations"); ann && ann->is_map()) {
+      for (const auto& [k, v] : ann->entries) {
+        const std::string_view key = k->text;
+        const bool wanted = (policy && !policy->annotation_prefix.empty() &&
+                             key.starts_with(policy->annotation_prefix)) ||
+                            key == "backstage.io/source-template" ||
+                            key.starts_with("pagerduty.com/") || key.starts_with("opsgenie.com/");
+        if (wanted && v->is_scalar())
+          add_field(s, src, "/metadata/annotations/" + pointer_token(key), v,
+                    v->type == NodeType::null ? "" : v->text);
+      }
+    }
+  }
+  const Node* spec = entity.spec();
+  if (spec && spec->key) add_field(s, src, "/spec", spec->key, "");
+  if (spec && spec->is_map()) {
+    for (const char* f : {"type", "lifecycle", "owner"})
+      if (const Node* n = spec->get(f); n && n->is_string())
+        add_field(s, src, std::string("/spec/") + f, n, n->text);
+    if (const Node* n = spec->get("type"); n && n->is_string()) s.type = n->text;
+    if (const Node* n = spec->get("lifecycle"); n && n->is_string()) s.lifecycle = n->text;
+    if (const Node* profile = spec->get("profile"); profile && profile->is_map())
+      if (const Node* n = profile->get("email"); n && n->is_string())
+        add_field(s, src, "/spec/profile/email", n, n->text);
+  }
+  return s;
+}
+
 }  // namespace
 
 FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options) {
   FileResult result;
   result.file = file;
+  const RuleConfig* rules = &options.config;
+  const Policy* policy = &builtin_config().policy;
+  if (options.resolver) {
+    const ResolvedConfig& resolved = options.resolver->for_file(file);
+    rules = &resolved.rules;
+    policy = &resolved.policy();
+  }
   LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
   const SourceText& src = *loaded.source;
   auto& out = result.diagnostics;
   for (Diagnostic& d : loaded.diagnostics) {
-    stamp_load_diagnostic(d, file, options.config);
+    stamp_load_diagnostic(d, file, *rules);
     if (d.severity != Severity::off) out.push_back(std::move(d));
   }
   const auto& checkers = Registry::instance().checkers();
   for (const LoadedDocument& doc : loaded.documents) {
     if (doc.root == nullptr) continue;
     if (!doc.root->is_map()) {
-      EntityContext ctx(options.config, file, "", doc.index, out);
+      EntityContext ctx(*rules, file, "", doc.index, out, policy);
       ctx.report("non-mapping-document", doc.root, "",
                  fmt::format("document root is {}, not a mapping; Backstage expects an entity "
                              "object (\"Expected object at root, got {}\")",
@@ -50,18 +119,12 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
     }
     Entity entity{doc.root, doc.index, file};
     const std::string ref = entity.ref();
-    EntityContext ctx(options.config, file, ref, doc.index, out);
+    EntityContext ctx(*rules, file, ref, doc.index, out, policy);
     for (const auto& checker : checkers) checker->check_entity(entity, ctx);
     if (!ref.empty()) {
-      EntitySummary s;
-      s.ref = ref;
-      s.kind = std::string(entity.kind());
-      s.file = file;
-      s.document = doc.index;
-      const Node* name = entity.metadata() ? entity.metadata()->get("name") : nullptr;
-      s.name_pos = name ? name->pos : doc.root->pos;
-      s.name_end = name ? name->end : SourcePos{};
-      s.name_line = std::string(src.line(s.name_pos.line));
+      EntitySummary s = summarize(entity, ref, file, src, policy);
+      s.rules = rules;
+      s.policy = policy;
       result.entities.push_back(std::move(s));
     }
   }
@@ -98,7 +161,9 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
     d.help = "check that the path exists, is a regular file and is readable";
     d.start = SourcePos{1, 1, 1, 0};
     d.document = -1;
-    stamp_load_diagnostic(d, file, options.config);
+    stamp_load_diagnostic(d, file,
+                          options.resolver ? options.resolver->for_file(file).rules
+                                           : options.config);
     if (d.severity == Severity::off) d.severity = Severity::error;  // I/O errors are never hidden
     r.diagnostics.push_back(std::move(d));
     return r;
@@ -106,10 +171,44 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
   return lint_bytes(file, std::move(bytes), options);
 }
 
+namespace {
+
+/// Summaries of the Groups, Users and Templates under the `--catalog` paths (unreadable or
+/// unparsable files are skipped: they are not linted, only looked up).
+std::vector<EntitySummary> load_org(const LintOptions& options) {
+  std::vector<EntitySummary> org;
+  if (options.catalogs.empty()) return org;
+  const Policy* policy =
+      options.resolver ? &options.resolver->fallback().policy() : &builtin_config().policy;
+  const Discovery found = discover(options.catalogs);
+  for (const std::string& file : found.files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) continue;
+    std::ostringstream text;
+    text << in.rdbuf();
+    LoadedFile loaded = load_yaml(text.str(), options.limits);
+    for (const LoadedDocument& doc : loaded.documents) {
+      if (doc.root == nullptr || !doc.root->is_map()) continue;
+      Entity entity{doc.root, doc.index, file};
+      const std::string kind = to_lower(entity.kind());
+      if (kind != "group" && kind != "user" && kind != "template") continue;
+      const std::string ref = entity.ref();
+      if (ref.empty()) continue;
+      org.push_back(summarize(entity, ref, file, *loaded.source, policy));
+      org.back().policy = policy;
+    }
+  }
+  return org;
+}
+
+}  // namespace
+
 LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   LintResult out;
   out.files = results.size();
   CatalogIndex index;
+  index.today = options.today.empty() ? current_date() : options.today;
+  index.org = load_org(options);
   for (FileResult& r : results) {
     out.io_error = out.io_error || r.unreadable;
     for (Diagnostic& d : r.diagnostics) out.diagnostics.push_back(std::move(d));
@@ -123,6 +222,9 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
 
 LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options) {
   std::vector<FileResult> results(files.size());
+  // Configs are found (and any config error thrown) before the parallel phase.
+  if (options.resolver)
+    for (const std::string& f : files) options.resolver->for_file(f);
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < files.size();)

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
 #include "core/diagnostic.h"
 #include "core/loader.h"
 #include "core/rule.h"
@@ -15,6 +16,14 @@ struct LintOptions {
   RuleConfig config = Registry::instance().defaults();
   Limits limits;
   unsigned jobs = 1;  ///< worker threads for the per-file phase (>= 1)
+  /// Today's date (YYYY-MM-DD) for date-based policy rules; "" = the current local date.
+  std::string today;
+  /// Finds each file's .catalog-lint.yaml (or applies --config). nullptr: every file gets the
+  /// built-in default policy and `config` as is (what unit tests and lint_text use).
+  std::shared_ptr<ConfigResolver> resolver;
+  /// `--catalog` paths: org catalog folders (or files) whose Groups, Users and Templates are
+  /// loaded for lookups in the catalog phase but not reported on.
+  std::vector<std::string> catalogs;
 };
 
 /// Findings of one file, before the catalog phase.

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "core/config.h"
 #include "core/embedded_docs.h"
 
 namespace catalog_lint {
@@ -75,6 +76,13 @@ void RuleConfig::only(std::string id) {
   only_mode_ = true;
 }
 
+void RuleConfig::apply(const std::map<std::string, Severity, std::less<>>& overrides) {
+  for (const auto& [id, sev] : overrides) {
+    if (only_mode_ && severity(id) == Severity::off) continue;
+    severities_[id] = sev;
+  }
+}
+
 void Checker::check_entity(const Entity&, EntityContext&) const {}
 void Checker::check_catalog(const CatalogIndex&, CatalogContext&) const {}
 
@@ -89,6 +97,8 @@ const Registry& Registry::instance() {
 
 Registry::Registry() {
   for (std::string_view doc : embedded_rule_docs()) rules_.push_back(parse_rule_doc(doc));
+  // Declarative rules shipped in rules/presets/*.yaml carry their docs in the preset.
+  for (RuleInfo& info : builtin_declarative_rule_infos()) rules_.push_back(std::move(info));
   std::sort(rules_.begin(), rules_.end(),
             [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
   for (std::size_t i = 0; i < rules_.size(); ++i) index_.emplace(rules_[i].id, i);
@@ -111,7 +121,10 @@ Diagnostic stamped(std::string_view rule, Severity severity) {
   Diagnostic d;
   d.rule = std::string(rule);
   d.severity = severity;
-  if (const RuleInfo* info = Registry::instance().find(rule)) d.category = info->category;
+  if (const RuleInfo* info = Registry::instance().find(rule))
+    d.category = info->category;
+  else
+    d.category = "policy";  // a repo's own declarative rule (.catalog-lint.yaml)
   return d;
 }
 }  // namespace
@@ -143,9 +156,33 @@ void EntityContext::note_last(std::string message, std::string file, SourcePos p
     out_.back().notes.push_back(RelatedNote{std::move(message), std::move(file), pos});
 }
 
+const SummaryField* EntitySummary::field(std::string_view pointer) const {
+  for (const SummaryField& f : fields)
+    if (f.pointer == pointer) return &f;
+  return nullptr;
+}
+
+std::vector<const SummaryField*> EntitySummary::tags() const {
+  std::vector<const SummaryField*> out;
+  for (const SummaryField& f : fields)
+    if (f.pointer.starts_with("/metadata/tags/")) out.push_back(&f);
+  return out;
+}
+
+Diagnostic* CatalogContext::report_field(std::string_view rule, const EntitySummary& e,
+                                         const SummaryField& at, std::string message,
+                                         std::string help) {
+  Diagnostic* d = report(rule, e, at.pointer, std::move(message), std::move(help));
+  if (d == nullptr) return nullptr;
+  d->start = at.pos;
+  d->end = at.end;
+  d->source_line = at.line;
+  return d;
+}
+
 Diagnostic* CatalogContext::report(std::string_view rule, const EntitySummary& e, std::string path,
                                    std::string message, std::string help) {
-  const Severity s = config_.severity(rule);
+  const Severity s = (e.rules ? *e.rules : config_).severity(rule);
   if (s == Severity::off) return nullptr;
   Diagnostic d = stamped(rule, s);
   d.message = std::move(message);

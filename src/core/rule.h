@@ -40,6 +40,11 @@ class RuleConfig {
   void set(std::string id, Severity s) { severities_[std::move(id)] = s; }
   /// Disables every rule except `id` (fixture runs test one rule at a time).
   void only(std::string id);
+  /// True after only(): config files may then change severities but enable nothing new.
+  bool only_mode() const { return only_mode_; }
+  /// Applies config-file overrides (`rules:` in .catalog-lint.yaml): sets each id's severity; in
+  /// only() mode, only rules that are still enabled change.
+  void apply(const std::map<std::string, Severity, std::less<>>& overrides);
 
  private:
   friend class Registry;
@@ -50,6 +55,7 @@ class RuleConfig {
 class EntityContext;
 struct CatalogIndex;
 class CatalogContext;
+struct Policy;
 
 /// C++ code that checks entities and emits one or more rule ids. Stateless after construction,
 /// so one instance is shared by every thread.
@@ -98,8 +104,13 @@ class Registry {
 class EntityContext {
  public:
   EntityContext(const RuleConfig& config, std::string_view file, std::string_view entity_ref,
-                int document, std::vector<Diagnostic>& out)
-      : config_(config), file_(file), entity_(entity_ref), document_(document), out_(out) {}
+                int document, std::vector<Diagnostic>& out, const Policy* policy = nullptr)
+      : config_(config),
+        file_(file),
+        entity_(entity_ref),
+        document_(document),
+        out_(out),
+        policy_(policy) {}
 
   bool enabled(std::string_view rule) const { return config_.enabled(rule); }
   /// Reports `rule` at node `at` (its start and end), for JSON pointer `path`.
@@ -112,6 +123,8 @@ class EntityContext {
   void note_last(std::string message, std::string file, SourcePos pos);
   std::string_view file() const { return file_; }
   const RuleConfig& config() const { return config_; }
+  /// The policy (src/core/config.h) that applies to this file; nullptr outside a lint run.
+  const Policy* policy() const { return policy_; }
 
  private:
   const RuleConfig& config_;
@@ -119,6 +132,18 @@ class EntityContext {
   std::string_view entity_;
   int document_;
   std::vector<Diagnostic>& out_;
+  const Policy* policy_ = nullptr;
+};
+
+/// A value the catalog phase reads, with where it was written. Keyed by JSON pointer
+/// (`/spec/owner`, `/metadata/tags/0`, `/metadata/annotations/platform~1escape-hatch`; `/metadata`
+/// and `/spec` hold the positions of those keys, for "missing" findings).
+struct SummaryField {
+  std::string pointer;
+  std::string value;  ///< the scalar text ("" for mappings)
+  SourcePos pos;
+  SourcePos end;
+  std::string line;  ///< source line of pos (for the human snippet)
 };
 
 /// The compact record of one entity kept for the catalog phase (the YAML tree is gone by then).
@@ -130,11 +155,30 @@ struct EntitySummary {
   SourcePos name_pos;  ///< position of metadata.name (or of the document)
   SourcePos name_end;
   std::string name_line;  ///< source line of name_pos
+  // For the policy rules (issue 3): only what they read, so memory follows entity count.
+  std::string type;       ///< spec.type when a string
+  std::string lifecycle;  ///< spec.lifecycle when a string
+  std::string ns;         ///< metadata.namespace or "default"
+  std::string name;       ///< metadata.name as written
+  /// spec.owner, tags, spec.type, spec.lifecycle, spec.profile.email, the annotations under the
+  /// policy prefix plus backstage.io/source-template and pagerduty.com/*, opsgenie.com/* keys;
+  /// `/metadata` and `/spec` keys. Document order.
+  std::vector<SummaryField> fields;
+  const RuleConfig* rules = nullptr;  ///< severities for this entity's file (nullptr: the run's)
+  const Policy* policy = nullptr;     ///< policy for this entity's file (nullptr: none)
+
+  /// The field with JSON pointer `pointer`, or nullptr.
+  const SummaryField* field(std::string_view pointer) const;
+  /// Every tag (`/metadata/tags/*` string values).
+  std::vector<const SummaryField*> tags() const;
 };
 
 /// Every entity of the run, in deterministic (file, document) order.
 struct CatalogIndex {
   std::vector<EntitySummary> entities;
+  /// Groups, Users and Templates of `--catalog` folders: looked up, never reported on.
+  std::vector<EntitySummary> org;
+  std::string today;  ///< YYYY-MM-DD, for date-based rules
 };
 
 /// Where checkers report catalog-phase findings.
@@ -147,6 +191,14 @@ class CatalogContext {
   /// nullptr when the rule is off.
   Diagnostic* report(std::string_view rule, const EntitySummary& e, std::string path,
                      std::string message, std::string help = {});
+  /// Reports `rule` for entity `e` at field `at` (its position, line and pointer); uses `e`'s
+  /// own severities when it has them. Returns nullptr when the rule is off for `e`.
+  Diagnostic* report_field(std::string_view rule, const EntitySummary& e, const SummaryField& at,
+                           std::string message, std::string help = {});
+  /// True when `rule` is enabled for entity `e` (its file's configuration).
+  bool enabled_for(std::string_view rule, const EntitySummary& e) const {
+    return (e.rules ? *e.rules : config_).enabled(rule);
+  }
 
  private:
   const RuleConfig& config_;

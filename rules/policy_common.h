@@ -1,0 +1,84 @@
+// Shared lookups for the platform-ownership policy rules (issue 3): the org (Groups, Users,
+// Templates among the linted files and `--catalog` folders), annotations under the policy prefix,
+// escalation contacts, dates and "did you mean" suggestions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/config.h"
+#include "core/rule.h"
+
+namespace catalog_lint::policy {
+
+/// The policy of entity `e`'s file (the built-in default when it has none).
+const Policy& policy_of(const EntitySummary& e);
+
+/// The annotation `<prefix><name>` of `e` (prefix from its policy), or nullptr.
+const SummaryField* annotation(const EntitySummary& e, std::string_view name);
+
+/// An annotation by its full key (`backstage.io/source-template`), or nullptr.
+const SummaryField* annotation_key(const EntitySummary& e, std::string_view key);
+
+/// Where "missing" findings point: the `metadata` key (else the `spec` key, else metadata.name).
+SummaryField missing_at(const EntitySummary& e, std::string_view holder = "/metadata");
+
+/// True when `e`'s kind (case-insensitive) is one of `kinds` (lower-case).
+bool kind_in(const EntitySummary& e, std::initializer_list<std::string_view> kinds);
+
+/// `spec.owner` as a lower-cased entity ref key (default kind group, namespace of `e`), or
+/// std::nullopt when absent or unparsable.
+std::optional<std::string> owner_key(const EntitySummary& e);
+
+/// Lookups over every entity of the run plus the `--catalog` org.
+class Org {
+ public:
+  explicit Org(const CatalogIndex& index);
+  /// The Group, User or Template with ref key `key` (linted entities first), or nullptr.
+  const EntitySummary* find(const std::string& key) const;
+  /// True when `key` is a Group or User entity, or in `e`'s policy.known_owners.
+  bool known_owner(const std::string& key, const EntitySummary& e) const;
+  /// True when any Group entity exists, or `e`'s policy lists known_owners.
+  bool has_group_source(const EntitySummary& e) const;
+  /// Names (lower-case) of Templates tagged `golden-path`, plus `e`'s policy.golden_paths.
+  std::vector<std::string> golden_paths(const EntitySummary& e) const;
+  /// Ref keys of every Group and User (for suggestions).
+  std::vector<std::string> owner_keys() const;
+
+ private:
+  std::unordered_map<std::string, const EntitySummary*> by_ref_;
+  bool any_group_ = false;
+  std::vector<std::string> golden_templates_;
+};
+
+/// One escalation contact (issue 3 "Escalation"): `slack:#channel`, `email:addr`,
+/// `pagerduty:SERVICEID`, `opsgenie:team`, an `https://` URL, or an entity ref to a Group or User.
+struct Contact {
+  enum class Kind { slack, email, pagerduty, opsgenie, url, entity };
+  Kind kind = Kind::entity;
+  std::string text;   ///< the item as written (trimmed)
+  std::string ref;    ///< entity ref key for Kind::entity
+  std::string error;  ///< why it does not parse; empty when valid
+  bool paging() const { return kind == Kind::pagerduty || kind == Kind::opsgenie; }
+};
+
+/// Splits a comma-separated contact list and parses each item; entity refs default to kind
+/// group and namespace `ns`.
+std::vector<Contact> parse_contacts(std::string_view text, std::string_view ns);
+
+/// Days since 1970-01-01 of `index.today`.
+long today_days(const CatalogIndex& index);
+
+/// The candidate closest to `value` by edit distance, if close enough to be a likely typo.
+std::optional<std::string> nearest(std::string_view value,
+                                   const std::vector<std::string>& candidates);
+
+/// Reports `rule` once per run as a note at `at` ("no source of groups", …).
+void note_once(CatalogContext& ctx, bool& done, std::string_view rule, const EntitySummary& e,
+               const SummaryField& at, std::string message, std::string help);
+
+}  // namespace catalog_lint::policy

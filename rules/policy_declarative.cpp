@@ -1,0 +1,152 @@
+// The declarative-rule engine (issue 3 "Declarative rules"): each DeclarativeRule of the file's
+// policy (presets and .catalog-lint.yaml `declarative_rules:`) is an instance of this one rule
+// template: select entities by kind, spec.type, lifecycle, namespace and tags, then require an
+// annotation, label, tag or field, optionally matching an RE2 pattern or an enum.
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/config.h"
+#include "core/entity_ref.h"
+#include "core/node.h"
+
+namespace catalog_lint {
+namespace {
+
+using Target = DeclarativeRule::Target;
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string_view spec_string(const Entity& e, std::string_view key) {
+  const Node* spec = e.spec();
+  const Node* n = spec && spec->is_map() ? spec->get(key) : nullptr;
+  return n ? n->str() : "";
+}
+
+bool selected(const DeclarativeRule& r, const Entity& e, const Node* tags) {
+  if (!r.kinds.empty() && !contains(r.kinds, to_lower(e.kind()))) return false;
+  if (!r.types.empty() && !contains(r.types, spec_string(e, "type"))) return false;
+  if (!r.lifecycles.empty() && !contains(r.lifecycles, spec_string(e, "lifecycle"))) return false;
+  if (!r.namespaces.empty() && !contains(r.namespaces, e.namespace_or_default())) return false;
+  if (!r.has_tags.empty()) {
+    bool any = false;
+    if (tags && tags->is_seq())
+      for (const Node* t : tags->items) any = any || contains(r.has_tags, t->str());
+    if (!any) return false;
+  }
+  return true;
+}
+
+/// Checks a present value against the rule's pattern and enum; "" when it is fine.
+std::string value_problem(const DeclarativeRule& r, const Node* v) {
+  const std::string_view text =
+      v->is_scalar() && v->type != NodeType::null ? std::string_view(v->text) : std::string_view();
+  if (!v->is_scalar())
+    return fmt::format("is {}, expected a scalar value", json_type_name(v->type));
+  if (!r.one_of.empty() && !contains(r.one_of, text)) {
+    std::string allowed;
+    for (const auto& o : r.one_of) allowed += (allowed.empty() ? "" : ", ") + o;
+    return fmt::format("is '{}'; expected one of: {}", text, allowed);
+  }
+  if (r.pattern && !RE2::FullMatch(text, *r.pattern))
+    return fmt::format("'{}' does not match the pattern '{}'", text, r.pattern_text);
+  return "";
+}
+
+std::string_view target_name(Target t) {
+  switch (t) {
+    case Target::annotation:
+      return "annotation";
+    case Target::label:
+      return "label";
+    case Target::tag:
+      return "tag";
+    case Target::field:
+      return "field";
+  }
+  return "";
+}
+
+class DeclarativeChecker : public Checker {
+ public:
+  std::vector<std::string_view> rule_ids() const override {
+    static const std::vector<RuleInfo> infos = builtin_declarative_rule_infos();
+    std::vector<std::string_view> ids;
+    for (const RuleInfo& i : infos) ids.push_back(i.id);
+    return ids;
+  }
+
+  void check_entity(const Entity& e, EntityContext& ctx) const override {
+    const Policy* pol = ctx.policy();
+    if (pol == nullptr) return;
+    const Node* meta = e.metadata();
+    if (meta == nullptr || !meta->is_map()) return;
+    const Node* tags = meta->get("tags");
+    for (const auto& rule : pol->declarative_rules) {
+      const DeclarativeRule& r = *rule;
+      if (!ctx.enabled(r.info.id) || !selected(r, e, tags)) continue;
+      const Node* holder = meta->key ? meta->key : meta;
+      const Node* value = nullptr;
+      std::string pointer;
+      switch (r.target) {
+        case Target::annotation:
+        case Target::label: {
+          const char* map_name = r.target == Target::annotation ? "annotations" : "labels";
+          pointer = fmt::format("/metadata/{}/{}", map_name, pointer_token(r.key));
+          const Node* map = meta->get(map_name);
+          if (map && map->is_map()) value = map->get(r.key);
+          break;
+        }
+        case Target::tag: {
+          pointer = "/metadata/tags";
+          if (tags && tags->key) holder = tags->key;
+          bool found = false;
+          if (tags && tags->is_seq())
+            for (const Node* t : tags->items)
+              found =
+                  found || (r.pattern ? RE2::FullMatch(t->str(), *r.pattern) : t->str() == r.key);
+          if (!found) ctx.report(r.info.id, holder, pointer, r.message, r.help);
+          continue;
+        }
+        case Target::field: {
+          const Node* n = e.root;
+          std::string_view path = r.key;
+          while (!path.empty()) {
+            const std::size_t dot = path.find('.');
+            const std::string_view part = path.substr(0, dot);
+            path.remove_prefix(dot == std::string_view::npos ? path.size() : dot + 1);
+            pointer.push_back('/');
+            pointer.append(pointer_token(part));
+            const Node* next = n && n->is_map() ? n->get(part) : nullptr;
+            if (next == nullptr) {
+              holder = n && n->key ? n->key : (n ? n : e.root);
+              n = nullptr;
+              break;
+            }
+            n = next;
+          }
+          value = n;
+          break;
+        }
+      }
+      if (value == nullptr || value->type == NodeType::null) {
+        ctx.report(r.info.id, holder, pointer, r.message, r.help);
+        continue;
+      }
+      const std::string problem = value_problem(r, value);
+      if (!problem.empty())
+        ctx.report(r.info.id, value, pointer,
+                   fmt::format("{} {} {}", target_name(r.target), r.key, problem), r.help);
+    }
+  }
+};
+
+}  // namespace
+}  // namespace catalog_lint
+
+using catalog_lint::DeclarativeChecker;
+CATALOG_LINT_REGISTER_CHECKER(DeclarativeChecker)

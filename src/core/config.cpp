@@ -1,0 +1,595 @@
+#include "core/config.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/embedded_presets.h"
+#include "core/entity_ref.h"
+#include "core/loader.h"
+#include "core/validators.h"
+
+namespace fs = std::filesystem;
+
+namespace catalog_lint {
+
+ConfigError::ConfigError(std::string file, SourcePos pos, std::string message)
+    : std::runtime_error(message),
+      file_(std::move(file)),
+      pos_(pos),
+      message_(std::move(message)) {}
+
+std::string ConfigError::format() const {
+  if (pos_.valid())
+    return fmt::format("{}:{}:{}: error: {}", file_, pos_.line, pos_.column, message_);
+  return fmt::format("{}: error: {}", file_, message_);
+}
+
+std::string Policy::annotation(std::string_view name) const {
+  return annotation_prefix + std::string(name);
+}
+
+namespace {
+
+constexpr std::string_view kPresetPrefix = "preset:";
+
+// The keys the loader accepts, per mapping. config_keys() and the schema test read these too.
+const std::vector<std::string_view> kTopKeys = {"extends", "rules", "policy", "declarative_rules"};
+const std::vector<std::string_view> kPolicyKeys = {"annotation_prefix",
+                                                   "platform_team",
+                                                   "architecture_committee",
+                                                   "escape_hatch_expiry_warning_days",
+                                                   "deprecation_notice_days",
+                                                   "infrastructure_types",
+                                                   "known_owners",
+                                                   "golden_paths"};
+const std::vector<std::string_view> kRuleKeys = {"id",  "summary", "severity", "category", "source",
+                                                 "doc", "select",  "require",  "message",  "help"};
+const std::vector<std::string_view> kSelectKeys = {"kind", "type", "lifecycle", "namespace",
+                                                   "has_tag"};
+const std::vector<std::string_view> kRequireKeys = {"annotation", "label",   "tag",
+                                                    "field",      "pattern", "enum"};
+
+std::string join(const std::vector<std::string_view>& v) {
+  std::string out;
+  for (auto s : v) out += (out.empty() ? "" : ", ") + std::string(s);
+  return out;
+}
+
+/// Reads one config file's node tree, reporting every problem with its position.
+class Parser {
+ public:
+  explicit Parser(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const Node* at, std::string message) const {
+    throw ConfigError(file_, at ? at->pos : SourcePos{}, std::move(message));
+  }
+
+  /// Checks that `map` is a mapping whose keys are all in `keys`.
+  void check_map(const Node* map, const std::vector<std::string_view>& keys,
+                 std::string_view where) const {
+    if (!map->is_map())
+      fail(map, fmt::format("{} must be a mapping, found {}", where, json_type_name(map->type)));
+    for (const auto& [k, v] : map->entries) {
+      if (!k->is_string()) fail(k, fmt::format("{}: keys must be strings", where));
+      if (std::find(keys.begin(), keys.end(), k->text) == keys.end())
+        fail(k, fmt::format("unknown key '{}' in {}; expected one of: {}", k->text, where,
+                            join(keys)));
+    }
+  }
+
+  std::string string(const Node* n, std::string_view what) const {
+    if (!n->is_string())
+      fail(n, fmt::format("{} must be a string, found {}", what, json_type_name(n->type)));
+    return n->text;
+  }
+
+  int non_negative(const Node* n, std::string_view what) const {
+    if (n->type != NodeType::integer)
+      fail(n, fmt::format("{} must be a non-negative integer, found {}", what,
+                          json_type_name(n->type)));
+    long v = 0;
+    try {
+      v = std::stol(n->text, nullptr, 0);
+    } catch (const std::exception&) {
+      fail(n, fmt::format("{} is out of range", what));
+    }
+    if (v < 0 || v > 100000) fail(n, fmt::format("{} must be between 0 and 100000", what));
+    return static_cast<int>(v);
+  }
+
+  /// A string or a list of strings.
+  std::vector<std::string> strings(const Node* n, std::string_view what) const {
+    if (n->is_string()) return {n->text};
+    if (n->type == NodeType::null) return {};
+    if (!n->is_seq())
+      fail(n, fmt::format("{} must be a list of strings, found {}", what, json_type_name(n->type)));
+    std::vector<std::string> out;
+    for (const Node* item : n->items) out.push_back(string(item, fmt::format("{} item", what)));
+    return out;
+  }
+
+  /// An entity ref, returned as its lower-cased key.
+  std::string ref(const Node* n, std::string_view what) const {
+    const std::string text = string(n, what);
+    const EntityRefParse p = parse_entity_ref(text, "group", "default");
+    if (!p.ref) fail(n, fmt::format("{} '{}' is not an entity ref: {}", what, text, p.error));
+    return p.ref->key();
+  }
+
+  std::shared_ptr<const re2::RE2> regex(const Node* n, std::string_view what) const {
+    const std::string text = string(n, what);
+    re2::RE2::Options opts;
+    opts.set_log_errors(false);
+    auto re = std::make_shared<re2::RE2>(text, opts);
+    if (!re->ok())
+      fail(n, fmt::format("{} '{}' is not a valid RE2 pattern: {}", what, text, re->error()));
+    return re;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+bool is_kebab(std::string_view s) {
+  static const re2::RE2 re("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+  return re2::RE2::FullMatch(s, re);
+}
+
+DeclarativeRule parse_rule(const Parser& p, const Node* n) {
+  p.check_map(n, kRuleKeys, "a declarative rule");
+  DeclarativeRule r;
+  r.info.category = "policy";
+  r.info.default_severity = Severity::warning;
+  r.info.recommended = true;
+  const Node* id = n->get("id");
+  if (!id) p.fail(n, "a declarative rule needs an id");
+  r.info.id = p.string(id, "id");
+  if (!is_kebab(r.info.id))
+    p.fail(id,
+           fmt::format("rule id '{}' is not kebab-case ([a-z][a-z0-9]*(-[a-z0-9]+)*)", r.info.id));
+  if (const Node* s = n->get("summary"))
+    r.info.summary = p.string(s, "summary");
+  else
+    p.fail(n, fmt::format("declarative rule '{}' needs a summary", r.info.id));
+  if (const Node* s = n->get("severity")) {
+    const auto sev = parse_severity(p.string(s, "severity"));
+    if (!sev || *sev == Severity::off)
+      p.fail(s, fmt::format("severity '{}' is not one of: error, warning, note", s->text));
+    r.info.default_severity = *sev;
+  }
+  if (const Node* s = n->get("category")) r.info.category = p.string(s, "category");
+  if (const Node* s = n->get("source"))
+    r.info.source = p.string(s, "source");
+  else
+    r.info.source = p.file();
+  if (const Node* s = n->get("doc")) r.info.doc = p.string(s, "doc");
+  if (const Node* s = n->get("message")) r.message = p.string(s, "message");
+  if (const Node* s = n->get("help")) r.help = p.string(s, "help");
+  if (const Node* sel = n->get("select")) {
+    p.check_map(sel, kSelectKeys, "select");
+    if (const Node* s = sel->get("kind")) r.kinds = p.strings(s, "select.kind");
+    for (auto& k : r.kinds) k = to_lower(k);
+    if (const Node* s = sel->get("type")) r.types = p.strings(s, "select.type");
+    if (const Node* s = sel->get("lifecycle")) r.lifecycles = p.strings(s, "select.lifecycle");
+    if (const Node* s = sel->get("namespace")) r.namespaces = p.strings(s, "select.namespace");
+    if (const Node* s = sel->get("has_tag")) r.has_tags = p.strings(s, "select.has_tag");
+  }
+  const Node* req = n->get("require");
+  if (!req) p.fail(n, fmt::format("declarative rule '{}' needs a require mapping", r.info.id));
+  p.check_map(req, kRequireKeys, "require");
+  int targets = 0;
+  for (auto [name, target] : {std::pair{"annotation", DeclarativeRule::Target::annotation},
+                              std::pair{"label", DeclarativeRule::Target::label},
+                              std::pair{"tag", DeclarativeRule::Target::tag},
+                              std::pair{"field", DeclarativeRule::Target::field}}) {
+    if (const Node* s = req->get(name)) {
+      ++targets;
+      r.target = target;
+      r.key = p.string(s, fmt::format("require.{}", name));
+      if (r.key.empty()) p.fail(s, fmt::format("require.{} must not be empty", name));
+    }
+  }
+  if (targets != 1) p.fail(req, "require needs exactly one of: annotation, label, tag, field");
+  if (const Node* s = req->get("pattern")) {
+    r.pattern = p.regex(s, "require.pattern");
+    r.pattern_text = s->text;
+  }
+  if (const Node* s = req->get("enum")) {
+    r.one_of = p.strings(s, "require.enum");
+    if (r.one_of.empty()) p.fail(s, "require.enum must not be empty");
+  }
+  if (r.message.empty())
+    r.message = fmt::format("required {} '{}' is missing",
+                            r.target == DeclarativeRule::Target::annotation ? "annotation"
+                            : r.target == DeclarativeRule::Target::label    ? "label"
+                            : r.target == DeclarativeRule::Target::tag      ? "tag"
+                                                                            : "field",
+                            r.key);
+  return r;
+}
+
+const EmbeddedPreset* find_preset(std::string_view name) {
+  for (const auto& p : embedded_presets())
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+Config parse_config_impl(const std::string& file, const std::string& text, bool is_preset,
+                         std::vector<std::string>& stack);
+
+Config load_extends(const Parser& p, const Node* at, const std::string& name,
+                    std::vector<std::string>& stack) {
+  const bool path =
+      name.find('/') != std::string::npos || name.ends_with(".yaml") || name.ends_with(".yml");
+  if (!path) {
+    const EmbeddedPreset* preset = find_preset(name);
+    if (preset == nullptr) {
+      std::string names;
+      for (const auto& n : preset_names()) names += (names.empty() ? "" : ", ") + n;
+      p.fail(at, fmt::format("unknown preset '{}'; presets are: {} (or give a path to a file)",
+                             name, names));
+    }
+    const std::string id = std::string(kPresetPrefix) + name;
+    if (std::find(stack.begin(), stack.end(), id) != stack.end())
+      p.fail(at, fmt::format("extends cycle through preset '{}'", name));
+    return parse_config_impl(id, std::string(preset->text), true, stack);
+  }
+  fs::path target(name);
+  if (target.is_relative()) target = fs::path(p.file()).parent_path() / target;
+  const std::string target_s = target.lexically_normal().string();
+  if (std::find(stack.begin(), stack.end(), target_s) != stack.end())
+    p.fail(at, fmt::format("extends cycle through '{}'", name));
+  std::ifstream in(target_s, std::ios::binary);
+  if (!in) p.fail(at, fmt::format("cannot read extended config '{}'", target_s));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return parse_config_impl(target_s, s.str(), false, stack);
+}
+
+/// Applies `base` under `into` (into's values were not set yet): used for extends, in order.
+void merge_base(Config& into, const Config& base) {
+  into.policy = base.policy;
+  for (const auto& [id, sev] : base.severities) into.severities[id] = sev;
+}
+
+Config parse_config_impl(const std::string& file, const std::string& text, bool is_preset,
+                         std::vector<std::string>& stack) {
+  stack.push_back(file);
+  Parser p(file);
+  LoadedFile loaded = load_yaml(text, Limits{});
+  for (const Diagnostic& d : loaded.diagnostics)
+    throw ConfigError(file, d.start, fmt::format("{} ({})", d.message, d.rule));
+  const Node* root = nullptr;
+  int docs = 0;
+  for (const LoadedDocument& doc : loaded.documents) {
+    if (doc.root) {
+      ++docs;
+      if (!root) root = doc.root;
+    }
+  }
+  if (docs > 1) p.fail(nullptr, "a config file holds one YAML document");
+  static const Node kEmpty{.type = NodeType::mapping};
+  if (root == nullptr) root = &kEmpty;
+  p.check_map(root, kTopKeys, "the config file");
+
+  Config config;
+  config.file = file;
+  // extends: presets/paths, applied in order; none given = the default preset.
+  std::vector<std::pair<const Node*, std::string>> bases;
+  if (const Node* ext = root->get("extends")) {
+    if (ext->is_string()) {
+      bases.emplace_back(ext, ext->text);
+    } else if (ext->is_seq()) {
+      for (const Node* item : ext->items) bases.emplace_back(item, p.string(item, "extends item"));
+    } else if (ext->type != NodeType::null) {
+      p.fail(ext, fmt::format("extends must be a preset name, a path or a list of them, found {}",
+                              json_type_name(ext->type)));
+    }
+  } else if (!is_preset) {
+    bases.emplace_back(root, "default");
+  }
+  bool first = true;
+  for (const auto& [at, name] : bases) {
+    Config base = load_extends(p, at, name, stack);
+    if (first) {
+      merge_base(config, base);
+      first = false;
+    } else {
+      // Later bases override earlier ones key by key: approximate with whole-policy replacement
+      // plus declarative rules merged by id.
+      auto rules = config.policy.declarative_rules;
+      config.policy = base.policy;
+      for (const auto& r : rules) {
+        auto& list = config.policy.declarative_rules;
+        if (std::none_of(list.begin(), list.end(),
+                         [&](const auto& x) { return x->info.id == r->info.id; }))
+          list.insert(list.begin(), r);
+      }
+      for (const auto& [id, sev] : base.severities) config.severities[id] = sev;
+    }
+  }
+  config.file = file;
+
+  Policy& pol = config.policy;
+  if (const Node* pn = root->get("policy")) {
+    p.check_map(pn, kPolicyKeys, "policy");
+    if (const Node* n = pn->get("annotation_prefix")) {
+      pol.annotation_prefix = p.string(n, "policy.annotation_prefix");
+      if (!pol.annotation_prefix.ends_with("/") ||
+          !validators::dns_subdomain(
+              std::string_view(pol.annotation_prefix).substr(0, pol.annotation_prefix.size() - 1)))
+        p.fail(n, fmt::format("policy.annotation_prefix '{}' must be a DNS subdomain followed by "
+                              "'/', like 'platform/' or 'example.com/'",
+                              pol.annotation_prefix));
+    }
+    if (const Node* n = pn->get("platform_team"))
+      pol.platform_team = p.ref(n, "policy.platform_team");
+    if (const Node* n = pn->get("architecture_committee"))
+      pol.architecture_committee = p.ref(n, "policy.architecture_committee");
+    if (const Node* n = pn->get("escape_hatch_expiry_warning_days"))
+      pol.escape_hatch_expiry_warning_days =
+          p.non_negative(n, "policy.escape_hatch_expiry_warning_days");
+    if (const Node* n = pn->get("deprecation_notice_days"))
+      pol.deprecation_notice_days = p.non_negative(n, "policy.deprecation_notice_days");
+    if (const Node* n = pn->get("infrastructure_types"))
+      pol.infrastructure_types = p.strings(n, "policy.infrastructure_types");
+    if (const Node* n = pn->get("known_owners")) {
+      pol.known_owners.clear();
+      if (n->is_seq()) {
+        for (const Node* item : n->items)
+          pol.known_owners.push_back(p.ref(item, "policy.known_owners item"));
+      } else if (n->type != NodeType::null) {
+        p.fail(n, fmt::format("policy.known_owners must be a list of strings, found {}",
+                              json_type_name(n->type)));
+      }
+    }
+    if (const Node* n = pn->get("golden_paths")) {
+      pol.golden_paths = p.strings(n, "policy.golden_paths");
+      for (auto& g : pol.golden_paths) g = to_lower(g);
+    }
+  }
+  if (const Node* dr = root->get("declarative_rules")) {
+    if (dr->is_seq()) {
+      std::set<std::string> seen;
+      for (const Node* item : dr->items) {
+        auto rule = std::make_shared<DeclarativeRule>(parse_rule(p, item));
+        if (!seen.insert(rule->info.id).second)
+          p.fail(item->get("id"),
+                 fmt::format("declarative rule '{}' is defined twice", rule->info.id));
+        const RuleInfo* builtin = Registry::instance().find(rule->info.id);
+        auto& list = pol.declarative_rules;
+        auto same = std::find_if(list.begin(), list.end(),
+                                 [&](const auto& x) { return x->info.id == rule->info.id; });
+        if (builtin != nullptr && same == list.end() && !is_preset) {
+          const auto infos = builtin_declarative_rule_infos();
+          if (std::none_of(infos.begin(), infos.end(),
+                           [&](const RuleInfo& i) { return i.id == rule->info.id; }))
+            p.fail(item->get("id"),
+                   fmt::format("declarative rule id '{}' is already a built-in rule; choose "
+                               "another id",
+                               rule->info.id));
+        }
+        if (same != list.end())
+          *same = std::move(rule);
+        else
+          list.push_back(std::move(rule));
+      }
+    } else if (dr->type != NodeType::null) {
+      p.fail(dr,
+             fmt::format("declarative_rules must be a list, found {}", json_type_name(dr->type)));
+    }
+  }
+  if (const Node* rn = root->get("rules")) {
+    if (rn->type != NodeType::null) {
+      if (!rn->is_map())
+        p.fail(rn, fmt::format("rules must be a mapping of rule id to severity, found {}",
+                               json_type_name(rn->type)));
+      for (const auto& [k, v] : rn->entries) {
+        const std::string id = p.string(k, "a rule id");
+        const bool declared =
+            std::any_of(pol.declarative_rules.begin(), pol.declarative_rules.end(),
+                        [&](const auto& r) { return r->info.id == id; });
+        if (!declared && Registry::instance().find(id) == nullptr)
+          p.fail(k, fmt::format("unknown rule '{}' in rules; `catalog-lint rules` lists them", id));
+        const std::string sev_text = p.string(v, fmt::format("the severity of rule '{}'", id));
+        const auto sev = parse_severity(sev_text);
+        if (!sev)
+          p.fail(v, fmt::format("severity '{}' of rule '{}' is not one of: error, warning, note, "
+                                "off",
+                                sev_text, id));
+        config.severities[id] = *sev;
+      }
+    }
+  }
+  stack.pop_back();
+  return config;
+}
+
+long days_from_civil(long y, unsigned m, unsigned d) {
+  // Howard Hinnant's algorithm: days since 1970-01-01 in the proleptic Gregorian calendar.
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<long>(doe) - 719468;
+}
+
+}  // namespace
+
+Config parse_config(const std::string& file, const std::string& text) {
+  std::vector<std::string> stack;
+  return parse_config_impl(file, text, false, stack);
+}
+
+Config load_config_file(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError(file, {}, "cannot read config file");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return parse_config(file, s.str());
+}
+
+const Config& builtin_config() {
+  static const Config config = [] {
+    std::vector<std::string> stack;
+    const EmbeddedPreset* preset = find_preset("default");
+    Config c = parse_config_impl("preset:default", std::string(preset->text), true, stack);
+    c.file.clear();
+    return c;
+  }();
+  return config;
+}
+
+std::vector<std::string> preset_names() {
+  std::vector<std::string> out;
+  for (const auto& p : embedded_presets()) out.emplace_back(p.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<RuleInfo> builtin_declarative_rule_infos() {
+  // Parsed without the registry (the registry calls this while it is being built), so only the
+  // rule list is read here, not `rules:` (which validates ids against the registry).
+  std::vector<RuleInfo> out;
+  std::set<std::string> seen;
+  for (const auto& preset : embedded_presets()) {
+    LoadedFile loaded = load_yaml(std::string(preset.text), Limits{});
+    Parser p("preset:" + std::string(preset.name));
+    for (const LoadedDocument& doc : loaded.documents) {
+      if (!doc.root || !doc.root->is_map()) continue;
+      const Node* dr = doc.root->get("declarative_rules");
+      if (!dr || !dr->is_seq()) continue;
+      for (const Node* item : dr->items) {
+        DeclarativeRule r = parse_rule(p, item);
+        if (seen.insert(r.info.id).second) out.push_back(std::move(r.info));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> config_keys() {
+  std::vector<std::string> out;
+  for (auto k : kTopKeys) out.emplace_back(k);
+  for (auto k : kPolicyKeys) out.push_back("policy." + std::string(k));
+  for (auto k : kRuleKeys) out.push_back("declarative_rules[]." + std::string(k));
+  for (auto k : kSelectKeys) out.push_back("declarative_rules[].select." + std::string(k));
+  for (auto k : kRequireKeys) out.push_back("declarative_rules[].require." + std::string(k));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool is_policy_category(std::string_view c) {
+  return c == "ownership" || c == "escalation" || c == "golden-path" || c == "escape-hatch" ||
+         c == "change-notice" || c == "policy";
+}
+
+ConfigResolver::ConfigResolver(RuleConfig base, std::shared_ptr<const Config> explicit_config,
+                               bool default_policy)
+    : base_(std::move(base)),
+      explicit_(std::move(explicit_config)),
+      default_policy_(default_policy) {}
+
+const ResolvedConfig& ConfigResolver::none() {
+  if (default_policy_)
+    return resolve(std::shared_ptr<const Config>(&builtin_config(), [](const Config*) {}));
+  if (!none_) {
+    none_ = std::make_unique<ResolvedConfig>();
+    none_->config = std::shared_ptr<const Config>(&builtin_config(), [](const Config*) {});
+    none_->rules = base_;
+    if (!base_.only_mode()) {
+      std::map<std::string, Severity, std::less<>> off;
+      for (const RuleInfo& r : Registry::instance().rules())
+        if (is_policy_category(r.category)) off[r.id] = Severity::off;
+      none_->rules.apply(off);
+    }
+  }
+  return *none_;
+}
+
+const ResolvedConfig& ConfigResolver::resolve(std::shared_ptr<const Config> config) {
+  auto it = resolved_.find(config.get());
+  if (it != resolved_.end()) return *it->second;
+  auto r = std::make_unique<ResolvedConfig>();
+  r->rules = base_;
+  // Declarative rules not in the registry (a repo's own) start at their declared severity.
+  std::map<std::string, Severity, std::less<>> sev;
+  for (const auto& rule : config->policy.declarative_rules)
+    if (Registry::instance().find(rule->info.id) == nullptr)
+      sev[rule->info.id] = rule->info.default_severity;
+  for (const auto& [id, s] : config->severities) sev[id] = s;
+  r->rules.apply(sev);
+  r->config = std::move(config);
+  const ResolvedConfig& out = *r;
+  resolved_.emplace(out.config.get(), std::move(r));
+  return out;
+}
+
+const ResolvedConfig& ConfigResolver::fallback() {
+  std::lock_guard lock(mutex_);
+  if (explicit_) return resolve(explicit_);
+  return none();
+}
+
+const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
+  auto it = dirs_.find(dir);
+  if (it != dirs_.end()) return it->second;
+  const ResolvedConfig* out = nullptr;
+  std::error_code ec;
+  const fs::path d(dir);
+  const fs::path candidate = d / ".catalog-lint.yaml";
+  if (fs::is_regular_file(candidate, ec)) {
+    // Shown relative to the working directory when below it, as the linted paths are.
+    std::string key = candidate.string();
+    const fs::path rel = candidate.lexically_relative(fs::current_path(ec));
+    if (!ec && !rel.empty() && *rel.begin() != "..") key = rel.string();
+    auto f = files_.find(key);
+    if (f == files_.end())
+      f = files_.emplace(key, std::make_shared<const Config>(load_config_file(key))).first;
+    out = &resolve(f->second);
+  } else if (fs::exists(d / ".git", ec) || !d.has_parent_path() || d.parent_path() == d) {
+    out = &none();
+  } else {
+    out = for_dir(d.parent_path().string());
+  }
+  dirs_.emplace(dir, out);
+  return out;
+}
+
+const ResolvedConfig& ConfigResolver::for_file(const std::string& file) {
+  std::lock_guard lock(mutex_);
+  if (explicit_) return resolve(explicit_);
+  std::error_code ec;
+  fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
+  return *for_dir(abs.parent_path().string());
+}
+
+std::optional<long> parse_date_days(std::string_view s) {
+  static const re2::RE2 re(R"((\d{4})-(\d{2})-(\d{2}))");
+  int y = 0, m = 0, d = 0;
+  if (!re2::RE2::FullMatch(s, re, &y, &m, &d)) return std::nullopt;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (m < 1 || m > 12 || d < 1 || d > days[m - 1] + (m == 2 && leap ? 1 : 0)) return std::nullopt;
+  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+std::string current_date() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+}  // namespace catalog_lint

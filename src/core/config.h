@@ -1,0 +1,161 @@
+// Repo configuration (`.catalog-lint.yaml`): presets, per-rule severities, the platform-ownership
+// policy values and declarative rules. See docs/policy.md for the file format.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/rule.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace catalog_lint {
+
+/// A configuration problem: unknown key, wrong type, bad regex, unreadable file, preset not found.
+/// `file` and `pos` locate it (pos may be invalid for file-level problems). The CLI prints
+/// `file:line:col: error: message` and exits 2.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string file, SourcePos pos, std::string message);
+  const std::string& file() const { return file_; }
+  SourcePos pos() const { return pos_; }
+  const std::string& message() const { return message_; }
+  /// `file:line:col: error: message` (or `file: error: message` without a position).
+  std::string format() const;
+
+ private:
+  std::string file_;
+  SourcePos pos_;
+  std::string message_;
+};
+
+/// A policy check written in YAML (docs/policy.md "Declarative rules"): for entities matching every
+/// non-empty selector, require one annotation, label, tag or field, optionally matching `pattern`
+/// (RE2, full match) or one of `one_of`.
+struct DeclarativeRule {
+  /// What the rule requires.
+  enum class Target { annotation, label, tag, field };
+
+  RuleInfo info;        ///< id, summary, category (default "policy"), severity, doc, source
+  std::string message;  ///< reported when the requirement is absent
+  std::string help;
+  // Selectors (empty = any). Kinds compare case-insensitively, the others exactly.
+  std::vector<std::string> kinds;
+  std::vector<std::string> types;       ///< spec.type
+  std::vector<std::string> lifecycles;  ///< spec.lifecycle
+  std::vector<std::string> namespaces;  ///< metadata.namespace (default "default")
+  std::vector<std::string> has_tags;    ///< entity has at least one of these tags
+  Target target = Target::annotation;
+  std::string key;  ///< annotation/label key, tag, or dotted field path (`spec.system`)
+  std::shared_ptr<const re2::RE2> pattern;  ///< full-match pattern for the value, may be null
+  std::string pattern_text;
+  std::vector<std::string> one_of;  ///< allowed values, may be empty
+};
+
+/// The organisation's platform-ownership values (issue 3 "Configuration"; the model's
+/// "Escalation Path", "Golden Paths", "Escape Hatches" and "Change Management" sections).
+struct Policy {
+  std::string annotation_prefix = "platform/";
+  std::string platform_team = "group:default/platform-team";  ///< level 2, approver
+  std::string architecture_committee = "group:default/architecture-committee";  ///< level 3
+  int escape_hatch_expiry_warning_days = 14;  ///< days before expiry that warn
+  int deprecation_notice_days = 14;           ///< minimum days from deprecated-on to sunset
+  /// Resource `spec.type`s that only the platform team may own.
+  std::vector<std::string> infrastructure_types = {"kubernetes-cluster", "eks-cluster", "vpc",
+                                                   "network", "dns-zone"};
+  std::vector<std::string> known_owners;  ///< entity refs (default kind group), lower-cased keys
+  std::vector<std::string> golden_paths;  ///< approved template names, in addition to Templates
+  std::vector<std::shared_ptr<const DeclarativeRule>> declarative_rules;
+
+  /// `annotation_prefix` + `name`, e.g. "platform/escape-hatch".
+  std::string annotation(std::string_view name) const;
+};
+
+/// One loaded configuration: the policy and the per-rule severity overrides from `rules:`.
+struct Config {
+  std::string file;  ///< the config file, or "" for the built-in defaults
+  Policy policy;
+  std::map<std::string, Severity, std::less<>> severities;  ///< `rules:` overrides, presets first
+};
+
+/// Parses configuration text as if read from `file` (used for error positions and for resolving
+/// relative `extends:` paths). Throws ConfigError. Without `extends:` the file extends "default".
+Config parse_config(const std::string& file, const std::string& text);
+
+/// Reads and parses a configuration file. Throws ConfigError (also when unreadable).
+Config load_config_file(const std::string& file);
+
+/// The built-in configuration used when no config file applies: the "default" preset.
+const Config& builtin_config();
+
+/// Names of the presets embedded from rules/presets/*.yaml (without the extension), sorted.
+std::vector<std::string> preset_names();
+
+/// RuleInfo of every declarative rule shipped in the embedded presets (they join the registry).
+std::vector<RuleInfo> builtin_declarative_rule_infos();
+
+/// Every configuration key the loader accepts, as dotted paths (`policy.platform_team`,
+/// `declarative_rules[].select.kind`); the schema test compares these with schemas/.
+std::vector<std::string> config_keys();
+
+/// A configuration applied to a run: the Config, and the effective rule severities (the run's
+/// base RuleConfig with the file's `rules:` overrides applied).
+struct ResolvedConfig {
+  std::shared_ptr<const Config> config;
+  RuleConfig rules;
+  const Policy& policy() const { return config->policy; }
+};
+
+/// Finds the configuration of each linted file: `--config FILE` when given, else the nearest
+/// `.catalog-lint.yaml` in the file's directory or above, up to the git work-tree root, else the
+/// built-in defaults. Results are cached per directory; thread-safe.
+///
+/// Policy rules (categories in is_policy_category) are opt-in: where no config file applies they
+/// are off, unless `default_policy` (set by `--catalog`) asks for the built-in policy.
+class ConfigResolver {
+ public:
+  /// `base`: severities before any config file (registry defaults, or a test's only()).
+  /// `explicit_config`: the --config file, or null to discover per directory.
+  ConfigResolver(RuleConfig base, std::shared_ptr<const Config> explicit_config,
+                 bool default_policy = false);
+  /// The configuration for `file`. Throws ConfigError when a config file found is invalid.
+  const ResolvedConfig& for_file(const std::string& file);
+  /// The configuration of the run as a whole (explicit, or built-in): used for `--catalog` files.
+  const ResolvedConfig& fallback();
+
+ private:
+  const ResolvedConfig& resolve(std::shared_ptr<const Config> config);
+  const ResolvedConfig& none();  ///< no config file: built-in policy, policy rules off
+  const ResolvedConfig* for_dir(const std::string& dir);
+
+  RuleConfig base_;
+  std::shared_ptr<const Config> explicit_;
+  bool default_policy_ = false;
+  std::unique_ptr<ResolvedConfig> none_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, const ResolvedConfig*> dirs_;  ///< directory → config
+  std::map<const Config*, std::unique_ptr<ResolvedConfig>> resolved_;
+  std::unordered_map<std::string, std::shared_ptr<const Config>> files_;  ///< config path → Config
+};
+
+/// True for the categories of the platform-ownership policy rules (ownership, escalation,
+/// golden-path, escape-hatch, change-notice, policy).
+bool is_policy_category(std::string_view category);
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date; std::nullopt when `s` is not a valid date.
+std::optional<long> parse_date_days(std::string_view s);
+
+/// Today's local date as `YYYY-MM-DD`.
+std::string current_date();
+
+}  // namespace catalog_lint
