@@ -2,15 +2,21 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include "core/baseline.h"
 #include "core/discover.h"
 #include "core/linter.h"
+#include "core/process.h"
 #include "core/version.h"
 #include "report/output.h"
 #include "report/report.h"
@@ -60,9 +66,108 @@ int explain(const std::string& id) {
   return kExitClean;
 }
 
+// `--rule RULE=SEVERITY` and `--disable RULE` as one override map; an error message on a bad one.
+std::optional<std::string> command_line_rules(
+    const std::vector<std::string>& rules, const std::vector<std::string>& disabled,
+    std::map<std::string, cl::Severity, std::less<>>& out) {
+  const cl::Registry& registry = cl::Registry::instance();
+  for (const std::string& r : rules) {
+    const std::size_t eq = r.find('=');
+    const std::string id = r.substr(0, eq);
+    const auto sev = eq == std::string::npos ? std::nullopt : cl::parse_severity(r.substr(eq + 1));
+    if (!sev) return fmt::format("--rule '{}': expected RULE=error|warning|note|off", r);
+    if (registry.find(id) == nullptr)
+      return fmt::format("--rule '{}': unknown rule '{}'; `catalog-lint rules` lists them", r, id);
+    out[id] = *sev;
+  }
+  for (const std::string& id : disabled) {
+    if (registry.find(id) == nullptr)
+      return fmt::format("--disable '{}': unknown rule; `catalog-lint rules` lists them", id);
+    out[id] = cl::Severity::off;
+  }
+  return std::nullopt;
+}
+
+// Files git reports changed since `ref` (committed, staged, unstaged) plus untracked ones, as
+// absolute paths; std::nullopt when git fails (not a repository, unknown ref).
+std::optional<std::set<std::string>> changed_files(const std::string& ref) {
+  const std::string root = cl::find_repo_root();
+  const cl::CommandResult diff =
+      cl::run_command({"git", "-C", root, "diff", "--name-only", "-z", ref, "--"});
+  if (diff.exit_code != 0) return std::nullopt;
+  const cl::CommandResult untracked = cl::run_command(
+      {"git", "-C", root, "ls-files", "--others", "--exclude-standard", "--full-name", "-z"});
+  std::set<std::string> out;
+  for (const std::string* text : {&diff.output, &untracked.output}) {
+    std::size_t start = 0;
+    while (start < text->size()) {
+      std::size_t end = text->find('\0', start);
+      if (end == std::string::npos) end = text->size();
+      if (end > start) out.insert(root + "/" + text->substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+// catalog-lint print-config PATH: the configuration that applies to PATH, as JSON.
+int print_config(const std::string& path, cl::ConfigResolver& resolver) {
+  using json = nlohmann::ordered_json;
+  const cl::ResolvedConfig& r = resolver.for_file(path);
+  const cl::Policy& p = r.policy();
+  json rules = json::object();
+  for (const cl::RuleInfo& info : cl::Registry::instance().rules())
+    rules[info.id] = std::string(cl::to_string(r.rules.severity(info.id)));
+  for (const auto& d : p.declarative_rules)
+    if (!rules.contains(d->info.id))
+      rules[d->info.id] = std::string(cl::to_string(r.rules.severity(d->info.id)));
+  json declarative = json::array();
+  for (const auto& d : p.declarative_rules) declarative.push_back(d->info.id);
+  const json out = {{"file", path},
+                    {"config_file", r.config->file.empty() ? json(nullptr) : json(r.config->file)},
+                    {"rules", std::move(rules)},
+                    {"policy",
+                     {{"annotation_prefix", p.annotation_prefix},
+                      {"platform_team", p.platform_team},
+                      {"architecture_committee", p.architecture_committee},
+                      {"escape_hatch_expiry_warning_days", p.escape_hatch_expiry_warning_days},
+                      {"deprecation_notice_days", p.deprecation_notice_days},
+                      {"infrastructure_types", p.infrastructure_types},
+                      {"known_owners", p.known_owners},
+                      {"golden_paths", p.golden_paths},
+                      {"declarative_rules", std::move(declarative)}}}};
+  std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  return kExitClean;
+}
+
+// A commented starter configuration (catalog-lint init).
+constexpr std::string_view kStarterConfig =
+    R"(# catalog-lint configuration (docs/policy.md lists every key).
+# The nearest .catalog-lint.yaml above a linted file applies, up to the repository root.
+# Without `extends:` this file extends the built-in "default" preset; "strict" turns more on.
+extends: [default]
+
+# Per-rule severity: error | warning | note | off. `catalog-lint rules` lists the rule ids.
+rules:
+  missing-golden-path: warning
+  # unknown-kind: off          # if your Backstage adds its own kinds
+
+policy:
+  annotation_prefix: platform/
+  platform_team: group:default/platform-team                     # escalation level 2, approver
+  architecture_committee: group:default/architecture-committee   # escalation level 3
+  escape_hatch_expiry_warning_days: 14
+  deprecation_notice_days: 14
+  infrastructure_types: [kubernetes-cluster, eks-cluster, vpc, network, dns-zone]
+  known_owners: []     # owners defined outside the linted files, e.g. group:default/sre
+  golden_paths: []     # approved template names besides Templates tagged golden-path
+)";
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // git may exit before reading all we write to it; a closed stdout pipe is not fatal either.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"catalog-lint: a fast validator and linter for Backstage catalog files",
                "catalog-lint"};
   app.set_version_flag("--version", std::string(cl::kVersion));
@@ -97,11 +202,33 @@ int main(int argc, char** argv) {
                  "repeatable")
       ->allow_extra_args(false);
   app.add_flag("--quiet,-q", quiet, "report errors only");
+  std::vector<std::string> rule_args, disable_args;
+  app.add_option("--rule", rule_args,
+                 "set a rule's severity: RULE=error|warning|note|off; repeatable")
+      ->allow_extra_args(false);
+  app.add_option("--disable", disable_args, "turn a rule off; repeatable")->allow_extra_args(false);
+  bool use_stdin = false;
+  std::string stdin_filename, baseline_file, write_baseline_file, changed_since;
+  app.add_flag("--stdin", use_stdin, "lint standard input instead of files");
+  app.add_option("--stdin-filename", stdin_filename,
+                 "the file name standard input stands for (config lookup, reports)");
+  app.add_option("--baseline", baseline_file, "report only findings not recorded in FILE");
+  app.add_option("--write-baseline", write_baseline_file,
+                 "record the current findings in FILE (they are then not reported)");
+  app.add_option("--changed-since", changed_since,
+                 "lint only files git reports changed since REF (plus untracked ones)");
   app.require_subcommand(0, 1);
   CLI::App* rules_cmd = app.add_subcommand("rules", "list every rule");
   CLI::App* explain_cmd = app.add_subcommand("explain", "show a rule's documentation");
   std::string explain_id;
   explain_cmd->add_option("rule", explain_id, "rule id")->required();
+  CLI::App* print_config_cmd =
+      app.add_subcommand("print-config", "show the effective configuration for a file");
+  std::string print_config_path = "catalog-info.yaml";
+  print_config_cmd->add_option("path", print_config_path, "file (default: ./catalog-info.yaml)");
+  CLI::App* init_cmd = app.add_subcommand("init", "write a commented starter .catalog-lint.yaml");
+  bool init_force = false;
+  init_cmd->add_flag("--force", init_force, "overwrite an existing .catalog-lint.yaml");
 
   try {
     app.parse(argc, argv);
@@ -111,6 +238,19 @@ int main(int argc, char** argv) {
   }
   if (*rules_cmd) return print_rules();
   if (*explain_cmd) return explain(explain_id);
+  if (*init_cmd) {
+    const std::string path = ".catalog-lint.yaml";
+    if (!init_force && std::filesystem::exists(path)) {
+      std::cerr << "catalog-lint: error: .catalog-lint.yaml exists; use --force to overwrite\n";
+      return kExitError;
+    }
+    if (const auto error = cl::write_file_atomically(path, kStarterConfig)) {
+      std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+      return kExitError;
+    }
+    std::cout << "wrote .catalog-lint.yaml\n";
+    return kExitClean;
+  }
 
   if (!today.empty() && !valid_date(today)) {
     std::cerr << fmt::format("catalog-lint: error: --today '{}' is not a date (YYYY-MM-DD)\n",
@@ -120,6 +260,16 @@ int main(int argc, char** argv) {
   if (paths.empty()) paths.push_back(".");
 
   cl::LintOptions options;
+  std::map<std::string, cl::Severity, std::less<>> command_line;
+  if (const auto error = command_line_rules(rule_args, disable_args, command_line)) {
+    std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+    return kExitError;
+  }
+  options.config.apply(command_line);
+  if (use_stdin && !paths.empty() && !(paths.size() == 1 && paths[0] == ".")) {
+    std::cerr << "catalog-lint: error: --stdin takes no paths (use --stdin-filename NAME)\n";
+    return kExitError;
+  }
   options.jobs = jobs;
   options.today = today;
   options.catalogs = catalogs;
@@ -133,22 +283,69 @@ int main(int argc, char** argv) {
   try {
     if (!config_file.empty())
       explicit_config = std::make_shared<const cl::Config>(cl::load_config_file(config_file));
-    options.resolver = std::make_shared<cl::ConfigResolver>(options.config, explicit_config,
-                                                             !catalogs.empty());
+    options.resolver =
+        std::make_shared<cl::ConfigResolver>(options.config, explicit_config, !catalogs.empty());
+    options.resolver->set_command_line(command_line);
+    if (*print_config_cmd) return print_config(print_config_path, *options.resolver);
   } catch (const cl::ConfigError& e) {
     std::cerr << "catalog-lint: " << e.format() << "\n";
     return kExitError;
   }
-  const cl::Discovery found = cl::discover(paths);
+  cl::Discovery found;
+  if (!use_stdin) found = cl::discover(paths);
   for (const auto& [path, reason] : found.errors)
     std::cerr << fmt::format("catalog-lint: error: {}: {}\n", path, reason);
+  if (!changed_since.empty()) {
+    const auto changed = changed_files(changed_since);
+    if (!changed) {
+      std::cerr << fmt::format(
+          "catalog-lint: error: --changed-since '{}': git cannot list the "
+          "changes (not a repository, or an unknown ref)\n",
+          changed_since);
+      return kExitError;
+    }
+    std::vector<std::string> kept;
+    for (const std::string& f : found.files) {
+      std::error_code ec;
+      if (changed->count(std::filesystem::weakly_canonical(f, ec).string())) kept.push_back(f);
+    }
+    found.files = std::move(kept);
+  }
 
   cl::LintResult result;
   try {
-    result = cl::lint_files(found.files, options);  // finds each file's .catalog-lint.yaml first
+    if (use_stdin) {
+      std::ostringstream in;
+      in << std::cin.rdbuf();
+      const std::string name = stdin_filename.empty() ? "<stdin>" : stdin_filename;
+      std::vector<cl::FileResult> one;
+      one.push_back(cl::lint_bytes(name, in.str(), options));
+      result = cl::finish(std::move(one), options);
+    } else {
+      result = cl::lint_files(found.files, options);  // finds each file's config first
+    }
   } catch (const cl::ConfigError& e) {
     std::cerr << "catalog-lint: " << e.format() << "\n";
     return kExitError;
+  }
+  if (!write_baseline_file.empty() || !baseline_file.empty()) {
+    const std::string root = cl::find_repo_root();
+    try {
+      if (!write_baseline_file.empty()) {
+        if (const auto error =
+                cl::write_file_atomically(write_baseline_file, cl::baseline_json(result, root))) {
+          std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+          return kExitError;
+        }
+        // What was just recorded is accepted: report it as suppressed, like a later run would.
+        cl::apply_baseline(cl::load_baseline(write_baseline_file), result, root, options.config);
+      } else {
+        cl::apply_baseline(cl::load_baseline(baseline_file), result, root, options.config);
+      }
+    } catch (const std::runtime_error& e) {
+      std::cerr << fmt::format("catalog-lint: error: {}\n", e.what());
+      return kExitError;
+    }
   }
   // Output dispatch: every requested format, files written atomically, at most one to stdout.
   std::vector<cl::OutputArg> output_args;
@@ -203,6 +400,7 @@ int main(int argc, char** argv) {
   if (result.io_error || !found.errors.empty()) return kExitError;
   const cl::Severity threshold = *cl::parse_severity(fail_on);
   for (const auto& d : result.diagnostics)
-    if (d.severity >= threshold) return kExitFindings;
+    if (!d.suppressed)
+      if (d.severity >= threshold) return kExitFindings;
   return kExitClean;
 }

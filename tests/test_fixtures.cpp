@@ -150,7 +150,9 @@ TEST_CASE("registry invariants: ids sorted, unique, kebab-case, each emitted id 
   for (const char* id :
        {"yaml-syntax-error", "duplicate-key", "non-mapping-document", "unsupported-encoding",
         "bare-cr-line-break", "tab-indentation", "excessive-aliases", "recursive-alias",
-        "invalid-utf8", "limit-exceeded", "unreadable-file"})
+        "invalid-utf8", "limit-exceeded", "unreadable-file", "invalid-suppression",
+        "unused-suppression", "stale-baseline-entry", "location-target-not-found",
+        "location-target-outside-repository"})
     emitted.insert(id);
   for (const RuleInfo& r : rules) CHECK_MESSAGE(emitted.count(r.id), "nothing emits " << r.id);
 }

@@ -95,10 +95,16 @@ CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd,
 
 LintResult lint_text(const std::string& text, const std::string& rule, const std::string& name) {
   LintOptions options;
-  if (!rule.empty()) options.config.only(rule);
+  // Suppression rules judge other rules' findings: run everything, keep only the rule's own.
+  const RuleInfo* info = rule.empty() ? nullptr : Registry::instance().find(rule);
+  const bool about_findings = info && info->category == "suppression";
+  if (!rule.empty() && !about_findings) options.config.only(rule);
   std::vector<FileResult> files;
   files.push_back(lint_bytes(name, text, options));
-  return finish(std::move(files), options);
+  LintResult result = finish(std::move(files), options);
+  if (about_findings)
+    std::erase_if(result.diagnostics, [&](const Diagnostic& d) { return d.rule != rule; });
+  return result;
 }
 
 std::vector<std::string> brief(const LintResult& result) {

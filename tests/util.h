@@ -29,7 +29,8 @@ CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd = ""
                const std::string& stdin_text = "");
 
 /// Lints `text` as file `name` with only `rule` enabled (all rules when empty), including the
-/// catalog phase over this one file.
+/// catalog phase over this one file. For rules of category `suppression`, which judge the
+/// findings of other rules, every rule runs and only `rule`'s diagnostics are kept.
 LintResult lint_text(const std::string& text, const std::string& rule = "",
                      const std::string& name = "test.yaml");
 

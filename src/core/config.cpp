@@ -514,6 +514,7 @@ const ResolvedConfig& ConfigResolver::none() {
         if (is_policy_category(r.category)) off[r.id] = Severity::off;
       none_->rules.apply(off);
     }
+    none_->rules.apply(command_line_);
   }
   return *none_;
 }
@@ -529,6 +530,7 @@ const ResolvedConfig& ConfigResolver::resolve(std::shared_ptr<const Config> conf
     if (Registry::instance().find(rule->info.id) == nullptr)
       sev[rule->info.id] = rule->info.default_severity;
   for (const auto& [id, s] : config->severities) sev[id] = s;
+  for (const auto& [id, s] : command_line_) sev[id] = s;
   r->rules.apply(sev);
   r->config = std::move(config);
   const ResolvedConfig& out = *r;

@@ -132,6 +132,11 @@ class ConfigResolver {
   const ResolvedConfig& for_file(const std::string& file);
   /// The configuration of the run as a whole (explicit, or built-in): used for `--catalog` files.
   const ResolvedConfig& fallback();
+  /// Severities from the command line (`--rule`, `--disable`): applied after every config file,
+  /// so the command line wins. Call before the first for_file().
+  void set_command_line(std::map<std::string, Severity, std::less<>> overrides) {
+    command_line_ = std::move(overrides);
+  }
 
  private:
   const ResolvedConfig& resolve(std::shared_ptr<const Config> config);
@@ -139,6 +144,7 @@ class ConfigResolver {
   const ResolvedConfig* for_dir(const std::string& dir);
 
   RuleConfig base_;
+  std::map<std::string, Severity, std::less<>> command_line_;
   std::shared_ptr<const Config> explicit_;
   bool default_policy_ = false;
   std::unique_ptr<ResolvedConfig> none_;

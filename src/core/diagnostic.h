@@ -51,6 +51,11 @@ struct Diagnostic {
   std::string path;         ///< JSON pointer of the field, e.g. "/metadata/tags/0"; may be empty
   std::string source_line;  ///< the text of line `start.line` (for the human snippet)
   std::vector<RelatedNote> notes;
+  /// Kept but not counted: an in-source suppression comment or the baseline covers it. Human and
+  /// JSON output leave suppressed diagnostics out; SARIF lists them with `suppressions[]`.
+  bool suppressed = false;
+  std::string suppression_kind;  ///< "inSource" (comment) or "external" (baseline); SARIF §3.35.2
+  std::string suppression_reason;  ///< the justification given, if any
 };
 
 /// Deterministic report order: file, line, column, rule, then message.

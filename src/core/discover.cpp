@@ -1,8 +1,6 @@
 #include "core/discover.h"
 
 #include <re2/re2.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +8,8 @@
 #include <fstream>
 #include <set>
 #include <system_error>
+
+#include "core/process.h"
 
 namespace fs = std::filesystem;
 
@@ -52,69 +52,16 @@ std::set<std::string> git_ignored(const std::string& dir,
                                   const std::vector<std::string>& candidates) {
   std::set<std::string> ignored;
   if (candidates.empty()) return ignored;
-  int in_pipe[2], out_pipe[2];
-  if (pipe(in_pipe) != 0) return ignored;
-  if (pipe(out_pipe) != 0) {
-    close(in_pipe[0]), close(in_pipe[1]);
-    return ignored;
-  }
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(in_pipe[0]), close(in_pipe[1]), close(out_pipe[0]), close(out_pipe[1]);
-    return ignored;
-  }
-  if (pid == 0) {
-    dup2(in_pipe[0], 0);
-    dup2(out_pipe[1], 1);
-    std::FILE* devnull = std::fopen("/dev/null", "w");
-    if (devnull) dup2(fileno(devnull), 2);
-    close(in_pipe[0]), close(in_pipe[1]), close(out_pipe[0]), close(out_pipe[1]);
-    execlp("git", "git", "-C", dir.c_str(), "check-ignore", "--stdin", "-z",
-           static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(in_pipe[0]);
-  close(out_pipe[1]);
-  // Write and read alternately (select): git answers while it reads, so a large batch would
-  // fill both pipes and deadlock if we wrote everything first.
   std::string input;
   for (const auto& c : candidates) input += c, input += '\0';
-  std::string output;
-  std::size_t written = 0;
-  char buf[4096];
-  fd_set rfds, wfds;
-  bool writing = true;
-  while (true) {
-    FD_ZERO(&rfds);
-    FD_ZERO(&wfds);
-    FD_SET(out_pipe[0], &rfds);
-    if (writing) FD_SET(in_pipe[1], &wfds);
-    const int maxfd = std::max(out_pipe[0], in_pipe[1]) + 1;
-    if (select(maxfd, &rfds, writing ? &wfds : nullptr, nullptr, nullptr) < 0) break;
-    if (writing && FD_ISSET(in_pipe[1], &wfds)) {
-      const ssize_t n = write(in_pipe[1], input.data() + written, input.size() - written);
-      if (n <= 0 || (written += static_cast<std::size_t>(n)) == input.size()) {
-        close(in_pipe[1]);
-        writing = false;
-      }
-    }
-    if (FD_ISSET(out_pipe[0], &rfds)) {
-      const ssize_t n = read(out_pipe[0], buf, sizeof buf);
-      if (n <= 0) break;
-      output.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  if (writing) close(in_pipe[1]);
-  close(out_pipe[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const CommandResult r = run_command({"git", "-C", dir, "check-ignore", "--stdin", "-z"}, input);
   // Exit 0: some ignored; 1: none ignored; 128: not a repository (or other fatal error).
-  if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) return {};
+  if (r.exit_code != 0) return ignored;
   std::size_t start = 0;
-  while (start < output.size()) {
-    std::size_t end = output.find('\0', start);
-    if (end == std::string::npos) end = output.size();
-    ignored.insert(output.substr(start, end - start));
+  while (start < r.output.size()) {
+    std::size_t end = r.output.find('\0', start);
+    if (end == std::string::npos) end = r.output.size();
+    ignored.insert(r.output.substr(start, end - start));
     start = end + 1;
   }
   return ignored;

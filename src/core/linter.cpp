@@ -1,5 +1,9 @@
 #include "core/linter.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -14,6 +18,7 @@
 #include "core/discover.h"
 #include "core/entity.h"
 #include "core/entity_ref.h"
+#include "report/report.h"
 
 namespace catalog_lint {
 
@@ -85,6 +90,34 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
   return s;
 }
 
+// The relative targets of a Location entity (spec.target, spec.targets[]), for following.
+void collect_targets(const Entity& e, const std::string& ref, const std::string& file,
+                     const SourceText& src, std::vector<LocationTarget>& out) {
+  const Node* spec = e.spec();
+  if (spec == nullptr || !spec->is_map()) return;
+  const Node* type = spec->get("type");
+  const Node* presence = spec->get("presence");
+  auto add = [&](const Node* n, std::string pointer) {
+    if (n == nullptr || !n->is_string()) return;
+    LocationTarget t;
+    t.file = file;
+    t.target = n->text;
+    t.type = type && type->is_string() ? type->text : "";
+    t.optional = presence && presence->str() == "optional";
+    t.document = e.document;
+    t.entity = ref;
+    t.pointer = std::move(pointer);
+    t.pos = n->pos;
+    t.end = n->end;
+    t.source_line = std::string(src.line(n->pos.line));
+    out.push_back(std::move(t));
+  };
+  add(spec->get("target"), "/spec/target");
+  if (const Node* targets = spec->get("targets"); targets && targets->is_seq())
+    for (std::size_t i = 0; i < targets->items.size(); ++i)
+      add(targets->items[i], "/spec/targets/" + std::to_string(i));
+}
+
 }  // namespace
 
 FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options) {
@@ -106,7 +139,8 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   }
   const auto& checkers = Registry::instance().checkers();
   for (const LoadedDocument& doc : loaded.documents) {
-    if (doc.root == nullptr) continue;
+    // Backstage skips empty (null) documents silently.
+    if (doc.root == nullptr || doc.root->type == NodeType::null) continue;
     if (!doc.root->is_map()) {
       EntityContext ctx(*rules, file, "", doc.index, out, policy);
       ctx.report("non-mapping-document", doc.root, "",
@@ -121,6 +155,7 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
     const std::string ref = entity.ref();
     EntityContext ctx(*rules, file, ref, doc.index, out, policy);
     for (const auto& checker : checkers) checker->check_entity(entity, ctx);
+    if (entity.kind() == "Location") collect_targets(entity, ref, file, src, result.locations);
     if (!ref.empty()) {
       EntitySummary s = summarize(entity, ref, file, src, policy);
       s.rules = rules;
@@ -132,42 +167,74 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
     if (!d.start.valid()) d.start = src.pos_at(0, 0);
     if (d.source_line.empty()) d.source_line = std::string(src.line(d.start.line));
   }
+  result.suppressions = parse_suppressions(src);
   return result;
 }
 
 FileResult lint_file(const std::string& file, const LintOptions& options) {
-  std::string bytes;
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  int err = 0;
-  if (f != nullptr) {
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-      bytes.append(buf, n);
-      if (bytes.size() > options.limits.max_file_bytes) break;  // enough to know it is too big
-    }
-    if (std::ferror(f)) err = errno ? errno : EIO;
-    std::fclose(f);
-  } else {
-    err = errno;
-  }
-  if (f == nullptr || err != 0) {
-    FileResult r;
-    r.file = file;
-    r.unreadable = true;
+  const RuleConfig& rules =
+      options.resolver ? options.resolver->for_file(file).rules : options.config;
+  auto whole_file = [&](std::string rule, std::string message, std::string help) {
     Diagnostic d;
-    d.rule = "unreadable-file";
-    d.message = fmt::format("cannot read file: {}", std::strerror(err));
-    d.help = "check that the path exists, is a regular file and is readable";
+    d.rule = std::move(rule);
+    d.message = std::move(message);
+    d.help = std::move(help);
     d.start = SourcePos{1, 1, 1, 0};
     d.document = -1;
-    stamp_load_diagnostic(d, file,
-                          options.resolver ? options.resolver->for_file(file).rules
-                                           : options.config);
-    if (d.severity == Severity::off) d.severity = Severity::error;  // I/O errors are never hidden
+    stamp_load_diagnostic(d, file, rules);
+    FileResult r;
+    r.file = file;
     r.diagnostics.push_back(std::move(d));
     return r;
+  };
+  auto unreadable = [&](const std::string& reason) {
+    FileResult r = whole_file("unreadable-file", fmt::format("cannot read file: {}", reason),
+                              "check that the path exists, is a regular file and is readable");
+    r.unreadable = true;
+    Severity& s = r.diagnostics.back().severity;
+    if (s == Severity::off) s = Severity::error;  // I/O errors are never hidden
+    return r;
+  };
+  // Only regular files are read: a FIFO or a device (/dev/zero, a terminal) could block forever
+  // or never end. O_NONBLOCK keeps open() itself from waiting for a FIFO's writer.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return unreadable(std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return unreadable(std::strerror(err));
   }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return unreadable(S_ISDIR(st.st_mode) ? std::strerror(EISDIR)
+                                          : "not a regular file (a FIFO, socket or device)");
+  }
+  const std::size_t limit = options.limits.max_file_bytes;
+  if (static_cast<unsigned long long>(st.st_size) > limit) {
+    ::close(fd);
+    FileResult r = whole_file(
+        "limit-exceeded",
+        fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted",
+                    static_cast<unsigned long long>(st.st_size), limit),
+        "catalog files are small; raise limits.max_file_bytes if this one must be linted");
+    if (r.diagnostics.back().severity == Severity::off) r.diagnostics.clear();
+    return r;
+  }
+  std::string bytes;
+  bytes.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[65536];
+  int err = 0;
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) err = errno;
+    if (n <= 0) break;
+    bytes.append(buf, static_cast<std::size_t>(n));
+    if (bytes.size() > limit) break;  // it grew while read: enough to know it is too big
+  }
+  ::close(fd);
+  if (err != 0) return unreadable(std::strerror(err));
   return lint_bytes(file, std::move(bytes), options);
 }
 
@@ -205,7 +272,7 @@ std::vector<EntitySummary> load_org(const LintOptions& options) {
 
 LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   LintResult out;
-  out.files = results.size();
+  for (const FileResult& r : results) out.files += r.file.empty() ? 0 : 1;
   CatalogIndex index;
   index.today = options.today.empty() ? current_date() : options.today;
   index.org = load_org(options);
@@ -216,11 +283,19 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   }
   CatalogContext ctx(options.config, out.diagnostics);
   for (const auto& checker : Registry::instance().checkers()) checker->check_catalog(index, ctx);
+  // Suppressions apply to catalog-phase findings too, so they come last.
+  for (FileResult& r : results) {
+    if (r.suppressions.empty()) continue;
+    const RuleConfig& rules =
+        options.resolver ? options.resolver->for_file(r.file).rules : options.config;
+    apply_suppressions(r.file, r.suppressions, out.diagnostics, rules);
+  }
   std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(), diagnostic_less);
   return out;
 }
 
-LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options) {
+std::vector<FileResult> lint_parallel(const std::vector<std::string>& files,
+                                      const LintOptions& options) {
   std::vector<FileResult> results(files.size());
   // Configs are found (and any config error thrown) before the parallel phase.
   if (options.resolver)
@@ -235,6 +310,31 @@ LintResult lint_files(const std::vector<std::string>& files, const LintOptions& 
   for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
+  return results;
+}
+
+LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options,
+                      const std::string& repo_root) {
+  std::vector<FileResult> results = lint_parallel(files, options);
+  if (options.follow_locations) {
+    std::vector<std::string> known = files;
+    std::size_t from = 0;
+    std::string root = repo_root;
+    while (true) {
+      std::vector<LocationTarget> targets;
+      for (std::size_t i = from; i < results.size(); ++i)
+        for (LocationTarget& t : results[i].locations) targets.push_back(std::move(t));
+      if (targets.empty()) break;
+      if (root.empty()) root = find_repo_root();
+      std::vector<std::string> more;
+      FileResult notes;
+      resolve_location_targets(targets, root, options.config, known, more, notes.diagnostics);
+      from = results.size();
+      if (!notes.diagnostics.empty()) results.push_back(std::move(notes)), ++from;
+      if (more.empty()) break;
+      for (FileResult& r : lint_parallel(more, options)) results.push_back(std::move(r));
+    }
+  }
   return finish(std::move(results), options);
 }
 

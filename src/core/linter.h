@@ -7,7 +7,9 @@
 #include "core/config.h"
 #include "core/diagnostic.h"
 #include "core/loader.h"
+#include "core/locations.h"
 #include "core/rule.h"
+#include "core/suppression.h"
 
 namespace catalog_lint {
 
@@ -24,6 +26,8 @@ struct LintOptions {
   /// `--catalog` paths: org catalog folders (or files) whose Groups, Users and Templates are
   /// loaded for lookups in the catalog phase but not reported on.
   std::vector<std::string> catalogs;
+  /// Lint the files that Location entities name by relative target (lint_files only).
+  bool follow_locations = true;
 };
 
 /// Findings of one file, before the catalog phase.
@@ -31,7 +35,9 @@ struct FileResult {
   std::string file;
   std::vector<Diagnostic> diagnostics;
   std::vector<EntitySummary> entities;
-  bool unreadable = false;  ///< the file could not be read at all (exit code 2)
+  std::vector<Suppression> suppressions;  ///< in-source suppression comments of this file
+  std::vector<LocationTarget> locations;  ///< targets of its Location entities
+  bool unreadable = false;                ///< the file could not be read at all (exit code 2)
 };
 
 /// Lints one file's bytes as if read from `file` (no disk access). Never throws for bad input.
@@ -47,10 +53,19 @@ struct LintResult {
   bool io_error = false;                ///< some file could not be read
 };
 
-/// Lints `files` on `options.jobs` threads, runs the catalog phase over every entity, and sorts.
-LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options);
+/// Lints `files` on `options.jobs` threads; then, when `options.follow_locations`, the files their
+/// Location entities name (repeatedly, each file once; within `repo_root`, absolute; "" = the
+/// git work tree or the current directory); then the catalog phase over every entity; then
+/// in-source suppressions; sorted.
+LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options,
+                      const std::string& repo_root = "");
 
-/// Runs the catalog phase over per-file results and merges everything into one sorted result.
+/// Lints `files` on `options.jobs` threads (per-file phase only), in the order given.
+std::vector<FileResult> lint_parallel(const std::vector<std::string>& files,
+                                      const LintOptions& options);
+
+/// Runs the catalog phase over per-file results, applies each file's suppression comments, and
+/// merges everything into one sorted result.
 LintResult finish(std::vector<FileResult> results, const LintOptions& options);
 
 }  // namespace catalog_lint

@@ -61,7 +61,7 @@ void report_github(std::ostream& out, const LintResult& result, const GithubOpti
   };
   for (const Severity level : {Severity::error, Severity::warning, Severity::note}) {
     for (const Diagnostic& d : result.diagnostics) {
-      if (d.severity != level) continue;
+      if (d.severity != level || d.suppressed) continue;
       const int line = std::max(d.start.line, 1);
       const int col = std::max(d.start.column_utf16, 1);
       std::string props =

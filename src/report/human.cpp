@@ -12,6 +12,10 @@ Summary summarize(const LintResult& result) {
   s.files = result.files;
   std::set<std::string_view> with;
   for (const Diagnostic& d : result.diagnostics) {
+    if (d.suppressed) {
+      ++s.suppressed;
+      continue;
+    }
     if (d.severity == Severity::error) ++s.errors;
     if (d.severity == Severity::warning) ++s.warnings;
     if (d.severity == Severity::note) ++s.notes;
@@ -65,7 +69,7 @@ std::string caret_prefix(std::string_view line, int column) {
 void report_human(std::ostream& out, const LintResult& result, const HumanOptions& options) {
   const Style st{options.color};
   for (const Diagnostic& d : result.diagnostics) {
-    if (options.quiet && d.severity != Severity::error) continue;
+    if (d.suppressed || (options.quiet && d.severity != Severity::error)) continue;
     out << fmt::format("{}{}:{}:{}:{} {}{}:{} {}{}{} [{}]\n", st.bold(), sanitize_utf8(d.file),
                        d.start.line, d.start.column, st.reset(), st.color(d.severity),
                        to_string(d.severity), st.reset(), st.bold(), sanitize_utf8(d.message),
@@ -90,15 +94,18 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
   }
   const Summary s = summarize(result);
   if (options.quiet && s.errors == 0) return;
+  const std::string suppressed =
+      s.suppressed ? fmt::format(" ({} suppressed)", s.suppressed) : std::string();
   if (s.errors + s.warnings + s.notes == 0) {
-    out << fmt::format("{}no problems{} in {}\n", st.green(), st.reset(), plural(s.files, "file"));
+    out << fmt::format("{}no problems{} in {}{}\n", st.green(), st.reset(), plural(s.files, "file"),
+                       suppressed);
     return;
   }
   std::string counts =
       fmt::format("{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
   if (s.notes) counts += ", " + plural(s.notes, "note");
-  out << fmt::format("{}{}{} in {} of {}\n", st.bold(), counts, st.reset(), s.files_with_findings,
-                     plural(s.files, "file"));
+  out << fmt::format("{}{}{} in {} of {}{}\n", st.bold(), counts, st.reset(), s.files_with_findings,
+                     plural(s.files, "file"), suppressed);
 }
 
 }  // namespace catalog_lint

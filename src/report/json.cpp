@@ -8,6 +8,7 @@ void report_json(std::ostream& out, const LintResult& result) {
   using json = nlohmann::ordered_json;
   json diagnostics = json::array();
   for (const Diagnostic& d : result.diagnostics) {
+    if (d.suppressed) continue;
     json j;
     j["file"] = d.file;
     j["line"] = d.start.line;
@@ -41,7 +42,8 @@ void report_json(std::ostream& out, const LintResult& result) {
                 {"warnings", s.warnings},
                 {"notes", s.notes},
                 {"files", s.files},
-                {"files_with_findings", s.files_with_findings}}}};
+                {"files_with_findings", s.files_with_findings},
+                {"suppressed", s.suppressed}}}};
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 

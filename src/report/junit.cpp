@@ -104,6 +104,7 @@ void report_junit(std::ostream& out, const LintResult& result, const JunitOption
   };
   for (const std::string& f : options.files) suite_of(f);
   for (const Diagnostic& d : result.diagnostics) {
+    if (d.suppressed) continue;
     Suite& s = suite_of(d.file);
     const std::string name = testcase_name(d);
     auto it = s.index.find(name);

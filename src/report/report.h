@@ -15,6 +15,7 @@ namespace catalog_lint {
 struct Summary {
   std::size_t errors = 0, warnings = 0, notes = 0;
   std::size_t files = 0, files_with_findings = 0;
+  std::size_t suppressed = 0;  ///< findings hidden by suppression comments or the baseline
 };
 Summary summarize(const LintResult& result);
 

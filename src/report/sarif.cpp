@@ -363,6 +363,13 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
     res["message"] = {{"text", text}};
     res["partialFingerprints"] = {
         {std::string(kFingerprintKey), fingerprints.next(d.rule, a.uri, d.entity, d.path)}};
+    if (d.suppressed) {
+      // §3.35: a suppressed result stays in the log, so code scanning shows it as dismissed.
+      json suppression = {{"kind", d.suppression_kind.empty() ? "inSource" : d.suppression_kind},
+                          {"status", "accepted"}};
+      if (!d.suppression_reason.empty()) suppression["justification"] = d.suppression_reason;
+      res["suppressions"] = json::array({std::move(suppression)});
+    }
     results.push_back(std::move(res));
 
     if (is_input_failure(d)) {

@@ -1,0 +1,123 @@
+#include "core/baseline.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "report/fingerprint.h"
+#include "report/report.h"
+
+namespace catalog_lint {
+
+namespace {
+// The fingerprints of `result`'s diagnostics, index-aligned with them (empty for suppressed
+// ones, which are still counted so that numbering matches the SARIF output).
+std::vector<std::string> fingerprints(const LintResult& result, const std::string& root,
+                                      std::vector<std::string>* uris = nullptr) {
+  FingerprintCounter counter;
+  std::vector<std::string> out;
+  for (const Diagnostic& d : result.diagnostics) {
+    // The same inputs and counting as SARIF's partialFingerprints (report/sarif.cpp).
+    const ArtifactUri a = artifact_uri(d.file, root);
+    if (uris) uris->push_back(a.path);
+    const std::string fp = counter.next(d.rule, a.uri, d.entity, d.path);
+    out.push_back(d.suppressed ? "" : fp);
+  }
+  return out;
+}
+}  // namespace
+
+std::string baseline_json(const LintResult& result, const std::string& root) {
+  using json = nlohmann::ordered_json;
+  std::vector<std::string> uris;
+  const std::vector<std::string> fps = fingerprints(result, root, &uris);
+  std::vector<json> findings;
+  for (std::size_t i = 0; i < fps.size(); ++i) {
+    if (fps[i].empty()) continue;
+    const Diagnostic& d = result.diagnostics[i];
+    findings.push_back(json{{"fingerprint", fps[i]},
+                            {"rule", d.rule},
+                            {"file", uris[i]},
+                            {"entity", d.entity},
+                            {"path", d.path},
+                            {"message", d.message}});
+  }
+  std::sort(findings.begin(), findings.end(), [](const json& a, const json& b) {
+    return std::tie(a["file"], a["rule"], a["fingerprint"]) <
+           std::tie(b["file"], b["rule"], b["fingerprint"]);
+  });
+  json doc = {{"version", 1}, {"tool", "catalog-lint"}, {"findings", findings}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Baseline load_baseline(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(fmt::format("cannot read baseline file {}", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  Baseline b;
+  b.path = path;
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(text.str());
+    if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("findings") ||
+        !doc["findings"].is_array())
+      throw std::runtime_error("not a catalog-lint baseline (version 1)");
+    for (const auto& f : doc["findings"]) {
+      BaselineEntry e;
+      e.fingerprint = f.at("fingerprint").get<std::string>();
+      e.rule = f.value("rule", "");
+      e.file = f.value("file", "");
+      e.entity = f.value("entity", "");
+      e.path = f.value("path", "");
+      e.message = f.value("message", "");
+      b.entries.push_back(std::move(e));
+    }
+  } catch (const std::exception& ex) {
+    throw std::runtime_error(fmt::format("baseline file {} is not valid: {}", path, ex.what()));
+  }
+  return b;
+}
+
+void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
+                    const RuleConfig& config) {
+  std::map<std::string, std::size_t> index;  // fingerprint -> entry
+  for (std::size_t i = 0; i < baseline.entries.size(); ++i)
+    index.emplace(baseline.entries[i].fingerprint, i);
+  std::vector<bool> used(baseline.entries.size(), false);
+  const std::vector<std::string> fps = fingerprints(result, root);
+  for (std::size_t i = 0; i < fps.size(); ++i) {
+    if (fps[i].empty()) continue;
+    auto it = index.find(fps[i]);
+    if (it == index.end()) continue;
+    used[it->second] = true;
+    result.diagnostics[i].suppressed = true;
+    result.diagnostics[i].suppression_kind = "external";
+    result.diagnostics[i].suppression_reason = "recorded in baseline " + baseline.path;
+  }
+  const Severity sev = config.severity("stale-baseline-entry");
+  if (sev == Severity::off) return;
+  for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
+    if (used[i]) continue;
+    const BaselineEntry& e = baseline.entries[i];
+    Diagnostic d;
+    d.rule = "stale-baseline-entry";
+    d.severity = sev;
+    if (const RuleInfo* info = Registry::instance().find(d.rule)) d.category = info->category;
+    d.message = fmt::format("baseline entry for {} in {}{} no longer matches a finding", e.rule,
+                            e.file, e.entity.empty() ? "" : " (" + e.entity + ")");
+    d.help = "the finding is fixed: run with --write-baseline to shrink the baseline";
+    d.file = baseline.path;
+    d.start = SourcePos{1, 1, 1, 0};
+    d.document = -1;
+    d.path = e.path;
+    result.diagnostics.push_back(std::move(d));
+  }
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
+}
+
+}  // namespace catalog_lint

@@ -1,0 +1,41 @@
+// Baselines: record today's findings so a CI gate fails only on new ones (--write-baseline FILE,
+// --baseline FILE). Findings match on the same stable fingerprint SARIF uses (rule, file relative
+// to the repository root, entity ref, field path; not the line), so a baseline survives edits that
+// move lines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/linter.h"
+
+namespace catalog_lint {
+
+/// One recorded finding.
+struct BaselineEntry {
+  std::string fingerprint;  ///< fingerprint_hash(...) ":" occurrence (1-based)
+  std::string rule, file, entity, path, message;
+};
+
+/// A loaded baseline file.
+struct Baseline {
+  std::string path;  ///< where it was read from (for stale-entry diagnostics)
+  std::vector<BaselineEntry> entries;
+};
+
+/// The baseline of `result`'s unsuppressed diagnostics as JSON text:
+/// `{"version":1,"tool":"catalog-lint","findings":[{fingerprint,rule,file,entity,path,message}]}`,
+/// sorted, files relative to `root`.
+std::string baseline_json(const LintResult& result, const std::string& root);
+
+/// Reads a baseline file. Throws std::runtime_error with a message naming the file when it cannot
+/// be read or is not a baseline.
+Baseline load_baseline(const std::string& path);
+
+/// Marks each diagnostic the baseline records as suppressed (kind "external"); each baseline
+/// entry that matches nothing becomes a `stale-baseline-entry` diagnostic (when enabled) in the
+/// baseline file, so the baseline can shrink.
+void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
+                    const RuleConfig& config);
+
+}  // namespace catalog_lint

@@ -1,0 +1,40 @@
+// Following Location entities: the files a Location's relative `target`/`targets` name are
+// linted too, as Backstage would ingest them (catalog-backend DefaultCatalogProcessingOrchestrator
+// runSpecialLocationStep; targets are relative to the Location's file).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/rule.h"
+
+namespace catalog_lint {
+
+/// One target string of a Location entity, with where it was written.
+struct LocationTarget {
+  std::string file;       ///< the catalog file holding the Location
+  std::string target;     ///< as written (`./services/*/catalog-info.yaml`)
+  std::string type;       ///< spec.type ("" = inherited, treated as file/url of this repo)
+  bool optional = false;  ///< spec.presence: optional
+  int document = 0;
+  std::string entity;   ///< the Location's ref
+  std::string pointer;  ///< /spec/target or /spec/targets/N
+  SourcePos pos, end;
+  std::string source_line;
+};
+
+/// Resolves relative targets (glob patterns `*`, `?`, `[...]` and `**` allowed) against the
+/// directory of the Location's file. Absolute URLs (`https://…`) and non-file types are not
+/// followed. Matches are appended to `files` (as paths relative to the current directory, like
+/// discovered files; never one already in `known`); a target that matches no file gives a
+/// `location-target-not-found` diagnostic (unless optional), and a target that leaves the
+/// repository root (`repo_root`, absolute) gives `location-target-outside-repository` and is
+/// not read.
+/// Severities come from `config`; a rule that is off reports nothing.
+void resolve_location_targets(const std::vector<LocationTarget>& targets,
+                              const std::string& repo_root, const RuleConfig& config,
+                              std::vector<std::string>& known, std::vector<std::string>& files,
+                              std::vector<Diagnostic>& out);
+
+}  // namespace catalog_lint

@@ -1,0 +1,212 @@
+// End-to-end tests of the adoption workflows (issue 5) on the built binary: Location following,
+// baselines, suppression comments, command-line rule overrides over config files, standard
+// input, --changed-since, print-config and init.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "util.h"
+
+namespace fs = std::filesystem;
+using namespace catalog_lint::test;
+
+namespace {
+
+std::string component(const std::string& name, const std::string& extra = "") {
+  return "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + name + "\n" +
+         extra + "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
+}
+
+// A git work tree with a root Location naming two services, a missing file and a file outside.
+std::string location_repo() {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\n"
+             "spec:\n  targets:\n    - ./services/*/catalog-info.yaml\n"
+             "    - ./missing/catalog-info.yaml\n    - ../../outside/catalog-info.yaml\n");
+  write_file(dir + "/services/payments/catalog-info.yaml",
+             component("payments", "  tags: [Java]\n"));
+  write_file(dir + "/services/orders/catalog-info.yaml", component("orders"));
+  return dir;
+}
+
+std::vector<std::string> brief_json(const std::string& out) {
+  std::vector<std::string> v;
+  const auto doc = nlohmann::json::parse(out);  // keep it alive through the loop
+  for (const auto& d : doc["diagnostics"])
+    v.push_back(d["file"].get<std::string>() + ":" + std::to_string(d["line"].get<int>()) + ":" +
+                std::to_string(d["column"].get<int>()) + " " + d["rule"].get<std::string>());
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("cli: Location targets are followed, missing and escaping targets are reported") {
+  const std::string dir = location_repo();
+  const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(brief_json(r.out) ==
+        std::vector<std::string>{"catalog-info.yaml:8:7 location-target-not-found",
+                                 "catalog-info.yaml:9:7 location-target-outside-repository",
+                                 "services/payments/catalog-info.yaml:5:10 invalid-tag"});
+  CHECK(nlohmann::json::parse(r.out)["summary"]["files"] == 3);
+  // presence: optional tolerates a missing target.
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\n"
+             "spec:\n  presence: optional\n  targets: [./missing.yaml, "
+             "./services/orders/catalog-info.yaml]\n");
+  const CliRun optional = run_cli({"catalog-info.yaml"}, dir);
+  CHECK(optional.exit_code == 0);
+  CHECK(optional.out == "no problems in 2 files\n");
+}
+
+TEST_CASE("cli: a baseline hides recorded findings, reports new ones and stale entries") {
+  const std::string dir = location_repo();
+  const CliRun write = run_cli({"--write-baseline", "baseline.json", "."}, dir);
+  CHECK(write.exit_code == 0);
+  CHECK(write.out == "no problems in 3 files (3 suppressed)\n");
+  const auto baseline = nlohmann::json::parse(read_file(dir + "/baseline.json"));
+  REQUIRE(baseline["findings"].size() == 3);
+  CHECK(baseline["findings"][2]["rule"] == "invalid-tag");
+  CHECK(baseline["findings"][2]["file"] == "services/payments/catalog-info.yaml");
+  CHECK(baseline["findings"][2]["path"] == "/metadata/tags/0");
+
+  // Lines moved: the recorded finding still matches (no line in the fingerprint).
+  write_file(dir + "/services/payments/catalog-info.yaml",
+             "# moved down\n\n" + component("payments", "  tags: [Java]\n"));
+  CHECK(run_cli({"--baseline", "baseline.json", "."}, dir).out ==
+        "no problems in 3 files (3 suppressed)\n");
+
+  // A new finding is reported; a fixed one leaves a stale entry (a note in the baseline file).
+  write_file(dir + "/services/payments/catalog-info.yaml", component("payments"));
+  write_file(dir + "/services/orders/catalog-info.yaml", component("orders", "  tags: [Orders]\n"));
+  const CliRun r = run_cli({"--format", "json", "--baseline", "baseline.json", "."}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(brief_json(r.out) ==
+        std::vector<std::string>{"baseline.json:1:1 stale-baseline-entry",
+                                 "services/orders/catalog-info.yaml:5:10 invalid-tag"});
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["diagnostics"][0]["severity"] == "note");
+  CHECK(j["diagnostics"][0]["message"] ==
+        "baseline entry for invalid-tag in services/payments/catalog-info.yaml "
+        "(component:default/payments) no longer matches a finding");
+  CHECK(j["summary"]["suppressed"] == 2);
+
+  const CliRun bad = run_cli({"--baseline", "nope.json", "."}, dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "catalog-lint: error: cannot read baseline file nope.json\n");
+}
+
+TEST_CASE("cli: suppression comments hide findings; SARIF keeps them as suppressed") {
+  const std::string dir = temp_dir();
+  write_file(dir + "/catalog-info.yaml",
+             component("payments",
+                       "  # catalog-lint-disable-next-line invalid-tag -- portal needs it\n"
+                       "  tags: [Java]\n"
+                       "  # catalog-lint-disable-next-line invalid-label\n"
+                       "  labels: {tier: gold}\n"));
+  const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 0);  // warnings only
+  CHECK(brief_json(r.out) == std::vector<std::string>{"catalog-info.yaml:7:3 invalid-suppression",
+                                                      "catalog-info.yaml:7:3 unused-suppression"});
+  CHECK(nlohmann::json::parse(r.out)["summary"]["suppressed"] == 1);
+  const CliRun sarif = run_cli({"--format", "sarif", "catalog-info.yaml"}, dir);
+  const auto log = nlohmann::json::parse(sarif.out);
+  int suppressed = 0;
+  for (const auto& res : log["runs"][0]["results"])
+    if (res.contains("suppressions")) {
+      ++suppressed;
+      CHECK(res["ruleId"] == "invalid-tag");
+      CHECK(res["suppressions"][0] == nlohmann::json::parse(R"({"kind":"inSource",
+        "status":"accepted","justification":"portal needs it"})"));
+    }
+  CHECK(suppressed == 1);
+}
+
+TEST_CASE("cli: --rule and --disable win over the config file; print-config shows the result") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/.catalog-lint.yaml", "rules:\n  invalid-tag: warning\n");
+  write_file(dir + "/catalog-info.yaml", component("payments", "  tags: [Java]\n"));
+  const auto rule_of = [&](const std::vector<std::string>& args) {
+    const CliRun r = run_cli(args, dir);
+    const auto j = nlohmann::json::parse(r.out);
+    for (const auto& d : j["diagnostics"])
+      if (d["rule"] == "invalid-tag")
+        return std::make_pair(r.exit_code, d["severity"].get<std::string>());
+    return std::make_pair(r.exit_code, std::string("none"));
+  };
+  CHECK(rule_of({"--format", "json", "--disable", "missing-cost-center", "catalog-info.yaml"}) ==
+        std::make_pair(0, std::string("warning")));
+  CHECK(rule_of({"--format", "json", "--rule", "invalid-tag=error", "catalog-info.yaml"}) ==
+        std::make_pair(1, std::string("error")));
+  CHECK(rule_of({"--format", "json", "--disable", "invalid-tag", "catalog-info.yaml"}).second ==
+        "none");
+  const CliRun bad = run_cli({"--rule", "invalid-tags=error", "catalog-info.yaml"}, dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err ==
+        "catalog-lint: error: --rule 'invalid-tags=error': unknown rule 'invalid-tags'; "
+        "`catalog-lint rules` lists them\n");
+  CHECK(run_cli({"--rule", "invalid-tag=loud", "."}, dir).exit_code == 2);
+
+  const CliRun pc =
+      run_cli({"--disable", "unknown-kind", "print-config", "catalog-info.yaml"}, dir);
+  REQUIRE(pc.exit_code == 0);
+  const auto cfg = nlohmann::json::parse(pc.out);
+  CHECK(cfg["config_file"] == ".catalog-lint.yaml");
+  CHECK(cfg["rules"]["invalid-tag"] == "warning");
+  CHECK(cfg["rules"]["unknown-kind"] == "off");
+  CHECK(cfg["rules"]["invalid-entity-name"] == "error");
+  CHECK(cfg["policy"]["platform_team"] == "group:default/platform-team");
+}
+
+TEST_CASE("cli: init writes a starter config that the loader accepts, and never overwrites") {
+  const std::string dir = temp_dir();
+  const CliRun r = run_cli({"init"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "wrote .catalog-lint.yaml\n");
+  const std::string text = read_file(dir + "/.catalog-lint.yaml");
+  CHECK(text.find("extends: [default]") != std::string::npos);
+  write_file(dir + "/catalog-info.yaml", component("payments"));
+  const CliRun lint = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(lint.exit_code == 0);  // the starter config loads (a bad one exits 2)
+  CHECK(run_cli({"init"}, dir).exit_code == 2);
+  CHECK(read_file(dir + "/.catalog-lint.yaml") == text);
+  CHECK(run_cli({"init", "--force"}, dir).exit_code == 0);
+}
+
+TEST_CASE("cli: --stdin lints standard input as if it were --stdin-filename") {
+  const std::string dir = temp_dir();
+  const CliRun r =
+      run_cli({"--color", "never", "--stdin", "--stdin-filename", "services/x/catalog-info.yaml"},
+              dir, component("x", "  tags: [Java]\n"));
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.rfind("services/x/catalog-info.yaml:5:10: error: tag 'Java' is not valid", 0) == 0);
+  CHECK(r.out.find("1 error, 0 warnings in 1 of 1 file\n") != std::string::npos);
+  const CliRun clean = run_cli({"--stdin"}, dir, component("x"));
+  CHECK(clean.exit_code == 0);
+  CHECK(clean.out == "no problems in 1 file\n");
+  CHECK(run_cli({"--stdin", "catalog-info.yaml"}, dir, "").exit_code == 2);
+}
+
+TEST_CASE("cli: --changed-since lints only files changed since a git ref") {
+  const std::string dir = temp_dir();
+  const std::string git = "cd '" + dir + "' && git -c user.email=t@e -c user.name=t ";
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/a/catalog-info.yaml", component("a", "  tags: [Old]\n"));
+  write_file(dir + "/b/catalog-info.yaml", component("b"));
+  REQUIRE(std::system((git + "add . && " + git + "commit -qm one").c_str()) == 0);
+  write_file(dir + "/b/catalog-info.yaml", component("b", "  tags: [New]\n"));
+  write_file(dir + "/c/catalog-info.yaml", component("c", "  tags: [Untracked]\n"));
+  const CliRun r = run_cli({"--format", "json", "--changed-since", "HEAD", "."}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(brief_json(r.out) == std::vector<std::string>{"b/catalog-info.yaml:5:10 invalid-tag",
+                                                      "c/catalog-info.yaml:5:10 invalid-tag"});
+  const CliRun bad = run_cli({"--changed-since", "no-such-ref", "."}, dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--changed-since 'no-such-ref'") != std::string::npos);
+}
