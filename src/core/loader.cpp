@@ -6,9 +6,12 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <istream>
+#include <limits>
+#include <optional>
 #include <streambuf>
-#include <unordered_set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -46,7 +49,7 @@ Diagnostic make_diag(std::string rule, std::string message, std::string help, So
 
 struct AnchorInfo {
   Node* node = nullptr;
-  long long uses = 0;
+  long long uses = 1;         // yaml counts the anchored node itself
   long long alias_count = 0;  // 0 until first use (as in yaml's Alias.toJS)
   long long node_weight = 1;  // yaml's getAliasCount of the anchored node
   bool open = false;          // a container still being built: an alias to it would be a cycle
@@ -116,7 +119,9 @@ class Builder : public YAML::EventHandler {
                     "an alias must not point into its own anchor; copy the value instead",
                     pos(mark), current_index())};
     }
-    if (a.alias_count == 0) a.alias_count = std::max<long long>(1, a.node_weight);
+    // yaml's Alias.toJS: the anchor itself counts once (count starts at 1), and the weight of
+    // an anchored node is getAliasCount (0 for an empty collection, 1 for a scalar).
+    a.alias_count = a.node_weight;
     a.uses += 1;
     if (a.uses * a.alias_count > limits_.max_alias_count) {
       throw DocumentAbort{
@@ -255,7 +260,7 @@ class Builder : public YAML::EventHandler {
     if (anchors_.size() <= anchor) anchors_.resize(anchor + 1);
     anchors_[anchor].node = n;
     anchors_[anchor].open = open;
-    anchors_[anchor].uses = 0;
+    anchors_[anchor].uses = 1;
     anchors_[anchor].alias_count = 0;
     anchors_[anchor].node_weight = 1;
   }
@@ -303,33 +308,58 @@ class Builder : public YAML::EventHandler {
     }
   }
 
+  // Two keys are the same when their values are (yaml's uniqueKeys compares resolved scalars):
+  // `1`, `0x1`, `01` and `1.0` are all the number 1; `true` and `True` the boolean true.
+  static std::optional<std::string> canonical_key(const Node* k) {
+    if (!k->is_scalar()) return std::nullopt;
+    switch (k->type) {
+      case NodeType::null:
+        return std::string("null");
+      case NodeType::boolean:
+        return std::string(k->text[0] == 't' || k->text[0] == 'T' ? "true" : "false");
+      case NodeType::integer:
+      case NodeType::floating: {
+        std::string t = k->text;
+        bool negative = false;
+        if (!t.empty() && (t[0] == '+' || t[0] == '-')) negative = t[0] == '-', t.erase(0, 1);
+        double v = 0;
+        if (t.find("nan") != std::string::npos || t.find("NaN") != std::string::npos ||
+            t.find("NAN") != std::string::npos)
+          return std::nullopt;  // NaN equals nothing, itself included
+        if (t.size() > 1 && t[0] == '.' && (t[1] == 'i' || t[1] == 'I'))
+          v = std::numeric_limits<double>::infinity();
+        else if (t.rfind("0x", 0) == 0)
+          v = static_cast<double>(std::strtoull(t.c_str() + 2, nullptr, 16));
+        else if (t.rfind("0o", 0) == 0)
+          v = static_cast<double>(std::strtoull(t.c_str() + 2, nullptr, 8));
+        else
+          v = std::strtod(t.c_str(), nullptr);
+        return fmt::format("number:{}", negative ? -v : v);
+      }
+      default:
+        return "string:" + k->text;
+    }
+  }
+
   void check_duplicate_keys(const Node& map) {
     const auto& e = map.entries;
     if (e.size() < 2) return;
-    auto same = [](const Node* a, const Node* b) {
-      return a->is_scalar() && b->is_scalar() && a->text == b->text &&
-             (a->type == NodeType::string) == (b->type == NodeType::string);
-    };
-    std::unordered_set<std::string_view> seen;
-    const bool small = e.size() <= 8;
-    for (std::size_t i = 1; i < e.size(); ++i) {
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < e.size(); ++i) {
       const Node* k = e[i].first;
-      if (!k->is_scalar()) continue;
-      bool maybe = small;
-      if (!small) maybe = !seen.insert(k->text).second;
-      if (!small && i == 1) seen.insert(e[0].first->text);
-      if (!maybe && small) continue;
-      for (std::size_t j = 0; j < i; ++j) {
-        if (!same(e[j].first, k)) continue;
-        Diagnostic d = make_diag(
-            "duplicate-key", fmt::format("duplicate key '{}' in the same mapping", k->text),
-            "remove one of them; Backstage rejects a document with duplicate keys", k->pos,
-            current_index());
-        d.end = k->end;
-        d.notes.push_back(RelatedNote{"first defined here", "", e[j].first->pos});
-        file_.diagnostics.push_back(std::move(d));
-        break;
-      }
+      const std::optional<std::string> key = canonical_key(k);
+      if (!key) continue;
+      const auto [it, inserted] = first.emplace(*key, i);
+      if (inserted) continue;
+      Diagnostic d =
+          make_diag("duplicate-key",
+                    fmt::format("duplicate key '{}' in the same mapping",
+                                k->type == NodeType::null && k->text.empty() ? "null" : k->text),
+                    "remove one of them; Backstage rejects a document with duplicate keys", k->pos,
+                    current_index());
+      d.end = k->end;
+      d.notes.push_back(RelatedNote{"first defined here", "", e[it->second].first->pos});
+      file_.diagnostics.push_back(std::move(d));
     }
   }
 
