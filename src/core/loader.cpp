@@ -55,10 +55,39 @@ struct AnchorInfo {
   bool open = false;          // a container still being built: an alias to it would be a cycle
 };
 
+// Where the line-level checks must not look: inside scalar text and flow collections, which can
+// legitimately hold tabs and carriage returns. Filled by the Builder from the parse events.
+struct Exemptions {
+  std::vector<std::pair<int, int>> lines;                   // [first, last] 1-based line ranges
+  std::vector<std::pair<std::size_t, std::size_t>> quoted;  // [begin, end) byte spans
+  bool line(int l) const {
+    for (const auto& [a, b] : lines)
+      if (l >= a && l <= b) return true;
+    return false;
+  }
+  bool in_quotes(std::size_t offset) const {
+    for (const auto& [a, b] : quoted)
+      if (offset >= a && offset < b) return true;
+    return false;
+  }
+};
+
 class Builder : public YAML::EventHandler {
  public:
-  Builder(LoadedFile& file, const Limits& limits, int line_offset, int first_index)
-      : file_(file), limits_(limits), line_offset_(line_offset), next_index_(first_index) {}
+  Builder(LoadedFile& file, const Limits& limits, int line_offset, int first_index,
+          Exemptions& exemptions)
+      : file_(file),
+        limits_(limits),
+        line_offset_(line_offset),
+        next_index_(first_index),
+        exemptions_(exemptions) {}
+
+  /// Closes an exemption left open by the last scalar or flow collection (end of input).
+  void finish() {
+    if (pending_line_ > 0)
+      exemptions_.lines.emplace_back(pending_line_ + 1, file_.source->line_count());
+    pending_line_ = 0;
+  }
 
   int next_index() const { return next_index_; }
   int current_index() const { return next_index_ - 1; }
@@ -67,6 +96,7 @@ class Builder : public YAML::EventHandler {
   SourcePos document_start() const { return doc_start_; }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
+    note_event(mark);
     doc_start_ = pos(mark);
     doc_start_line_ = doc_start_.line;
     if (static_cast<std::size_t>(next_index_) >= limits_.max_documents) {
@@ -95,6 +125,7 @@ class Builder : public YAML::EventHandler {
   }
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    note_event(mark);
     Node* n = make(mark);
     n->type = NodeType::null;
     n->plain = true;
@@ -107,6 +138,7 @@ class Builder : public YAML::EventHandler {
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    note_event(mark);
     if (anchor >= anchors_.size() || anchors_[anchor].node == nullptr) {
       Node* n = make(mark);
       attach(n);
@@ -138,6 +170,7 @@ class Builder : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    note_event(mark);
     Node* n = make(mark);
     if (value.size() > limits_.max_scalar_bytes) {
       throw DocumentAbort{make_diag("limit-exceeded",
@@ -164,23 +197,26 @@ class Builder : public YAML::EventHandler {
       n->type = NodeType::string;  // unknown tags: `yaml` keeps the string and warns
     }
     set_end(n);
+    if (flow_depth_ == 0) pending_line_ = n->pos.line;  // text may continue on later lines
     register_anchor(anchor, n);
     attach(n);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
+                       YAML::EmitterStyle::value style) override {
+    note_event(mark);
     Node* n = make(mark);
     n->type = NodeType::sequence;
-    open_container(n, anchor);
+    open_container(n, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnSequenceEnd() override { close_container(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
+                  YAML::EmitterStyle::value style) override {
+    note_event(mark);
     Node* n = make(mark);
     n->type = NodeType::mapping;
-    open_container(n, anchor);
+    open_container(n, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnMapEnd() override {
     Node* map = stack_.back().node;
@@ -198,6 +234,7 @@ class Builder : public YAML::EventHandler {
     const Node* pending_key;
     long long weight;  // max alias weight of the children (yaml's getAliasCount)
     YAML::anchor_t anchor;
+    bool flow;  // a [..] or {..} collection
   };
 
   Node* make(const YAML::Mark& mark) {
@@ -251,6 +288,7 @@ class Builder : public YAML::EventHandler {
       }
     }
     if (end == std::string::npos) return;
+    if (!n->plain) exemptions_.quoted.emplace_back(start, end);
     if (b.find('\n', start) < end) return;  // multi-line: no single-line end
     n->end = file_.source->pos_at_offset(end);
   }
@@ -265,7 +303,15 @@ class Builder : public YAML::EventHandler {
     anchors_[anchor].node_weight = 1;
   }
 
-  void open_container(Node* n, YAML::anchor_t anchor) {
+  // The lines between the last scalar (or flow collection) and this event belong to it.
+  void note_event(const YAML::Mark& mark) {
+    if (pending_line_ == 0 || flow_depth_ > 0) return;
+    const int line = mark.line + line_offset_ + 1;
+    if (line > pending_line_ + 1) exemptions_.lines.emplace_back(pending_line_ + 1, line - 1);
+    pending_line_ = 0;
+  }
+
+  void open_container(Node* n, YAML::anchor_t anchor, bool flow) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
       throw DocumentAbort{make_diag("limit-exceeded",
                                     fmt::format("YAML nesting deeper than {} levels; the document "
@@ -276,12 +322,14 @@ class Builder : public YAML::EventHandler {
     }
     register_anchor(anchor, n, /*open=*/true);
     attach(n);
-    stack_.push_back(Frame{n, nullptr, 0, anchor});
+    stack_.push_back(Frame{n, nullptr, 0, anchor, flow});
+    if (flow && flow_depth_++ == 0) flow_start_line_ = n->pos.line;
   }
 
   void close_container() {
     Frame f = stack_.back();
     stack_.pop_back();
+    if (f.flow && --flow_depth_ == 0) pending_line_ = flow_start_line_;
     if (f.anchor != 0 && f.anchor < anchors_.size()) {
       anchors_[f.anchor].open = false;
       anchors_[f.anchor].node_weight = std::max<long long>(f.weight, 0);
@@ -375,6 +423,10 @@ class Builder : public YAML::EventHandler {
   std::vector<AnchorInfo> anchors_;
   std::size_t nodes_ = 0;
   long long alias_weight_pending_ = 1;
+  Exemptions& exemptions_;
+  int pending_line_ = 0;  // line of the last scalar or flow collection start, 0 = none
+  int flow_depth_ = 0;
+  int flow_start_line_ = 0;
 };
 
 // Returns true when the bytes look like UTF-16 or UTF-32 (BOM, or the NUL pattern of ASCII text).
@@ -398,28 +450,15 @@ bool is_document_marker(std::string_view line) {
          (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
 }
 
-// Line-level checks yaml-cpp does not make but Backstage's parser does.
-void check_lines(LoadedFile& f) {
+// A directive (`%YAML`, `%TAG`) after a document needs an explicit `...` before it (YAML 1.2
+// §9.2); yaml-cpp accepts it, Backstage's parser does not.
+void check_directives(LoadedFile& f) {
   const SourceText& src = *f.source;
-  const std::string& b = src.bytes();
-  const std::size_t cr = [&] {
-    for (std::size_t i = 0; i < b.size(); ++i)
-      if (b[i] == '\r' && (i + 1 == b.size() || b[i + 1] != '\n')) return i;
-    return std::string::npos;
-  }();
-  if (cr != std::string::npos) {
-    f.diagnostics.push_back(
-        make_diag("bare-cr-line-break",
-                  "line break is a bare carriage return (CR); Backstage's parser does not accept "
-                  "it",
-                  "save the file with LF (or CRLF) line endings", src.pos_at_offset(cr), kByLine));
-  }
   std::string_view last_content;  // the last non-blank, non-comment line so far
   for (int l = 1; l <= src.line_count(); ++l) {
     std::string_view text = src.line(l);
     if (!text.empty() && text[0] == '%' && !last_content.empty() &&
         last_content.substr(0, 3) != "...") {
-      // YAML 1.2 §9.2: directives follow a document only after an explicit `...` end marker.
       f.diagnostics.push_back(make_diag(
           "yaml-syntax-error",
           "YAML syntax error: a directive after a document needs a `...` end marker before it",
@@ -429,6 +468,56 @@ void check_lines(LoadedFile& f) {
     if (const std::size_t c = text.find_first_not_of(" \t");
         c != std::string_view::npos && text[c] != '#')
       last_content = text;
+  }
+}
+
+// True when `text` (the rest of a line) starts a block structure: a `key:` or a `- ` entry.
+bool starts_structure(std::string_view text) {
+  const std::size_t b = text.find_first_not_of(' ');
+  if (b == std::string_view::npos) return true;  // nothing after it: a stray line break
+  text.remove_prefix(b);
+  if (text[0] == '-' && (text.size() == 1 || text[1] == ' ')) return true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '#' && i > 0 && text[i - 1] == ' ') return false;
+    if (text[i] == ':' && (i + 1 == text.size() || text[i + 1] == ' ')) return true;
+  }
+  return false;
+}
+
+// Whitespace checks yaml-cpp does not make but Backstage's parser does, outside scalar text and
+// flow collections (where tabs and CRs are content):
+// - a bare CR is no line break for `yaml`; it fails where it splits block structure
+//   (`title: t<CR>  description: d`, or a CR alone at the end), not inside a value or comment;
+// - a tab in the indentation of a block line ("Tabs are not allowed as indentation").
+void check_whitespace(LoadedFile& f, const Exemptions& ex) {
+  const SourceText& src = *f.source;
+  const std::string& b = src.bytes();
+  for (std::size_t i = b.find('\r'); i != std::string::npos; i = b.find('\r', i + 1)) {
+    if (i + 1 < b.size() && b[i + 1] == '\n') continue;  // CRLF
+    const SourcePos p = src.pos_at_offset(i);
+    if (ex.line(p.line) || ex.in_quotes(i)) continue;
+    const std::size_t line_start = b.rfind('\n', i) == std::string::npos ? 0 : b.rfind('\n', i) + 1;
+    std::size_t line_end = b.find('\n', i);
+    if (line_end == std::string::npos) line_end = b.size();
+    const std::string_view before(b.data() + line_start, i - line_start);
+    const std::size_t hash = before.find(" #");
+    if ((hash != std::string_view::npos && !ex.in_quotes(line_start + hash + 1)) ||
+        (!before.empty() && before.find_first_not_of(' ') != std::string_view::npos &&
+         before[before.find_first_not_of(' ')] == '#'))
+      continue;  // inside a comment
+    std::string_view after(b.data() + i + 1, line_end - (i + 1));
+    while (!after.empty() && after.back() == '\r') after.remove_suffix(1);
+    if (!starts_structure(after)) continue;
+    f.diagnostics.push_back(
+        make_diag("bare-cr-line-break",
+                  "bare carriage return (CR) used as a line break; Backstage's parser does not "
+                  "accept it",
+                  "save the file with LF (or CRLF) line endings", p, kByLine));
+    break;  // one is enough: the file has the wrong line endings
+  }
+  for (int l = 1; l <= src.line_count(); ++l) {
+    if (ex.line(l)) continue;
+    std::string_view text = src.line(l);
     std::size_t i = 0;
     bool tab = false;
     std::size_t tab_at = 0;
@@ -437,10 +526,9 @@ void check_lines(LoadedFile& f) {
       ++i;
     }
     if (!tab || i == text.size() || text[i] == '#') continue;
-    SourcePos p = src.pos_at(l - 1, static_cast<int>(tab_at));
-    f.diagnostics.push_back(make_diag("tab-indentation",
-                                      "tab character in indentation; YAML allows only spaces",
-                                      "indent with spaces", p, kByLine));
+    f.diagnostics.push_back(
+        make_diag("tab-indentation", "tab character in indentation; YAML allows only spaces",
+                  "indent with spaces", src.pos_at(l - 1, static_cast<int>(tab_at)), kByLine));
   }
 }
 
@@ -485,21 +573,23 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
                               static_cast<unsigned char>(b[bad])),
                   "save the file as UTF-8", f.source->pos_at_offset(bad), kByLine));
   }
-  check_lines(f);
+  check_directives(f);
 
+  Exemptions exemptions;
   int line_offset = 0;
   std::size_t byte_offset = 0;
   int next_index = 0;
   while (byte_offset <= b.size()) {
     MemoryBuf buf(b.data() + byte_offset, b.size() - byte_offset);
     std::istream in(&buf);
-    Builder builder(f, limits, line_offset, next_index);
+    Builder builder(f, limits, line_offset, next_index, exemptions);
     int failed_start_line = 0;
     int resume_index = 0;
     try {
       YAML::Parser parser(in);
       while (parser.HandleNextDocument(builder)) {
       }
+      builder.finish();
       break;
     } catch (const DocumentAbort& abort) {
       f.diagnostics.push_back(abort.diagnostic);
@@ -546,7 +636,8 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
     line_offset = resume - 1;
     byte_offset = f.source->pos_at(line_offset, 0).offset;
   }
-  // Line-level diagnostics found before parsing are attributed to a document by line now.
+  check_whitespace(f, exemptions);
+  // Line-level diagnostics are attributed to a document by their line now.
   for (Diagnostic& d : f.diagnostics) {
     if (d.document != kByLine) continue;
     int index = 0;
