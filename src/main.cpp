@@ -295,6 +295,24 @@ int main(int argc, char** argv) {
   if (!use_stdin) found = cl::discover(paths);
   for (const auto& [path, reason] : found.errors)
     std::cerr << fmt::format("catalog-lint: error: {}: {}\n", path, reason);
+  if (options.resolver) {
+    // include/exclude of each file's config narrow directory discovery (named files stay).
+    std::vector<std::string> kept;
+    std::vector<bool> kept_walked;
+    try {
+      for (std::size_t i = 0; i < found.files.size(); ++i)
+        if (!found.walked[i] ||
+            options.resolver->for_file(found.files[i]).config->discovers(found.files[i])) {
+          kept.push_back(found.files[i]);
+          kept_walked.push_back(found.walked[i]);
+        }
+    } catch (const cl::ConfigError& e) {
+      std::cerr << "catalog-lint: " << e.format() << "\n";
+      return kExitError;
+    }
+    found.files = std::move(kept);
+    found.walked = std::move(kept_walked);
+  }
   if (!changed_since.empty()) {
     const auto changed = changed_files(changed_since);
     if (!changed) {

@@ -210,3 +210,55 @@ TEST_CASE("cli: --changed-since lints only files changed since a git ref") {
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--changed-since 'no-such-ref'") != std::string::npos);
 }
+
+TEST_CASE(
+    "cli: config precedence: nearest file, overrides by glob, include/exclude, command line") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/.catalog-lint.yaml",
+             "rules:\n  invalid-tag: warning\n"
+             "exclude: [generated/**]\n"
+             "overrides:\n"
+             "  - files: ['legacy/**/*.yaml']\n"
+             "    rules: {invalid-tag: off, missing-cost-center: off}\n");
+  write_file(dir + "/team/.catalog-lint.yaml", "rules:\n  invalid-tag: note\n");
+  const std::string tagged = component("NAME", "  tags: [Java]\n");
+  auto named = [&](const std::string& n) {
+    std::string s = tagged;
+    return s.replace(s.find("NAME"), 4, n);
+  };
+  write_file(dir + "/a/catalog-info.yaml", named("a"));
+  write_file(dir + "/legacy/old/catalog-info.yaml", named("b"));
+  write_file(dir + "/team/catalog-info.yaml", named("c"));
+  write_file(dir + "/generated/catalog-info.yaml", named("d"));
+  auto severities = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(".");
+    const CliRun r = run_cli(args, dir);
+    const auto j = nlohmann::json::parse(r.out);
+    std::vector<std::string> out;
+    for (const auto& d : j["diagnostics"])
+      if (d["rule"] == "invalid-tag")
+        out.push_back(d["file"].get<std::string>() + " " + d["severity"].get<std::string>());
+    out.push_back("files=" + std::to_string(j["summary"]["files"].get<int>()));
+    return out;
+  };
+  // The repo file says warning; legacy/** is overridden off; team/ has its own (nearer) file;
+  // generated/ is excluded from discovery.
+  CHECK(severities({}) == std::vector<std::string>{"a/catalog-info.yaml warning",
+                                                   "team/catalog-info.yaml note", "files=3"});
+  // The command line wins over every file and every override.
+  CHECK(severities({"--rule", "invalid-tag=error"}) ==
+        std::vector<std::string>{"a/catalog-info.yaml error", "legacy/old/catalog-info.yaml error",
+                                 "team/catalog-info.yaml error", "files=3"});
+  // A file named on the command line is linted even when excluded.
+  const CliRun named_file = run_cli({"--format", "json", "generated/catalog-info.yaml"}, dir);
+  CHECK(nlohmann::json::parse(named_file.out)["summary"]["files"] == 1);
+  // Bad override entries are config errors with their position.
+  write_file(dir + "/.catalog-lint.yaml", "overrides:\n  - rules: {invalid-tag: off}\n");
+  const CliRun bad = run_cli({"."}, dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err ==
+        "catalog-lint: .catalog-lint.yaml:2:5: error: an overrides entry needs `files`\n");
+}

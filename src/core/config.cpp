@@ -1,5 +1,7 @@
 #include "core/config.h"
 
+#include <fnmatch.h>
+
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -41,7 +43,9 @@ namespace {
 constexpr std::string_view kPresetPrefix = "preset:";
 
 // The keys the loader accepts, per mapping. config_keys() and the schema test read these too.
-const std::vector<std::string_view> kTopKeys = {"extends", "rules", "policy", "declarative_rules"};
+const std::vector<std::string_view> kTopKeys = {
+    "extends", "rules", "policy", "declarative_rules", "overrides", "include", "exclude"};
+const std::vector<std::string_view> kOverrideKeys = {"files", "rules"};
 const std::vector<std::string_view> kPolicyKeys = {"annotation_prefix",
                                                    "platform_team",
                                                    "architecture_committee",
@@ -260,6 +264,35 @@ Config load_extends(const Parser& p, const Node* at, const std::string& name,
 void merge_base(Config& into, const Config& base) {
   into.policy = base.policy;
   for (const auto& [id, sev] : base.severities) into.severities[id] = sev;
+  into.overrides.insert(into.overrides.end(), base.overrides.begin(), base.overrides.end());
+  into.include.insert(into.include.end(), base.include.begin(), base.include.end());
+  into.exclude.insert(into.exclude.end(), base.exclude.begin(), base.exclude.end());
+}
+
+// Matches path segments against pattern segments; `**` matches any number of segments.
+bool match_segments(const std::vector<std::string>& pat, std::size_t pi,
+                    const std::vector<std::string>& path, std::size_t si) {
+  if (pi == pat.size()) return si == path.size();
+  if (pat[pi] == "**") {
+    for (std::size_t k = si; k <= path.size(); ++k)
+      if (match_segments(pat, pi + 1, path, k)) return true;
+    return false;
+  }
+  if (si == path.size()) return false;
+  if (fnmatch(pat[pi].c_str(), path[si].c_str(), FNM_PERIOD) != 0) return false;
+  return match_segments(pat, pi + 1, path, si + 1);
+}
+
+std::vector<std::string> split_path(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find('/', start);
+    if (end == std::string_view::npos) end = s.size();
+    if (end > start) out.emplace_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 Config parse_config_impl(const std::string& file, const std::string& text, bool is_preset,
@@ -411,6 +444,57 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
       }
     }
   }
+  const std::string dir = fs::absolute(fs::path(file)).parent_path().lexically_normal().string();
+  auto globs = [&](const Node* n, std::string_view what) {
+    std::vector<PathGlob> out;
+    for (const std::string& g : p.strings(n, what)) {
+      if (g.empty() || g[0] == '/')
+        p.fail(n, fmt::format("{} '{}' must be a relative glob", what, g));
+      out.push_back(PathGlob{dir, g});
+    }
+    return out;
+  };
+  if (const Node* n = root->get("include"))
+    for (PathGlob& g : globs(n, "include")) config.include.push_back(std::move(g));
+  if (const Node* n = root->get("exclude"))
+    for (PathGlob& g : globs(n, "exclude")) config.exclude.push_back(std::move(g));
+  if (const Node* on = root->get("overrides"); on && on->type != NodeType::null) {
+    if (!on->is_seq())
+      p.fail(on, fmt::format("overrides must be a list of {{files, rules}} mappings, found {}",
+                             json_type_name(on->type)));
+    for (const Node* item : on->items) {
+      p.check_map(item, kOverrideKeys, "an overrides entry");
+      const Node* files = item->get("files");
+      const Node* rules = item->get("rules");
+      if (files == nullptr) p.fail(item, "an overrides entry needs `files`");
+      Override o;
+      o.files = globs(files, "overrides files");
+      if (rules && rules->type != NodeType::null) {
+        if (!rules->is_map())
+          p.fail(rules, fmt::format("overrides rules must be a mapping of rule id to severity, "
+                                    "found {}",
+                                    json_type_name(rules->type)));
+        for (const auto& [k, v] : rules->entries) {
+          const std::string id = p.string(k, "a rule id");
+          const bool declared =
+              std::any_of(pol.declarative_rules.begin(), pol.declarative_rules.end(),
+                          [&](const auto& r) { return r->info.id == id; });
+          if (!declared && Registry::instance().find(id) == nullptr)
+            p.fail(k, fmt::format("unknown rule '{}' in overrides; `catalog-lint rules` lists "
+                                  "them",
+                                  id));
+          const std::string sev_text = p.string(v, fmt::format("the severity of rule '{}'", id));
+          const auto sev = parse_severity(sev_text);
+          if (!sev)
+            p.fail(v, fmt::format("severity '{}' of rule '{}' is not one of: error, warning, "
+                                  "note, off",
+                                  sev_text, id));
+          o.severities[id] = *sev;
+        }
+      }
+      config.overrides.push_back(std::move(o));
+    }
+  }
   stack.pop_back();
   return config;
 }
@@ -482,6 +566,7 @@ std::vector<RuleInfo> builtin_declarative_rule_infos() {
 std::vector<std::string> config_keys() {
   std::vector<std::string> out;
   for (auto k : kTopKeys) out.emplace_back(k);
+  for (auto k : kOverrideKeys) out.push_back("overrides[]." + std::string(k));
   for (auto k : kPolicyKeys) out.push_back("policy." + std::string(k));
   for (auto k : kRuleKeys) out.push_back("declarative_rules[]." + std::string(k));
   for (auto k : kSelectKeys) out.push_back("declarative_rules[].select." + std::string(k));
@@ -569,12 +654,55 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
   return out;
 }
 
+bool PathGlob::matches(const std::string& file) const {
+  std::error_code ec;
+  const fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
+  const fs::path rel = abs.lexically_relative(dir);
+  if (rel.empty() || *rel.begin() == "..") return false;
+  return match_segments(split_path(pattern), 0, split_path(rel.generic_string()), 0);
+}
+
+bool Config::discovers(const std::string& file) const {
+  for (const PathGlob& g : exclude)
+    if (g.matches(file)) return false;
+  if (include.empty()) return true;
+  for (const PathGlob& g : include)
+    if (g.matches(file)) return true;
+  return false;
+}
+
 const ResolvedConfig& ConfigResolver::for_file(const std::string& file) {
   std::lock_guard lock(mutex_);
-  if (explicit_) return resolve(explicit_);
-  std::error_code ec;
-  fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
-  return *for_dir(abs.parent_path().string());
+  const ResolvedConfig* base = nullptr;
+  if (explicit_) {
+    base = &resolve(explicit_);
+  } else {
+    std::error_code ec;
+    fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
+    base = for_dir(abs.parent_path().string());
+  }
+  const std::vector<Override>& overrides = base->config->overrides;
+  if (overrides.empty()) return *base;
+  std::vector<std::size_t> matched;
+  std::string key;
+  for (std::size_t i = 0; i < overrides.size(); ++i)
+    for (const PathGlob& g : overrides[i].files)
+      if (g.matches(file)) {
+        matched.push_back(i);
+        key += std::to_string(i) + ",";
+        break;
+      }
+  if (matched.empty()) return *base;
+  auto& slot = overridden_[{base->config.get(), key}];
+  if (!slot) {
+    slot = std::make_unique<ResolvedConfig>(*base);
+    std::map<std::string, Severity, std::less<>> sev;
+    for (const std::size_t i : matched)
+      for (const auto& [id, s] : overrides[i].severities) sev[id] = s;
+    for (const auto& [id, s] : command_line_) sev[id] = s;  // the command line still wins
+    slot->rules.apply(sev);
+  }
+  return *slot;
 }
 
 std::optional<long> parse_date_days(std::string_view s) {

@@ -82,10 +82,31 @@ struct Policy {
 };
 
 /// One loaded configuration: the policy and the per-rule severity overrides from `rules:`.
+/// A path glob of a config file: `*`, `?`, `[...]` within one path segment, `**` across
+/// segments; matched against a file's path relative to `dir` (the directory of the config file
+/// that wrote it).
+struct PathGlob {
+  std::string dir;
+  std::string pattern;
+  /// True when `file` (any path; made absolute) lies under `dir` and matches the pattern.
+  bool matches(const std::string& file) const;
+};
+
+/// `overrides:` entry: severities for the files matching any of `files`.
+struct Override {
+  std::vector<PathGlob> files;
+  std::map<std::string, Severity, std::less<>> severities;
+};
+
 struct Config {
   std::string file;  ///< the config file, or "" for the built-in defaults
   Policy policy;
   std::map<std::string, Severity, std::less<>> severities;  ///< `rules:` overrides, presets first
+  std::vector<Override> overrides;  ///< by glob, applied after `rules:`, later entries win
+  std::vector<PathGlob> include;    ///< discovery: when non-empty, only matching files
+  std::vector<PathGlob> exclude;    ///< discovery: matching files are skipped
+  /// False when `include`/`exclude` leave `file` out of directory discovery.
+  bool discovers(const std::string& file) const;
 };
 
 /// Parses configuration text as if read from `file` (used for error positions and for resolving
@@ -152,6 +173,8 @@ class ConfigResolver {
   std::unordered_map<std::string, const ResolvedConfig*> dirs_;  ///< directory → config
   std::map<const Config*, std::unique_ptr<ResolvedConfig>> resolved_;
   std::unordered_map<std::string, std::shared_ptr<const Config>> files_;  ///< config path → Config
+  /// Configs with `overrides:` applied, keyed by config and the matching override indices.
+  std::map<std::pair<const Config*, std::string>, std::unique_ptr<ResolvedConfig>> overridden_;
 };
 
 /// True for the categories of the platform-ownership policy rules (ownership, escalation,

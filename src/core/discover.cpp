@@ -101,6 +101,7 @@ void walk(const fs::path& root, Discovery& out) {
     // Present paths relative-looking: drop a leading "./".
     if (f.rfind("./", 0) == 0) f.erase(0, 2);
     out.files.push_back(std::move(f));
+    out.walked.push_back(true);
   }
 }
 
@@ -114,16 +115,20 @@ Discovery discover(const std::vector<std::string>& paths) {
     if (ec || !fs::exists(st)) {
       // Still hand it to the linter when it is a dangling symlink or unreadable: the linter
       // reports the exact error. A missing path is a usage error.
-      if (fs::is_symlink(fs::symlink_status(path, ec)))
+      if (fs::is_symlink(fs::symlink_status(path, ec))) {
         out.files.push_back(path);
-      else
+        out.walked.push_back(false);
+      } else {
         out.errors.emplace_back(path, "no such file or directory");
+      }
       continue;
     }
-    if (fs::is_directory(st))
+    if (fs::is_directory(st)) {
       walk(path, out);
-    else
+    } else {
       out.files.push_back(path);
+      out.walked.push_back(false);
+    }
   }
   return out;
 }

@@ -10,6 +10,7 @@ namespace catalog_lint {
 /// Files found, plus paths that could not be walked (each with a reason).
 struct Discovery {
   std::vector<std::string> files;  ///< in walk order per argument, sorted within a directory
+  std::vector<bool> walked;        ///< per file: found by walking a directory (not named)
   std::vector<std::pair<std::string, std::string>> errors;  ///< (path, reason)
 };
 
