@@ -84,8 +84,9 @@ class Builder : public YAML::EventHandler {
 
   /// Closes an exemption left open by the last scalar or flow collection (end of input).
   void finish() {
-    if (pending_line_ > 0)
+    if (pending_line_ > 0) {
       exemptions_.lines.emplace_back(pending_line_ + 1, file_.source->line_count());
+    }
     pending_line_ = 0;
   }
 
@@ -307,8 +308,27 @@ class Builder : public YAML::EventHandler {
   void note_event(const YAML::Mark& mark) {
     if (pending_line_ == 0 || flow_depth_ > 0) return;
     const int line = mark.line + line_offset_ + 1;
-    if (line > pending_line_ + 1) exemptions_.lines.emplace_back(pending_line_ + 1, line - 1);
+    if (line > pending_line_ + 1) {
+      exemptions_.lines.emplace_back(pending_line_ + 1, line - 1);
+    }
     pending_line_ = 0;
+  }
+
+  // A block mapping key must be followed by `:` on its line. yaml-cpp accepts a bare word there as
+  // a key with a null value; Backstage's parser rejects it ("Implicit map keys need to be
+  // followed by map values"), as YAML 1.2 §8.2.2 does.
+  void check_key_colon(const Node* key) {
+    if (!key->is_scalar() || !key->end.valid() || key->end.line != key->pos.line) return;
+    const std::string& b = file_.source->bytes();
+    std::size_t i = key->end.offset;
+    while (i < b.size() && (b[i] == ' ' || b[i] == '\t')) ++i;
+    if (i < b.size() && b[i] == ':') return;
+    file_.diagnostics.push_back(make_diag(
+        "yaml-syntax-error",
+        fmt::format("YAML syntax error: '{}' is read as a mapping key but has no `:` after it",
+                    key->text),
+        "add `: value`, indent it under the entry it belongs to, or make it a list item `- `",
+        key->pos, current_index()));
   }
 
   void open_container(Node* n, YAML::anchor_t anchor, bool flow) {
@@ -349,6 +369,7 @@ class Builder : public YAML::EventHandler {
       top.node->items.push_back(n);
     } else if (top.pending_key == nullptr) {
       top.pending_key = n;
+      if (!top.flow && !is_alias) check_key_colon(n);
     } else {
       top.node->entries.emplace_back(top.pending_key, n);
       if (n->key == nullptr && !is_alias) n->key = top.pending_key;

@@ -25,7 +25,10 @@ SourcePos SourceText::pos_at_offset(std::size_t offset) const {
   offset = std::min(offset, bytes_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const int line0 = static_cast<int>(it - line_starts_.begin()) - 1;
-  return pos_at(line0, static_cast<int>(offset - line_starts_[line0]));
+  std::size_t col = offset - line_starts_[line0];
+  // pos_at takes yaml-cpp's columns, which do not count a leading BOM.
+  if (line0 == 0 && col >= 3 && line(1).substr(0, 3) == "\xEF\xBB\xBF") col -= 3;
+  return pos_at(line0, static_cast<int>(col));
 }
 
 SourcePos SourceText::pos_at(int line0, int byte_column0) const {
