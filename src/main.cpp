@@ -389,6 +389,7 @@ int main(int argc, char** argv) {
       sarif.root = cl::find_repo_root();
       sarif.category = sarif_category;
       sarif.config = &options.config;
+      sarif.extra_rules = options.resolver->declared_rules();
       sarif.path_errors = found.errors;
       cl::report_sarif(text, result, sarif);
     } else if (spec.format == "github") {

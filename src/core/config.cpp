@@ -654,6 +654,18 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
   return out;
 }
 
+std::vector<RuleInfo> ConfigResolver::declared_rules() {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, RuleInfo> out;
+  for (const auto& [config, resolved] : resolved_)
+    for (const auto& rule : config->policy.declarative_rules)
+      if (Registry::instance().find(rule->info.id) == nullptr)
+        out.emplace(rule->info.id, rule->info);
+  std::vector<RuleInfo> v;
+  for (auto& [id, info] : out) v.push_back(std::move(info));
+  return v;
+}
+
 bool PathGlob::matches(const std::string& file) const {
   std::error_code ec;
   const fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();

@@ -153,6 +153,9 @@ class ConfigResolver {
   const ResolvedConfig& for_file(const std::string& file);
   /// The configuration of the run as a whole (explicit, or built-in): used for `--catalog` files.
   const ResolvedConfig& fallback();
+  /// The declarative rules of every config loaded so far that the registry does not know (a
+  /// repository's own rules), one per id: for reports that describe rules (SARIF).
+  std::vector<RuleInfo> declared_rules();
   /// Severities from the command line (`--rule`, `--disable`): applied after every config file,
   /// so the command line wins. Call before the first for_file().
   void set_command_line(std::map<std::string, Severity, std::less<>> overrides) {

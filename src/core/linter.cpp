@@ -171,6 +171,52 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   return result;
 }
 
+FileBytes read_regular_file(const std::string& path, std::size_t limit) {
+  FileBytes out;
+  // Only regular files are read: a FIFO or a device (/dev/zero, a terminal) could block forever
+  // or never end. O_NONBLOCK keeps open() itself from waiting for a FIFO's writer.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    out.error = std::strerror(errno);
+    return out;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    out.error = std::strerror(errno);
+    ::close(fd);
+    return out;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    out.error = S_ISDIR(st.st_mode) ? std::strerror(EISDIR)
+                                    : "not a regular file (a FIFO, socket or device)";
+    return out;
+  }
+  out.size = static_cast<unsigned long long>(st.st_size);
+  if (out.size > limit) {
+    ::close(fd);
+    out.too_big = true;
+    return out;
+  }
+  out.bytes.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) out.error = std::strerror(errno);
+    if (n <= 0) break;
+    out.bytes.append(buf, static_cast<std::size_t>(n));
+    if (out.bytes.size() > limit) {  // it grew while read: enough to know it is too big
+      out.too_big = true;
+      out.size = out.bytes.size();
+      out.bytes.clear();
+      break;
+    }
+  }
+  ::close(fd);
+  return out;
+}
+
 FileResult lint_file(const std::string& file, const LintOptions& options) {
   const RuleConfig& rules =
       options.resolver ? options.resolver->for_file(file).rules : options.config;
@@ -195,46 +241,18 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
     if (s == Severity::off) s = Severity::error;  // I/O errors are never hidden
     return r;
   };
-  // Only regular files are read: a FIFO or a device (/dev/zero, a terminal) could block forever
-  // or never end. O_NONBLOCK keeps open() itself from waiting for a FIFO's writer.
-  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return unreadable(std::strerror(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return unreadable(std::strerror(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return unreadable(S_ISDIR(st.st_mode) ? std::strerror(EISDIR)
-                                          : "not a regular file (a FIFO, socket or device)");
-  }
-  const std::size_t limit = options.limits.max_file_bytes;
-  if (static_cast<unsigned long long>(st.st_size) > limit) {
-    ::close(fd);
+  FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
+  if (!in.error.empty()) return unreadable(in.error);
+  if (in.too_big) {
     FileResult r = whole_file(
         "limit-exceeded",
-        fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted",
-                    static_cast<unsigned long long>(st.st_size), limit),
+        fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted", in.size,
+                    options.limits.max_file_bytes),
         "catalog files are small; raise limits.max_file_bytes if this one must be linted");
     if (r.diagnostics.back().severity == Severity::off) r.diagnostics.clear();
     return r;
   }
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[65536];
-  int err = 0;
-  while (true) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) err = errno;
-    if (n <= 0) break;
-    bytes.append(buf, static_cast<std::size_t>(n));
-    if (bytes.size() > limit) break;  // it grew while read: enough to know it is too big
-  }
-  ::close(fd);
-  if (err != 0) return unreadable(std::strerror(err));
+  std::string bytes = std::move(in.bytes);
   return lint_bytes(file, std::move(bytes), options);
 }
 
@@ -249,11 +267,9 @@ std::vector<EntitySummary> load_org(const LintOptions& options) {
       options.resolver ? &options.resolver->fallback().policy() : &builtin_config().policy;
   const Discovery found = discover(options.catalogs);
   for (const std::string& file : found.files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) continue;
-    std::ostringstream text;
-    text << in.rdbuf();
-    LoadedFile loaded = load_yaml(text.str(), options.limits);
+    FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
+    if (!in.error.empty() || in.too_big) continue;
+    LoadedFile loaded = load_yaml(std::move(in.bytes), options.limits);
     for (const LoadedDocument& doc : loaded.documents) {
       if (doc.root == nullptr || !doc.root->is_map()) continue;
       Entity entity{doc.root, doc.index, file};

@@ -472,10 +472,12 @@ bool is_document_marker(std::string_view line) {
 }
 
 // A directive (`%YAML`, `%TAG`) after a document needs an explicit `...` before it (YAML 1.2
-// §9.2); yaml-cpp accepts it, Backstage's parser does not.
+// §9.2); yaml-cpp accepts it, Backstage's parser does not. Also names a merge conflict marker,
+// which would otherwise surface as a puzzling syntax error some lines later.
 void check_directives(LoadedFile& f) {
   const SourceText& src = *f.source;
   std::string_view last_content;  // the last non-blank, non-comment line so far
+  bool conflict = false;
   for (int l = 1; l <= src.line_count(); ++l) {
     std::string_view text = src.line(l);
     if (!text.empty() && text[0] == '%' && !last_content.empty() &&
@@ -489,6 +491,13 @@ void check_directives(LoadedFile& f) {
     if (const std::size_t c = text.find_first_not_of(" \t");
         c != std::string_view::npos && text[c] != '#')
       last_content = text;
+    if (!conflict && (text.substr(0, 8) == "<<<<<<< " || text == "<<<<<<<")) {
+      conflict = true;
+      f.diagnostics.push_back(make_diag(
+          "yaml-syntax-error", "unresolved merge conflict marker (<<<<<<<)",
+          "resolve the conflict: keep one side, and delete the <<<<<<<, ======= and >>>>>>> lines",
+          src.pos_at(l - 1, 0), kByLine));
+    }
   }
 }
 

@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include <set>
 
 #include "core/source.h"
@@ -50,6 +53,44 @@ std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// Valid UTF-8 with every control character but tab shown as its Unicode control picture
+// (U+2400 block), so input bytes can neither corrupt nor drive the terminal (ESC sequences).
+std::string printable(std::string_view text) {
+  const std::string valid = sanitize_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (const char ch : valid) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && c != '\t') {
+      out += "\xE2\x90";
+      out += static_cast<char>(0x80 + c);
+    } else if (c == 0x7F) {
+      out += "\xE2\x90\xA1";
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// At most this many code points of a source line are shown, around the caret.
+constexpr int kSnippetWidth = 160;
+
+// The part of `line` (printable UTF-8) to show, and the caret column within it.
+std::pair<std::string, int> snippet(const std::string& line, int column) {
+  std::vector<std::size_t> starts;  // byte offset of each code point
+  for (std::size_t i = 0; i < line.size(); ++i)
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) starts.push_back(i);
+  const int n = static_cast<int>(starts.size());
+  if (n <= kSnippetWidth) return {line, column};
+  const int first = std::clamp(column - kSnippetWidth / 3, 1, std::max(1, n - kSnippetWidth + 1));
+  const int last = std::min(n, first + kSnippetWidth - 1);
+  const std::size_t b = starts[first - 1];
+  const std::size_t e = last < n ? starts[last] : line.size();
+  std::string out = (first > 1 ? "…" : "") + line.substr(b, e - b) + (last < n ? "…" : "");
+  return {out, column - first + 1 + (first > 1 ? 1 : 0)};
+}
+
 // Spaces (or tabs where the source has tabs) up to code point column `column`.
 std::string caret_prefix(std::string_view line, int column) {
   std::string out;
@@ -70,27 +111,27 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
   const Style st{options.color};
   for (const Diagnostic& d : result.diagnostics) {
     if (d.suppressed || (options.quiet && d.severity != Severity::error)) continue;
-    out << fmt::format("{}{}:{}:{}:{} {}{}:{} {}{}{} [{}]\n", st.bold(), sanitize_utf8(d.file),
+    out << fmt::format("{}{}:{}:{}:{} {}{}:{} {}{}{} [{}]\n", st.bold(), printable(d.file),
                        d.start.line, d.start.column, st.reset(), st.color(d.severity),
-                       to_string(d.severity), st.reset(), st.bold(), sanitize_utf8(d.message),
+                       to_string(d.severity), st.reset(), st.bold(), printable(d.message),
                        st.reset(), d.rule);
     if (!d.source_line.empty()) {
-      const std::string line = sanitize_utf8(d.source_line);
+      const auto [line, caret] = snippet(printable(d.source_line), d.start.column);
       const std::string gutter = std::to_string(d.start.line);
       const std::string pad(gutter.size(), ' ');
       int width = 1;
       if (d.end.valid() && d.end.line == d.start.line && d.end.column > d.start.column)
-        width = d.end.column - d.start.column;
+        width = std::min(d.end.column - d.start.column, kSnippetWidth);
       out << fmt::format("{}{} |{} {}\n", st.dim(), gutter, st.reset(), line);
       out << fmt::format("{}{} |{} {}{}^{}{}\n", st.dim(), pad, st.reset(),
-                         caret_prefix(line, d.start.column), st.color(d.severity),
+                         caret_prefix(line, caret), st.color(d.severity),
                          std::string(static_cast<std::size_t>(width - 1), '~'), st.reset());
     }
     if (!d.help.empty())
-      out << fmt::format("  = {}help:{} {}\n", st.green(), st.reset(), sanitize_utf8(d.help));
+      out << fmt::format("  = {}help:{} {}\n", st.green(), st.reset(), printable(d.help));
     for (const RelatedNote& n : d.notes)
-      out << fmt::format("  = note: {} at {}:{}:{}\n", sanitize_utf8(n.message),
-                         sanitize_utf8(n.file), n.pos.line, n.pos.column);
+      out << fmt::format("  = note: {} at {}:{}:{}\n", printable(n.message), printable(n.file),
+                         n.pos.line, n.pos.column);
   }
   const Summary s = summarize(result);
   if (options.quiet && s.errors == 0) return;

@@ -64,6 +64,9 @@ struct SarifOptions {
   /// Paths that could not be walked at all (discovery errors: path, reason); reported as
   /// toolExecutionNotifications (§3.20.21) and make executionSuccessful false (§3.20.14).
   std::vector<std::pair<std::string, std::string>> path_errors;
+  /// Rules declared in repository configs that the registry does not know (declarative rules of
+  /// a repo's own): listed like registry rules, in id order, when they have results.
+  std::vector<RuleInfo> extra_rules;
   /// tool.driver.informationUri (§3.19.17).
   std::string information_uri = "https://github.com/catalog-lint/catalog-lint";
 };

@@ -298,10 +298,17 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
   for (const Diagnostic& d : result.diagnostics) with_results.insert(d.rule);
   json rules = json::array();
   std::map<std::string, int, std::less<>> rule_index;
-  for (const RuleInfo& r : registry.rules()) {
-    if (!config.enabled(r.id) && !with_results.count(r.id)) continue;
-    rule_index[r.id] = static_cast<int>(rules.size());
-    rules.push_back(rule_descriptor(r));
+  std::vector<const RuleInfo*> all;
+  for (const RuleInfo& r : registry.rules())
+    if (config.enabled(r.id) || with_results.count(r.id)) all.push_back(&r);
+  for (const RuleInfo& r : options.extra_rules)
+    if (with_results.count(r.id) && registry.find(r.id) == nullptr) all.push_back(&r);
+  std::sort(all.begin(), all.end(),
+            [](const RuleInfo* a, const RuleInfo* b) { return a->id < b->id; });
+  for (const RuleInfo* r : all) {
+    if (rule_index.count(r->id)) continue;
+    rule_index[r->id] = static_cast<int>(rules.size());
+    rules.push_back(rule_descriptor(*r));
   }
 
   std::map<std::string, ArtifactUri, std::less<>> uris;
