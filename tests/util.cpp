@@ -75,6 +75,7 @@ CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd,
     const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(in, 0), dup2(out, 1), dup2(err, 2);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+    alarm(120);  // a hang fails the test (killed by SIGALRM) instead of blocking the suite
     std::vector<char*> argv;
     std::string bin = CATALOG_LINT_BINARY;
     argv.push_back(bin.data());

@@ -24,7 +24,7 @@ struct CliRun {
   std::string err;
 };
 /// Runs the built binary with `args` (each passed as one argument, no shell) in `cwd`, with
-/// optional standard input.
+/// optional standard input. A run that takes over 120 s is killed (exit code 128 + SIGALRM).
 CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd = "",
                const std::string& stdin_text = "");
 
