@@ -56,9 +56,10 @@ TEST_CASE("cli: JSON output has the documented shape and exact values") {
   CHECK(d[4]["end_column"] == 17);
   CHECK(d[4]["document"] == 1);
   CHECK(d[4]["entity"] == "api:default/café-api");
-  CHECK(j["summary"] ==
-        nlohmann::json::parse(
-            R"({"errors":5,"warnings":0,"notes":0,"files":1,"files_with_findings":1,"suppressed":0})"));
+  CHECK(
+      j["summary"] ==
+      nlohmann::json::parse(
+          R"({"errors":5,"warnings":0,"notes":0,"files":1,"files_with_findings":1,"suppressed":0})"));
 }
 
 TEST_CASE("cli: --fail-on sets the severity threshold of exit code 1") {

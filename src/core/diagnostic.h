@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,16 +41,18 @@ struct RelatedNote {
 struct Diagnostic {
   std::string rule;  ///< stable kebab-case rule id, e.g. "invalid-tag"
   Severity severity = Severity::error;
-  std::string category;     ///< e.g. "backstage", "yaml", "catalog", "input"
-  std::string message;      ///< what is wrong, quoting the value; lower-case start, no period
-  std::string help;         ///< how to fix; may be empty
-  std::string file;         ///< path as given on the command line (or discovered), relative
-  SourcePos start;          ///< first character of the offending key or value
-  SourcePos end;            ///< one past the last character, same line; invalid when unknown
-  int document = -1;        ///< 0-based YAML document index in the file; -1 for whole-file issues
-  std::string entity;       ///< entity ref, e.g. "component:default/x"; empty when unknown
-  std::string path;         ///< JSON pointer of the field, e.g. "/metadata/tags/0"; may be empty
-  std::string source_line;  ///< the text of line `start.line` (for the human snippet)
+  std::string category;  ///< e.g. "backstage", "yaml", "catalog", "input"
+  std::string message;   ///< what is wrong, quoting the value; lower-case start, no period
+  std::string help;      ///< how to fix; may be empty
+  std::string file;      ///< path as given on the command line (or discovered), relative
+  SourcePos start;       ///< first character of the offending key or value
+  SourcePos end;         ///< one past the last character, same line; invalid when unknown
+  int document = -1;     ///< 0-based YAML document index in the file; -1 for whole-file issues
+  std::string entity;    ///< entity ref, e.g. "component:default/x"; empty when unknown
+  std::string path;      ///< JSON pointer of the field, e.g. "/metadata/tags/0"; may be empty
+  /// The text of line `start.line` (for the human snippet and SARIF regions), shared by every
+  /// diagnostic on that line so that memory does not grow with findings × line length.
+  std::shared_ptr<const std::string> source_line;
   std::vector<RelatedNote> notes;
   /// Kept but not counted: an in-source suppression comment or the baseline covers it. Human and
   /// JSON output leave suppressed diagnostics out; SARIF lists them with `suppressions[]`.

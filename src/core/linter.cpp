@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -33,16 +34,31 @@ void stamp_load_diagnostic(Diagnostic& d, const std::string& file, const RuleCon
 }
 
 /// Records one scalar (or key position) for the catalog phase.
-void add_field(EntitySummary& s, const SourceText& src, std::string pointer, const Node* at,
+/// The source lines of one file, each copied once however many fields or findings point at it.
+class LineCache {
+ public:
+  explicit LineCache(const SourceText& src) : src_(src) {}
+  std::shared_ptr<const std::string> get(int line) {
+    auto& slot = lines_[line];
+    if (!slot) slot = std::make_shared<const std::string>(src_.line(line));
+    return slot;
+  }
+
+ private:
+  const SourceText& src_;
+  std::unordered_map<int, std::shared_ptr<const std::string>> lines_;
+};
+
+void add_field(EntitySummary& s, LineCache& lines, std::string pointer, const Node* at,
                std::string value) {
   if (at == nullptr) return;
   s.fields.push_back(SummaryField{std::move(pointer), std::move(value), at->pos, at->end,
-                                  std::string(src.line(at->pos.line))});
+                                  lines.get(at->pos.line)});
 }
 
 /// The compact record of `entity` for the catalog phase (EntitySummary, src/core/rule.h).
 EntitySummary summarize(const Entity& entity, const std::string& ref, const std::string& file,
-                        const SourceText& src, const Policy* policy) {
+                        LineCache& src, const Policy* policy) {
   EntitySummary s;
   s.ref = ref;
   s.kind = std::string(entity.kind());
@@ -54,7 +70,7 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
   const Node* name = meta ? meta->get("name") : nullptr;
   s.name_pos = name ? name->pos : entity.root->pos;
   s.name_end = name ? name->end : SourcePos{};
-  s.name_line = std::string(src.line(s.name_pos.line));
+  s.name_line = src.get(s.name_pos.line);
   if (meta && meta->key) add_field(s, src, "/metadata", meta->key, "");
   if (meta && meta->is_map()) {
     if (const Node* tags = meta->get("tags"); tags && tags->is_seq())
@@ -132,6 +148,7 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   }
   LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
   const SourceText& src = *loaded.source;
+  LineCache line_cache(src);
   auto& out = result.diagnostics;
   for (Diagnostic& d : loaded.diagnostics) {
     stamp_load_diagnostic(d, file, *rules);
@@ -157,7 +174,7 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
     for (const auto& checker : checkers) checker->check_entity(entity, ctx);
     if (entity.kind() == "Location") collect_targets(entity, ref, file, src, result.locations);
     if (!ref.empty()) {
-      EntitySummary s = summarize(entity, ref, file, src, policy);
+      EntitySummary s = summarize(entity, ref, file, line_cache, policy);
       s.rules = rules;
       s.policy = policy;
       result.entities.push_back(std::move(s));
@@ -165,7 +182,7 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   }
   for (Diagnostic& d : out) {
     if (!d.start.valid()) d.start = src.pos_at(0, 0);
-    if (d.source_line.empty()) d.source_line = std::string(src.line(d.start.line));
+    if (!d.source_line) d.source_line = line_cache.get(d.start.line);
   }
   result.suppressions = parse_suppressions(src);
   return result;
@@ -277,7 +294,8 @@ std::vector<EntitySummary> load_org(const LintOptions& options) {
       if (kind != "group" && kind != "user" && kind != "template") continue;
       const std::string ref = entity.ref();
       if (ref.empty()) continue;
-      org.push_back(summarize(entity, ref, file, *loaded.source, policy));
+      LineCache lines(*loaded.source);
+      org.push_back(summarize(entity, ref, file, lines, policy));
       org.back().policy = policy;
     }
   }

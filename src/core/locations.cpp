@@ -80,7 +80,7 @@ void report(std::vector<Diagnostic>& out, const RuleConfig& config, const Locati
   d.document = t.document;
   d.entity = t.entity;
   d.path = t.pointer;
-  d.source_line = t.source_line;
+  d.source_line = std::make_shared<const std::string>(t.source_line);
   out.push_back(std::move(d));
 }
 

@@ -143,7 +143,7 @@ struct SummaryField {
   std::string value;  ///< the scalar text ("" for mappings)
   SourcePos pos;
   SourcePos end;
-  std::string line;  ///< source line of pos (for the human snippet)
+  std::shared_ptr<const std::string> line;  ///< source line of pos, shared per file line
 };
 
 /// The compact record of one entity kept for the catalog phase (the YAML tree is gone by then).
@@ -154,7 +154,7 @@ struct EntitySummary {
   int document = 0;
   SourcePos name_pos;  ///< position of metadata.name (or of the document)
   SourcePos name_end;
-  std::string name_line;  ///< source line of name_pos
+  std::shared_ptr<const std::string> name_line;  ///< source line of name_pos
   // For the policy rules (issue 3): only what they read, so memory follows entity count.
   std::string type;       ///< spec.type when a string
   std::string lifecycle;  ///< spec.lifecycle when a string

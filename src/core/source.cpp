@@ -41,7 +41,14 @@ SourcePos SourceText::pos_at(int line0, int byte_column0) const {
   col = std::min(col + skip, text.size());
   SourcePos p;
   p.line = line0 + 1;
-  count_columns(text.substr(skip, col - skip), p.column, p.column_utf16);
+  std::size_t from = skip;
+  int cp = 0, u16 = 0;
+  if (memo_line_ == line0 && memo_byte_ <= col) from = memo_byte_, cp = memo_cp_, u16 = memo_u16_;
+  int more_cp = 0, more_u16 = 0;
+  count_columns(text.substr(from, col - from), more_cp, more_u16);
+  p.column = cp + more_cp;
+  p.column_utf16 = u16 + more_u16;
+  memo_line_ = line0, memo_byte_ = col, memo_cp_ = p.column, memo_u16_ = p.column_utf16;
   p.column += 1;
   p.column_utf16 += 1;
   p.offset = line_starts_[line0] + col;

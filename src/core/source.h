@@ -29,6 +29,12 @@ class SourceText {
  private:
   std::string bytes_;
   std::vector<std::size_t> line_starts_;
+  // Memo of the last column conversion: positions arrive mostly left to right along a line, so
+  // counting resumes there instead of at the line start (a long line with many nodes stays
+  // linear). Not thread-safe: a SourceText belongs to one file's worker.
+  mutable int memo_line_ = -1;
+  mutable std::size_t memo_byte_ = 0;
+  mutable int memo_cp_ = 0, memo_u16_ = 0;
 };
 
 /// Counts Unicode code points and UTF-16 code units in `s`; an invalid byte counts as one of each

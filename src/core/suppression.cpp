@@ -75,7 +75,7 @@ void apply_suppressions(const std::string& file, std::vector<Suppression>& direc
     d.file = file;
     d.start = s.pos;
     d.document = -1;
-    d.source_line = s.line_text;
+    d.source_line = std::make_shared<const std::string>(s.line_text);
     diagnostics.push_back(std::move(d));
   };
   for (const Suppression& s : directives) {

@@ -76,18 +76,30 @@ std::string printable(std::string_view text) {
 // At most this many code points of a source line are shown, around the caret.
 constexpr int kSnippetWidth = 160;
 
-// The part of `line` (printable UTF-8) to show, and the caret column within it.
-std::pair<std::string, int> snippet(const std::string& line, int column) {
-  std::vector<std::size_t> starts;  // byte offset of each code point
-  for (std::size_t i = 0; i < line.size(); ++i)
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) starts.push_back(i);
-  const int n = static_cast<int>(starts.size());
-  if (n <= kSnippetWidth) return {line, column};
-  const int first = std::clamp(column - kSnippetWidth / 3, 1, std::max(1, n - kSnippetWidth + 1));
-  const int last = std::min(n, first + kSnippetWidth - 1);
-  const std::size_t b = starts[first - 1];
-  const std::size_t e = last < n ? starts[last] : line.size();
-  std::string out = (first > 1 ? "…" : "") + line.substr(b, e - b) + (last < n ? "…" : "");
+// The part of the raw source `line` to show (made printable), and the caret column within it.
+// Costs O(column + kSnippetWidth), not O(line length): one line may carry thousands of findings.
+std::pair<std::string, int> snippet(std::string_view line, int column) {
+  auto is_start = [&](std::size_t i) {
+    return (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+  };
+  const int first = std::max(1, column - kSnippetWidth / 3);
+  // Byte offset of code point `first`, and of the code point after the window.
+  std::size_t b = 0, e = line.size();
+  int cp = 0;
+  bool cut_right = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (!is_start(i)) continue;
+    ++cp;
+    if (cp == first) b = i;
+    if (cp == first + kSnippetWidth) {
+      e = i;
+      cut_right = true;
+      break;
+    }
+  }
+  if (first == 1 && !cut_right) return {printable(line), column};
+  std::string out =
+      (first > 1 ? "…" : "") + printable(line.substr(b, e - b)) + (cut_right ? "…" : "");
   return {out, column - first + 1 + (first > 1 ? 1 : 0)};
 }
 
@@ -115,8 +127,8 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
                        d.start.line, d.start.column, st.reset(), st.color(d.severity),
                        to_string(d.severity), st.reset(), st.bold(), printable(d.message),
                        st.reset(), d.rule);
-    if (!d.source_line.empty()) {
-      const auto [line, caret] = snippet(printable(d.source_line), d.start.column);
+    if (d.source_line && !d.source_line->empty()) {
+      const auto [line, caret] = snippet(*d.source_line, d.start.column);
       const std::string gutter = std::to_string(d.start.line);
       const std::string pad(gutter.size(), ' ');
       int width = 1;
