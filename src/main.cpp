@@ -41,13 +41,13 @@ bool valid_date(const std::string& s) {
 
 int print_rules() {
   const auto& rules = cl::Registry::instance().rules();
-  std::size_t w = 4;
-  for (const auto& r : rules) w = std::max(w, r.id.size());
-  std::cout << fmt::format("{:<{}}  {:<8}  {:<10}  {}\n", "RULE", w, "SEVERITY", "CATEGORY",
+  std::size_t w = 4, c = 8;
+  for (const auto& r : rules) w = std::max(w, r.id.size()), c = std::max(c, r.category.size());
+  std::cout << fmt::format("{:<{}}  {:<8}  {:<{}}  {}\n", "RULE", w, "SEVERITY", "CATEGORY", c,
                            "SUMMARY");
   for (const auto& r : rules)
-    std::cout << fmt::format("{:<{}}  {:<8}  {:<10}  {}\n", r.id, w,
-                             cl::to_string(r.default_severity), r.category, r.summary);
+    std::cout << fmt::format("{:<{}}  {:<8}  {:<{}}  {}\n", r.id, w,
+                             cl::to_string(r.default_severity), r.category, c, r.summary);
   return kExitClean;
 }
 
@@ -84,6 +84,39 @@ std::optional<std::string> command_line_rules(
     if (registry.find(id) == nullptr)
       return fmt::format("--disable '{}': unknown rule; `catalog-lint rules` lists them", id);
     out[id] = cl::Severity::off;
+  }
+  return std::nullopt;
+}
+
+// `--limit NAME=VALUE` into `limits`; an error message on a bad one. Names: file-bytes, depth,
+// nodes, documents, scalar-bytes (README "Limits").
+std::optional<std::string> apply_limits(const std::vector<std::string>& args, cl::Limits& limits) {
+  for (const std::string& a : args) {
+    const std::size_t eq = a.find('=');
+    const std::string name = a.substr(0, eq);
+    unsigned long long value = 0;
+    const std::string text = eq == std::string::npos ? "" : a.substr(eq + 1);
+    const bool number = !text.empty() &&
+                        text.find_first_not_of("0123456789") == std::string::npos &&
+                        text.size() <= 12;
+    if (number) value = std::stoull(text);
+    if (!number || value == 0)
+      return fmt::format("--limit '{}': expected NAME=N with a positive integer N", a);
+    if (name == "file-bytes")
+      limits.max_file_bytes = value;
+    else if (name == "depth")
+      limits.max_depth = static_cast<int>(std::min<unsigned long long>(value, 1'000'000));
+    else if (name == "nodes")
+      limits.max_nodes = value;
+    else if (name == "documents")
+      limits.max_documents = value;
+    else if (name == "scalar-bytes")
+      limits.max_scalar_bytes = value;
+    else
+      return fmt::format(
+          "--limit '{}': unknown limit '{}' (file-bytes, depth, nodes, documents, "
+          "scalar-bytes)",
+          a, name);
   }
   return std::nullopt;
 }
@@ -201,8 +234,13 @@ int main(int argc, char** argv) {
                  "org catalog folder whose Groups/Users/Templates are looked up, not linted; "
                  "repeatable")
       ->allow_extra_args(false);
-  app.add_flag("--quiet,-q", quiet, "report errors only");
-  std::vector<std::string> rule_args, disable_args;
+  app.add_flag("--quiet,-q", quiet,
+               "report only findings at or above --fail-on; print nothing when there are none");
+  std::vector<std::string> rule_args, disable_args, limit_args;
+  app.add_option("--limit", limit_args,
+                 "raise or lower a resource limit: NAME=N with NAME one of file-bytes, depth, "
+                 "nodes, documents, scalar-bytes; repeatable")
+      ->allow_extra_args(false);
   app.add_option("--rule", rule_args,
                  "set a rule's severity: RULE=error|warning|note|off; repeatable")
       ->allow_extra_args(false);
@@ -266,6 +304,14 @@ int main(int argc, char** argv) {
     return kExitError;
   }
   options.config.apply(command_line);
+  if (const auto error = apply_limits(limit_args, options.limits)) {
+    std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+    return kExitError;
+  }
+  if (!stdin_filename.empty() && !use_stdin) {
+    std::cerr << "catalog-lint: error: --stdin-filename needs --stdin\n";
+    return kExitError;
+  }
   if (use_stdin && !paths.empty() && !(paths.size() == 1 && paths[0] == ".")) {
     std::cerr << "catalog-lint: error: --stdin takes no paths (use --stdin-filename NAME)\n";
     return kExitError;
@@ -330,14 +376,53 @@ int main(int argc, char** argv) {
     found.files = std::move(kept);
   }
 
+  // The output plan, checked before any work: formats, files, at most one to stdout.
+  std::vector<cl::OutputArg> output_args;
+  std::size_t next_format = 0, next_output = 0;
+  for (const CLI::Option* opt : app.parse_order()) {
+    if (opt == format_opt && next_format < formats.size())
+      output_args.push_back({true, formats[next_format++]});
+    else if (opt == output_opt && next_output < outputs.size())
+      output_args.push_back({false, outputs[next_output++]});
+  }
+  std::vector<cl::OutputSpec> plan;
+  if (const auto error = cl::plan_outputs(output_args, plan)) {
+    std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+    return kExitError;
+  }
+  // The tool never writes to a file it lints: an output or baseline path that is one of them is
+  // a usage error.
+  {
+    std::set<std::string> linted;
+    std::error_code ec;
+    for (const std::string& f : found.files)
+      linted.insert(std::filesystem::weakly_canonical(f, ec).string());
+    std::vector<std::string> targets;
+    for (const cl::OutputSpec& spec : plan)
+      if (!spec.to_stdout()) targets.push_back(spec.file);
+    if (!write_baseline_file.empty()) targets.push_back(write_baseline_file);
+    for (const std::string& t : targets)
+      if (linted.count(std::filesystem::weakly_canonical(t, ec).string())) {
+        std::cerr << fmt::format(
+            "catalog-lint: error: refusing to write {}: it is one of the "
+            "files being linted\n",
+            t);
+        return kExitError;
+      }
+  }
+
   cl::LintResult result;
   try {
     if (use_stdin) {
-      std::ostringstream in;
-      in << std::cin.rdbuf();
+      // Read at most one byte over the size limit: enough to know the input is too big.
+      const std::size_t limit = options.limits.max_file_bytes;
+      std::string bytes;
+      char buf[65536];
+      while (bytes.size() <= limit && std::cin.read(buf, sizeof buf).gcount() > 0)
+        bytes.append(buf, static_cast<std::size_t>(std::cin.gcount()));
       const std::string name = stdin_filename.empty() ? "<stdin>" : stdin_filename;
       std::vector<cl::FileResult> one;
-      one.push_back(cl::lint_bytes(name, in.str(), options));
+      one.push_back(cl::lint_bytes(name, std::move(bytes), options));
       result = cl::finish(std::move(one), options);
     } else {
       result = cl::lint_files(found.files, options);  // finds each file's config first
@@ -350,8 +435,12 @@ int main(int argc, char** argv) {
     const std::string root = cl::find_repo_root();
     try {
       if (!write_baseline_file.empty()) {
-        if (const auto error =
-                cl::write_file_atomically(write_baseline_file, cl::baseline_json(result, root))) {
+        // Entries of files this run did not lint stay (writing from a subset of the files).
+        std::vector<cl::BaselineEntry> keep;
+        if (std::filesystem::exists(write_baseline_file))
+          keep = cl::entries_of_other_files(cl::load_baseline(write_baseline_file), result, root);
+        if (const auto error = cl::write_file_atomically(write_baseline_file,
+                                                         cl::baseline_json(result, root, keep))) {
           std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
           return kExitError;
         }
@@ -366,19 +455,6 @@ int main(int argc, char** argv) {
     }
   }
   // Output dispatch: every requested format, files written atomically, at most one to stdout.
-  std::vector<cl::OutputArg> output_args;
-  std::size_t next_format = 0, next_output = 0;
-  for (const CLI::Option* opt : app.parse_order()) {
-    if (opt == format_opt && next_format < formats.size())
-      output_args.push_back({true, formats[next_format++]});
-    else if (opt == output_opt && next_output < outputs.size())
-      output_args.push_back({false, outputs[next_output++]});
-  }
-  std::vector<cl::OutputSpec> plan;
-  if (const auto error = cl::plan_outputs(output_args, plan)) {
-    std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
-    return kExitError;
-  }
   bool write_failed = false;
   for (const cl::OutputSpec& spec : plan) {
     std::ostringstream text;
@@ -399,6 +475,7 @@ int main(int argc, char** argv) {
     } else {
       cl::HumanOptions human;
       human.quiet = quiet;
+      human.quiet_threshold = *cl::parse_severity(fail_on);
       const char* term = std::getenv("TERM");
       human.color =
           spec.to_stdout() && (color == "always" || (color == "auto" && isatty(STDOUT_FILENO) &&

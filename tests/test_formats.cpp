@@ -121,6 +121,7 @@ void check_golden(const fs::path& golden, const std::string& actual) {
 TEST_CASE("formats: github annotations escape properties and data, errors first, summary last") {
   cl::LintResult r;
   r.files = 2;
+  r.linted = {"a.yaml", "dir,x/b:c.yaml"};
   r.diagnostics.push_back(diag("rule-n", cl::Severity::note, "a.yaml", 1, 1, "a note"));
   r.diagnostics.push_back(
       diag("rule-w", cl::Severity::warning, "dir,x/b:c.yaml", 2, 3, "50% off\r\nnext, line: x"));

@@ -303,10 +303,11 @@ TEST_CASE("hostile: FIFOs and devices are not read (no hang), the others are sti
             "catalog-bad.yaml: yaml-syntax-error YAML syntax error: end of sequence flow not found",
             "catalog-fifo.yaml: unreadable-file cannot read file: not a regular file (a FIFO, "
             "socket or device)"});
-  // A FIFO found while walking a directory is skipped, not read.
-  const CliRun walk = run({"."}, dir);
-  CHECK(walk.exit_code == 1);
-  CHECK(walk.out.find("catalog-fifo") == std::string::npos);
+  // A FIFO found while walking a directory is reported as unreadable (exit 2), never read.
+  const CliRun walk = run({"--color", "never", "."}, dir);
+  CHECK(walk.exit_code == 2);
+  CHECK(walk.out.find("catalog-fifo.yaml:1:1: error: cannot read file: not a regular file (a "
+                      "FIFO, socket or device) [unreadable-file]") != std::string::npos);
 }
 
 TEST_CASE("hostile: unreadable files: dangling symlink, symlink loop, directory, permissions") {
@@ -359,8 +360,13 @@ TEST_CASE("hostile: symlink loops while walking a directory terminate") {
   fs::create_directory_symlink(dir + "/a", dir + "/a/self");
   fs::create_symlink("catalog-x.yaml", dir + "/a/catalog-x.yaml");  // a file symlink to itself
   const CliRun r = run({"--color", "never", "."}, dir);
-  CHECK(r.exit_code == 0);
-  CHECK(r.out == "no problems in 1 file\n");
+  // The directory loops are not followed; the looping file symlink is reported, not skipped.
+  CHECK(r.exit_code == 2);
+  CHECK(r.out ==
+        "a/catalog-x.yaml:1:1: error: cannot read file: Too many levels of symbolic links "
+        "[unreadable-file]\n"
+        "  = help: check that the path exists, is a regular file and is readable\n"
+        "1 error, 0 warnings in 1 of 2 files\n");
 }
 
 TEST_CASE("hostile: paths with spaces, non-ASCII and invalid UTF-8 names") {

@@ -277,7 +277,8 @@ TEST_CASE("policy: the CLI reports a config error with its position and exits 2"
         "policy.escape_hatch_expiry_warning_days must be between 0 and 100000\n");
   const CliRun missing = run_cli({"--config", "nope.yaml", "catalog-info.yaml"}, dir);
   CHECK(missing.exit_code == 2);
-  CHECK(missing.err == "catalog-lint: nope.yaml: error: cannot read config file\n");
+  CHECK(missing.err ==
+        "catalog-lint: nope.yaml: error: cannot read config file: No such file or directory\n");
 }
 
 TEST_CASE("policy: declarative rules from a repo config select and require") {

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -92,4 +93,125 @@ TEST_CASE("regression: SARIF describes a repository's own declarative rule") {
       CHECK(res["level"] == "warning");
     }
   CHECK(found);
+}
+
+TEST_CASE("regression: a file and a symlink to it are linted once (no false duplicate-entity)") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/real.yaml", component("payments"));
+  fs::create_symlink("real.yaml", dir + "/catalog-info.yaml");
+  const CliRun r = run_cli({"--color", "never", ".", "real.yaml"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "no problems in 1 file\n");
+}
+
+TEST_CASE("regression: ** in a Location target also matches zero directories") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\n"
+             "spec:\n  targets: [./svc/**/*.yaml]\n");
+  write_file(dir + "/svc/top.yaml", component("top", "  tags: [Top]\n"));
+  write_file(dir + "/svc/a/b/deep.yaml", component("deep", "  tags: [Deep]\n"));
+  const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  const auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> files;
+  for (const auto& d : j["diagnostics"]) files.insert(d["file"].get<std::string>());
+  CHECK(files == std::set<std::string>{"svc/a/b/deep.yaml", "svc/top.yaml"});
+  CHECK(j["summary"]["files"] == 3);
+}
+
+TEST_CASE("regression: config mistakes that would silently lint nothing are errors") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/catalog-info.yaml", component("payments"));
+  write_file(dir + "/.catalog-lint.yaml", "include: ['[unclosed']\n");
+  const CliRun bad_glob = run_cli({"."}, dir);
+  CHECK(bad_glob.exit_code == 2);
+  CHECK(bad_glob.err ==
+        "catalog-lint: .catalog-lint.yaml:1:10: error: include '[unclosed' is not a valid glob: a "
+        "[ bracket expression is not closed\n");
+  fs::remove(dir + "/.catalog-lint.yaml");
+  fs::create_directory(dir + "/.catalog-lint.yaml");
+  const CliRun dir_config = run_cli({"."}, dir);
+  CHECK(dir_config.exit_code == 2);
+  CHECK(dir_config.err.find(".catalog-lint.yaml: error: is not a regular file") !=
+        std::string::npos);
+}
+
+TEST_CASE("regression: the tool refuses to write a report or baseline over a linted file") {
+  const std::string dir = temp_dir();
+  const std::string text = component("payments", "  tags: [Java]\n");
+  write_file(dir + "/catalog-info.yaml", text);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--format", "json", "-o", "catalog-info.yaml", "."},
+        std::vector<std::string>{"--format", "sarif=./catalog-info.yaml", "catalog-info.yaml"},
+        std::vector<std::string>{"--write-baseline", "catalog-info.yaml", "."}}) {
+    const CliRun r = run_cli(args, dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("refusing to write") != std::string::npos);
+    CHECK(read_file(dir + "/catalog-info.yaml") == text);
+  }
+}
+
+TEST_CASE("regression: --stdin stops reading one byte past the size limit") {
+  const std::string dir = temp_dir();
+  const CliRun r = run_cli({"--format", "json", "--limit", "file-bytes=1000", "--stdin"}, dir,
+                           std::string(200000, '#'));
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["diagnostics"].size() == 1);
+  CHECK(j["diagnostics"][0]["rule"] == "limit-exceeded");
+  CHECK(run_cli({"--stdin-filename", "x.yaml", "."}, dir).exit_code == 2);
+  CHECK(run_cli({"--limit", "depth=0", "."}, dir).exit_code == 2);
+  CHECK(run_cli({"--limit", "widgets=3", "."}, dir).err ==
+        "catalog-lint: error: --limit 'widgets=3': unknown limit 'widgets' (file-bytes, depth, "
+        "nodes, documents, scalar-bytes)\n");
+}
+
+TEST_CASE("regression: a baseline run over a subset of files keeps the other files' entries") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/a/catalog-info.yaml", component("a", "  tags: [A]\n"));
+  write_file(dir + "/b/catalog-info.yaml", component("b", "  tags: [B]\n"));
+  REQUIRE(run_cli({"--write-baseline", "base.json", "."}, dir).exit_code == 0);
+  // Only a/ linted (a pre-commit run): b's entry is neither stale nor dropped.
+  const CliRun one = run_cli(
+      {"--format", "json", "--fail-on", "note", "--baseline", "base.json", "a/catalog-info.yaml"},
+      dir);
+  CHECK(one.exit_code == 0);
+  const auto j = nlohmann::json::parse(one.out);
+  CHECK(j["diagnostics"].empty());
+  CHECK(j["summary"]["suppressed"] == 1);
+  REQUIRE(run_cli({"--write-baseline", "base.json", "a/catalog-info.yaml"}, dir).exit_code == 0);
+  const auto base = nlohmann::json::parse(read_file(dir + "/base.json"));
+  CHECK(base["findings"].size() == 2);
+  // A stale entry is located in the baseline file, which is not a linted file.
+  write_file(dir + "/a/catalog-info.yaml", component("a"));
+  write_file(dir + "/b/catalog-info.yaml", component("b", "  tags: [B, C]\n"));
+  const CliRun stale = run_cli({"--color", "never", "--baseline", "base.json", "."}, dir);
+  CHECK(stale.out.find("1 error, 0 warnings, 1 note in 1 of 2 files (1 suppressed)\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("regression: --quiet shows what fails the run, as set by --fail-on") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/.catalog-lint.yaml", "rules:\n  invalid-tag: warning\n");
+  write_file(dir + "/catalog-info.yaml", component("payments", "  tags: [Java]\n"));
+  const CliRun warn = run_cli({"--quiet", "--fail-on", "warning", "--color", "never", "."}, dir);
+  CHECK(warn.exit_code == 1);
+  CHECK(warn.out.find("warning: tag 'Java' is not valid") != std::string::npos);
+  const CliRun err = run_cli({"--quiet", "--color", "never", "."}, dir);
+  CHECK(err.exit_code == 0);
+  CHECK(err.out.empty());
+}
+
+TEST_CASE("regression: findings on one line share one copy of the line") {
+  std::string tags;
+  for (int i = 0; i < 500; ++i) tags += (i ? ", T" : "T") + std::to_string(i);
+  const auto r = lint_text(component("x", "  tags: [" + tags + "]\n"), "invalid-tag");
+  REQUIRE(r.diagnostics.size() == 500);
+  for (const auto& d : r.diagnostics)
+    CHECK(d.source_line.get() == r.diagnostics[0].source_line.get());
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -32,7 +33,19 @@ std::vector<std::string> fingerprints(const LintResult& result, const std::strin
 }
 }  // namespace
 
-std::string baseline_json(const LintResult& result, const std::string& root) {
+std::vector<BaselineEntry> entries_of_other_files(const Baseline& baseline,
+                                                  const LintResult& result,
+                                                  const std::string& root) {
+  std::set<std::string> linted;
+  for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
+  std::vector<BaselineEntry> out;
+  for (const BaselineEntry& e : baseline.entries)
+    if (!linted.count(e.file)) out.push_back(e);
+  return out;
+}
+
+std::string baseline_json(const LintResult& result, const std::string& root,
+                          const std::vector<BaselineEntry>& keep) {
   using json = nlohmann::ordered_json;
   std::vector<std::string> uris;
   const std::vector<std::string> fps = fingerprints(result, root, &uris);
@@ -47,6 +60,13 @@ std::string baseline_json(const LintResult& result, const std::string& root) {
                             {"path", d.path},
                             {"message", d.message}});
   }
+  for (const BaselineEntry& e : keep)
+    findings.push_back(json{{"fingerprint", e.fingerprint},
+                            {"rule", e.rule},
+                            {"file", e.file},
+                            {"entity", e.entity},
+                            {"path", e.path},
+                            {"message", e.message}});
   std::sort(findings.begin(), findings.end(), [](const json& a, const json& b) {
     return std::tie(a["file"], a["rule"], a["fingerprint"]) <
            std::tie(b["file"], b["rule"], b["fingerprint"]);
@@ -63,7 +83,8 @@ Baseline load_baseline(const std::string& path) {
   Baseline b;
   b.path = path;
   try {
-    const nlohmann::json doc = nlohmann::json::parse(text.str());
+    const nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+    if (doc.is_discarded()) throw std::runtime_error("not JSON");
     if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("findings") ||
         !doc["findings"].is_array())
       throw std::runtime_error("not a catalog-lint baseline (version 1)");
@@ -101,8 +122,10 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
   }
   const Severity sev = config.severity("stale-baseline-entry");
   if (sev == Severity::off) return;
+  std::set<std::string> linted;
+  for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
   for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
-    if (used[i]) continue;
+    if (used[i] || !linted.count(baseline.entries[i].file)) continue;
     const BaselineEntry& e = baseline.entries[i];
     Diagnostic d;
     d.rule = "stale-baseline-entry";

@@ -26,15 +26,23 @@ struct Baseline {
 /// The baseline of `result`'s unsuppressed diagnostics as JSON text:
 /// `{"version":1,"tool":"catalog-lint","findings":[{fingerprint,rule,file,entity,path,message}]}`,
 /// sorted, files relative to `root`.
-std::string baseline_json(const LintResult& result, const std::string& root);
+/// `keep`: entries of an existing baseline to carry over (those of files this run did not lint).
+std::string baseline_json(const LintResult& result, const std::string& root,
+                          const std::vector<BaselineEntry>& keep = {});
+
+/// The entries of `baseline` whose file `result` did not lint (for --write-baseline on a subset).
+std::vector<BaselineEntry> entries_of_other_files(const Baseline& baseline,
+                                                  const LintResult& result,
+                                                  const std::string& root);
 
 /// Reads a baseline file. Throws std::runtime_error with a message naming the file when it cannot
 /// be read or is not a baseline.
 Baseline load_baseline(const std::string& path);
 
 /// Marks each diagnostic the baseline records as suppressed (kind "external"); each baseline
-/// entry that matches nothing becomes a `stale-baseline-entry` diagnostic (when enabled) in the
-/// baseline file, so the baseline can shrink.
+/// entry of a linted file that matches nothing becomes a `stale-baseline-entry` diagnostic (when
+/// enabled) in the baseline file, so the baseline can shrink. Entries of files this run did not
+/// lint (a pre-commit or --changed-since run) are left alone.
 void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
                     const RuleConfig& config);
 

@@ -1,7 +1,5 @@
 #include "core/config.h"
 
-#include <fnmatch.h>
-
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -15,6 +13,8 @@
 
 #include "core/embedded_presets.h"
 #include "core/entity_ref.h"
+#include "core/glob.h"
+#include "core/linter.h"
 #include "core/loader.h"
 #include "core/validators.h"
 
@@ -269,32 +269,6 @@ void merge_base(Config& into, const Config& base) {
   into.exclude.insert(into.exclude.end(), base.exclude.begin(), base.exclude.end());
 }
 
-// Matches path segments against pattern segments; `**` matches any number of segments.
-bool match_segments(const std::vector<std::string>& pat, std::size_t pi,
-                    const std::vector<std::string>& path, std::size_t si) {
-  if (pi == pat.size()) return si == path.size();
-  if (pat[pi] == "**") {
-    for (std::size_t k = si; k <= path.size(); ++k)
-      if (match_segments(pat, pi + 1, path, k)) return true;
-    return false;
-  }
-  if (si == path.size()) return false;
-  if (fnmatch(pat[pi].c_str(), path[si].c_str(), FNM_PERIOD) != 0) return false;
-  return match_segments(pat, pi + 1, path, si + 1);
-}
-
-std::vector<std::string> split_path(std::string_view s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find('/', start);
-    if (end == std::string_view::npos) end = s.size();
-    if (end > start) out.emplace_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
 Config parse_config_impl(const std::string& file, const std::string& text, bool is_preset,
                          std::vector<std::string>& stack) {
   stack.push_back(file);
@@ -448,8 +422,8 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
   auto globs = [&](const Node* n, std::string_view what) {
     std::vector<PathGlob> out;
     for (const std::string& g : p.strings(n, what)) {
-      if (g.empty() || g[0] == '/')
-        p.fail(n, fmt::format("{} '{}' must be a relative glob", what, g));
+      if (const auto error = glob_error(g))
+        p.fail(n, fmt::format("{} '{}' is not a valid glob: {}", what, g, *error));
       out.push_back(PathGlob{dir, g});
     }
     return out;
@@ -517,11 +491,14 @@ Config parse_config(const std::string& file, const std::string& text) {
 }
 
 Config load_config_file(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ConfigError(file, {}, "cannot read config file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return parse_config(file, s.str());
+  constexpr std::size_t kMaxConfigBytes = 1u << 20;
+  FileBytes in = read_regular_file(file, kMaxConfigBytes);
+  if (!in.error.empty()) throw ConfigError(file, {}, "cannot read config file: " + in.error);
+  if (in.too_big)
+    throw ConfigError(file, {},
+                      fmt::format("config file is {} bytes, over the limit of {} bytes", in.size,
+                                  kMaxConfigBytes));
+  return parse_config(file, in.bytes);
 }
 
 const Config& builtin_config() {
@@ -636,6 +613,8 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
   std::error_code ec;
   const fs::path d(dir);
   const fs::path candidate = d / ".catalog-lint.yaml";
+  if (fs::exists(fs::symlink_status(candidate, ec)) && !fs::is_regular_file(candidate, ec))
+    throw ConfigError(candidate.string(), {}, "is not a regular file; a config must be a file");
   if (fs::is_regular_file(candidate, ec)) {
     // Shown relative to the working directory when below it, as the linted paths are.
     std::string key = candidate.string();
@@ -671,7 +650,7 @@ bool PathGlob::matches(const std::string& file) const {
   const fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
   const fs::path rel = abs.lexically_relative(dir);
   if (rel.empty() || *rel.begin() == "..") return false;
-  return match_segments(split_path(pattern), 0, split_path(rel.generic_string()), 0);
+  return glob_match(pattern, rel.generic_string());
 }
 
 bool Config::discovers(const std::string& file) const {

@@ -1,9 +1,12 @@
 #include "core/discover.h"
 
 #include <re2/re2.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -67,29 +70,53 @@ std::set<std::string> git_ignored(const std::string& dir,
   return ignored;
 }
 
-void walk(const fs::path& root, Discovery& out) {
+// The identity of a file for de-duplication: symlinks resolved (a file and a symlink to it are
+// one file). Only symlinks need the system calls; other paths are normalised lexically.
+std::string identity(const fs::path& p, bool maybe_symlink) {
+  std::error_code ec;
+  if (maybe_symlink) {
+    const fs::path real = fs::weakly_canonical(p, ec);
+    if (!ec) return real.string();
+  }
+  return fs::absolute(p, ec).lexically_normal().string();
+}
+
+void walk(const fs::path& root, Discovery& out, std::set<std::string>& seen) {
   std::vector<std::string> found;
   std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
   if (ec) {
     out.errors.emplace_back(root.string(), ec.message());
     return;
   }
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      out.errors.emplace_back(it->path().string(), ec.message());
-      ec.clear();
-      continue;
+  for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
+    if (ec) {  // the iterator cannot go on after an error
+      out.errors.emplace_back(root.string(), ec.message());
+      break;
     }
     const fs::path& p = it->path();
     const std::string name = p.filename().string();
     std::error_code sec;
-    if (it->is_directory(sec) && !it->is_symlink(sec)) {
-      if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
+    const bool symlink = it->is_symlink(sec);
+    if (it->is_directory(sec) && !symlink) {
+      if (name == ".git" || name == "node_modules") {
+        it.disable_recursion_pending();
+      } else if (::access(p.c_str(), R_OK | X_OK) != 0) {
+        // A directory we cannot list is a path we did not lint: an error, not a silent skip.
+        out.errors.emplace_back(p.string(), std::strerror(errno));
+        it.disable_recursion_pending();
+      }
       continue;
     }
-    if (!it->is_regular_file(sec) || !has_yaml_extension(p)) continue;
-    if (is_catalog_file_name(name) || file_sniffs_backstage(p)) found.push_back(p.string());
+    if (!has_yaml_extension(p)) continue;
+    const bool regular = it->is_regular_file(sec);
+    // A catalog file that is a broken or looping symlink, a FIFO or a device is handed to the
+    // linter, which reports it as unreadable; other YAML files are only taken when they sniff.
+    const bool take =
+        is_catalog_file_name(name) ? !(it->is_directory(sec)) : regular && file_sniffs_backstage(p);
+    if (!take) continue;
+    if (!seen.insert(identity(p, symlink)).second) continue;  // already found
+    found.push_back(p.string());
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> absolute;
@@ -109,23 +136,27 @@ void walk(const fs::path& root, Discovery& out) {
 
 Discovery discover(const std::vector<std::string>& paths) {
   Discovery out;
+  std::set<std::string> seen;
   for (const std::string& path : paths) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (ec || !fs::exists(st)) {
-      // Still hand it to the linter when it is a dangling symlink or unreadable: the linter
-      // reports the exact error. A missing path is a usage error.
-      if (fs::is_symlink(fs::symlink_status(path, ec))) {
+      // Still hand it to the linter when it is a dangling symlink: the linter reports the exact
+      // error. A path that does not exist or cannot be reached is a usage error.
+      std::error_code lec;
+      if (fs::is_symlink(fs::symlink_status(path, lec))) {
         out.files.push_back(path);
         out.walked.push_back(false);
       } else {
-        out.errors.emplace_back(path, "no such file or directory");
+        out.errors.emplace_back(path, ec && ec != std::errc::no_such_file_or_directory
+                                          ? ec.message()
+                                          : "no such file or directory");
       }
       continue;
     }
     if (fs::is_directory(st)) {
-      walk(path, out);
-    } else {
+      walk(path, out, seen);
+    } else if (seen.insert(identity(path, true)).second) {
       out.files.push_back(path);
       out.walked.push_back(false);
     }

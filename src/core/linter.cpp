@@ -261,11 +261,12 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
   FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
   if (!in.error.empty()) return unreadable(in.error);
   if (in.too_big) {
-    FileResult r = whole_file(
-        "limit-exceeded",
-        fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted", in.size,
-                    options.limits.max_file_bytes),
-        "catalog files are small; raise limits.max_file_bytes if this one must be linted");
+    FileResult r =
+        whole_file("limit-exceeded",
+                   fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted",
+                               in.size, options.limits.max_file_bytes),
+                   "catalog files are small; raise the limit with --limit file-bytes=N if this one "
+                   "must be linted");
     if (r.diagnostics.back().severity == Severity::off) r.diagnostics.clear();
     return r;
   }
@@ -306,7 +307,9 @@ std::vector<EntitySummary> load_org(const LintOptions& options) {
 
 LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   LintResult out;
-  for (const FileResult& r : results) out.files += r.file.empty() ? 0 : 1;
+  for (const FileResult& r : results)
+    if (!r.file.empty()) out.linted.push_back(r.file);
+  out.files = out.linted.size();
   CatalogIndex index;
   index.today = options.today.empty() ? current_date() : options.today;
   index.org = load_org(options);

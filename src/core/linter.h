@@ -62,6 +62,7 @@ FileResult lint_file(const std::string& file, const LintOptions& options);
 struct LintResult {
   std::vector<Diagnostic> diagnostics;  ///< sorted by diagnostic_less
   std::size_t files = 0;                ///< files linted
+  std::vector<std::string> linted;      ///< their paths, as reported
   bool io_error = false;                ///< some file could not be read
 };
 

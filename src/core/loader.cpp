@@ -105,7 +105,7 @@ class Builder : public YAML::EventHandler {
           make_diag("limit-exceeded",
                     fmt::format("file has more than {} YAML documents; the rest are not linted",
                                 limits_.max_documents),
-                    "split the file, or raise limits.max_documents", doc_start_, -1),
+                    "split the file, or raise the limit with --limit documents=N", doc_start_, -1),
           true};
     }
     in_document_ = true;
@@ -174,11 +174,12 @@ class Builder : public YAML::EventHandler {
     note_event(mark);
     Node* n = make(mark);
     if (value.size() > limits_.max_scalar_bytes) {
-      throw DocumentAbort{make_diag("limit-exceeded",
-                                    fmt::format("scalar of {} bytes exceeds the limit of {} bytes",
-                                                value.size(), limits_.max_scalar_bytes),
-                                    "raise limits.max_scalar_bytes if this is intended", n->pos,
-                                    current_index())};
+      throw DocumentAbort{
+          make_diag("limit-exceeded",
+                    fmt::format("scalar of {} bytes exceeds the limit of {} bytes", value.size(),
+                                limits_.max_scalar_bytes),
+                    "raise the limit with --limit scalar-bytes=N if this is intended", n->pos,
+                    current_index())};
     }
     n->text = value;
     if (tag == "?") {
@@ -244,8 +245,8 @@ class Builder : public YAML::EventHandler {
                                     fmt::format("document has more than {} YAML nodes; it is "
                                                 "not linted",
                                                 limits_.max_nodes),
-                                    "split the document, or raise limits.max_nodes", pos(mark),
-                                    current_index())};
+                                    "split the document, or raise the limit with --limit nodes=N",
+                                    pos(mark), current_index())};
     }
     Node* n = file_.arena.make();
     n->pos = pos(mark);
@@ -337,8 +338,8 @@ class Builder : public YAML::EventHandler {
                                     fmt::format("YAML nesting deeper than {} levels; the document "
                                                 "is not linted",
                                                 limits_.max_depth),
-                                    "flatten the document, or raise limits.max_depth", n->pos,
-                                    current_index())};
+                                    "flatten the document, or raise the limit with --limit depth=N",
+                                    n->pos, current_index())};
     }
     register_anchor(anchor, n, /*open=*/true);
     attach(n);
@@ -576,7 +577,8 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
         make_diag("limit-exceeded",
                   fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted",
                               size, limits.max_file_bytes),
-                  "catalog files are small; raise limits.max_file_bytes if this one must be linted",
+                  "catalog files are small; raise the limit with --limit file-bytes=N if this one "
+                  "must be linted",
                   top, -1));
     // Keep none of it: the report would otherwise quote a first line of up to the whole file.
     f.source = std::make_unique<SourceText>(std::string());

@@ -1,6 +1,5 @@
 #include "core/locations.h"
 
-#include <fnmatch.h>
 #include <glob.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/glob.h"
 #include "core/rule.h"
 
 namespace fs = std::filesystem;
@@ -45,9 +45,10 @@ std::vector<std::string> expand(const std::string& pattern) {
     globfree(&g);
     return out;
   }
-  // Walk from the directory before the first wildcard; match whole paths, `*` crossing `/`.
+  // Walk from the directory before the first wildcard; `**` spans directories (zero or more).
   const std::size_t wild = pattern.find_first_of("*?[");
   const fs::path base = fs::path(pattern.substr(0, wild)).parent_path();
+  const std::string rel_pattern = fs::path(pattern).lexically_relative(base).generic_string();
   std::error_code ec;
   for (fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec),
        end;
@@ -58,7 +59,8 @@ std::vector<std::string> expand(const std::string& pattern) {
       continue;
     }
     if (!it->is_regular_file(ec)) continue;
-    if (fnmatch(pattern.c_str(), it->path().c_str(), 0) == 0) out.push_back(it->path().string());
+    if (glob_match(rel_pattern, it->path().lexically_relative(base).generic_string()))
+      out.push_back(it->path().string());
   }
   std::sort(out.begin(), out.end());
   return out;

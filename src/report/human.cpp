@@ -24,7 +24,9 @@ Summary summarize(const LintResult& result) {
     if (d.severity == Severity::note) ++s.notes;
     with.insert(d.file);
   }
-  s.files_with_findings = with.size();
+  // Findings located outside the linted files (a stale baseline entry) count no file.
+  const std::set<std::string_view> linted(result.linted.begin(), result.linted.end());
+  for (const std::string_view f : with) s.files_with_findings += linted.count(f);
   return s;
 }
 
@@ -122,7 +124,7 @@ std::string caret_prefix(std::string_view line, int column) {
 void report_human(std::ostream& out, const LintResult& result, const HumanOptions& options) {
   const Style st{options.color};
   for (const Diagnostic& d : result.diagnostics) {
-    if (d.suppressed || (options.quiet && d.severity != Severity::error)) continue;
+    if (d.suppressed || (options.quiet && d.severity < options.quiet_threshold)) continue;
     out << fmt::format("{}{}:{}:{}:{} {}{}:{} {}{}{} [{}]\n", st.bold(), printable(d.file),
                        d.start.line, d.start.column, st.reset(), st.color(d.severity),
                        to_string(d.severity), st.reset(), st.bold(), printable(d.message),
@@ -146,7 +148,12 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
                          n.pos.line, n.pos.column);
   }
   const Summary s = summarize(result);
-  if (options.quiet && s.errors == 0) return;
+  if (options.quiet) {
+    const std::size_t failing = s.errors +
+                                (options.quiet_threshold <= Severity::warning ? s.warnings : 0) +
+                                (options.quiet_threshold <= Severity::note ? s.notes : 0);
+    if (failing == 0) return;
+  }
   const std::string suppressed =
       s.suppressed ? fmt::format(" ({} suppressed)", s.suppressed) : std::string();
   if (s.errors + s.warnings + s.notes == 0) {

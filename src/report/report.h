@@ -22,7 +22,10 @@ Summary summarize(const LintResult& result);
 /// Options for the human reporter.
 struct HumanOptions {
   bool color = false;  ///< ANSI colours (only on a terminal, unless --color always)
-  bool quiet = false;  ///< errors only, and no summary line when there are none
+  /// Quiet: only findings at or above `quiet_threshold` (the run's --fail-on), and no summary
+  /// line when there are none.
+  bool quiet = false;
+  Severity quiet_threshold = Severity::error;
 };
 
 /// Compiler-style output: `path:line:col: severity: message [rule-id]`, the source line with a

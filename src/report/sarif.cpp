@@ -330,9 +330,10 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
     res["level"] = sarif_level(d.severity);
     std::string text = escape_braces(sentence(d.message));
     if (!d.help.empty()) text += fmt::format(" {}", escape_braces(sentence(d.help)));
-    json location = {{"physicalLocation",
-                      {{"artifactLocation", artifact_location(a)},
-                       {"region", region_of(d.start, d.end, d.source_line ? *d.source_line : "", true)}}}};
+    json location = {
+        {"physicalLocation",
+         {{"artifactLocation", artifact_location(a)},
+          {"region", region_of(d.start, d.end, d.source_line ? *d.source_line : "", true)}}}};
     if (!d.entity.empty() || !d.path.empty()) {
       // §3.33: one logical location, the field (JSON pointer) inside the entity.
       json logical;
