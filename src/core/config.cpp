@@ -396,28 +396,30 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
              fmt::format("declarative_rules must be a list, found {}", json_type_name(dr->type)));
     }
   }
-  if (const Node* rn = root->get("rules")) {
-    if (rn->type != NodeType::null) {
-      if (!rn->is_map())
-        p.fail(rn, fmt::format("rules must be a mapping of rule id to severity, found {}",
-                               json_type_name(rn->type)));
-      for (const auto& [k, v] : rn->entries) {
-        const std::string id = p.string(k, "a rule id");
-        const bool declared =
-            std::any_of(pol.declarative_rules.begin(), pol.declarative_rules.end(),
-                        [&](const auto& r) { return r->info.id == id; });
-        if (!declared && Registry::instance().find(id) == nullptr)
-          p.fail(k, fmt::format("unknown rule '{}' in rules; `catalog-lint rules` lists them", id));
-        const std::string sev_text = p.string(v, fmt::format("the severity of rule '{}'", id));
-        const auto sev = parse_severity(sev_text);
-        if (!sev)
-          p.fail(v, fmt::format("severity '{}' of rule '{}' is not one of: error, warning, note, "
-                                "off",
-                                sev_text, id));
-        config.severities[id] = *sev;
-      }
+  // A `rules:` mapping (top level or in an override): rule id → severity, ids known.
+  auto severities = [&](const Node* rn, std::string_view where,
+                        std::map<std::string, Severity, std::less<>>& into) {
+    if (rn == nullptr || rn->type == NodeType::null) return;
+    if (!rn->is_map())
+      p.fail(rn, fmt::format("{} must be a mapping of rule id to severity, found {}", where,
+                             json_type_name(rn->type)));
+    for (const auto& [k, v] : rn->entries) {
+      const std::string id = p.string(k, "a rule id");
+      const bool declared = std::any_of(pol.declarative_rules.begin(), pol.declarative_rules.end(),
+                                        [&](const auto& r) { return r->info.id == id; });
+      if (!declared && Registry::instance().find(id) == nullptr)
+        p.fail(k,
+               fmt::format("unknown rule '{}' in {}; `catalog-lint rules` lists them", id, where));
+      const std::string sev_text = p.string(v, fmt::format("the severity of rule '{}'", id));
+      const auto sev = parse_severity(sev_text);
+      if (!sev)
+        p.fail(v, fmt::format("severity '{}' of rule '{}' is not one of: error, warning, note, "
+                              "off",
+                              sev_text, id));
+      into[id] = *sev;
     }
-  }
+  };
+  severities(root->get("rules"), "rules", config.severities);
   const std::string dir = fs::absolute(fs::path(file)).parent_path().lexically_normal().string();
   auto globs = [&](const Node* n, std::string_view what) {
     std::vector<PathGlob> out;
@@ -443,29 +445,7 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
       if (files == nullptr) p.fail(item, "an overrides entry needs `files`");
       Override o;
       o.files = globs(files, "overrides files");
-      if (rules && rules->type != NodeType::null) {
-        if (!rules->is_map())
-          p.fail(rules, fmt::format("overrides rules must be a mapping of rule id to severity, "
-                                    "found {}",
-                                    json_type_name(rules->type)));
-        for (const auto& [k, v] : rules->entries) {
-          const std::string id = p.string(k, "a rule id");
-          const bool declared =
-              std::any_of(pol.declarative_rules.begin(), pol.declarative_rules.end(),
-                          [&](const auto& r) { return r->info.id == id; });
-          if (!declared && Registry::instance().find(id) == nullptr)
-            p.fail(k, fmt::format("unknown rule '{}' in overrides; `catalog-lint rules` lists "
-                                  "them",
-                                  id));
-          const std::string sev_text = p.string(v, fmt::format("the severity of rule '{}'", id));
-          const auto sev = parse_severity(sev_text);
-          if (!sev)
-            p.fail(v, fmt::format("severity '{}' of rule '{}' is not one of: error, warning, "
-                                  "note, off",
-                                  sev_text, id));
-          o.severities[id] = *sev;
-        }
-      }
+      severities(rules, "overrides rules", o.severities);
       config.overrides.push_back(std::move(o));
     }
   }

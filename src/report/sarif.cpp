@@ -83,17 +83,7 @@ namespace {
 
 // §3.27.10 / §3.50.3 level values.
 std::string sarif_level(Severity s) {
-  switch (s) {
-    case Severity::error:
-      return "error";
-    case Severity::warning:
-      return "warning";
-    case Severity::note:
-      return "note";
-    case Severity::off:
-      return "none";
-  }
-  return "none";
+  return s == Severity::off ? "none" : std::string(to_string(s));
 }
 
 // "invalid-tag" → "InvalidTag" (reportingDescriptor.name, §3.49.7).
