@@ -100,6 +100,7 @@ class Builder : public YAML::EventHandler {
     note_event(mark);
     doc_start_ = pos(mark);
     doc_start_line_ = doc_start_.line;
+    yaml11_ = declares_yaml11(doc_start_line_);
     if (static_cast<std::size_t>(next_index_) >= limits_.max_documents) {
       throw DocumentAbort{
           make_diag("limit-exceeded",
@@ -184,7 +185,7 @@ class Builder : public YAML::EventHandler {
     n->text = value;
     if (tag == "?") {
       n->plain = true;
-      n->type = resolve_plain_scalar(value);
+      n->type = yaml11_ ? resolve_plain_scalar_yaml11(value) : resolve_plain_scalar(value);
     } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
       n->type = NodeType::string;
     } else if (tag == "tag:yaml.org,2002:int") {
@@ -303,6 +304,20 @@ class Builder : public YAML::EventHandler {
     anchors_[anchor].uses = 1;
     anchors_[anchor].alias_count = 0;
     anchors_[anchor].node_weight = 1;
+  }
+
+  // True when the directives right before line `start` (the document's first line, `---` or
+  // content) include `%YAML 1.1`: `yaml` then reads the document with its YAML 1.1 schema.
+  bool declares_yaml11(int start) const {
+    for (int l = start; l >= 1; --l) {
+      const std::string_view text = file_.source->line(l);
+      if (text.substr(0, 9) == "%YAML 1.1") return true;
+      if (l == start && text.substr(0, 3) == "---") continue;
+      const std::size_t c = text.find_first_not_of(" \t");
+      if (c == std::string_view::npos || text[c] == '#' || text[0] == '%') continue;
+      if (l != start) return false;  // content of the previous document
+    }
+    return false;
   }
 
   // The lines between the last scalar (or flow collection) and this event belong to it.
@@ -448,6 +463,7 @@ class Builder : public YAML::EventHandler {
   Exemptions& exemptions_;
   int pending_line_ = 0;  // line of the last scalar or flow collection start, 0 = none
   int flow_depth_ = 0;
+  bool yaml11_ = false;  // the current document declares %YAML 1.1
   int flow_start_line_ = 0;
 };
 

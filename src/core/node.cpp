@@ -1,5 +1,7 @@
 #include "core/node.h"
 
+#include <re2/re2.h>
+
 namespace catalog_lint {
 
 std::string_view json_type_name(NodeType t) {
@@ -80,6 +82,24 @@ NodeType resolve_plain_scalar(std::string_view s) {
   std::string_view body = (c == '-' || c == '+') ? s.substr(1) : s;
   if (body == ".inf" || body == ".Inf" || body == ".INF") return NodeType::floating;
   if (s == ".nan" || s == ".NaN" || s == ".NAN") return NodeType::floating;
+  return NodeType::string;
+}
+
+NodeType resolve_plain_scalar_yaml11(std::string_view s) {
+  // The patterns of the `yaml` package's yaml-1.1 schema (src/schema/yaml-1.1/*.ts).
+  static const RE2 null_re("~|[Nn]ull|NULL");
+  static const RE2 bool_re(
+      "[Yy]|[Yy]es|YES|[Nn]|[Nn]o|NO|[Tt]rue|TRUE|[Ff]alse|FALSE|[Oo]n|ON|[Oo]ff|OFF");
+  static const RE2 int_re(
+      "[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|"
+      "[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+");
+  static const RE2 float_re(
+      "[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+|"
+      "[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)");
+  if (s.empty() || RE2::FullMatch(s, null_re)) return NodeType::null;
+  if (RE2::FullMatch(s, bool_re)) return NodeType::boolean;
+  if (RE2::FullMatch(s, int_re)) return NodeType::integer;
+  if (s != "." && RE2::FullMatch(s, float_re)) return NodeType::floating;
   return NodeType::string;
 }
 

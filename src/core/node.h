@@ -24,6 +24,11 @@ std::string_view json_type_name(NodeType t);
 /// (https://yaml.org/spec/1.2.2/#1023-core-schema, as implemented by the `yaml` npm package).
 NodeType resolve_plain_scalar(std::string_view text);
 
+/// The same for a document under a `%YAML 1.1` directive, which the `yaml` npm package reads with
+/// its YAML 1.1 schema (https://yaml.org/type/): `yes`/`no`/`on`/`off`/`y`/`n` are booleans,
+/// `0777` is octal, `0b101` binary, `1_000` and `1:30` (base 60) numbers; `0o17` is a string.
+NodeType resolve_plain_scalar_yaml11(std::string_view text);
+
 /// One YAML node. Aliases are not copied: an alias is the very node its anchor names, so a node
 /// may be reachable from several parents (and, with a self-referential alias, from itself).
 /// Any generic walk must therefore carry a visit budget.
