@@ -8,12 +8,33 @@
 namespace catalog_lint {
 namespace {
 
+bool is_bad_placeholder(const Node* n) {
+  if (!is_placeholder(n)) return false;
+  const std::string& k = n->entries[0].first->text;
+  return (k == "$text" || k == "$json" || k == "$yaml") && !n->entries[0].second->is_string();
+}
+
+// The cheap first pass: any offending placeholder at all? (No paths are built; almost every
+// entity has none, so the walk that names paths runs only for the few that do.)
+bool has_bad_placeholder(const Node* root) {
+  std::vector<const Node*> stack{root};
+  std::size_t budget = 100000;
+  while (!stack.empty() && budget-- > 0) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    if (is_bad_placeholder(n)) return true;
+    for (const auto& [k, v] : n->entries) stack.push_back(v);
+    for (const Node* item : n->items) stack.push_back(item);
+  }
+  return false;
+}
+
 class PlaceholderChecker : public Checker {
  public:
   std::vector<std::string_view> rule_ids() const override { return {"invalid-placeholder"}; }
 
   void check_entity(const Entity& e, EntityContext& ctx) const override {
-    if (!ctx.enabled("invalid-placeholder")) return;
+    if (!ctx.enabled("invalid-placeholder") || !has_bad_placeholder(e.root)) return;
     // Iterative walk with a visit budget: aliases share nodes, so a tree walk could revisit.
     struct Item {
       const Node* node;

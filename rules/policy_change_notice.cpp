@@ -17,7 +17,9 @@ class ChangeNoticeChecker : public Checker {
   }
 
   void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
+    const std::vector<std::string_view> ids = rule_ids();
     for (const EntitySummary& e : index.entities) {
+      if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
       if (e.lifecycle != "deprecated") continue;
       const Policy& pol = policy_of(e);
       const SummaryField* sunset = annotation(e, "sunset-date");

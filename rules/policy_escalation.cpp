@@ -54,7 +54,9 @@ class EscalationChecker : public Checker {
   void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
     const Org org(index);
     bool noted = false;
+    const std::vector<std::string_view> ids = rule_ids();
     for (const EntitySummary& e : index.entities) {
+      if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
       const Policy& pol = policy_of(e);
       for (int level = 1; level <= 3; ++level) {
         const SummaryField* f = annotation(e, fmt::format("escalation-level-{}", level));

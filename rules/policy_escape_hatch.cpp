@@ -28,7 +28,9 @@ class EscapeHatchChecker : public Checker {
 
   void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
     const long today = today_days(index);
+    const std::vector<std::string_view> ids = rule_ids();
     for (const EntitySummary& e : index.entities) {
+      if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
       const Policy& pol = policy_of(e);
       const SummaryField* hatch = annotation(e, "escape-hatch");
       const SummaryField* approval = annotation(e, "escape-hatch-approval");

@@ -26,7 +26,9 @@ class GoldenPathChecker : public Checker {
   void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
     const Org org(index);
     bool noted = false;
+    const std::vector<std::string_view> ids = rule_ids();
     for (const EntitySummary& e : index.entities) {
+      if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
       if (kind_in(e, {"template"})) continue;
       std::vector<const SummaryField*> paths;
       for (const SummaryField* t : e.tags())

@@ -23,7 +23,9 @@ class OwnershipChecker : public Checker {
     const Org org(index);
     bool noted = false;
     std::vector<std::string> owners;  // filled on first need, for suggestions
+    const std::vector<std::string_view> ids = rule_ids();
     for (const EntitySummary& e : index.entities) {
+      if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
       const SummaryField* owner = e.field("/spec/owner");
       const auto key = owner_key(e);
       if (owner == nullptr || !key) continue;  // missing/invalid refs are backstage rules

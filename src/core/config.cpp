@@ -6,6 +6,8 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -161,10 +163,16 @@ DeclarativeRule parse_rule(const Parser& p, const Node* n) {
   if (!is_kebab(r.info.id))
     p.fail(id,
            fmt::format("rule id '{}' is not kebab-case ([a-z][a-z0-9]*(-[a-z0-9]+)*)", r.info.id));
-  if (const Node* s = n->get("summary"))
+  // A rule documented in rules/<id>.md (the presets' rules) takes its metadata from there; a
+  // repository's own rule must say at least its summary.
+  const RuleInfo* documented = Registry::instance().find(r.info.id);
+  if (documented != nullptr && n->get("summary") == nullptr) {
+    r.info = *documented;
+  } else if (const Node* s = n->get("summary")) {
     r.info.summary = p.string(s, "summary");
-  else
+  } else {
     p.fail(n, fmt::format("declarative rule '{}' needs a summary", r.info.id));
+  }
   if (const Node* s = n->get("severity")) {
     const auto sev = parse_severity(p.string(s, "severity"));
     if (!sev || *sev == Severity::off)
@@ -174,7 +182,7 @@ DeclarativeRule parse_rule(const Parser& p, const Node* n) {
   if (const Node* s = n->get("category")) r.info.category = p.string(s, "category");
   if (const Node* s = n->get("source"))
     r.info.source = p.string(s, "source");
-  else
+  else if (r.info.source.empty())
     r.info.source = p.file();
   if (const Node* s = n->get("doc")) r.info.doc = p.string(s, "doc");
   if (const Node* s = n->get("message")) r.message = p.string(s, "message");
@@ -231,6 +239,32 @@ const EmbeddedPreset* find_preset(std::string_view name) {
 Config parse_config_impl(const std::string& file, const std::string& text, bool is_preset,
                          std::vector<std::string>& stack);
 
+// The parsed node tree of a built-in preset: parsed once per process (yaml-cpp costs ~1 ms for a
+// preset with its rule docs, and every config extends one).
+const LoadedFile& preset_tree(const EmbeddedPreset& preset) {
+  static std::mutex mutex;
+  static std::map<const EmbeddedPreset*, LoadedFile> trees;
+  std::lock_guard lock(mutex);
+  auto it = trees.find(&preset);
+  if (it == trees.end())
+    it = trees.emplace(&preset, load_yaml(std::string(preset.text), Limits{})).first;
+  return it->second;
+}
+
+// A built-in preset as a Config, built once per process (after the registry exists).
+Config preset_config(const EmbeddedPreset& preset, std::vector<std::string>& stack) {
+  static std::mutex mutex;
+  static std::map<const EmbeddedPreset*, Config> configs;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = configs.find(&preset); it != configs.end()) return it->second;
+  }
+  Config c = parse_config_impl(std::string(kPresetPrefix) + std::string(preset.name),
+                               std::string(preset.text), true, stack);
+  std::lock_guard lock(mutex);
+  return configs.emplace(&preset, std::move(c)).first->second;
+}
+
 Config load_extends(const Parser& p, const Node* at, const std::string& name,
                     std::vector<std::string>& stack) {
   const bool path =
@@ -246,7 +280,7 @@ Config load_extends(const Parser& p, const Node* at, const std::string& name,
     const std::string id = std::string(kPresetPrefix) + name;
     if (std::find(stack.begin(), stack.end(), id) != stack.end())
       p.fail(at, fmt::format("extends cycle through preset '{}'", name));
-    return parse_config_impl(id, std::string(preset->text), true, stack);
+    return preset_config(*preset, stack);
   }
   fs::path target(name);
   if (target.is_relative()) target = fs::path(p.file()).parent_path() / target;
@@ -273,7 +307,11 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
                          std::vector<std::string>& stack) {
   stack.push_back(file);
   Parser p(file);
-  LoadedFile loaded = load_yaml(text, Limits{});
+  const EmbeddedPreset* preset =
+      is_preset ? find_preset(std::string_view(file).substr(kPresetPrefix.size())) : nullptr;
+  LoadedFile own;
+  if (preset == nullptr) own = load_yaml(text, Limits{});
+  const LoadedFile& loaded = preset ? preset_tree(*preset) : own;
   for (const Diagnostic& d : loaded.diagnostics)
     throw ConfigError(file, d.start, fmt::format("{} ({})", d.message, d.rule));
   const Node* root = nullptr;
@@ -484,8 +522,7 @@ Config load_config_file(const std::string& file) {
 const Config& builtin_config() {
   static const Config config = [] {
     std::vector<std::string> stack;
-    const EmbeddedPreset* preset = find_preset("default");
-    Config c = parse_config_impl("preset:default", std::string(preset->text), true, stack);
+    Config c = preset_config(*find_preset("default"), stack);
     c.file.clear();
     return c;
   }();
@@ -505,7 +542,7 @@ std::vector<RuleInfo> builtin_declarative_rule_infos() {
   std::vector<RuleInfo> out;
   std::set<std::string> seen;
   for (const auto& preset : embedded_presets()) {
-    LoadedFile loaded = load_yaml(std::string(preset.text), Limits{});
+    const LoadedFile& loaded = preset_tree(preset);
     Parser p("preset:" + std::string(preset.name));
     for (const LoadedDocument& doc : loaded.documents) {
       if (!doc.root || !doc.root->is_map()) continue;
@@ -548,7 +585,10 @@ const ResolvedConfig& ConfigResolver::none() {
     return resolve(std::shared_ptr<const Config>(&builtin_config(), [](const Config*) {}));
   if (!none_) {
     none_ = std::make_unique<ResolvedConfig>();
-    none_->config = std::shared_ptr<const Config>(&builtin_config(), [](const Config*) {});
+    // Policy rules are off here, so the policy values are the model's defaults (Policy's member
+    // initialisers) without parsing the default preset: a file with no config starts fast.
+    static const Config kNoConfig;
+    none_->config = std::shared_ptr<const Config>(&kNoConfig, [](const Config*) {});
     none_->rules = base_;
     if (!base_.only_mode()) {
       std::map<std::string, Severity, std::less<>> off;
@@ -648,9 +688,16 @@ const ResolvedConfig& ConfigResolver::for_file(const std::string& file) {
   if (explicit_) {
     base = &resolve(explicit_);
   } else {
-    std::error_code ec;
-    fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
-    base = for_dir(abs.parent_path().string());
+    // Cached by the directory as written, so the path arithmetic runs once per directory.
+    const std::size_t slash = file.rfind('/');
+    const std::string written_dir = slash == std::string::npos ? "." : file.substr(0, slash + 1);
+    auto it = written_dirs_.find(written_dir);
+    if (it == written_dirs_.end()) {
+      std::error_code ec;
+      fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
+      it = written_dirs_.emplace(written_dir, for_dir(abs.parent_path().string())).first;
+    }
+    base = it->second;
   }
   const std::vector<Override>& overrides = base->config->overrides;
   if (overrides.empty()) return *base;

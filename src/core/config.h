@@ -174,6 +174,8 @@ class ConfigResolver {
   std::unique_ptr<ResolvedConfig> none_;
   std::mutex mutex_;
   std::unordered_map<std::string, const ResolvedConfig*> dirs_;  ///< directory → config
+  /// A linted file's directory as written (up to its last '/') → config.
+  std::unordered_map<std::string, const ResolvedConfig*> written_dirs_;
   std::map<const Config*, std::unique_ptr<ResolvedConfig>> resolved_;
   std::unordered_map<std::string, std::shared_ptr<const Config>> files_;  ///< config path → Config
   /// Configs with `overrides:` applied, keyed by config and the matching override indices.

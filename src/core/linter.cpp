@@ -140,11 +140,13 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   FileResult result;
   result.file = file;
   const RuleConfig* rules = &options.config;
-  const Policy* policy = &builtin_config().policy;
+  const Policy* policy = nullptr;
   if (options.resolver) {
     const ResolvedConfig& resolved = options.resolver->for_file(file);
     rules = &resolved.rules;
     policy = &resolved.policy();
+  } else {
+    policy = &builtin_config().policy;  // tests and embedders without a resolver
   }
   LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
   const SourceText& src = *loaded.source;

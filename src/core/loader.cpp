@@ -429,23 +429,39 @@ class Builder : public YAML::EventHandler {
   void check_duplicate_keys(const Node& map) {
     const auto& e = map.entries;
     if (e.size() < 2) return;
+    // Fast path: a small mapping of string keys (nearly every mapping) compares texts directly.
+    if (e.size() <= 8 && std::all_of(e.begin(), e.end(), [](const auto& kv) {
+          return kv.first->type == NodeType::string;
+        })) {
+      for (std::size_t i = 1; i < e.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+          if (e[i].first->text == e[j].first->text) {
+            report_duplicate(e[i].first, e[j].first);
+            break;
+          }
+      return;
+    }
     std::unordered_map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < e.size(); ++i) {
       const Node* k = e[i].first;
       const std::optional<std::string> key = canonical_key(k);
       if (!key) continue;
       const auto [it, inserted] = first.emplace(*key, i);
-      if (inserted) continue;
-      Diagnostic d =
-          make_diag("duplicate-key",
-                    fmt::format("duplicate key '{}' in the same mapping",
-                                k->type == NodeType::null && k->text.empty() ? "null" : k->text),
-                    "remove one of them; Backstage rejects a document with duplicate keys", k->pos,
-                    current_index());
-      d.end = k->end;
-      d.notes.push_back(RelatedNote{"first defined here", "", e[it->second].first->pos});
-      file_.diagnostics.push_back(std::move(d));
+      if (!inserted) report_duplicate(k, e[it->second].first);
     }
+  }
+
+  // Reports key `k` as a repeat of `first` (at `k`, with a note at `first`).
+  void report_duplicate(const Node* k, const Node* first) {
+    Diagnostic d =
+        make_diag("duplicate-key",
+                  fmt::format("duplicate key '{}' in the same mapping",
+                              k->type == NodeType::null && k->text.empty() ? "null" : k->text),
+                  "remove one of them; Backstage rejects a document with duplicate keys", k->pos,
+                  current_index());
+    d.end = k->end;
+    d.notes.push_back(RelatedNote{"first defined here", "", first->pos});
+    file_.diagnostics.push_back(std::move(d));
   }
 
   LoadedFile& file_;

@@ -96,9 +96,8 @@ const Registry& Registry::instance() {
 }
 
 Registry::Registry() {
+  // Every rule, the presets' declarative ones included, is documented by a rules/<id>.md.
   for (std::string_view doc : embedded_rule_docs()) rules_.push_back(parse_rule_doc(doc));
-  // Declarative rules shipped in rules/presets/*.yaml carry their docs in the preset.
-  for (RuleInfo& info : builtin_declarative_rule_infos()) rules_.push_back(std::move(info));
   std::sort(rules_.begin(), rules_.end(),
             [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
   for (std::size_t i = 0; i < rules_.size(); ++i) index_.emplace(rules_[i].id, i);

@@ -199,6 +199,12 @@ class CatalogContext {
   bool enabled_for(std::string_view rule, const EntitySummary& e) const {
     return (e.rules ? *e.rules : config_).enabled(rule);
   }
+  /// True when any of `rules` is enabled for `e`: lets a checker skip an entity cheaply.
+  bool any_enabled_for(const std::vector<std::string_view>& rules, const EntitySummary& e) const {
+    for (std::string_view r : rules)
+      if (enabled_for(r, e)) return true;
+    return false;
+  }
 
  private:
   const RuleConfig& config_;
