@@ -90,6 +90,18 @@ std::string shown(const Node* n) {
 }
 }  // namespace
 
+namespace {
+// True when check_value has something to report or to descend into for `value`; false for the
+// common case of a scalar that simply conforms, which then costs no path strings at all.
+bool needs_check(const Node* value, const Field& field) {
+  const unsigned bit = type_bit(value);
+  if ((field.types & bit) == 0) return true;
+  if (is_placeholder(value)) return false;
+  if (bit == kString) return (field.non_empty && value->text.empty()) || !field.one_of.empty();
+  return (bit == kObject && field.object) || (bit == kArray && field.items);
+}
+}  // namespace
+
 void check_value(EntityContext& ctx, const Node* value, const Field& field,
                  const std::string& pointer, const std::string& dotted) {
   const unsigned bit = type_bit(value);
@@ -124,11 +136,10 @@ void check_value(EntityContext& ctx, const Node* value, const Field& field,
   } else if (bit == kObject && field.object) {
     check_object(ctx, value, *field.object, pointer, dotted, value->key ? value->key : value);
   } else if (bit == kArray && field.items) {
-    for (std::size_t i = 0; i < value->items.size(); ++i) {
-      const std::string index = std::to_string(i);
-      check_value(ctx, value->items[i], *field.items, pointer + "/" + index,
-                  fmt::format("{}[{}]", dotted, i));
-    }
+    for (std::size_t i = 0; i < value->items.size(); ++i)
+      if (needs_check(value->items[i], *field.items))
+        check_value(ctx, value->items[i], *field.items, pointer + "/" + std::to_string(i),
+                    fmt::format("{}[{}]", dotted, i));
   }
 }
 
@@ -145,7 +156,8 @@ void check_object(EntityContext& ctx, const Node* map, const Object& object,
                    fmt::format("add `{}`", child_dotted(dotted, f.name)));
       continue;
     }
-    check_value(ctx, v, f, child_pointer(pointer, f.name), child_dotted(dotted, f.name));
+    if (needs_check(v, f))
+      check_value(ctx, v, f, child_pointer(pointer, f.name), child_dotted(dotted, f.name));
   }
   if (object.additional == kAny) return;
   for (const auto& [key, value] : map->entries) {
@@ -154,8 +166,9 @@ void check_object(EntityContext& ctx, const Node* map, const Object& object,
     if (known || !key->is_scalar()) continue;
     Field extra;
     extra.types = object.additional;
-    check_value(ctx, value, extra, child_pointer(pointer, key->text),
-                child_dotted(dotted, key->text));
+    if (needs_check(value, extra))
+      check_value(ctx, value, extra, child_pointer(pointer, key->text),
+                  child_dotted(dotted, key->text));
   }
 }
 

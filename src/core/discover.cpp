@@ -120,7 +120,22 @@ void walk(const fs::path& root, Discovery& out, std::set<std::string>& seen) {
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> absolute;
-  for (const auto& f : found) absolute.push_back(fs::absolute(f, ec).lexically_normal().string());
+  // Absolute paths for git, by string concatenation: the walk yields clean paths below `root`,
+  // and std::filesystem's path arithmetic would cost more than the walk itself on large trees.
+  const std::string base = fs::absolute(root, ec).lexically_normal().string();
+  const std::string prefix = root.lexically_normal().string();
+  for (const auto& f : found) {
+    std::string_view rest(f);
+    if (rest.substr(0, prefix.size()) == prefix) {
+      rest.remove_prefix(prefix.size());
+      while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+      std::string a = base;
+      if (!a.empty() && a.back() != '/') a += '/';
+      absolute.push_back(a.append(rest));
+    } else {
+      absolute.push_back(fs::absolute(f, ec).lexically_normal().string());
+    }
+  }
   const std::set<std::string> ignored = git_ignored(root.string(), absolute);
   for (std::size_t i = 0; i < found.size(); ++i) {
     std::string& f = found[i];
