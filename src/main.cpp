@@ -1,4 +1,5 @@
 // catalog-lint command line (CLI11 wiring only).
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -392,23 +393,26 @@ int main(int argc, char** argv) {
   }
   // The tool never writes to a file it lints: an output or baseline path that is one of them is
   // a usage error.
+  std::vector<std::string> targets;
+  for (const cl::OutputSpec& spec : plan)
+    if (!spec.to_stdout()) targets.push_back(spec.file);
+  if (!write_baseline_file.empty()) targets.push_back(write_baseline_file);
   {
-    std::set<std::string> linted;
-    std::error_code ec;
-    for (const std::string& f : found.files)
-      linted.insert(std::filesystem::weakly_canonical(f, ec).string());
-    std::vector<std::string> targets;
-    for (const cl::OutputSpec& spec : plan)
-      if (!spec.to_stdout()) targets.push_back(spec.file);
-    if (!write_baseline_file.empty()) targets.push_back(write_baseline_file);
+    // Compared by device and inode: an output that does not exist yet cannot be a linted file,
+    // and this costs one stat per linted file only when some output already exists.
+    std::set<std::pair<dev_t, ino_t>> existing;
+    struct stat st {};
     for (const std::string& t : targets)
-      if (linted.count(std::filesystem::weakly_canonical(t, ec).string())) {
-        std::cerr << fmt::format(
-            "catalog-lint: error: refusing to write {}: it is one of the "
-            "files being linted\n",
-            t);
-        return kExitError;
-      }
+      if (::stat(t.c_str(), &st) == 0) existing.emplace(st.st_dev, st.st_ino);
+    if (!existing.empty())
+      for (const std::string& f : found.files)
+        if (::stat(f.c_str(), &st) == 0 && existing.count({st.st_dev, st.st_ino})) {
+          std::cerr << fmt::format(
+              "catalog-lint: error: refusing to write over {}: it is one of the files being "
+              "linted\n",
+              f);
+          return kExitError;
+        }
   }
 
   cl::LintResult result;

@@ -633,9 +633,12 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
   std::error_code ec;
   const fs::path d(dir);
   const fs::path candidate = d / ".catalog-lint.yaml";
-  if (fs::exists(fs::symlink_status(candidate, ec)) && !fs::is_regular_file(candidate, ec))
+  // One stat for the common case (no config here); a symlink is followed with a second one.
+  fs::file_status st = fs::symlink_status(candidate, ec);
+  if (fs::is_symlink(st)) st = fs::status(candidate, ec);
+  if (fs::exists(st) && !fs::is_regular_file(st))
     throw ConfigError(candidate.string(), {}, "is not a regular file; a config must be a file");
-  if (fs::is_regular_file(candidate, ec)) {
+  if (fs::is_regular_file(st)) {
     // Shown relative to the working directory when below it, as the linted paths are.
     std::string key = candidate.string();
     const fs::path rel = candidate.lexically_relative(fs::current_path(ec));
@@ -694,7 +697,9 @@ const ResolvedConfig& ConfigResolver::for_file(const std::string& file) {
     auto it = written_dirs_.find(written_dir);
     if (it == written_dirs_.end()) {
       std::error_code ec;
-      fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
+      if (cwd_.empty()) cwd_ = fs::current_path(ec);  // fs::absolute would ask every time
+      const fs::path given(file);
+      const fs::path abs = (given.is_absolute() ? given : cwd_ / given).lexically_normal();
       it = written_dirs_.emplace(written_dir, for_dir(abs.parent_path().string())).first;
     }
     base = it->second;

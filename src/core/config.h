@@ -2,6 +2,7 @@
 // policy values and declarative rules. See docs/policy.md for the file format.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -174,6 +175,7 @@ class ConfigResolver {
   std::unique_ptr<ResolvedConfig> none_;
   std::mutex mutex_;
   std::unordered_map<std::string, const ResolvedConfig*> dirs_;  ///< directory → config
+  std::filesystem::path cwd_;  ///< the working directory, read once
   /// A linted file's directory as written (up to its last '/') → config.
   std::unordered_map<std::string, const ResolvedConfig*> written_dirs_;
   std::map<const Config*, std::unique_ptr<ResolvedConfig>> resolved_;

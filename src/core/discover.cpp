@@ -78,7 +78,8 @@ std::string identity(const fs::path& p, bool maybe_symlink) {
     const fs::path real = fs::weakly_canonical(p, ec);
     if (!ec) return real.string();
   }
-  return fs::absolute(p, ec).lexically_normal().string();
+  static const fs::path cwd = fs::current_path(ec);  // fs::absolute would ask every time
+  return (p.is_absolute() ? p : cwd / p).lexically_normal().string();
 }
 
 void walk(const fs::path& root, Discovery& out, std::set<std::string>& seen) {

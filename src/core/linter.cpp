@@ -57,8 +57,11 @@ void add_field(EntitySummary& s, LineCache& lines, std::string pointer, const No
 }
 
 /// The compact record of `entity` for the catalog phase (EntitySummary, src/core/rule.h).
+/// With `detailed` false only the identity is kept (ref, kind, name and its position): enough for
+/// duplicate-entity, and what a file gets when no policy rule runs on it, so that memory stays
+/// small for repositories without a policy.
 EntitySummary summarize(const Entity& entity, const std::string& ref, const std::string& file,
-                        LineCache& src, const Policy* policy) {
+                        LineCache& src, const Policy* policy, bool detailed = true) {
   EntitySummary s;
   s.ref = ref;
   s.kind = std::string(entity.kind());
@@ -71,6 +74,7 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
   s.name_pos = name ? name->pos : entity.root->pos;
   s.name_end = name ? name->end : SourcePos{};
   s.name_line = src.get(s.name_pos.line);
+  if (!detailed) return s;
   if (meta && meta->key) add_field(s, src, "/metadata", meta->key, "");
   if (meta && meta->is_map()) {
     if (const Node* tags = meta->get("tags"); tags && tags->is_seq())
@@ -148,6 +152,13 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   } else {
     policy = &builtin_config().policy;  // tests and embedders without a resolver
   }
+  // Whether any policy rule runs on this file (they read the detailed summaries).
+  bool policy_on = false;
+  for (const RuleInfo& r : Registry::instance().rules())
+    policy_on = policy_on || (is_policy_category(r.category) && rules->enabled(r.id));
+  if (policy)
+    for (const auto& d : policy->declarative_rules)
+      policy_on = policy_on || rules->enabled(d->info.id);
   LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
   const SourceText& src = *loaded.source;
   LineCache line_cache(src);
@@ -176,7 +187,10 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
     for (const auto& checker : checkers) checker->check_entity(entity, ctx);
     if (entity.kind() == "Location") collect_targets(entity, ref, file, src, result.locations);
     if (!ref.empty()) {
-      EntitySummary s = summarize(entity, ref, file, line_cache, policy);
+      // Groups, Users and Templates are looked up by other files' policy rules: always detailed.
+      const std::string kind = to_lower(entity.kind());
+      const bool org = kind == "group" || kind == "user" || kind == "template";
+      EntitySummary s = summarize(entity, ref, file, line_cache, policy, org || policy_on);
       s.rules = rules;
       s.policy = policy;
       result.entities.push_back(std::move(s));
