@@ -127,10 +127,7 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
   for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
     if (used[i] || !linted.count(baseline.entries[i].file)) continue;
     const BaselineEntry& e = baseline.entries[i];
-    Diagnostic d;
-    d.rule = "stale-baseline-entry";
-    d.severity = sev;
-    if (const RuleInfo* info = Registry::instance().find(d.rule)) d.category = info->category;
+    Diagnostic d = new_diagnostic("stale-baseline-entry", sev);
     d.message = fmt::format("baseline entry for {} in {}{} no longer matches a finding", e.rule,
                             e.file, e.entity.empty() ? "" : " (" + e.entity + ")");
     d.help = "the finding is fixed: run with --write-baseline to shrink the baseline";

@@ -70,10 +70,7 @@ void report(std::vector<Diagnostic>& out, const RuleConfig& config, const Locati
             std::string_view rule, std::string message, std::string help) {
   const Severity sev = config.severity(rule);
   if (sev == Severity::off) return;
-  Diagnostic d;
-  d.rule = std::string(rule);
-  d.severity = sev;
-  if (const RuleInfo* info = Registry::instance().find(rule)) d.category = info->category;
+  Diagnostic d = new_diagnostic(rule, sev);
   d.message = std::move(message);
   d.help = std::move(help);
   d.file = t.file;

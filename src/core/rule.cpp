@@ -115,8 +115,7 @@ RuleConfig Registry::defaults() const {
   return c;
 }
 
-namespace {
-Diagnostic stamped(std::string_view rule, Severity severity) {
+Diagnostic new_diagnostic(std::string_view rule, Severity severity) {
   Diagnostic d;
   d.rule = std::string(rule);
   d.severity = severity;
@@ -126,7 +125,6 @@ Diagnostic stamped(std::string_view rule, Severity severity) {
     d.category = "policy";  // a repo's own declarative rule (.catalog-lint.yaml)
   return d;
 }
-}  // namespace
 
 void EntityContext::report(std::string_view rule, const Node* at, std::string path,
                            std::string message, std::string help) {
@@ -138,7 +136,7 @@ void EntityContext::report_at(std::string_view rule, SourcePos pos, SourcePos en
                               std::string message, std::string help) {
   const Severity s = config_.severity(rule);
   if (s == Severity::off) return;
-  Diagnostic d = stamped(rule, s);
+  Diagnostic d = new_diagnostic(rule, s);
   d.message = std::move(message);
   d.help = std::move(help);
   d.file = std::string(file_);
@@ -183,7 +181,7 @@ Diagnostic* CatalogContext::report(std::string_view rule, const EntitySummary& e
                                    std::string message, std::string help) {
   const Severity s = (e.rules ? *e.rules : config_).severity(rule);
   if (s == Severity::off) return nullptr;
-  Diagnostic d = stamped(rule, s);
+  Diagnostic d = new_diagnostic(rule, s);
   d.message = std::move(message);
   d.help = std::move(help);
   d.file = e.file;

@@ -100,6 +100,10 @@ class Registry {
   }();                                                                              \
   }
 
+/// A diagnostic of `rule` at `severity`, its category stamped from the registry ("policy" for a
+/// repository's own declarative rule). Everything that creates diagnostics starts here.
+Diagnostic new_diagnostic(std::string_view rule, Severity severity);
+
 /// Where checkers report per-entity findings. The engine stamps severity and category.
 class EntityContext {
  public:

@@ -66,10 +66,7 @@ void apply_suppressions(const std::string& file, std::vector<Suppression>& direc
                     std::string help) {
     const Severity sev = config.severity(rule);
     if (sev == Severity::off) return;
-    Diagnostic d;
-    d.rule = std::string(rule);
-    d.severity = sev;
-    if (const RuleInfo* info = registry.find(rule)) d.category = info->category;
+    Diagnostic d = new_diagnostic(rule, sev);
     d.message = std::move(message);
     d.help = std::move(help);
     d.file = file;
