@@ -1,7 +1,6 @@
 // Tests for the CI output formats (github, junit), the --format/--output plan, atomic writes and
 // the golden files of testdata/e2e/sarif/.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -19,6 +18,7 @@
 #include "report/fingerprint.h"
 #include "report/output.h"
 #include "report/report.h"
+#include "util.h"
 
 namespace cl = catalog_lint;
 namespace fs = std::filesystem;
@@ -36,28 +36,6 @@ std::string slurp(const fs::path& p) {
 void spit(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string out(1, '\'');
-  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  out += '\'';
-  return out;
-}
-
-// Runs the built binary in `cwd` with stdout captured; returns the exit code.
-int run_lint(const std::vector<std::string>& args, const std::string& cwd, std::string& out) {
-  std::string cmd = fmt::format("cd {} && {}", shell_quote(cwd), shell_quote(CATALOG_LINT_BINARY));
-  for (const auto& a : args) cmd += fmt::format(" {}", shell_quote(a));
-  cmd += " 2>/dev/null";
-  out.clear();
-  std::FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 fs::path make_temp_dir() {
@@ -236,13 +214,14 @@ TEST_CASE("formats: golden sarif, github and junit outputs of testdata/e2e/sarif
   const fs::path src = CATALOG_LINT_SOURCE_DIR;
   const fs::path golden = src / "testdata/e2e/sarif/expected";
   const fs::path tmp = make_temp_dir();
-  std::string human;
-  const int code = run_lint({"testdata/e2e/sarif/input", "-j", "1", "--color", "never", "--format",
-                             "sarif", "--output", (tmp / "out.sarif").string(), "--format",
-                             fmt::format("github={}", (tmp / "out.github").string()), "--format",
-                             fmt::format("junit={}", (tmp / "out.xml").string())},
-                            src.string(), human);
-  CHECK(code == 1);
+  const catalog_lint::test::CliRun run = catalog_lint::test::run_cli(
+      {"testdata/e2e/sarif/input", "-j", "1", "--color", "never", "--format", "sarif", "--output",
+       (tmp / "out.sarif").string(), "--format",
+       fmt::format("github={}", (tmp / "out.github").string()), "--format",
+       fmt::format("junit={}", (tmp / "out.xml").string())},
+      src.string());
+  const std::string& human = run.out;
+  CHECK(run.exit_code == 1);
   // Human output stays on the terminal when the other formats go to files.
   CHECK(human.find("[invalid-tag]") != std::string::npos);
   check_golden(golden / "results.sarif", normalise_sarif(slurp(tmp / "out.sarif")));
