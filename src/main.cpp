@@ -346,6 +346,7 @@ int main(int argc, char** argv) {
     // include/exclude of each file's config narrow directory discovery (named files stay).
     std::vector<std::string> kept;
     std::vector<bool> kept_walked;
+    options.resolver->set_listed_dirs(&found.listed);
     try {
       for (std::size_t i = 0; i < found.files.size(); ++i)
         if (!found.walked[i] ||
@@ -359,6 +360,8 @@ int main(int argc, char** argv) {
     }
     found.files = std::move(kept);
     found.walked = std::move(kept_walked);
+    options.resolver->set_listed_dirs(nullptr);  // every file's directory is looked up now
+    found.listed = {};
   }
   if (!changed_since.empty()) {
     const auto changed = changed_files(changed_since);

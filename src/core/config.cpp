@@ -632,9 +632,14 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
   const ResolvedConfig* out = nullptr;
   std::error_code ec;
   const fs::path d(dir);
-  const fs::path candidate = d / ".catalog-lint.yaml";
-  // One stat for the common case (no config here); a symlink is followed with a second one.
-  fs::file_status st = fs::symlink_status(candidate, ec);
+  const fs::path candidate = d / kConfigFileName;
+  // A directory the walk listed has no config file unless it saw one: no stat. Otherwise one
+  // stat for the common case (no config here); a symlink is followed with a second one.
+  unsigned char seen = ListedDirs::kConfig | ListedDirs::kGit;  // unknown: ask the file system
+  if (listed_)
+    if (const auto l = listed_->dirs.find(dir); l != listed_->dirs.end()) seen = l->second;
+  fs::file_status st(fs::file_type::not_found);
+  if (seen & ListedDirs::kConfig) st = fs::symlink_status(candidate, ec);
   if (fs::is_symlink(st)) st = fs::status(candidate, ec);
   if (fs::exists(st) && !fs::is_regular_file(st))
     throw ConfigError(candidate.string(), {}, "is not a regular file; a config must be a file");
@@ -647,7 +652,8 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
     if (f == files_.end())
       f = files_.emplace(key, std::make_shared<const Config>(load_config_file(key))).first;
     out = &resolve(f->second);
-  } else if (fs::exists(d / ".git", ec) || !d.has_parent_path() || d.parent_path() == d) {
+  } else if (((seen & ListedDirs::kGit) && fs::exists(d / ".git", ec)) || !d.has_parent_path() ||
+             d.parent_path() == d) {
     out = &none();
   } else {
     out = for_dir(d.parent_path().string());

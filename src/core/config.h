@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "core/discover.h"
 #include "core/rule.h"
 
 namespace re2 {
@@ -162,6 +163,12 @@ class ConfigResolver {
   void set_command_line(std::map<std::string, Severity, std::less<>> overrides) {
     command_line_ = std::move(overrides);
   }
+  /// What a discovery walk saw of its directories: for those, the lookup needs no stat to know
+  /// that there is no config file. `listed` must outlive the lookups; null forgets it.
+  void set_listed_dirs(const ListedDirs* listed) {
+    std::lock_guard lock(mutex_);
+    listed_ = listed;
+  }
 
  private:
   const ResolvedConfig& resolve(std::shared_ptr<const Config> config);
@@ -175,6 +182,7 @@ class ConfigResolver {
   std::unique_ptr<ResolvedConfig> none_;
   std::mutex mutex_;
   std::unordered_map<std::string, const ResolvedConfig*> dirs_;  ///< directory → config
+  const ListedDirs* listed_ = nullptr;
   std::filesystem::path cwd_;  ///< the working directory, read once
   /// A linted file's directory as written (up to its last '/') → config.
   std::unordered_map<std::string, const ResolvedConfig*> written_dirs_;

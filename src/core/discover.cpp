@@ -9,8 +9,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <set>
+#include <memory>
 #include <system_error>
+#include <unordered_set>
 
 #include "core/process.h"
 
@@ -49,27 +50,6 @@ bool file_sniffs_backstage(const fs::path& p) {
   return sniff_backstage(buf);
 }
 
-// Runs `git -C dir check-ignore --stdin -z` on `candidates`; returns the ignored ones. Any
-// failure (no git, not a work tree) means nothing is ignored.
-std::set<std::string> git_ignored(const std::string& dir,
-                                  const std::vector<std::string>& candidates) {
-  std::set<std::string> ignored;
-  if (candidates.empty()) return ignored;
-  std::string input;
-  for (const auto& c : candidates) input += c, input += '\0';
-  const CommandResult r = run_command({"git", "-C", dir, "check-ignore", "--stdin", "-z"}, input);
-  // Exit 0: some ignored; 1: none ignored; 128: not a repository (or other fatal error).
-  if (r.exit_code != 0) return ignored;
-  std::size_t start = 0;
-  while (start < r.output.size()) {
-    std::size_t end = r.output.find('\0', start);
-    if (end == std::string::npos) end = r.output.size();
-    ignored.insert(r.output.substr(start, end - start));
-    start = end + 1;
-  }
-  return ignored;
-}
-
 // The identity of a file for de-duplication: symlinks resolved (a file and a symlink to it are
 // one file). Only symlinks need the system calls; other paths are normalised lexically.
 std::string identity(const fs::path& p, bool maybe_symlink) {
@@ -82,21 +62,85 @@ std::string identity(const fs::path& p, bool maybe_symlink) {
   return (p.is_absolute() ? p : cwd / p).lexically_normal().string();
 }
 
-void walk(const fs::path& root, Discovery& out, std::set<std::string>& seen) {
-  std::vector<std::string> found;
+// `git -C dir check-ignore --stdin -z`, fed while the walk goes on (git works on the other core)
+// and started at the first candidate. Any failure (no git, not a work tree) means nothing is
+// ignored.
+class IgnoredQuery {
+ public:
+  explicit IgnoredQuery(std::string dir) : dir_(std::move(dir)) {}
+  void add(const std::string& absolute) {
+    if (!git_)
+      git_ = std::make_unique<Command>(
+          std::vector<std::string>{"git", "-C", dir_, "check-ignore", "--stdin", "-z"});
+    pending_ += absolute;
+    pending_ += '\0';
+    if (pending_.size() >= 16 * 1024) git_->write(pending_), pending_.clear();
+  }
+  /// The candidates git reports as ignored.
+  std::unordered_set<std::string> finish() {
+    std::unordered_set<std::string> ignored;
+    if (!git_) return ignored;
+    git_->write(pending_);
+    const CommandResult r = git_->finish();
+    // Exit 0: some ignored; 1: none ignored; 128: not a repository (or other fatal error).
+    if (r.exit_code != 0) return ignored;
+    std::size_t start = 0;
+    while (start < r.output.size()) {
+      std::size_t end = r.output.find('\0', start);
+      if (end == std::string::npos) end = r.output.size();
+      ignored.insert(r.output.substr(start, end - start));
+      start = end + 1;
+    }
+    return ignored;
+  }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<Command> git_;
+  std::string pending_;
+};
+
+void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>& seen) {
   std::error_code ec;
+  // Absolute paths by string concatenation: the walk yields `root` + "/" + plain names, and
+  // std::filesystem's path arithmetic would cost more than the walk itself on large trees.
+  std::string base = fs::absolute(root, ec).lexically_normal().string();
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  const std::string given = root.string();
+  auto absolute = [&](const std::string& p) {
+    std::string_view rest(p);
+    if (rest.substr(0, given.size()) != given)  // not expected; the slow way
+      return fs::absolute(p, ec).lexically_normal().string();
+    rest.remove_prefix(given.size());
+    while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+    std::string a = base;
+    if (a.back() != '/') a += '/';
+    return a.append(rest);
+  };
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
   if (ec) {
     out.errors.emplace_back(root.string(), ec.message());
     return;
   }
+  ListedDirs listed;
+  listed.dirs.emplace(base, 0);
+  IgnoredQuery ignored_query(given);
+  std::vector<std::pair<std::string, std::string>> found;  // (path as walked, absolute)
+  bool complete = true;
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) {  // the iterator cannot go on after an error
       out.errors.emplace_back(root.string(), ec.message());
+      complete = false;
       break;
     }
     const fs::path& p = it->path();
     const std::string name = p.filename().string();
+    if (name == kConfigFileName || name == ".git") {
+      std::string dir = absolute(p.string());
+      const std::size_t slash = dir.rfind('/');  // absolute: there is one
+      dir.resize(slash == 0 ? 1 : slash);
+      listed.dirs[dir] |= name == ".git" ? ListedDirs::kGit : ListedDirs::kConfig;
+    }
     std::error_code sec;
     const bool symlink = it->is_symlink(sec);
     if (it->is_directory(sec) && !symlink) {
@@ -106,6 +150,8 @@ void walk(const fs::path& root, Discovery& out, std::set<std::string>& seen) {
         // A directory we cannot list is a path we did not lint: an error, not a silent skip.
         out.errors.emplace_back(p.string(), std::strerror(errno));
         it.disable_recursion_pending();
+      } else {
+        listed.dirs.emplace(absolute(p.string()), 0);  // its entries are listed next
       }
       continue;
     }
@@ -116,43 +162,30 @@ void walk(const fs::path& root, Discovery& out, std::set<std::string>& seen) {
     const bool take =
         is_catalog_file_name(name) ? !(it->is_directory(sec)) : regular && file_sniffs_backstage(p);
     if (!take) continue;
-    if (!seen.insert(identity(p, symlink)).second) continue;  // already found
-    found.push_back(p.string());
+    std::string abs = absolute(p.string());
+    // Already found (a file and a symlink to it are one file)?
+    if (!seen.insert(symlink ? identity(p, true) : abs).second) continue;
+    ignored_query.add(abs);
+    found.emplace_back(p.string(), std::move(abs));
   }
+  const std::unordered_set<std::string> ignored = ignored_query.finish();
   std::sort(found.begin(), found.end());
-  std::vector<std::string> absolute;
-  // Absolute paths for git, by string concatenation: the walk yields clean paths below `root`,
-  // and std::filesystem's path arithmetic would cost more than the walk itself on large trees.
-  const std::string base = fs::absolute(root, ec).lexically_normal().string();
-  const std::string prefix = root.lexically_normal().string();
-  for (const auto& f : found) {
-    std::string_view rest(f);
-    if (rest.substr(0, prefix.size()) == prefix) {
-      rest.remove_prefix(prefix.size());
-      while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-      std::string a = base;
-      if (!a.empty() && a.back() != '/') a += '/';
-      absolute.push_back(a.append(rest));
-    } else {
-      absolute.push_back(fs::absolute(f, ec).lexically_normal().string());
-    }
-  }
-  const std::set<std::string> ignored = git_ignored(root.string(), absolute);
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    std::string& f = found[i];
-    if (ignored.count(absolute[i])) continue;
+  for (auto& [f, abs] : found) {
+    if (ignored.count(abs)) continue;
     // Present paths relative-looking: drop a leading "./".
     if (f.rfind("./", 0) == 0) f.erase(0, 2);
     out.files.push_back(std::move(f));
     out.walked.push_back(true);
   }
+  // A listing cut short by an error says nothing reliable about the directories in it.
+  if (complete) out.listed.dirs.merge(listed.dirs);
 }
 
 }  // namespace
 
 Discovery discover(const std::vector<std::string>& paths) {
   Discovery out;
-  std::set<std::string> seen;
+  std::unordered_set<std::string> seen;
   for (const std::string& path : paths) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);

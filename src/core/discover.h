@@ -3,15 +3,29 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace catalog_lint {
+
+/// The name of a directory's configuration file.
+inline constexpr std::string_view kConfigFileName = ".catalog-lint.yaml";
+
+/// What a walk saw in each directory it listed in full, so the configuration lookup can answer
+/// "is there a config file (or a .git) here?" without a stat per directory.
+struct ListedDirs {
+  static constexpr unsigned char kConfig = 1;  ///< has an entry named `.catalog-lint.yaml`
+  static constexpr unsigned char kGit = 2;     ///< has an entry named `.git`
+  /// Absolute, lexically normal directory path (no trailing '/') → kConfig|kGit flags.
+  std::unordered_map<std::string, unsigned char> dirs;
+};
 
 /// Files found, plus paths that could not be walked (each with a reason).
 struct Discovery {
   std::vector<std::string> files;  ///< in walk order per argument, sorted within a directory
   std::vector<bool> walked;        ///< per file: found by walking a directory (not named)
   std::vector<std::pair<std::string, std::string>> errors;  ///< (path, reason)
+  ListedDirs listed;  ///< the directories walked (none for named files)
 };
 
 /// True for `catalog-info.yaml|yml` and `catalog-*.yaml|yml` (the file name only).

@@ -329,6 +329,11 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   CatalogIndex index;
   index.today = options.today.empty() ? current_date() : options.today;
   index.org = load_org(options);
+  std::size_t diagnostics = 0, entities = 0;
+  for (const FileResult& r : results)
+    diagnostics += r.diagnostics.size(), entities += r.entities.size();
+  out.diagnostics.reserve(diagnostics);
+  index.entities.reserve(entities);
   for (FileResult& r : results) {
     out.io_error = out.io_error || r.unreadable;
     for (Diagnostic& d : r.diagnostics) out.diagnostics.push_back(std::move(d));

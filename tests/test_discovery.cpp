@@ -1,0 +1,127 @@
+// Discovery and the configuration lookup that uses what the walk saw (ListedDirs), and the
+// streaming helper-process runner that feeds `git check-ignore` during the walk.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/process.h"
+#include "util.h"
+
+namespace fs = std::filesystem;
+using namespace catalog_lint;
+using namespace catalog_lint::test;
+
+namespace {
+
+std::string tagged_component(const std::string& name) {
+  return "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + name +
+         "\n  tags: [Java]\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
+}
+
+// "file severity" of each invalid-tag finding of a JSON run, plus "files=N".
+std::vector<std::string> invalid_tag_severities(const CliRun& r) {
+  const auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> out;
+  for (const auto& d : j["diagnostics"])
+    if (d["rule"] == "invalid-tag")
+      out.push_back(d["file"].get<std::string>() + " " + d["severity"].get<std::string>());
+  out.push_back("files=" + std::to_string(j["summary"]["files"].get<int>()));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("discovery: a walk finds config files without a stat per directory, in every shape") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/.catalog-lint.yaml", "rules:\n  invalid-tag: warning\n");
+  write_file(dir + "/shared/team.yaml", "rules:\n  invalid-tag: note\n");
+  // A config that is a symlink to a file elsewhere in the tree.
+  write_file(dir + "/linked/catalog-info.yaml", tagged_component("linked"));
+  fs::create_symlink("../shared/team.yaml", dir + "/linked/.catalog-lint.yaml");
+  // A nested repository (a .git entry): the lookup stops at its root, the root config is unused.
+  write_file(dir + "/vendored/.git/HEAD", "ref: refs/heads/main\n");
+  write_file(dir + "/vendored/svc/catalog-info.yaml", tagged_component("vendored"));
+  // A directory the walk skips (node_modules) but that is named on the command line: its own
+  // config must still be found (the walk never listed it).
+  write_file(dir + "/node_modules/pkg/catalog-info.yaml", tagged_component("pkg"));
+  write_file(dir + "/node_modules/pkg/.catalog-lint.yaml", "rules:\n  invalid-tag: note\n");
+  // A deep file whose nearest config is the root one, several unlisted levels up.
+  write_file(dir + "/a/b/c/d/catalog-info.yaml", tagged_component("deep"));
+
+  const CliRun r = run_cli({"--format", "json", ".", "node_modules/pkg/catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);  // the vendored file keeps invalid-tag at its default, error
+  CHECK(invalid_tag_severities(r) ==
+        std::vector<std::string>{"a/b/c/d/catalog-info.yaml warning",
+                                 "linked/catalog-info.yaml note",
+                                 "node_modules/pkg/catalog-info.yaml note",
+                                 "vendored/svc/catalog-info.yaml error", "files=4"});
+
+  // Named files alone (no walk) resolve the same way.
+  const CliRun named = run_cli({"--format", "json", "a/b/c/d/catalog-info.yaml",
+                                "linked/catalog-info.yaml", "vendored/svc/catalog-info.yaml"},
+                               dir);
+  CHECK(invalid_tag_severities(named) ==
+        std::vector<std::string>{"a/b/c/d/catalog-info.yaml warning",
+                                 "linked/catalog-info.yaml note",
+                                 "vendored/svc/catalog-info.yaml error", "files=3"});
+
+  // A config that is a directory is an error whether the walk or a stat finds it.
+  fs::create_directory(dir + "/a/b/.catalog-lint.yaml");
+  const CliRun bad = run_cli({"."}, dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("a/b/.catalog-lint.yaml: error: is not a regular file") != std::string::npos);
+}
+
+TEST_CASE("discovery: git check-ignore is fed during the walk, whatever the number of paths") {
+  // Over 64 KiB of paths in and of ignored paths out: both pipes fill, so a runner that wrote
+  // everything before reading would deadlock (run_cli kills a run after 120 s).
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/.gitignore", "generated/\n");
+  const std::string long_name(120, 'x');
+  for (int i = 0; i < 1200; ++i)
+    write_file(dir + "/generated/" + std::to_string(i) + long_name + "/catalog-info.yaml",
+               "kind: [\n");
+  write_file(dir + "/kept/catalog-info.yaml", tagged_component("kept"));
+  const CliRun r = run_cli({"--format", "json", "."}, dir);
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(invalid_tag_severities(r) ==
+        std::vector<std::string>{"kept/catalog-info.yaml error", "files=1"});
+}
+
+TEST_CASE("process: Command streams input and output without deadlock") {
+  // 1 MiB through `cat` in uneven pieces: both pipes fill many times over.
+  std::string expected;
+  {
+    Command cat({"cat"});
+    for (int i = 0; i < 1024; ++i) {
+      const std::string piece(1000 + i % 48, static_cast<char>('a' + i % 26));
+      cat.write(piece);
+      expected += piece;
+    }
+    const CommandResult r = cat.finish();
+    CHECK(r.exit_code == 0);
+    CHECK(r.output.size() == expected.size());
+    CHECK(r.output == expected);
+  }
+  // A command that exits without reading its input: writing stops, no SIGPIPE death, no hang.
+  // (main ignores SIGPIPE; the test runner does too for this check.)
+  std::signal(SIGPIPE, SIG_IGN);
+  const CommandResult early = run_command({"sh", "-c", "exit 3"}, std::string(1 << 20, 'x'));
+  CHECK(early.exit_code == 3);
+  // A program that is not there: the child's exec fails with 127; nothing is thrown.
+  const CommandResult missing = run_command({"catalog-lint-no-such-program"}, "x");
+  CHECK(missing.exit_code == 127);
+  CHECK(missing.output.empty());
+  // Empty argv: not run at all.
+  CHECK(run_command({}).exit_code == -1);
+  // Output only, no input.
+  CHECK(run_command({"printf", "a\\0b"}).output == std::string("a\0b", 3));
+}
