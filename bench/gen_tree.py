@@ -31,7 +31,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-GENERATOR_VERSION = 3  # bump when the output changes, so cached trees are regenerated
+GENERATOR_VERSION = 4  # bump when the output changes, so cached trees are regenerated
 
 # Every fault category, in the order they are cycled through. Each maps to what a linter (and
 # Backstage) should report.
@@ -51,6 +51,11 @@ FAULTS = [
     "unknown-root-field",  # a root field next to metadata and spec
     "bad-api-version",  # apiVersion: backstage.io/v2
     "non-mapping-document",  # a document that is a sequence
+    # Platform-ownership policy faults (reported with bench/policy.yaml; see policy_target):
+    "no-cost-center",  # platform/cost-center removed (missing-cost-center)
+    "escalation-to-self",  # platform/escalation-level-2 names the owner (wrong-escalation-level)
+    "no-golden-path",  # a service without golden-path tag or escape hatch (missing-golden-path)
+    "unknown-owner",  # spec.owner names no Group or User (unknown-owner)
 ]
 
 WORDS = (
@@ -87,6 +92,10 @@ LAST = (
     "gosling johnson thompson torvalds hamilton wirth perlman stallman wilson berners lee "
     "cerf leroy matsumoto"
 ).split()
+# The platform's groups, as bench/policy.yaml names them (platform_team, architecture_committee).
+PLATFORM_TEAM = "team-platform-oncall"
+ARCHITECTURE_COMMITTEE = "team-platform-architecture"
+PLATFORM_DEVEX = "team-platform-devex"
 SENTENCE = (
     "handles requests from the storefront and publishes events for downstream consumers "
     "owns the source of truth for its records and exposes a versioned REST interface "
@@ -177,7 +186,7 @@ def render(docs: list) -> str:
 class Org:
     """The organisation: domains, systems, teams, users and templates, all by name."""
 
-    def __init__(self, rng: random.Random, n_domains, n_systems, n_groups, users_per_group):
+    def __init__(self, rng: random.Random, n_domains, n_systems, n_groups, n_templates, users_per_group):
         self.domains = [f"{DOMAINS[i % len(DOMAINS)]}{'' if i < len(DOMAINS) else i}" for i in range(n_domains)]
         self.systems = []
         for i in range(n_systems):
@@ -187,6 +196,7 @@ class Org:
         for i in range(n_groups):
             dom = self.domains[i % n_domains]
             self.groups.append((f"team-{dom}-{rng.choice(WORDS)}-{i}", dom))
+        self.n_templates = n_templates
         self.users = {}
         for gi, (g, _) in enumerate(self.groups):
             self.users[g] = [
@@ -234,22 +244,29 @@ def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names:
     team = rng.choice([g for g, d in org.groups if d == domain] or [org.groups[0][0]])
     lang = rng.choice(LANGS)
     slug = f"acme/{name}"
+    cost_center = f"cc-{rng.randrange(100, 999)}"
     annotations = {
         "github.com/project-slug": slug,
         "backstage.io/techdocs-ref": "dir:.",
         "backstage.io/source-location": f"url:https://github.com/{slug}/tree/main/",
         "pagerduty.com/service-id": "P" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(6)),
         "platform/escalation-level-1": f"group:default/{team}",
-        "platform/escalation-level-2": "group:default/team-platform-oncall",
+        "platform/escalation-level-2": f"group:default/{PLATFORM_TEAM}",
+        "platform/escalation-level-3": f"group:default/{ARCHITECTURE_COMMITTEE}",
+        "platform/cost-center": cost_center,
         "backstage.io/kubernetes-id": name,
     }
     if rng.random() < 0.5:
         annotations["sonarqube.org/project-key"] = f"acme_{name}"
     if rng.random() < 0.4:
         annotations["argocd/app-name"] = f"{name}-prod"
-    if rng.random() < 0.3:
-        annotations["platform/golden-path"] = f"{lang}-service"
+    # The platform-ownership policy (bench/policy.yaml): every service and website follows a
+    # golden path (a tag naming one of the org's Templates); deprecated ones carry a sunset date.
     tags = sorted({lang, rng.choice(["rest", "grpc", "events", "batch"]), rng.choice(["pci", "gdpr", "internal", "public"])})
+    tags.append(f"golden-path:{template_name(rng.randrange(org.n_templates))}")
+    lifecycle = rng.choice(LIFECYCLES)
+    if lifecycle == "deprecated":
+        annotations["platform/sunset-date"] = "2027-06-30"
     comp = {
         "apiVersion": "backstage.io/v1alpha1",
         "kind": "Component",
@@ -258,7 +275,7 @@ def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names:
             "title": name.replace("-", " ").title(),
             "description": words(rng, rng.randint(6, 14)),
             "annotations": annotations,
-            "labels": {"tier": rng.choice(TIERS), "cost-center": f"cc-{rng.randrange(100, 999)}"},
+            "labels": {"tier": rng.choice(TIERS), "cost-center": cost_center},
             "tags": tags,
             "links": [
                 {"url": f"https://grafana.acme.example/d/{name}", "title": "Dashboard", "icon": "dashboard"},
@@ -267,7 +284,7 @@ def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names:
         },
         "spec": {
             "type": rng.choice(TYPES),
-            "lifecycle": rng.choice(LIFECYCLES),
+            "lifecycle": lifecycle,
             "owner": f"group:default/{team}",
             "system": system,
         },
@@ -295,7 +312,8 @@ def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names:
                 "metadata": {
                     "name": f"{name}-api",
                     "description": f"Public interface of {name}.",
-                    "annotations": {"github.com/project-slug": slug},
+                    "annotations": {"github.com/project-slug": slug}
+                    | ({"platform/sunset-date": "2027-06-30"} if lifecycle == "deprecated" else {}),
                     "tags": [api_type, "v1"],
                 },
                 "spec": {
@@ -308,6 +326,10 @@ def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names:
             }
         )
     if has_res:
+        res_type = rng.choice(RESOURCE_TYPES)
+        res_annotations = {"platform/cost-center": cost_center}
+        if res_type == "database":
+            res_annotations["platform/data-classification"] = rng.choice(["internal", "confidential", "restricted"])
         docs.append(
             {
                 "apiVersion": "backstage.io/v1alpha1",
@@ -315,10 +337,11 @@ def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names:
                 "metadata": {
                     "name": f"{name}-db",
                     "description": f"Primary store of {name}.",
+                    "annotations": res_annotations,
                     "labels": {"tier": comp["metadata"]["labels"]["tier"]},
                 },
                 "spec": {
-                    "type": rng.choice(RESOURCE_TYPES),
+                    "type": res_type,
                     "owner": f"group:default/{team}",
                     "system": system,
                 },
@@ -327,8 +350,26 @@ def component_docs(rng: random.Random, org: Org, name: str, idx: int, all_names:
     return docs
 
 
+def platform_group_docs() -> list:
+    """The platform's own Groups (owners named by Domains, Templates and escalation levels 2/3)."""
+    return [
+        {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": "Group",
+            "metadata": {"name": g, "description": f"The {g.split('-', 2)[2]} group of the platform team."},
+            "spec": {
+                "type": "team",
+                "profile": {"email": f"{g}@acme.example"},
+                "parent": "group:default/dept-platform",
+                "children": [],
+            },
+        }
+        for g in (PLATFORM_TEAM, ARCHITECTURE_COMMITTEE, PLATFORM_DEVEX)
+    ]
+
+
 def group_docs(rng: random.Random, org: Org, gi: int):
-    """A Group followed by its Users."""
+    """A Group followed by its Users (the first group file also holds the platform's Groups)."""
     name, domain = org.groups[gi]
     members = org.users[name]
     group = {
@@ -364,6 +405,8 @@ def group_docs(rng: random.Random, org: Org, gi: int):
                 },
             }
         )
+    if gi == 0:
+        docs += platform_group_docs()
     return docs
 
 
@@ -389,15 +432,20 @@ def domain_docs(rng: random.Random, org: Org, di: int):
             "apiVersion": "backstage.io/v1alpha1",
             "kind": "Domain",
             "metadata": {"name": name, "description": f"Everything about {name}.", "links": [{"url": f"https://wiki.acme.example/{name}", "title": "Wiki"}]},
-            "spec": {"owner": "group:default/team-platform-architecture"},
+            "spec": {"owner": f"group:default/{ARCHITECTURE_COMMITTEE}"},
         }
     ]
+
+
+def template_name(ti: int) -> str:
+    """The name of Template number ti (golden-path tags name it)."""
+    return f"{LANGS[ti % len(LANGS)]}-service-template-{ti}"
 
 
 def template_docs(rng: random.Random, org: Org, ti: int):
     """One scaffolder Template (scaffolder.backstage.io/v1beta3)."""
     lang = LANGS[ti % len(LANGS)]
-    name = f"{lang}-service-template-{ti}"
+    name = template_name(ti)
     return [
         {
             "apiVersion": "scaffolder.backstage.io/v1beta3",
@@ -406,11 +454,11 @@ def template_docs(rng: random.Random, org: Org, ti: int):
                 "name": name,
                 "title": f"{lang.title()} service (golden path)",
                 "description": f"Creates a production-ready {lang} service with CI, docs and on-call.",
-                "tags": ["recommended", lang],
+                "tags": ["golden-path", "recommended", lang],
                 "annotations": {"platform/golden-path": f"{lang}-service"},
             },
             "spec": {
-                "owner": "group:default/team-platform-devex",
+                "owner": f"group:default/{PLATFORM_DEVEX}",
                 "type": "service",
                 "parameters": [
                     {
@@ -439,6 +487,32 @@ def template_docs(rng: random.Random, org: Org, ti: int):
 
 
 # --------------------------------------------------------------------------- faults
+
+
+def policy_target(docs: list) -> dict:
+    """The Component a policy fault is planted in: the file's own, or one appended to it (a
+    policy-conformant internal tool of the platform team) when the file holds none."""
+    if docs[0].get("kind") == "Component":
+        return docs[0]
+    name = f"{docs[0]['metadata']['name']}-tool"
+    docs.append(
+        {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": "Component",
+            "metadata": {
+                "name": name,
+                "annotations": {
+                    "platform/escalation-level-1": f"group:default/{PLATFORM_DEVEX}",
+                    "platform/escalation-level-2": f"group:default/{PLATFORM_TEAM}",
+                    "platform/escalation-level-3": f"group:default/{ARCHITECTURE_COMMITTEE}",
+                    "platform/cost-center": "cc-100",
+                },
+                "tags": ["internal", f"golden-path:{template_name(0)}"],
+            },
+            "spec": {"type": "service", "lifecycle": "production", "owner": f"group:default/{PLATFORM_DEVEX}"},
+        }
+    )
+    return docs[-1]
 
 
 def plant_structural(fault: str, docs: list, dup_name: str | None) -> bool:
@@ -482,6 +556,17 @@ def plant_structural(fault: str, docs: list, dup_name: str | None) -> bool:
         d["apiVersion"] = "backstage.io/v2"
     elif fault == "non-mapping-document":
         docs.append(["just", "a", "list"])
+    elif fault == "no-cost-center":
+        del policy_target(docs)["metadata"]["annotations"]["platform/cost-center"]
+    elif fault == "escalation-to-self":
+        c = policy_target(docs)
+        c["metadata"]["annotations"]["platform/escalation-level-2"] = c["spec"]["owner"]
+    elif fault == "no-golden-path":
+        c = policy_target(docs)
+        c["spec"]["type"] = "service"
+        c["metadata"]["tags"] = [t for t in c["metadata"]["tags"] if not t.startswith("golden-path:")]
+    elif fault == "unknown-owner":
+        policy_target(docs)["spec"]["owner"] = "group:default/team-that-left"
     else:
         return False
     return True
@@ -529,7 +614,7 @@ def generate(out: Path, n_files: int, seed: int, fault_rate: float) -> dict:
     """Writes the tree into `out` (which must not exist) and returns the manifest."""
     rng = random.Random(seed)
     n_domains, n_systems, n_groups, n_templates, n_services = plan(n_files)
-    org = Org(rng, n_domains, n_systems, n_groups, users_per_group=4)
+    org = Org(rng, n_domains, n_systems, n_groups, n_templates, users_per_group=4)
 
     service_names = []
     used = set()

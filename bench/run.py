@@ -32,6 +32,9 @@ ROOT = BENCH.parent
 SEED = 42
 FAULT_RATE = 0.05
 NODE_DIR = Path(os.environ.get("CATALOG_LINT_BENCH_NODE_DIR", "/tmp/catalog-lint-bench-node"))
+POLICY = BENCH / "policy.yaml"  # the generated org's platform-ownership policy
+POLICY_TODAY = "2026-12-01"  # fixed, so date rules (sunset, escape-hatch expiry) never drift
+POLICY_LABEL = "catalog-lint --config policy.yaml"
 PROFILE_BEGIN = "<!-- profile:begin -->"
 PROFILE_END = "<!-- profile:end -->"
 
@@ -301,8 +304,16 @@ def main(argv: list[str]) -> int:
             Cmd("catalog-lint --format json", [str(lint), "--format", "json", "-j", "1", t], 1, "lint", runs),
             Cmd("catalog-lint --format json", [str(lint), "--format", "json", "-j", "2", t], 2, "lint", runs),
         ]
+        # Policy on: the platform-ownership rules too, as a repository with a config runs them
+        # (the generated org follows bench/policy.yaml except in its planted policy faults).
+        policy = [str(lint), "--color", "never", "--config", str(POLICY), "--today", POLICY_TODAY]
+        cmds += [
+            Cmd(POLICY_LABEL, policy + ["-j", "1", t], 1, "lint", runs),
+            Cmd(POLICY_LABEL, policy + ["-j", "2", t], 2, "lint", runs),
+        ]
         if n >= 100000:  # the large tree: the rows the targets need, without warm-up
-            cmds = [c for c in cmds if c.group == "baseline" or c.label == "catalog-lint (human)"]
+            cmds = [c for c in cmds if c.group == "baseline" or c.label == "catalog-lint (human)"
+                    or (c.label == POLICY_LABEL and c.jobs == 2)]
         if has_sarif and n < 100000:
             cmds += [
                 Cmd("catalog-lint --format sarif", [str(lint), "--format", "sarif", "-j", "1", t], 1, "lint", runs),
@@ -494,7 +505,7 @@ def write_results(out: Path, args, info, trees, results, baselines, lat, one, ha
         return next((c for c in results.get(n, []) if c.label == label and c.jobs == jobs), None)
 
     big = 10000 if 10000 in results else 1000
-    for fmt_label in ["catalog-lint (human)", "catalog-lint --format json"] + (["catalog-lint --format sarif"] if has_sarif else []):
+    for fmt_label in ["catalog-lint (human)", "catalog-lint --format json"] + (["catalog-lint --format sarif"] if has_sarif else []) + [POLICY_LABEL]:
         for j in (1, 2):
             c, b = find(big, fmt_label, j), baselines[big].get(j)
             if c and b:

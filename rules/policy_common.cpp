@@ -163,19 +163,32 @@ long today_days(const CatalogIndex& index) {
 }
 
 namespace {
-std::size_t distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+// Levenshtein distance of `a` and `b` when it is below `limit`, else `limit`. Only the diagonal
+// band |i - j| < limit can hold a smaller distance, and a row whose minimum reaches `limit` ends
+// the search (every alignment passes through every row): Ukkonen's cut-off, "Algorithms for
+// approximate string matching", Information and Control 64 (1985).
+std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t limit) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() >= limit) return limit;
+  const std::size_t big = limit;  // any value >= limit stands for "too far"
+  std::vector<std::size_t> row(b.size() + 1, big);
+  for (std::size_t j = 0; j <= b.size() && j < limit; ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t prev = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cur = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
+    const std::size_t from = i >= limit ? i - limit + 1 : 1;
+    const std::size_t to = std::min(b.size(), i + limit - 1);
+    std::size_t diag = row[from - 1];  // D[i-1][from-1]
+    row[from - 1] = from == 1 && i < limit ? i : big;
+    std::size_t row_min = row[from - 1];
+    for (std::size_t j = from; j <= to; ++j) {
+      const std::size_t up = row[j];  // D[i-1][j]
+      row[j] = std::min({up + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1), big});
+      diag = up;
+      row_min = std::min(row_min, row[j]);
     }
+    if (to < b.size()) row[to + 1] = big;  // outside the band from here on
+    if (row_min >= limit) return limit;
   }
-  return row[b.size()];
+  return std::min(row[b.size()], limit);
 }
 }  // namespace
 
@@ -184,10 +197,17 @@ std::optional<std::string> nearest(std::string_view value,
   std::optional<std::string> best;
   std::size_t best_d = std::max<std::size_t>(2, value.size() / 3) + 1;
   for (const auto& c : candidates) {
-    const std::size_t d = distance(value, c);
+    const std::size_t d = bounded_distance(value, c, best_d);
     if (d < best_d) best_d = d, best = c;
   }
   return best;
+}
+
+const std::optional<std::string>& Suggester::nearest(std::string_view value) {
+  auto it = memo_.find(std::string(value));
+  if (it == memo_.end())
+    it = memo_.emplace(std::string(value), policy::nearest(value, candidates_)).first;
+  return it->second;
 }
 
 void note_once(CatalogContext& ctx, bool& done, std::string_view rule, const EntitySummary& e,

@@ -73,9 +73,23 @@ std::vector<Contact> parse_contacts(std::string_view text, std::string_view ns);
 /// Days since 1970-01-01 of `index.today`.
 long today_days(const CatalogIndex& index);
 
-/// The candidate closest to `value` by edit distance, if close enough to be a likely typo.
+/// The candidate closest to `value` by Levenshtein distance, if close enough to be a likely typo
+/// (distance at most max(2, |value| / 3)); the first in `candidates` order on a tie.
 std::optional<std::string> nearest(std::string_view value,
                                    const std::vector<std::string>& candidates);
+
+/// nearest() over a fixed candidate list, remembered per value: a catalog where many entities
+/// name the same unknown owner pays for one search, not one per entity.
+class Suggester {
+ public:
+  explicit Suggester(std::vector<std::string> candidates) : candidates_(std::move(candidates)) {}
+  /// As nearest(value, candidates).
+  const std::optional<std::string>& nearest(std::string_view value);
+
+ private:
+  std::vector<std::string> candidates_;
+  std::unordered_map<std::string, std::optional<std::string>> memo_;
+};
 
 /// Reports `rule` once per run as a note at `at` ("no source of groups", …).
 void note_once(CatalogContext& ctx, bool& done, std::string_view rule, const EntitySummary& e,

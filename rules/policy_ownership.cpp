@@ -22,7 +22,7 @@ class OwnershipChecker : public Checker {
   void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
     const Org org(index);
     bool noted = false;
-    std::vector<std::string> owners;  // filled on first need, for suggestions
+    std::optional<Suggester> owners;  // made on first need, for suggestions
     const std::vector<std::string_view> ids = rule_ids();
     for (const EntitySummary& e : index.entities) {
       if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
@@ -40,14 +40,16 @@ class OwnershipChecker : public Checker {
                     "pass the org catalog with --catalog PATH, or list owners in "
                     "policy.known_owners in .catalog-lint.yaml");
         } else if (!org.known_owner(*key, e)) {
-          if (owners.empty()) {
-            owners = org.owner_keys();
-            for (const auto& k : pol.known_owners) owners.push_back(k);
+          if (!owners) {
+            std::vector<std::string> keys = org.owner_keys();
+            for (const auto& k : pol.known_owners) keys.push_back(k);
+            owners.emplace(std::move(keys));
           }
           std::string help =
               "define the Group (or User), pass its catalog with --catalog, or "
               "add it to policy.known_owners";
-          if (auto near = nearest(*key, owners)) help = fmt::format("did you mean '{}'?", *near);
+          if (const auto& near = owners->nearest(*key))
+            help = fmt::format("did you mean '{}'?", *near);
           ctx.report_field(
               "unknown-owner", e, *owner,
               kind == "group" || kind == "user"

@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <random>
 #include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "../rules/policy_common.h"
 #include "core/config.h"
 #include "core/discover.h"
 #include "util.h"
@@ -408,4 +411,55 @@ TEST_CASE("policy: the config schema and the loader agree on every key") {
   CHECK(p.escape_hatch_expiry_warning_days == 14);
   CHECK(p.deprecation_notice_days == 14);
   CHECK(p.declarative_rules.size() == 2);
+}
+
+namespace {
+// Plain Levenshtein distance (the full table): the reference for the bounded search.
+std::size_t reference_distance(const std::string& a, const std::string& b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i)
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      d[i][j] = std::min(
+          {d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+  return d[a.size()][b.size()];
+}
+}  // namespace
+
+TEST_CASE("policy: suggestions (did you mean) match a full edit-distance search exactly") {
+  // The suggestion search is bounded (length filter, diagonal band, row cut-off) and remembered
+  // per value; it must pick exactly what the plain definition picks: the first candidate with
+  // the smallest distance, when that distance is at most max(2, |value| / 3).
+  std::mt19937 rng(7);
+  auto random_string = [&](std::size_t max_len, const std::string& alphabet) {
+    std::string s(rng() % (max_len + 1), ' ');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    return s;
+  };
+  for (int round = 0; round < 400; ++round) {
+    const std::string alphabet = round % 2 ? "ab" : "abcdefgh-:/";
+    std::vector<std::string> candidates;
+    for (int i = 0; i < 12; ++i) candidates.push_back(random_string(14, alphabet));
+    // Some candidates are near-copies of the value, so that close matches exist.
+    const std::string value = random_string(14, alphabet);
+    std::string typo = value;
+    if (!typo.empty()) typo[rng() % typo.size()] = alphabet[0];
+    candidates.push_back(typo + alphabet.substr(0, rng() % 3));
+    std::optional<std::string> expected;
+    std::size_t best = std::max<std::size_t>(2, value.size() / 3) + 1;
+    for (const std::string& c : candidates)
+      if (const std::size_t d = reference_distance(value, c); d < best) best = d, expected = c;
+    INFO("value '", value, "' round ", round);
+    CHECK(policy::nearest(value, candidates) == expected);
+    policy::Suggester suggester(candidates);
+    CHECK(suggester.nearest(value) == expected);
+    CHECK(suggester.nearest(value) == expected);  // remembered: the same answer
+  }
+  // Known answers.
+  CHECK(policy::nearest("group:default/serch-team",
+                        {"group:default/search-team", "user:default/search"}) ==
+        std::optional<std::string>("group:default/search-team"));
+  CHECK(policy::nearest("abc", {"xyz"}) == std::nullopt);  // 3 edits: over max(2, 1)
+  CHECK(policy::nearest("", {"a", "ab"}) == std::optional<std::string>("a"));
 }
