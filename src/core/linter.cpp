@@ -33,26 +33,33 @@ void stamp_load_diagnostic(Diagnostic& d, const std::string& file, const RuleCon
     if (n.file.empty()) n.file = file;
 }
 
-/// Records one scalar (or key position) for the catalog phase.
-/// The source lines of one file, each copied once however many fields or findings point at it.
-class LineCache {
+/// Collects the source lines an entity summary needs into EntitySummary::lines, each line once.
+class LineCollector {
  public:
-  explicit LineCache(const SourceText& src) : src_(src) {}
-  std::shared_ptr<const std::string> get(int line) {
-    auto& slot = lines_[line];
-    if (!slot) slot = std::make_shared<const std::string>(src_.line(line));
-    return slot;
+  LineCollector(const SourceText& src, EntitySummary& s) : src_(src), s_(s) {}
+  LineSlice get(int line) {
+    for (const auto& [l, slice] : seen_)
+      if (l == line) return slice;
+    const std::string_view text = src_.line(line);
+    // Lines are at most the file size limit; a summary never holds 4 GiB.
+    const LineSlice slice{static_cast<std::uint32_t>(s_.lines.size()),
+                          static_cast<std::uint32_t>(text.size())};
+    s_.lines.append(text);
+    seen_.emplace_back(line, slice);
+    return slice;
   }
 
  private:
   const SourceText& src_;
-  std::unordered_map<int, std::shared_ptr<const std::string>> lines_;
+  EntitySummary& s_;
+  std::vector<std::pair<int, LineSlice>> seen_;  // a handful per entity: a linear search
 };
 
-void add_field(EntitySummary& s, LineCache& lines, std::string pointer, const Node* at,
+/// Records one scalar (or key position) for the catalog phase.
+void add_field(EntitySummary& s, LineCollector& lines, std::string_view pointer, const Node* at,
                std::string value) {
   if (at == nullptr) return;
-  s.fields.push_back(SummaryField{std::move(pointer), std::move(value), at->pos, at->end,
+  s.fields.push_back(SummaryField{intern_pointer(pointer), std::move(value), at->pos, at->end,
                                   lines.get(at->pos.line)});
 }
 
@@ -61,8 +68,9 @@ void add_field(EntitySummary& s, LineCache& lines, std::string pointer, const No
 /// duplicate-entity, and what a file gets when no policy rule runs on it, so that memory stays
 /// small for repositories without a policy.
 EntitySummary summarize(const Entity& entity, const std::string& ref, const std::string& file,
-                        LineCache& src, const Policy* policy, bool detailed = true) {
+                        const SourceText& text, const Policy* policy, bool detailed = true) {
   EntitySummary s;
+  LineCollector src(text, s);
   s.ref = ref;
   s.kind = std::string(entity.kind());
   s.file = file;
@@ -77,9 +85,10 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
   if (!detailed) return s;
   if (meta && meta->key) add_field(s, src, "/metadata", meta->key, "");
   if (meta && meta->is_map()) {
+    // Tags: only what the golden-path rules read (`golden-path`, `golden-path:<template>`).
     if (const Node* tags = meta->get("tags"); tags && tags->is_seq())
       for (std::size_t i = 0; i < tags->items.size(); ++i)
-        if (tags->items[i]->is_string())
+        if (tags->items[i]->is_string() && tags->items[i]->text.starts_with("golden-path"))
           add_field(s, src, fmt::format("/metadata/tags/{}", i), tags->items[i],
                     tags->items[i]->text);
     if (const Node* ann = meta->get("annotations"); ann && ann->is_map()) {
@@ -107,6 +116,8 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
       if (const Node* n = profile->get("email"); n && n->is_string())
         add_field(s, src, "/spec/profile/email", n, n->text);
   }
+  s.fields.shrink_to_fit();
+  s.lines.shrink_to_fit();
   return s;
 }
 
@@ -161,7 +172,6 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
       policy_on = policy_on || rules->enabled(d->info.id);
   LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
   const SourceText& src = *loaded.source;
-  LineCache line_cache(src);
   auto& out = result.diagnostics;
   for (Diagnostic& d : loaded.diagnostics) {
     stamp_load_diagnostic(d, file, *rules);
@@ -190,15 +200,20 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
       // Groups, Users and Templates are looked up by other files' policy rules: always detailed.
       const std::string kind = to_lower(entity.kind());
       const bool org = kind == "group" || kind == "user" || kind == "template";
-      EntitySummary s = summarize(entity, ref, file, line_cache, policy, org || policy_on);
+      EntitySummary s = summarize(entity, ref, file, src, policy, org || policy_on);
       s.rules = rules;
       s.policy = policy;
       result.entities.push_back(std::move(s));
     }
   }
+  // Each source line copied once however many findings point at it.
+  std::unordered_map<int, std::shared_ptr<const std::string>> lines;
   for (Diagnostic& d : out) {
     if (!d.start.valid()) d.start = src.pos_at(0, 0);
-    if (!d.source_line) d.source_line = line_cache.get(d.start.line);
+    if (d.source_line) continue;
+    auto& line = lines[d.start.line];
+    if (!line) line = std::make_shared<const std::string>(src.line(d.start.line));
+    d.source_line = line;
   }
   result.suppressions = parse_suppressions(src);
   return result;
@@ -311,8 +326,7 @@ std::vector<EntitySummary> load_org(const LintOptions& options) {
       if (kind != "group" && kind != "user" && kind != "template") continue;
       const std::string ref = entity.ref();
       if (ref.empty()) continue;
-      LineCache lines(*loaded.source);
-      org.push_back(summarize(entity, ref, file, lines, policy));
+      org.push_back(summarize(entity, ref, file, *loaded.source, policy));
       org.back().policy = policy;
     }
   }
@@ -329,15 +343,16 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   CatalogIndex index;
   index.today = options.today.empty() ? current_date() : options.today;
   index.org = load_org(options);
-  std::size_t diagnostics = 0, entities = 0;
-  for (const FileResult& r : results)
-    diagnostics += r.diagnostics.size(), entities += r.entities.size();
+  std::size_t diagnostics = 0;
+  for (const FileResult& r : results) diagnostics += r.diagnostics.size();
   out.diagnostics.reserve(diagnostics);
-  index.entities.reserve(entities);
   for (FileResult& r : results) {
     out.io_error = out.io_error || r.unreadable;
     for (Diagnostic& d : r.diagnostics) out.diagnostics.push_back(std::move(d));
     for (EntitySummary& e : r.entities) index.entities.push_back(std::move(e));
+    // Moved-from elements still hold their arrays: free them now, not at the end of the run.
+    std::vector<Diagnostic>().swap(r.diagnostics);
+    std::vector<EntitySummary>().swap(r.entities);
   }
   CatalogContext ctx(options.config, out.diagnostics);
   for (const auto& checker : Registry::instance().checkers()) checker->check_catalog(index, ctx);

@@ -1,5 +1,7 @@
 #include "core/rule.h"
 
+#include <unordered_set>
+
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
@@ -169,12 +171,32 @@ std::vector<const SummaryField*> EntitySummary::tags() const {
 Diagnostic* CatalogContext::report_field(std::string_view rule, const EntitySummary& e,
                                          const SummaryField& at, std::string message,
                                          std::string help) {
-  Diagnostic* d = report(rule, e, at.pointer, std::move(message), std::move(help));
+  Diagnostic* d = report(rule, e, std::string(at.pointer), std::move(message), std::move(help));
   if (d == nullptr) return nullptr;
   d->start = at.pos;
   d->end = at.end;
-  d->source_line = at.line;
+  d->source_line = shared_line(e, at.line);
   return d;
+}
+
+std::shared_ptr<const std::string> CatalogContext::shared_line(const EntitySummary& e,
+                                                               LineSlice s) {
+  auto& slot = lines_[{&e, s.offset}];
+  if (!slot) slot = std::make_shared<const std::string>(e.line_text(s));
+  return slot;
+}
+
+std::string_view intern_pointer(std::string_view pointer) {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
+  static std::mutex mutex;
+  static std::unordered_set<std::string, Hash, std::equal_to<>> pool;  // node-based: stable
+  std::lock_guard lock(mutex);
+  auto it = pool.find(pointer);
+  if (it == pool.end()) it = pool.emplace(pointer).first;
+  return *it;
 }
 
 Diagnostic* CatalogContext::report(std::string_view rule, const EntitySummary& e, std::string path,
@@ -190,7 +212,7 @@ Diagnostic* CatalogContext::report(std::string_view rule, const EntitySummary& e
   d.document = e.document;
   d.entity = e.ref;
   d.path = std::move(path);
-  d.source_line = e.name_line;
+  d.source_line = shared_line(e, e.name_line);
   out_.push_back(std::move(d));
   return &out_.back();
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -142,12 +144,22 @@ class EntityContext {
 /// A value the catalog phase reads, with where it was written. Keyed by JSON pointer
 /// (`/spec/owner`, `/metadata/tags/0`, `/metadata/annotations/platform~1escape-hatch`; `/metadata`
 /// and `/spec` hold the positions of those keys, for "missing" findings).
+/// A source line kept with an entity summary: a slice of EntitySummary::lines.
+struct LineSlice {
+  std::uint32_t offset = 0;  ///< bytes into EntitySummary::lines
+  std::uint32_t size = 0;    ///< bytes
+};
+
+/// `pointer` as a view that lives as long as the process: each distinct JSON pointer is stored
+/// once (most entities repeat the same annotation keys). Thread-safe.
+std::string_view intern_pointer(std::string_view pointer);
+
 struct SummaryField {
-  std::string pointer;
-  std::string value;  ///< the scalar text ("" for mappings)
+  std::string_view pointer;  ///< interned (intern_pointer) or a string literal
+  std::string value;         ///< the scalar text ("" for mappings)
   SourcePos pos;
   SourcePos end;
-  std::shared_ptr<const std::string> line;  ///< source line of pos, shared per file line
+  LineSlice line;  ///< source line of pos, within the entity's `lines`
 };
 
 /// The compact record of one entity kept for the catalog phase (the YAML tree is gone by then).
@@ -158,13 +170,17 @@ struct EntitySummary {
   int document = 0;
   SourcePos name_pos;  ///< position of metadata.name (or of the document)
   SourcePos name_end;
-  std::shared_ptr<const std::string> name_line;  ///< source line of name_pos
+  LineSlice name_line;  ///< source line of name_pos, within `lines`
+  /// The source lines that name_pos and the fields are on, each once, concatenated: one
+  /// allocation per entity rather than one per line.
+  std::string lines;
   // For the policy rules (issue 3): only what they read, so memory follows entity count.
   std::string type;       ///< spec.type when a string
   std::string lifecycle;  ///< spec.lifecycle when a string
   std::string ns;         ///< metadata.namespace or "default"
   std::string name;       ///< metadata.name as written
-  /// spec.owner, tags, spec.type, spec.lifecycle, spec.profile.email, the annotations under the
+  /// spec.owner, golden-path tags (`golden-path…`; other tags are not kept), spec.type,
+  /// spec.lifecycle, spec.profile.email, the annotations under the
   /// policy prefix plus backstage.io/source-template and pagerduty.com/*, opsgenie.com/* keys;
   /// `/metadata` and `/spec` keys. Document order.
   std::vector<SummaryField> fields;
@@ -173,13 +189,19 @@ struct EntitySummary {
 
   /// The field with JSON pointer `pointer`, or nullptr.
   const SummaryField* field(std::string_view pointer) const;
-  /// Every tag (`/metadata/tags/*` string values).
+  /// The kept tags (`/metadata/tags/*` string values starting with `golden-path`).
   std::vector<const SummaryField*> tags() const;
+  /// The text of a line kept in `lines`.
+  std::string_view line_text(LineSlice s) const {
+    return std::string_view(lines).substr(s.offset, s.size);
+  }
 };
 
 /// Every entity of the run, in deterministic (file, document) order.
 struct CatalogIndex {
-  std::vector<EntitySummary> entities;
+  /// A deque: filled by moving each file's summaries in and freeing that file's array at once,
+  /// so the run never holds two copies of them.
+  std::deque<EntitySummary> entities;
   /// Groups, Users and Templates of `--catalog` folders: looked up, never reported on.
   std::vector<EntitySummary> org;
   std::string today;  ///< YYYY-MM-DD, for date-based rules
@@ -211,8 +233,14 @@ class CatalogContext {
   }
 
  private:
+  /// Diagnostic::source_line for a line of `e`: one shared copy per line however many findings
+  /// point at it (a long line with many findings must not multiply memory).
+  std::shared_ptr<const std::string> shared_line(const EntitySummary& e, LineSlice s);
+
   const RuleConfig& config_;
   std::vector<Diagnostic>& out_;
+  std::map<std::pair<const EntitySummary*, std::uint32_t>, std::shared_ptr<const std::string>>
+      lines_;
 };
 
 }  // namespace catalog_lint
