@@ -34,6 +34,12 @@ std::vector<std::string> invalid_tag_severities(const CliRun& r) {
   return out;
 }
 
+std::string fmt_args(const std::vector<std::string>& args) {
+  std::string out = "catalog-lint";
+  for (const std::string& a : args) out += " " + a;
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("discovery: a walk finds config files without a stat per directory, in every shape") {
@@ -76,6 +82,39 @@ TEST_CASE("discovery: a walk finds config files without a stat per directory, in
   const CliRun bad = run_cli({"."}, dir);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("a/b/.catalog-lint.yaml: error: is not a regular file") != std::string::npos);
+}
+
+TEST_CASE("discovery: `link/..` and aliases: configs found, each physical file linted once") {
+  // The lookup resolves `link/../x` lexically (to `x`); the walk lists the directory above the
+  // link's target. What that walk saw must not stand for `x`, whatever the argument order.
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "/proj'").c_str()) == 0);
+  write_file(dir + "/proj/x/catalog-info.yaml", tagged_component("here"));
+  write_file(dir + "/proj/x/.catalog-lint.yaml", "rules:\n  invalid-tag: off\n");
+  write_file(dir + "/elsewhere/x/catalog-info.yaml", tagged_component("there"));
+  fs::create_directories(dir + "/elsewhere/deep");
+  fs::create_directory_symlink(dir + "/elsewhere/deep", dir + "/proj/link");
+  fs::create_directory_symlink(dir + "/proj/x", dir + "/proj/alias");
+  const std::string proj = dir + "/proj";
+  // Arguments → files linted. `link/../x` is elsewhere/x: another file than x's. A file reached
+  // twice (named and walked, through `./`, or through a symlinked root) is linted once.
+  const std::vector<std::pair<std::vector<std::string>, int>> runs = {
+      {{"x"}, 1},
+      {{"link/../x", "x"}, 2},
+      {{"x", "link/../x"}, 2},
+      {{"link/../x"}, 1},
+      {{"x", "x/catalog-info.yaml", "./x", "alias"}, 1},
+      {{"x/catalog-info.yaml", "x"}, 1},
+  };
+  for (const auto& [args, files] : runs) {
+    std::vector<std::string> argv = {"--format", "json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CliRun r = run_cli(argv, proj);
+    INFO(fmt_args(args), "\n", r.err);
+    CHECK(r.exit_code == 0);
+    // Every linted file's lookup starts at proj/x (as written), whose config turns the rule off.
+    CHECK(invalid_tag_severities(r) == std::vector<std::string>{"files=" + std::to_string(files)});
+  }
 }
 
 TEST_CASE("discovery: git check-ignore is fed during the walk, whatever the number of paths") {

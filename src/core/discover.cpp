@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +37,13 @@ bool sniff_backstage(std::string_view content) {
 
 namespace {
 
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 bool has_yaml_extension(const fs::path& p) {
   const std::string ext = p.extension().string();
   return ext == ".yaml" || ext == ".yml";
@@ -50,14 +58,12 @@ bool file_sniffs_backstage(const fs::path& p) {
   return sniff_backstage(buf);
 }
 
-// The identity of a file for de-duplication: symlinks resolved (a file and a symlink to it are
-// one file). Only symlinks need the system calls; other paths are normalised lexically.
-std::string identity(const fs::path& p, bool maybe_symlink) {
+// The identity of a file for de-duplication: its physical path, symlinks resolved (a file and a
+// symlink to it are one file; `link/../x/f` and `x/f` can be two).
+std::string identity(const fs::path& p) {
   std::error_code ec;
-  if (maybe_symlink) {
-    const fs::path real = fs::weakly_canonical(p, ec);
-    if (!ec) return real.string();
-  }
+  const fs::path real = fs::weakly_canonical(p, ec);
+  if (!ec) return real.string();
   static const fs::path cwd = fs::current_path(ec);  // fs::absolute would ask every time
   return (p.is_absolute() ? p : cwd / p).lexically_normal().string();
 }
@@ -104,19 +110,28 @@ void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>&
   std::error_code ec;
   // Absolute paths by string concatenation: the walk yields `root` + "/" + plain names, and
   // std::filesystem's path arithmetic would cost more than the walk itself on large trees.
-  std::string base = fs::absolute(root, ec).lexically_normal().string();
-  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  // `base`: the root made absolute lexically, as the config lookup and git see paths;
+  // `physical`: with symlinks resolved, for identities. Directory symlinks below the root are
+  // not followed, so a walked path is physical once its root is.
+  auto strip = [](std::string d) {
+    while (d.size() > 1 && d.back() == '/') d.pop_back();
+    return d;
+  };
+  const std::string base = strip(fs::absolute(root, ec).lexically_normal().string());
+  std::string physical = strip(fs::weakly_canonical(root, ec).string());
+  if (ec || physical.empty() || physical.front() != '/') physical = base;
   const std::string given = root.string();
-  auto absolute = [&](const std::string& p) {
+  auto below = [&](const std::string& dir, const std::string& p) {
     std::string_view rest(p);
     if (rest.substr(0, given.size()) != given)  // not expected; the slow way
-      return fs::absolute(p, ec).lexically_normal().string();
+      return &dir == &physical ? identity(p) : fs::absolute(p, ec).lexically_normal().string();
     rest.remove_prefix(given.size());
     while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
-    std::string a = base;
+    std::string a = dir;
     if (a.back() != '/') a += '/';
     return a.append(rest);
   };
+  auto absolute = [&](const std::string& p) { return below(base, p); };
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
   if (ec) {
     out.errors.emplace_back(root.string(), ec.message());
@@ -135,11 +150,12 @@ void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>&
     }
     const fs::path& p = it->path();
     const std::string name = p.filename().string();
-    if (name == kConfigFileName || name == ".git") {
+    // Any case: on a case-insensitive file system a stat would find `.Catalog-Lint.yaml` too.
+    if (iequals(name, kConfigFileName) || iequals(name, ".git")) {
       std::string dir = absolute(p.string());
       const std::size_t slash = dir.rfind('/');  // absolute: there is one
       dir.resize(slash == 0 ? 1 : slash);
-      listed.dirs[dir] |= name == ".git" ? ListedDirs::kGit : ListedDirs::kConfig;
+      listed.dirs[dir] |= iequals(name, ".git") ? ListedDirs::kGit : ListedDirs::kConfig;
     }
     std::error_code sec;
     const bool symlink = it->is_symlink(sec);
@@ -164,7 +180,7 @@ void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>&
     if (!take) continue;
     std::string abs = absolute(p.string());
     // Already found (a file and a symlink to it are one file)?
-    if (!seen.insert(symlink ? identity(p, true) : abs).second) continue;
+    if (!seen.insert(symlink ? identity(p) : below(physical, p.string())).second) continue;
     ignored_query.add(abs);
     found.emplace_back(p.string(), std::move(abs));
   }
@@ -177,8 +193,12 @@ void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>&
     out.files.push_back(std::move(f));
     out.walked.push_back(true);
   }
-  // A listing cut short by an error says nothing reliable about the directories in it.
-  if (complete) out.listed.dirs.merge(listed.dirs);
+  // A listing cut short by an error says nothing reliable about the directories in it. Nor does
+  // one reached through `..`: the lookup resolves `a/link/..` lexically (to `a`), while the walk
+  // listed the directory above the link's target.
+  const bool lexical =
+      std::none_of(root.begin(), root.end(), [](const fs::path& c) { return c == ".."; });
+  if (complete && lexical) out.listed.dirs.merge(listed.dirs);
 }
 
 }  // namespace
@@ -205,7 +225,7 @@ Discovery discover(const std::vector<std::string>& paths) {
     }
     if (fs::is_directory(st)) {
       walk(path, out, seen);
-    } else if (seen.insert(identity(path, true)).second) {
+    } else if (seen.insert(identity(path)).second) {
       out.files.push_back(path);
       out.walked.push_back(false);
     }

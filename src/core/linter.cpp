@@ -38,21 +38,26 @@ class LineCollector {
  public:
   LineCollector(const SourceText& src, EntitySummary& s) : src_(src), s_(s) {}
   LineSlice get(int line) {
-    for (const auto& [l, slice] : seen_)
-      if (l == line) return slice;
+    // Fields come in document order, so the line is usually the last one kept; an entity with
+    // thousands of fields (annotations, tags) must not cost a search of all of them each time.
+    if (line == last_line_) return last_;
+    if (const auto it = seen_.find(line); it != seen_.end()) return it->second;
     const std::string_view text = src_.line(line);
     // Lines are at most the file size limit; a summary never holds 4 GiB.
     const LineSlice slice{static_cast<std::uint32_t>(s_.lines.size()),
                           static_cast<std::uint32_t>(text.size())};
     s_.lines.append(text);
-    seen_.emplace_back(line, slice);
+    seen_.emplace(line, slice);
+    last_line_ = line, last_ = slice;
     return slice;
   }
 
  private:
   const SourceText& src_;
   EntitySummary& s_;
-  std::vector<std::pair<int, LineSlice>> seen_;  // a handful per entity: a linear search
+  std::unordered_map<int, LineSlice> seen_;
+  int last_line_ = 0;  // lines count from 1: 0 is "none yet"
+  LineSlice last_;
 };
 
 /// Records one scalar (or key position) for the catalog phase.
