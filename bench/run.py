@@ -4,7 +4,7 @@
     bench/run.sh                  # 1k and 10k trees, 5 runs each, writes bench/RESULTS.md
     bench/run.sh --large          # also the 100k tree (lint and baseline only; takes minutes)
     bench/run.sh --profile        # also callgrind over the 10k tree (a few minutes)
-    bench/run.sh --quick          # 1k only, 3 runs: a smoke test of the harness
+    bench/run.sh --quick          # 1k tree and the large-entity files, 3 runs: a smoke test
 
 Steps: generate the trees (cached under bench/trees/), configure and build catalog-lint and the
 baseline in build-bench/ (or --build-dir), install the Node comparison script into a scratch folder
@@ -294,7 +294,7 @@ def check(name: str, ok: bool | None, detail: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Entry point; see the module docstring."""
-    ap = argparse.ArgumentParser(description="catalog-lint benchmark runner")
+    ap = argparse.ArgumentParser(prog="bench/run.sh", description="catalog-lint benchmark runner")
     ap.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
     ap.add_argument("--latency-runs", type=int, default=30, help="runs for the one-file latency (default 30)")
     ap.add_argument("--large", action="store_true", help="also the 100k-file tree")

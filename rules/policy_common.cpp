@@ -27,7 +27,7 @@ const SummaryField* annotation(const EntitySummary& e, std::string_view name) {
 SummaryField missing_at(const EntitySummary& e, std::string_view holder) {
   if (const SummaryField* f = e.field(holder)) return *f;
   if (const SummaryField* f = e.field(holder == "/metadata" ? "/spec" : "/metadata")) return *f;
-  return SummaryField{"/metadata/name", e.name, e.name_pos, e.name_end, e.name_line};
+  return SummaryField{"/metadata/name", -1, e.name, e.name_pos, e.name_end, e.name_line};
 }
 
 bool kind_in(const EntitySummary& e, std::initializer_list<std::string_view> kinds) {

@@ -123,8 +123,8 @@ class EscalationChecker : public Checker {
             for (const Contact& gc : group_level1(*g)) paging = paging || gc.paging();
       }
       for (const SummaryField& f : e.fields)
-        paging = paging || f.pointer.starts_with("/metadata/annotations/pagerduty.com~1") ||
-                 f.pointer.starts_with("/metadata/annotations/opsgenie.com~1");
+        paging = paging || f.base.starts_with("/metadata/annotations/pagerduty.com~1") ||
+                 f.base.starts_with("/metadata/annotations/opsgenie.com~1");
       if (!paging)
         ctx.report_field("missing-on-call", e, l1.own ? *l1.own : missing_at(e),
                          "production service has no paging contact at escalation level 1",

@@ -463,3 +463,34 @@ TEST_CASE("policy: suggestions (did you mean) match a full edit-distance search 
   CHECK(policy::nearest("abc", {"xyz"}) == std::nullopt);  // 3 edits: over max(2, 1)
   CHECK(policy::nearest("", {"a", "ab"}) == std::optional<std::string>("a"));
 }
+
+TEST_CASE("policy: summary fields of list items keep their whole JSON pointer") {
+  // Tags are kept as the list's pointer plus an index (not interned: one entity can have
+  // thousands); pointer() and is() must still see the whole pointer.
+  const SummaryField tag{"/metadata/tags/", 3, "golden-path:x", {}, {}, {}};
+  CHECK(tag.pointer() == "/metadata/tags/3");
+  CHECK(tag.is("/metadata/tags/3"));
+  CHECK_FALSE(tag.is("/metadata/tags/03"));
+  CHECK_FALSE(tag.is("/metadata/tags/30"));
+  CHECK_FALSE(tag.is("/metadata/tags/"));
+  CHECK_FALSE(tag.is("/metadata/tags/3/x"));
+  const SummaryField first{"/metadata/tags/", 0, "golden-path", {}, {}, {}};
+  CHECK(first.is("/metadata/tags/0"));
+  const SummaryField owner{"/spec/owner", -1, "team-a", {}, {}, {}};
+  CHECK(owner.pointer() == "/spec/owner");
+  CHECK(owner.is("/spec/owner"));
+  CHECK_FALSE(owner.is("/spec/owner/0"));
+  // Through the linter: a golden-path finding on a tag reports the tag's own pointer.
+  const std::string text =
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n  tags:\n"
+      "    - java\n    - golden-path:nope\nspec:\n  type: service\n  lifecycle: production\n"
+      "  owner: group:default/team-a\n---\napiVersion: scaffolder.backstage.io/v1beta3\n"
+      "kind: Template\nmetadata:\n  name: real\n  tags: [golden-path]\nspec:\n  type: service\n"
+      "  owner: group:default/team-a\n  steps: []\n";
+  const LintResult r = lint_text(text, "unknown-golden-path");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].path == "/metadata/tags/1");
+  CHECK(r.diagnostics[0].start.line == 7);
+  CHECK(r.diagnostics[0].start.column == 7);
+  CHECK(*r.diagnostics[0].source_line == "    - golden-path:nope");
+}

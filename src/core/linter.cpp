@@ -61,11 +61,13 @@ class LineCollector {
 };
 
 /// Records one scalar (or key position) for the catalog phase.
+/// `pointer` is a string literal or interned; `item` >= 0 for a list item of the list `pointer`
+/// + '/' (list indices are not interned: one entity can have thousands).
 void add_field(EntitySummary& s, LineCollector& lines, std::string_view pointer, const Node* at,
-               std::string value) {
+               std::string value, int item = -1) {
   if (at == nullptr) return;
-  s.fields.push_back(SummaryField{intern_pointer(pointer), std::move(value), at->pos, at->end,
-                                  lines.get(at->pos.line)});
+  s.fields.push_back(
+      SummaryField{pointer, item, std::move(value), at->pos, at->end, lines.get(at->pos.line)});
 }
 
 /// The compact record of `entity` for the catalog phase (EntitySummary, src/core/rule.h).
@@ -94,8 +96,8 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
     if (const Node* tags = meta->get("tags"); tags && tags->is_seq())
       for (std::size_t i = 0; i < tags->items.size(); ++i)
         if (tags->items[i]->is_string() && tags->items[i]->text.starts_with("golden-path"))
-          add_field(s, src, fmt::format("/metadata/tags/{}", i), tags->items[i],
-                    tags->items[i]->text);
+          add_field(s, src, "/metadata/tags/", tags->items[i], tags->items[i]->text,
+                    static_cast<int>(i));
     if (const Node* ann = meta->get("annotations"); ann && ann->is_map()) {
       for (const auto& [k, v] : ann->entries) {
         const std::string_view key = k->text;
@@ -104,7 +106,7 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
                             key == "backstage.io/source-template" ||
                             key.starts_with("pagerduty.com/") || key.starts_with("opsgenie.com/");
         if (wanted && v->is_scalar())
-          add_field(s, src, "/metadata/annotations/" + pointer_token(key), v,
+          add_field(s, src, intern_pointer("/metadata/annotations/" + pointer_token(key)), v,
                     v->type == NodeType::null ? "" : v->text);
       }
     }
@@ -112,9 +114,9 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
   const Node* spec = entity.spec();
   if (spec && spec->key) add_field(s, src, "/spec", spec->key, "");
   if (spec && spec->is_map()) {
-    for (const char* f : {"type", "lifecycle", "owner"})
-      if (const Node* n = spec->get(f); n && n->is_string())
-        add_field(s, src, std::string("/spec/") + f, n, n->text);
+    for (const std::string_view f : {"/spec/type", "/spec/lifecycle", "/spec/owner"})
+      if (const Node* n = spec->get(f.substr(6)); n && n->is_string())
+        add_field(s, src, f, n, n->text);
     if (const Node* n = spec->get("type"); n && n->is_string()) s.type = n->text;
     if (const Node* n = spec->get("lifecycle"); n && n->is_string()) s.lifecycle = n->text;
     if (const Node* profile = spec->get("profile"); profile && profile->is_map())

@@ -3,6 +3,7 @@
 #include <unordered_set>
 
 #include <algorithm>
+#include <charconv>
 #include <mutex>
 #include <stdexcept>
 
@@ -155,23 +156,33 @@ void EntityContext::note_last(std::string message, std::string file, SourcePos p
     out_.back().notes.push_back(RelatedNote{std::move(message), std::move(file), pos});
 }
 
+bool SummaryField::is(std::string_view p) const {
+  if (item < 0) return base == p;
+  if (!p.starts_with(base)) return false;
+  p.remove_prefix(base.size());
+  int n = 0;
+  const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), n);
+  return ec == std::errc() && end == p.data() + p.size() && n == item &&
+         (p.size() == 1 || p[0] != '0');
+}
+
 const SummaryField* EntitySummary::field(std::string_view pointer) const {
   for (const SummaryField& f : fields)
-    if (f.pointer == pointer) return &f;
+    if (f.is(pointer)) return &f;
   return nullptr;
 }
 
 std::vector<const SummaryField*> EntitySummary::tags() const {
   std::vector<const SummaryField*> out;
   for (const SummaryField& f : fields)
-    if (f.pointer.starts_with("/metadata/tags/")) out.push_back(&f);
+    if (f.item >= 0 && f.base == "/metadata/tags/") out.push_back(&f);
   return out;
 }
 
 Diagnostic* CatalogContext::report_field(std::string_view rule, const EntitySummary& e,
                                          const SummaryField& at, std::string message,
                                          std::string help) {
-  Diagnostic* d = report(rule, e, std::string(at.pointer), std::move(message), std::move(help));
+  Diagnostic* d = report(rule, e, at.pointer(), std::move(message), std::move(help));
   if (d == nullptr) return nullptr;
   d->start = at.pos;
   d->end = at.end;

@@ -155,11 +155,21 @@ struct LineSlice {
 std::string_view intern_pointer(std::string_view pointer);
 
 struct SummaryField {
-  std::string_view pointer;  ///< interned (intern_pointer) or a string literal
-  std::string value;         ///< the scalar text ("" for mappings)
+  /// The JSON pointer, or for a list item (`item` >= 0) the list's pointer and a '/': interned
+  /// (intern_pointer) or a string literal. Use pointer() for the whole pointer.
+  std::string_view base;
+  int item = -1;      ///< index of a list item (a tag), or -1
+  std::string value;  ///< the scalar text ("" for mappings)
   SourcePos pos;
   SourcePos end;
   LineSlice line;  ///< source line of pos, within the entity's `lines`
+
+  /// The whole JSON pointer (`/spec/owner`, `/metadata/tags/3`).
+  std::string pointer() const {
+    return item < 0 ? std::string(base) : fmt::format("{}{}", base, item);
+  }
+  /// Whether pointer() == `p`, without building it.
+  bool is(std::string_view p) const;
 };
 
 /// The compact record of one entity kept for the catalog phase (the YAML tree is gone by then).
