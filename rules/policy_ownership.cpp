@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/entity_ref.h"
 #include "policy_common.h"
@@ -22,7 +23,8 @@ class OwnershipChecker : public Checker {
   void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
     const Org org(index);
     bool noted = false;
-    std::optional<Suggester> owners;  // made on first need, for suggestions
+    // Suggestions, per policy (its known_owners are candidates too), made on first need.
+    std::map<const Policy*, Suggester> owners;
     const std::vector<std::string_view> ids = rule_ids();
     for (const EntitySummary& e : index.entities) {
       if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
@@ -40,15 +42,16 @@ class OwnershipChecker : public Checker {
                     "pass the org catalog with --catalog PATH, or list owners in "
                     "policy.known_owners in .catalog-lint.yaml");
         } else if (!org.known_owner(*key, e)) {
-          if (!owners) {
+          auto suggester = owners.find(&pol);
+          if (suggester == owners.end()) {
             std::vector<std::string> keys = org.owner_keys();
             for (const auto& k : pol.known_owners) keys.push_back(k);
-            owners.emplace(std::move(keys));
+            suggester = owners.emplace(&pol, Suggester(std::move(keys))).first;
           }
           std::string help =
               "define the Group (or User), pass its catalog with --catalog, or "
               "add it to policy.known_owners";
-          if (const auto& near = owners->nearest(*key))
+          if (const auto& near = suggester->second.nearest(*key))
             help = fmt::format("did you mean '{}'?", *near);
           ctx.report_field(
               "unknown-owner", e, *owner,

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -163,4 +164,57 @@ TEST_CASE("process: Command streams input and output without deadlock") {
   CHECK(run_command({}).exit_code == -1);
   // Output only, no input.
   CHECK(run_command({"printf", "a\\0b"}).output == std::string("a\0b", 3));
+}
+
+TEST_CASE("discovery: named files are linted as named, whatever an earlier walk filtered") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/.gitignore", "ign/\n");
+  write_file(dir + "/ign/catalog-info.yaml", tagged_component("ignored"));
+  write_file(dir + "/kept/catalog-info.yaml", tagged_component("kept"));
+  write_file(dir + "/sub/.catalog-lint.yaml", "include: ['deep/**']\n");
+  write_file(dir + "/sub/deep/catalog-info.yaml", tagged_component("deep"));
+  write_file(dir + "/sub/gen/catalog-info.yaml", tagged_component("gen"));
+  auto files = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"--format", "json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const CliRun r = run_cli(argv, dir);
+    INFO(fmt_args(args), "\n", r.err);
+    CHECK(r.exit_code == 1);
+    std::set<std::string> out;
+    const auto j = nlohmann::json::parse(r.out);
+    for (const auto& d : j["diagnostics"]) out.insert(d["file"].get<std::string>());
+    return out;
+  };
+  // The walk leaves out what git ignores and what include/exclude leave out; a file named on
+  // the command line is linted anyway, before or after the walk that skipped it.
+  const std::set<std::string> walked = {"kept/catalog-info.yaml", "sub/deep/catalog-info.yaml"};
+  CHECK(files({"."}) == walked);
+  std::set<std::string> with_ignored = walked;
+  with_ignored.insert("ign/catalog-info.yaml");
+  CHECK(files({".", "ign/catalog-info.yaml"}) == with_ignored);
+  CHECK(files({"ign/catalog-info.yaml", "."}) == with_ignored);
+  CHECK(files({"sub", "sub/gen/catalog-info.yaml"}) ==
+        std::set<std::string>{"sub/deep/catalog-info.yaml", "sub/gen/catalog-info.yaml"});
+  CHECK(files({"sub/gen/catalog-info.yaml", "sub"}) ==
+        std::set<std::string>{"sub/deep/catalog-info.yaml", "sub/gen/catalog-info.yaml"});
+  // `.//` is `.`: paths stay relative (they once became "/kept/...", another file or none).
+  CHECK(files({".//"}) == walked);
+  CHECK(files({"./"}) == walked);
+}
+
+TEST_CASE("discovery: a config symlink that points nowhere is an error, not no config") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/a/catalog-info.yaml", tagged_component("a"));
+  fs::create_symlink("missing.yaml", dir + "/a/.catalog-lint.yaml");
+  for (const std::string arg : {".", "a/catalog-info.yaml"}) {
+    const CliRun r = run_cli({arg}, dir);
+    INFO(arg);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err ==
+          "catalog-lint: a/.catalog-lint.yaml: error: is a symbolic link that leads to no file; "
+          "point it at a config file or remove it\n");
+  }
 }

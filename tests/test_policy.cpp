@@ -494,3 +494,28 @@ TEST_CASE("policy: summary fields of list items keep their whole JSON pointer") 
   CHECK(r.diagnostics[0].start.column == 7);
   CHECK(*r.diagnostics[0].source_line == "    - golden-path:nope");
 }
+
+TEST_CASE("policy: owner suggestions come from the entity's own policy") {
+  // Each directory's config lists its own known owners; a misspelt owner is matched against the
+  // owners its own policy knows (once the suggestions were built from the first config only).
+  const std::string dir = temp_dir();
+  write_file(dir + "/b/.catalog-lint.yaml", "policy: {known_owners: [group:default/alpha-team]}\n");
+  write_file(dir + "/c/.catalog-lint.yaml", "policy: {known_owners: [group:default/beta-team]}\n");
+  auto component = [](const std::string& name, const std::string& owner) {
+    return "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + name +
+           "\nspec:\n  type: library\n  lifecycle: production\n  owner: " + owner + "\n";
+  };
+  write_file(dir + "/b/catalog-info.yaml", component("b", "alpha-tem"));
+  write_file(dir + "/c/catalog-info.yaml", component("c", "beta-tem"));
+  const CliRun r = run_cli(
+      {"--format", "json", "--today", "2026-01-01", "--rule", "unknown-owner=error", "b", "c"},
+      dir);
+  const auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> helps;
+  for (const auto& d : j["diagnostics"])
+    if (d["rule"] == "unknown-owner")
+      helps.push_back(d["file"].get<std::string>() + ": " + d["help"].get<std::string>());
+  CHECK(helps ==
+        std::vector<std::string>{"b/catalog-info.yaml: did you mean 'group:default/alpha-team'?",
+                                 "c/catalog-info.yaml: did you mean 'group:default/beta-team'?"});
+}

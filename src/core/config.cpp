@@ -640,14 +640,23 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
     if (const auto l = listed_->dirs.find(dir); l != listed_->dirs.end()) seen = l->second;
   fs::file_status st(fs::file_type::not_found);
   if (seen & ListedDirs::kConfig) st = fs::symlink_status(candidate, ec);
-  if (fs::is_symlink(st)) st = fs::status(candidate, ec);
+  // Shown relative to the working directory when below it, as the linted paths are.
+  auto shown = [&] {
+    std::error_code cec;
+    const fs::path rel = candidate.lexically_relative(fs::current_path(cec));
+    return !cec && !rel.empty() && *rel.begin() != ".." ? rel.string() : candidate.string();
+  };
+  if (fs::is_symlink(st)) {
+    st = fs::status(candidate, ec);
+    if (!fs::exists(st))  // a config that points nowhere is broken, not absent
+      throw ConfigError(shown(), {},
+                        "is a symbolic link that leads to no file; point it at a config file or "
+                        "remove it");
+  }
   if (fs::exists(st) && !fs::is_regular_file(st))
-    throw ConfigError(candidate.string(), {}, "is not a regular file; a config must be a file");
+    throw ConfigError(shown(), {}, "is not a regular file; a config must be a file");
   if (fs::is_regular_file(st)) {
-    // Shown relative to the working directory when below it, as the linted paths are.
-    std::string key = candidate.string();
-    const fs::path rel = candidate.lexically_relative(fs::current_path(ec));
-    if (!ec && !rel.empty() && *rel.begin() != "..") key = rel.string();
+    const std::string key = shown();
     auto f = files_.find(key);
     if (f == files_.end())
       f = files_.emplace(key, std::make_shared<const Config>(load_config_file(key))).first;

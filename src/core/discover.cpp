@@ -106,7 +106,10 @@ class IgnoredQuery {
   std::string pending_;
 };
 
-void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>& seen) {
+// File identity → index in Discovery::files, for the files taken so far.
+using Seen = std::unordered_map<std::string, std::size_t>;
+
+void walk(const fs::path& root, Discovery& out, Seen& seen) {
   std::error_code ec;
   // Absolute paths by string concatenation: the walk yields `root` + "/" + plain names, and
   // std::filesystem's path arithmetic would cost more than the walk itself on large trees.
@@ -140,7 +143,14 @@ void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>&
   ListedDirs listed;
   listed.dirs.emplace(base, 0);
   IgnoredQuery ignored_query(given);
-  std::vector<std::pair<std::string, std::string>> found;  // (path as walked, absolute)
+  struct Found {
+    std::string path;      // as walked
+    std::string absolute;  // lexically, for git
+    std::string identity;  // physical
+    bool operator<(const Found& o) const { return path < o.path; }
+  };
+  std::vector<Found> found;
+  std::unordered_set<std::string> here;  // identities found by this walk
   bool complete = true;
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) {  // the iterator cannot go on after an error
@@ -178,19 +188,23 @@ void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>&
     const bool take =
         is_catalog_file_name(name) ? !(it->is_directory(sec)) : regular && file_sniffs_backstage(p);
     if (!take) continue;
+    // Already found, by an earlier argument or by this walk (a file and a symlink to it are one
+    // file)? Only files actually taken count as found: one git ignores is not taken, and a
+    // later argument naming it still gets it.
+    std::string id = symlink ? identity(p) : below(physical, p.string());
+    if (seen.count(id) || !here.insert(id).second) continue;
     std::string abs = absolute(p.string());
-    // Already found (a file and a symlink to it are one file)?
-    if (!seen.insert(symlink ? identity(p) : below(physical, p.string())).second) continue;
     ignored_query.add(abs);
-    found.emplace_back(p.string(), std::move(abs));
+    found.push_back(Found{p.string(), std::move(abs), std::move(id)});
   }
   const std::unordered_set<std::string> ignored = ignored_query.finish();
   std::sort(found.begin(), found.end());
-  for (auto& [f, abs] : found) {
-    if (ignored.count(abs)) continue;
-    // Present paths relative-looking: drop a leading "./".
-    if (f.rfind("./", 0) == 0) f.erase(0, 2);
-    out.files.push_back(std::move(f));
+  for (Found& f : found) {
+    if (ignored.count(f.absolute)) continue;
+    // Present paths relative-looking: drop a leading "./" (and the slashes of `.//`).
+    if (f.path.rfind("./", 0) == 0) f.path.erase(0, f.path.find_first_not_of('/', 2));
+    seen.emplace(std::move(f.identity), out.files.size());
+    out.files.push_back(std::move(f.path));
     out.walked.push_back(true);
   }
   // A listing cut short by an error says nothing reliable about the directories in it. Nor does
@@ -205,7 +219,7 @@ void walk(const fs::path& root, Discovery& out, std::unordered_set<std::string>&
 
 Discovery discover(const std::vector<std::string>& paths) {
   Discovery out;
-  std::unordered_set<std::string> seen;
+  Seen seen;
   for (const std::string& path : paths) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
@@ -225,9 +239,13 @@ Discovery discover(const std::vector<std::string>& paths) {
     }
     if (fs::is_directory(st)) {
       walk(path, out, seen);
-    } else if (seen.insert(identity(path)).second) {
+    } else if (const auto [it, added] = seen.emplace(identity(path), out.files.size()); added) {
       out.files.push_back(path);
       out.walked.push_back(false);
+    } else {
+      // Named, and found by an earlier walk: it is linted as named, whatever a config's
+      // include/exclude say of walked files.
+      out.walked[it->second] = false;
     }
   }
   return out;
