@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <random>
 #include <set>
@@ -518,4 +519,20 @@ TEST_CASE("policy: owner suggestions come from the entity's own policy") {
   CHECK(helps ==
         std::vector<std::string>{"b/catalog-info.yaml: did you mean 'group:default/alpha-team'?",
                                  "c/catalog-info.yaml: did you mean 'group:default/beta-team'?"});
+}
+
+TEST_CASE("policy: the catalog phase gives the same report on any number of threads") {
+  // Catalog-phase checkers run in parallel, each into its own list, appended in registry order.
+  std::map<std::string, std::string> first;  // format → output of --jobs 1
+  for (const std::string jobs : {"1", "2", "7"}) {
+    for (const std::string format : {"json", "sarif"}) {
+      const CliRun r = run_cli({"--today", "2026-12-01", "--format", format, "--jobs", jobs, kOrg},
+                               source_dir());
+      INFO("--jobs ", jobs, " --format ", format);
+      CHECK(r.exit_code == 1);
+      if (first[format].empty()) first[format] = r.out;
+      CHECK(r.out == first[format]);
+    }
+  }
+  CHECK(nlohmann::json::parse(first["json"])["summary"]["errors"].get<int>() > 0);
 }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -361,8 +362,33 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
     std::vector<Diagnostic>().swap(r.diagnostics);
     std::vector<EntitySummary>().swap(r.entities);
   }
-  CatalogContext ctx(options.config, out.diagnostics);
-  for (const auto& checker : Registry::instance().checkers()) checker->check_catalog(index, ctx);
+  // The catalog phase runs its checkers on --jobs threads: each reads the index (never writes
+  // it) and reports into its own list, appended in registry order, so the result does not
+  // depend on the threads.
+  const auto& checkers = Registry::instance().checkers();
+  std::vector<std::vector<Diagnostic>> found(checkers.size());
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> failed(checkers.size());  // rethrown here, not in a thread
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < checkers.size();) {
+      try {
+        CatalogContext ctx(options.config, found[i]);
+        checkers[i]->check_catalog(index, ctx);
+      } catch (...) {
+        failed[i] = std::current_exception();
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> threads;
+    for (unsigned t = 1; t < std::min<std::size_t>(options.jobs, checkers.size()); ++t)
+      threads.emplace_back(work);
+    work();
+  }
+  for (const std::exception_ptr& e : failed)
+    if (e) std::rethrow_exception(e);
+  for (std::vector<Diagnostic>& list : found)
+    for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
   // Suppressions apply to catalog-phase findings too, so they come last.
   for (FileResult& r : results) {
     if (r.suppressions.empty()) continue;
