@@ -43,8 +43,10 @@ class LineCollector {
     // thousands of fields (annotations, tags) must not cost a search of all of them each time.
     if (line == last_line_) return last_;
     if (const auto it = seen_.find(line); it != seen_.end()) return it->second;
-    const std::string_view text = src_.line(line);
-    // Lines are at most the file size limit; a summary never holds 4 GiB.
+    std::string_view text = src_.line(line);
+    // Slices are 32-bit: past 4 GiB of lines in one entity (only with a raised file-size limit)
+    // a field keeps an empty line, and its findings show no snippet.
+    if (s_.lines.size() + text.size() > UINT32_MAX) text = {};
     const LineSlice slice{static_cast<std::uint32_t>(s_.lines.size()),
                           static_cast<std::uint32_t>(text.size())};
     s_.lines.append(text);

@@ -1,11 +1,10 @@
 #include "core/rule.h"
 
-#include <unordered_set>
-
 #include <algorithm>
 #include <charconv>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "core/config.h"
 #include "core/embedded_docs.h"

@@ -141,9 +141,6 @@ class EntityContext {
   const Policy* policy_ = nullptr;
 };
 
-/// A value the catalog phase reads, with where it was written. Keyed by JSON pointer
-/// (`/spec/owner`, `/metadata/tags/0`, `/metadata/annotations/platform~1escape-hatch`; `/metadata`
-/// and `/spec` hold the positions of those keys, for "missing" findings).
 /// A source line kept with an entity summary: a slice of EntitySummary::lines.
 struct LineSlice {
   std::uint32_t offset = 0;  ///< bytes into EntitySummary::lines
@@ -154,6 +151,9 @@ struct LineSlice {
 /// once (most entities repeat the same annotation keys). Thread-safe.
 std::string_view intern_pointer(std::string_view pointer);
 
+/// A value the catalog phase reads, with where it was written. Keyed by JSON pointer
+/// (`/spec/owner`, `/metadata/tags/0`, `/metadata/annotations/platform~1escape-hatch`; `/metadata`
+/// and `/spec` hold the positions of those keys, for "missing" findings).
 struct SummaryField {
   /// The JSON pointer, or for a list item (`item` >= 0) the list's pointer and a '/': interned
   /// (intern_pointer) or a string literal. Use pointer() for the whole pointer.
