@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -92,6 +93,16 @@ CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd,
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+std::vector<std::string> severities_of(const CliRun& run, const std::string& rule) {
+  const auto j = nlohmann::json::parse(run.out);
+  std::vector<std::string> out;
+  for (const auto& d : j["diagnostics"])
+    if (d["rule"] == rule)
+      out.push_back(d["file"].get<std::string>() + " " + d["severity"].get<std::string>());
+  out.push_back("files=" + std::to_string(j["summary"]["files"].get<int>()));
+  return out;
 }
 
 LintResult lint_text(const std::string& text, const std::string& rule, const std::string& name) {

@@ -34,6 +34,10 @@ CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd = ""
 LintResult lint_text(const std::string& text, const std::string& rule = "",
                      const std::string& name = "test.yaml");
 
+/// From a `--format json` run: "file severity" for each finding of `rule`, in report order, then
+/// "files=N" (the number of files linted). Throws when the output is not JSON.
+std::vector<std::string> severities_of(const CliRun& run, const std::string& rule);
+
 /// "rule@line:col" for each diagnostic, in report order.
 std::vector<std::string> brief(const LintResult& result);
 
