@@ -132,15 +132,8 @@ std::optional<std::set<std::string>> changed_files(const std::string& ref) {
   const cl::CommandResult untracked = cl::run_command(
       {"git", "-C", root, "ls-files", "--others", "--exclude-standard", "--full-name", "-z"});
   std::set<std::string> out;
-  for (const std::string* text : {&diff.output, &untracked.output}) {
-    std::size_t start = 0;
-    while (start < text->size()) {
-      std::size_t end = text->find('\0', start);
-      if (end == std::string::npos) end = text->size();
-      if (end > start) out.insert(root + "/" + text->substr(start, end - start));
-      start = end + 1;
-    }
-  }
+  for (const std::string* text : {&diff.output, &untracked.output})
+    for (const std::string& path : cl::split_nul(*text)) out.insert(root + "/" + path);
   return out;
 }
 

@@ -24,17 +24,6 @@ std::string tagged_component(const std::string& name) {
          "\n  tags: [Java]\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
 }
 
-// "file severity" of each invalid-tag finding of a JSON run, plus "files=N".
-std::vector<std::string> invalid_tag_severities(const CliRun& r) {
-  const auto j = nlohmann::json::parse(r.out);
-  std::vector<std::string> out;
-  for (const auto& d : j["diagnostics"])
-    if (d["rule"] == "invalid-tag")
-      out.push_back(d["file"].get<std::string>() + " " + d["severity"].get<std::string>());
-  out.push_back("files=" + std::to_string(j["summary"]["files"].get<int>()));
-  return out;
-}
-
 std::string fmt_args(const std::vector<std::string>& args) {
   std::string out = "catalog-lint";
   for (const std::string& a : args) out += " " + a;
@@ -63,7 +52,7 @@ TEST_CASE("discovery: a walk finds config files without a stat per directory, in
 
   const CliRun r = run_cli({"--format", "json", ".", "node_modules/pkg/catalog-info.yaml"}, dir);
   CHECK(r.exit_code == 1);  // the vendored file keeps invalid-tag at its default, error
-  CHECK(invalid_tag_severities(r) ==
+  CHECK(severities_of(r, "invalid-tag") ==
         std::vector<std::string>{"a/b/c/d/catalog-info.yaml warning",
                                  "linked/catalog-info.yaml note",
                                  "node_modules/pkg/catalog-info.yaml note",
@@ -73,7 +62,7 @@ TEST_CASE("discovery: a walk finds config files without a stat per directory, in
   const CliRun named = run_cli({"--format", "json", "a/b/c/d/catalog-info.yaml",
                                 "linked/catalog-info.yaml", "vendored/svc/catalog-info.yaml"},
                                dir);
-  CHECK(invalid_tag_severities(named) ==
+  CHECK(severities_of(named, "invalid-tag") ==
         std::vector<std::string>{"a/b/c/d/catalog-info.yaml warning",
                                  "linked/catalog-info.yaml note",
                                  "vendored/svc/catalog-info.yaml error", "files=3"});
@@ -114,7 +103,8 @@ TEST_CASE("discovery: `link/..` and aliases: configs found, each physical file l
     INFO(fmt_args(args), "\n", r.err);
     CHECK(r.exit_code == 0);
     // Every linted file's lookup starts at proj/x (as written), whose config turns the rule off.
-    CHECK(invalid_tag_severities(r) == std::vector<std::string>{"files=" + std::to_string(files)});
+    CHECK(severities_of(r, "invalid-tag") ==
+          std::vector<std::string>{"files=" + std::to_string(files)});
   }
 }
 
@@ -132,7 +122,7 @@ TEST_CASE("discovery: git check-ignore is fed during the walk, whatever the numb
   const CliRun r = run_cli({"--format", "json", "."}, dir);
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  CHECK(invalid_tag_severities(r) ==
+  CHECK(severities_of(r, "invalid-tag") ==
         std::vector<std::string>{"kept/catalog-info.yaml error", "files=1"});
 }
 
@@ -164,6 +154,10 @@ TEST_CASE("process: Command streams input and output without deadlock") {
   CHECK(run_command({}).exit_code == -1);
   // Output only, no input.
   CHECK(run_command({"printf", "a\\0b"}).output == std::string("a\0b", 3));
+  // `git -z` output: entries split at NUL, empty ones left out, a missing final NUL tolerated.
+  CHECK(split_nul(std::string("a\0\0b c\0", 6)) == std::vector<std::string>{"a", "b c"});
+  CHECK(split_nul(std::string("x\0y", 3)) == std::vector<std::string>{"x", "y"});
+  CHECK(split_nul("").empty());
 }
 
 TEST_CASE("discovery: named files are linted as named, whatever an earlier walk filtered") {

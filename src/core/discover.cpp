@@ -90,13 +90,7 @@ class IgnoredQuery {
     const CommandResult r = git_->finish();
     // Exit 0: some ignored; 1: none ignored; 128: not a repository (or other fatal error).
     if (r.exit_code != 0) return ignored;
-    std::size_t start = 0;
-    while (start < r.output.size()) {
-      std::size_t end = r.output.find('\0', start);
-      if (end == std::string::npos) end = r.output.size();
-      ignored.insert(r.output.substr(start, end - start));
-      start = end + 1;
-    }
+    for (std::string& path : split_nul(r.output)) ignored.insert(std::move(path));
     return ignored;
   }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace catalog_lint {
@@ -100,6 +101,16 @@ CommandResult Command::finish() {
   if (waited == pid_ && WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
   pid_ = -1;
   return result_;
+}
+
+std::vector<std::string> split_nul(std::string_view output) {
+  std::vector<std::string> out;
+  while (!output.empty()) {
+    const std::size_t end = std::min(output.find('\0'), output.size());
+    if (end > 0) out.emplace_back(output.substr(0, end));
+    output.remove_prefix(std::min(end + 1, output.size()));
+  }
+  return out;
 }
 
 CommandResult run_command(const std::vector<std::string>& argv, std::string_view input) {

@@ -42,6 +42,9 @@ class Command {
   CommandResult result_;
 };
 
+/// The entries of NUL-separated output (`git … -z`), empty entries left out.
+std::vector<std::string> split_nul(std::string_view output);
+
 /// Runs `argv` with `input` on its standard input and returns its exit code and output (a
 /// Command written once and finished). Never throws.
 CommandResult run_command(const std::vector<std::string>& argv, std::string_view input = {});
