@@ -317,6 +317,20 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
 
 namespace {
 
+/// Calls f(i) once for each i in [0, n), on up to `jobs` threads (the calling one included),
+/// handing out indices in order as threads become free; returns when all calls have returned.
+/// `f` must not throw (an exception escaping a thread ends the process).
+template <class F>
+void parallel_for(std::size_t n, unsigned jobs, F f) {
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
+  };
+  std::vector<std::jthread> threads;
+  for (std::size_t t = 1; t < std::min<std::size_t>(jobs, n); ++t) threads.emplace_back(work);
+  work();
+}
+
 /// Summaries of the Groups, Users and Templates under the `--catalog` paths (unreadable or
 /// unparsable files are skipped: they are not linted, only looked up).
 std::vector<EntitySummary> load_org(const LintOptions& options) {
@@ -369,24 +383,15 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   // depend on the threads.
   const auto& checkers = Registry::instance().checkers();
   std::vector<std::vector<Diagnostic>> found(checkers.size());
-  std::atomic<std::size_t> next{0};
   std::vector<std::exception_ptr> failed(checkers.size());  // rethrown here, not in a thread
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < checkers.size();) {
-      try {
-        CatalogContext ctx(options.config, found[i]);
-        checkers[i]->check_catalog(index, ctx);
-      } catch (...) {
-        failed[i] = std::current_exception();
-      }
+  parallel_for(checkers.size(), options.jobs, [&](std::size_t i) {
+    try {
+      CatalogContext ctx(options.config, found[i]);
+      checkers[i]->check_catalog(index, ctx);
+    } catch (...) {
+      failed[i] = std::current_exception();
     }
-  };
-  {
-    std::vector<std::jthread> threads;
-    for (unsigned t = 1; t < std::min<std::size_t>(options.jobs, checkers.size()); ++t)
-      threads.emplace_back(work);
-    work();
-  }
+  });
   for (const std::exception_ptr& e : failed)
     if (e) std::rethrow_exception(e);
   for (std::vector<Diagnostic>& list : found)
@@ -408,16 +413,8 @@ std::vector<FileResult> lint_parallel(const std::vector<std::string>& files,
   // Configs are found (and any config error thrown) before the parallel phase.
   if (options.resolver)
     for (const std::string& f : files) options.resolver->for_file(f);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < files.size();)
-      results[i] = lint_file(files[i], options);
-  };
-  const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, files.size()));
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
+  parallel_for(files.size(), options.jobs,
+               [&](std::size_t i) { results[i] = lint_file(files[i], options); });
   return results;
 }
 
