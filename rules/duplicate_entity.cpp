@@ -3,35 +3,22 @@
 // as a conflict (catalog-backend src/database/DefaultProcessingDatabase.ts).
 #include <fmt/format.h>
 
-#include <unordered_map>
-
-#include "core/rule.h"
+#include "policy_common.h"
 
 namespace catalog_lint {
-namespace {
 
-class DuplicateEntityChecker : public Checker {
- public:
-  std::vector<std::string_view> rule_ids() const override { return {"duplicate-entity"}; }
+std::shared_ptr<const CatalogRule> make_duplicate_entity() {
+  return policy::catalog_rule([](const EntitySummary& e, const CatalogIndex& index,
+                                 CatalogContext& ctx) {
+    const EntitySummary* first = policy::org_of(index).first_defined(e.ref);
+    if (first == nullptr || first == &e) return;
+    Diagnostic* d =
+        ctx.report(e, "/metadata/name",
+                   fmt::format("entity {} is already defined at {}:{}", e.ref, first->file,
+                               first->name_pos.line),
+                   "rename one of them, or give it another namespace; the catalog keeps only one");
+    d->notes.push_back(RelatedNote{"first defined here", first->file, first->name_pos});
+  });
+}
 
-  void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
-    if (!ctx.enabled("duplicate-entity")) return;
-    std::unordered_map<std::string_view, const EntitySummary*> first;
-    for (const EntitySummary& e : index.entities) {
-      auto [it, inserted] = first.emplace(e.ref, &e);
-      if (inserted) continue;
-      const EntitySummary& f = *it->second;
-      Diagnostic* d = ctx.report(
-          "duplicate-entity", e, "/metadata/name",
-          fmt::format("entity {} is already defined at {}:{}", e.ref, f.file, f.name_pos.line),
-          "rename one of them, or give it another namespace; the catalog keeps only one");
-      if (d) d->notes.push_back(RelatedNote{"first defined here", f.file, f.name_pos});
-    }
-  }
-};
-
-}  // namespace
 }  // namespace catalog_lint
-
-using catalog_lint::DuplicateEntityChecker;
-CATALOG_LINT_REGISTER_CHECKER(DuplicateEntityChecker)

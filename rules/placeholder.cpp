@@ -29,12 +29,11 @@ bool has_bad_placeholder(const Node* root) {
   return false;
 }
 
-class PlaceholderChecker : public Checker {
- public:
-  std::vector<std::string_view> rule_ids() const override { return {"invalid-placeholder"}; }
+}  // namespace
 
-  void check_entity(const Entity& e, EntityContext& ctx) const override {
-    if (!ctx.enabled("invalid-placeholder") || !has_bad_placeholder(e.root)) return;
+std::shared_ptr<const EntityRule> make_invalid_placeholder() {
+  return entity_rule([](const Entity& e, EntityContext& ctx) {
+    if (!has_bad_placeholder(e.root)) return;
     // Iterative walk with a visit budget: aliases share nodes, so a tree walk could revisit.
     struct Item {
       const Node* node;
@@ -52,7 +51,7 @@ class PlaceholderChecker : public Checker {
         const std::string& k = key->text;
         const bool known = k == "$text" || k == "$json" || k == "$yaml";
         if (known && !value->is_string())
-          ctx.report("invalid-placeholder", value, schema::child_pointer(item.pointer, k),
+          ctx.report(value, schema::child_pointer(item.pointer, k),
                      fmt::format("placeholder {} needs a string (an absolute URL or a path "
                                  "relative to this file), found {}",
                                  k, json_type_name(value->type)),
@@ -68,11 +67,7 @@ class PlaceholderChecker : public Checker {
           stack.push_back({n->items[i], item.pointer + "/" + std::to_string(i)});
       }
     }
-  }
-};
+  });
+}
 
-}  // namespace
 }  // namespace catalog_lint
-
-using catalog_lint::PlaceholderChecker;
-CATALOG_LINT_REGISTER_CHECKER(PlaceholderChecker)

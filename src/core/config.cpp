@@ -18,6 +18,7 @@
 #include "core/glob.h"
 #include "core/linter.h"
 #include "core/loader.h"
+#include "core/registry.h"
 #include "core/validators.h"
 
 namespace fs = std::filesystem;
@@ -592,8 +593,8 @@ const ResolvedConfig& ConfigResolver::none() {
     none_->rules = base_;
     if (!base_.only_mode()) {
       std::map<std::string, Severity, std::less<>> off;
-      for (const RuleInfo& r : Registry::instance().rules())
-        if (is_policy_category(r.category)) off[r.id] = Severity::off;
+      for (const Rule& r : Registry::instance().rules())
+        if (is_policy_category(r.info.category)) off[r.info.id] = Severity::off;
       none_->rules.apply(off);
     }
     none_->rules.apply(command_line_);

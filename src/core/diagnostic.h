@@ -54,6 +54,9 @@ struct Diagnostic {
   /// diagnostic on that line so that memory does not grow with findings × line length.
   std::shared_ptr<const std::string> source_line;
   std::vector<RelatedNote> notes;
+  /// A severity the finding sets itself (a note that informs, whatever the rule's severity);
+  /// stamping still drops it when the rule is off.
+  std::optional<Severity> fixed_severity;
   /// Kept but not counted: an in-source suppression comment or the baseline covers it. Human and
   /// JSON output leave suppressed diagnostics out; SARIF lists them with `suppressions[]`.
   bool suppressed = false;

@@ -20,19 +20,14 @@
 #include "core/discover.h"
 #include "core/entity.h"
 #include "core/entity_ref.h"
+#include "core/registry.h"
+#include "core/stamp.h"
 #include "report/report.h"
+#include "rules/declarative.h"
 
 namespace catalog_lint {
 
 namespace {
-
-void stamp_load_diagnostic(Diagnostic& d, const std::string& file, const RuleConfig& config) {
-  d.severity = config.severity(d.rule);
-  if (const RuleInfo* info = Registry::instance().find(d.rule)) d.category = info->category;
-  d.file = file;
-  for (RelatedNote& n : d.notes)
-    if (n.file.empty()) n.file = file;
-}
 
 /// Collects the source lines an entity summary needs into EntitySummary::lines, each line once.
 class LineCollector {
@@ -159,52 +154,101 @@ void collect_targets(const Entity& e, const std::string& ref, const std::string&
       add(targets->items[i], "/spec/targets/" + std::to_string(i));
 }
 
-}  // namespace
+/// An `internal-error` finding: rule `rule` threw `what` while checking entity `ref` (at `pos`)
+/// of `file`.
+Diagnostic internal_error(std::string_view rule, const std::string& file, const std::string& ref,
+                          int document, SourcePos pos, std::string_view what) {
+  Diagnostic d = new_diagnostic(RuleId::internal_error);
+  d.message = fmt::format("rule '{}' failed on {}: {}", rule,
+                          ref.empty() ? std::string("this document") : ref, what);
+  d.help =
+      "a fault of catalog-lint, not of the file: the entity's other rules ran; please report it "
+      "with this file";
+  d.file = file;
+  d.start = pos;
+  d.document = document;
+  d.entity = ref;
+  return d;
+}
 
-FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options) {
+/// Runs `check` for rule `rule`, reporting through `ctx`; an exception drops what the rule
+/// reported for this entity and becomes an `internal-error` finding instead.
+template <class F>
+void guarded(std::string_view rule, EntityContext& ctx, std::vector<Diagnostic>& out,
+             const Entity& entity, const std::string& ref, F check) {
+  ctx.bind(rule);
+  const std::size_t before = ctx.size();
+  std::string what;
+  try {
+    check();
+    return;
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+    what = "an unknown exception";
+  }
+  ctx.truncate(before);
+  const Node* meta = entity.metadata();
+  const Node* name = meta ? meta->get("name") : nullptr;
+  out.push_back(internal_error(rule, std::string(entity.file), ref, entity.document,
+                               name ? name->pos : entity.root->pos, what));
+}
+
+/// lint_bytes with the file's configuration already looked up.
+FileResult lint_loaded(const std::string& file, std::string bytes, const LintOptions& options,
+                       const RuleConfig* rules, const Policy* policy) {
   FileResult result;
   result.file = file;
-  const RuleConfig* rules = &options.config;
-  const Policy* policy = nullptr;
-  if (options.resolver) {
-    const ResolvedConfig& resolved = options.resolver->for_file(file);
-    rules = &resolved.rules;
-    policy = &resolved.policy();
-  } else {
-    policy = &builtin_config().policy;  // tests and embedders without a resolver
-  }
-  // Whether any policy rule runs on this file (they read the detailed summaries).
+  result.rules = rules;
+  const Registry& registry = *options.registry;
+  // The rules that run on this file, and whether any policy rule does (policy rules read the
+  // detailed summaries).
+  std::vector<const Rule*> entity_rules;
   bool policy_on = false;
-  for (const RuleInfo& r : Registry::instance().rules())
-    policy_on = policy_on || (is_policy_category(r.category) && rules->enabled(r.id));
+  for (const Rule& r : registry.rules()) {
+    if (!rules->enabled(r.id)) continue;
+    if (r.kind == RuleKind::entity && r.entity) entity_rules.push_back(&r);
+    policy_on = policy_on || is_policy_category(r.info.category);
+  }
+  std::vector<const DeclarativeRule*> declarative;
   if (policy)
     for (const auto& d : policy->declarative_rules)
-      policy_on = policy_on || rules->enabled(d->info.id);
+      if (rules->enabled(d->info.id)) declarative.push_back(d.get());
+  policy_on = policy_on || !declarative.empty();
   LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
   const SourceText& src = *loaded.source;
   auto& out = result.diagnostics;
   for (Diagnostic& d : loaded.diagnostics) {
-    stamp_load_diagnostic(d, file, *rules);
-    if (d.severity != Severity::off) out.push_back(std::move(d));
+    d.file = file;
+    for (RelatedNote& n : d.notes)
+      if (n.file.empty()) n.file = file;
+    out.push_back(std::move(d));
   }
-  const auto& checkers = Registry::instance().checkers();
   for (const LoadedDocument& doc : loaded.documents) {
     // Backstage skips empty (null) documents silently.
     if (doc.root == nullptr || doc.root->type == NodeType::null) continue;
     if (!doc.root->is_map()) {
-      EntityContext ctx(*rules, file, "", doc.index, out, policy);
-      ctx.report("non-mapping-document", doc.root, "",
-                 fmt::format("document root is {}, not a mapping; Backstage expects an entity "
-                             "object (\"Expected object at root, got {}\")",
-                             json_type_name(doc.root->type),
-                             doc.root->is_seq() ? "object" : json_type_name(doc.root->type)),
-                 "a catalog document is a mapping with apiVersion, kind, metadata and spec");
+      Diagnostic d = new_diagnostic(RuleId::non_mapping_document);
+      d.message = fmt::format(
+          "document root is {}, not a mapping; Backstage expects an entity object (\"Expected "
+          "object at root, got {}\")",
+          json_type_name(doc.root->type),
+          doc.root->is_seq() ? "object" : json_type_name(doc.root->type));
+      d.help = "a catalog document is a mapping with apiVersion, kind, metadata and spec";
+      d.file = file;
+      d.start = doc.root->pos;
+      d.end = doc.root->end;
+      d.document = doc.index;
+      out.push_back(std::move(d));
       continue;
     }
     Entity entity{doc.root, doc.index, file};
     const std::string ref = entity.ref();
-    EntityContext ctx(*rules, file, ref, doc.index, out, policy);
-    for (const auto& checker : checkers) checker->check_entity(entity, ctx);
+    EntityContext ctx(file, ref, doc.index, out, policy);
+    for (const Rule* r : entity_rules)
+      guarded(r->info.id, ctx, out, entity, ref, [&] { r->entity->check(entity, ctx); });
+    for (const DeclarativeRule* d : declarative)
+      guarded(d->info.id, ctx, out, entity, ref, [&] { check_declarative(*d, entity, ctx); });
     if (entity.kind() == "Location") collect_targets(entity, ref, file, src, result.locations);
     if (!ref.empty()) {
       // Groups, Users and Templates are looked up by other files' policy rules: always detailed.
@@ -227,6 +271,25 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   }
   result.suppressions = parse_suppressions(src);
   return result;
+}
+
+/// The effective rule configuration and policy of `file`.
+std::pair<const RuleConfig*, const Policy*> config_of(const std::string& file,
+                                                      const LintOptions& options) {
+  if (!options.resolver) return {&options.config, &builtin_config().policy};
+  const ResolvedConfig& resolved = options.resolver->for_file(file);
+  return {&resolved.rules, &resolved.policy()};
+}
+
+}  // namespace
+
+const RuleConfig& rules_for(const std::string& file, const LintOptions& options) {
+  return options.resolver ? options.resolver->for_file(file).rules : options.config;
+}
+
+FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options) {
+  const auto [rules, policy] = config_of(file, options);
+  return lint_loaded(file, std::move(bytes), options, rules, policy);
 }
 
 FileBytes read_regular_file(const std::string& path, std::size_t limit) {
@@ -276,43 +339,36 @@ FileBytes read_regular_file(const std::string& path, std::size_t limit) {
 }
 
 FileResult lint_file(const std::string& file, const LintOptions& options) {
-  const RuleConfig& rules =
-      options.resolver ? options.resolver->for_file(file).rules : options.config;
-  auto whole_file = [&](std::string rule, std::string message, std::string help) {
-    Diagnostic d;
-    d.rule = std::move(rule);
+  const auto [rules, policy] = config_of(file, options);
+  auto whole_file = [&](RuleId rule, std::string message, std::string help) {
+    Diagnostic d = new_diagnostic(rule);
     d.message = std::move(message);
     d.help = std::move(help);
+    d.file = file;
     d.start = SourcePos{1, 1, 1, 0};
     d.document = -1;
-    stamp_load_diagnostic(d, file, rules);
     FileResult r;
     r.file = file;
+    r.rules = rules;
     r.diagnostics.push_back(std::move(d));
     return r;
   };
-  auto unreadable = [&](const std::string& reason) {
-    FileResult r = whole_file("unreadable-file", fmt::format("cannot read file: {}", reason),
-                              "check that the path exists, is a regular file and is readable");
-    r.unreadable = true;
-    Severity& s = r.diagnostics.back().severity;
-    if (s == Severity::off) s = Severity::error;  // I/O errors are never hidden
-    return r;
-  };
   FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
-  if (!in.error.empty()) return unreadable(in.error);
-  if (in.too_big) {
+  if (!in.error.empty()) {
     FileResult r =
-        whole_file("limit-exceeded",
-                   fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted",
-                               in.size, options.limits.max_file_bytes),
-                   "catalog files are small; raise the limit with --limit file-bytes=N if this one "
-                   "must be linted");
-    if (r.diagnostics.back().severity == Severity::off) r.diagnostics.clear();
+        whole_file(RuleId::unreadable_file, fmt::format("cannot read file: {}", in.error),
+                   "check that the path exists, is a regular file and is readable");
+    r.unreadable = true;
     return r;
   }
-  std::string bytes = std::move(in.bytes);
-  return lint_bytes(file, std::move(bytes), options);
+  if (in.too_big)
+    return whole_file(
+        RuleId::limit_exceeded,
+        fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted", in.size,
+                    options.limits.max_file_bytes),
+        "catalog files are small; raise the limit with --limit file-bytes=N if this one must be "
+        "linted");
+  return lint_loaded(file, std::move(in.bytes), options, rules, policy);
 }
 
 namespace {
@@ -378,31 +434,57 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
     std::vector<Diagnostic>().swap(r.diagnostics);
     std::vector<EntitySummary>().swap(r.entities);
   }
-  // The catalog phase runs its checkers on --jobs threads: each reads the index (never writes
-  // it) and reports into its own list, appended in registry order, so the result does not
-  // depend on the threads.
-  const auto& checkers = Registry::instance().checkers();
-  std::vector<std::vector<Diagnostic>> found(checkers.size());
-  std::vector<std::exception_ptr> failed(checkers.size());  // rethrown here, not in a thread
-  parallel_for(checkers.size(), options.jobs, [&](std::size_t i) {
-    try {
-      CatalogContext ctx(options.config, found[i]);
-      checkers[i]->check_catalog(index, ctx);
-    } catch (...) {
-      failed[i] = std::current_exception();
+  // The catalog phase runs its rules on --jobs threads: each reads the index (never writes it)
+  // and reports into its own list, appended in registry order, so the result does not depend on
+  // the threads. Each call is guarded: an exception becomes an internal-error finding at the
+  // entity, and the rule goes on with the next one.
+  std::vector<const Rule*> catalog_rules;
+  for (const Rule& r : options.registry->rules())
+    if (r.kind == RuleKind::catalog && r.catalog) catalog_rules.push_back(&r);
+  std::vector<std::vector<Diagnostic>> found(catalog_rules.size());
+  parallel_for(catalog_rules.size(), options.jobs, [&](std::size_t i) {
+    const Rule& rule = *catalog_rules[i];
+    CatalogContext ctx(rule.info.id, found[i]);
+    const RuleConfig* last = nullptr;  // entities of one file share a configuration
+    bool enabled = false;
+    for (const EntitySummary& e : index.entities) {
+      const RuleConfig* rules = e.rules ? e.rules : &options.config;
+      if (rules != last) last = rules, enabled = rules->enabled(rule.id);
+      if (!enabled) continue;
+      const std::size_t before = found[i].size();
+      std::string what;
+      try {
+        rule.catalog->check(e, index, ctx);
+        continue;
+      } catch (const std::exception& ex) {
+        what = ex.what();
+      } catch (...) {
+        what = "an unknown exception";
+      }
+      found[i].resize(before);
+      found[i].push_back(internal_error(rule.info.id, e.file, e.ref, e.document, e.name_pos, what));
     }
   });
-  for (const std::exception_ptr& e : failed)
-    if (e) std::rethrow_exception(e);
   for (std::vector<Diagnostic>& list : found)
     for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
-  // Suppressions apply to catalog-phase findings too, so they come last.
-  for (FileResult& r : results) {
-    if (r.suppressions.empty()) continue;
-    const RuleConfig& rules =
-        options.resolver ? options.resolver->for_file(r.file).rules : options.config;
-    apply_suppressions(r.file, r.suppressions, out.diagnostics, rules);
-  }
+  // One stamping step for every finding: the configuration of its file.
+  std::unordered_map<std::string_view, const RuleConfig*> configs;
+  for (const FileResult& r : results)
+    if (r.rules) configs.emplace(r.file, r.rules);
+  auto rules_of = [&](const std::string& file) -> const RuleConfig& {
+    const auto it = configs.find(file);
+    if (it != configs.end()) return *it->second;
+    return rules_for(file, options);
+  };
+  stamp_all(out.diagnostics, rules_of);
+  // Suppressions judge the stamped findings (a suppression of a rule that is off matches
+  // nothing); the findings they add are stamped the same way.
+  const std::size_t before_suppressions = out.diagnostics.size();
+  for (FileResult& r : results)
+    if (!r.suppressions.empty()) apply_suppressions(r.file, r.suppressions, out.diagnostics);
+  stamp_all(out.diagnostics, rules_of, before_suppressions);
+  for (const Diagnostic& d : out.diagnostics)
+    out.internal_error = out.internal_error || d.rule == rule_name(RuleId::internal_error);
   std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(), diagnostic_less);
   return out;
 }
@@ -433,7 +515,7 @@ LintResult lint_files(const std::vector<std::string>& files, const LintOptions& 
       if (root.empty()) root = find_repo_root();
       std::vector<std::string> more;
       FileResult notes;
-      resolve_location_targets(targets, root, options.config, known, more, notes.diagnostics);
+      resolve_location_targets(targets, root, known, more, notes.diagnostics);
       from = results.size();
       if (!notes.diagnostics.empty()) results.push_back(std::move(notes)), ++from;
       if (more.empty()) break;

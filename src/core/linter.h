@@ -8,6 +8,7 @@
 #include "core/diagnostic.h"
 #include "core/loader.h"
 #include "core/locations.h"
+#include "core/registry.h"
 #include "core/rule.h"
 #include "core/suppression.h"
 
@@ -15,6 +16,8 @@ namespace catalog_lint {
 
 /// Options of one lint run.
 struct LintOptions {
+  /// The rules that run (tests may swap a rule's check: Registry::with_entity_check).
+  const Registry* registry = &Registry::instance();
   RuleConfig config = Registry::instance().defaults();
   Limits limits;
   unsigned jobs = 1;  ///< worker threads for the per-file phase (>= 1)
@@ -38,6 +41,7 @@ struct FileResult {
   std::vector<Suppression> suppressions;  ///< in-source suppression comments of this file
   std::vector<LocationTarget> locations;  ///< targets of its Location entities
   bool unreadable = false;                ///< the file could not be read at all (exit code 2)
+  const RuleConfig* rules = nullptr;      ///< the file's effective configuration
 };
 
 /// Lints one file's bytes as if read from `file` (no disk access). Never throws for bad input.
@@ -64,7 +68,12 @@ struct LintResult {
   std::size_t files = 0;                ///< files linted
   std::vector<std::string> linted;      ///< their paths, as reported
   bool io_error = false;                ///< some file could not be read
+  bool internal_error = false;          ///< some rule failed (an internal-error finding)
 };
+
+/// The effective rule configuration of `file` in a run with `options`: its config file (or
+/// --config), overrides by glob and the command line. The one source stamping uses.
+const RuleConfig& rules_for(const std::string& file, const LintOptions& options);
 
 /// Lints `files` on `options.jobs` threads; then, when `options.follow_locations`, the files their
 /// Location entities name (repeatedly, each file once; within `repo_root`, absolute; "" = the

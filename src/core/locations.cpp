@@ -66,11 +66,9 @@ std::vector<std::string> expand(const std::string& pattern) {
   return out;
 }
 
-void report(std::vector<Diagnostic>& out, const RuleConfig& config, const LocationTarget& t,
-            std::string_view rule, std::string message, std::string help) {
-  const Severity sev = config.severity(rule);
-  if (sev == Severity::off) return;
-  Diagnostic d = new_diagnostic(rule, sev);
+void report(std::vector<Diagnostic>& out, const LocationTarget& t, RuleId rule, std::string message,
+            std::string help) {
+  Diagnostic d = new_diagnostic(rule);
   d.message = std::move(message);
   d.help = std::move(help);
   d.file = t.file;
@@ -86,9 +84,8 @@ void report(std::vector<Diagnostic>& out, const RuleConfig& config, const Locati
 }  // namespace
 
 void resolve_location_targets(const std::vector<LocationTarget>& targets,
-                              const std::string& repo_root, const RuleConfig& config,
-                              std::vector<std::string>& known, std::vector<std::string>& files,
-                              std::vector<Diagnostic>& out) {
+                              const std::string& repo_root, std::vector<std::string>& known,
+                              std::vector<std::string>& files, std::vector<Diagnostic>& out) {
   std::set<std::string> seen;
   std::error_code ec;
   for (const std::string& k : known) seen.insert(fs::weakly_canonical(k, ec).string());
@@ -100,7 +97,7 @@ void resolve_location_targets(const std::vector<LocationTarget>& targets,
     const fs::path dir = fs::absolute(fs::path(t.file), ec).parent_path();
     const fs::path pattern = (dir / t.target).lexically_normal();
     if (!inside(pattern, root)) {
-      report(out, config, t, "location-target-outside-repository",
+      report(out, t, RuleId::location_target_outside_repository,
              fmt::format("Location target '{}' points outside the repository; it is not read",
                          t.target),
              "a Location in a repository should only name files of that repository");
@@ -118,7 +115,7 @@ void resolve_location_targets(const std::vector<LocationTarget>& targets,
       known.push_back(files.back());
     }
     if (found == 0 && !t.optional)
-      report(out, config, t, "location-target-not-found",
+      report(out, t, RuleId::location_target_not_found,
              fmt::format("Location target '{}' matches no file", t.target),
              "fix the path (it is relative to this file), or set `spec.presence: optional`");
   }

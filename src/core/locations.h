@@ -31,10 +31,9 @@ struct LocationTarget {
 /// `location-target-not-found` diagnostic (unless optional), and a target that leaves the
 /// repository root (`repo_root`, absolute) gives `location-target-outside-repository` and is
 /// not read.
-/// Severities come from `config`; a rule that is off reports nothing.
+/// The findings are not yet stamped (src/core/stamp.h).
 void resolve_location_targets(const std::vector<LocationTarget>& targets,
-                              const std::string& repo_root, const RuleConfig& config,
-                              std::vector<std::string>& known, std::vector<std::string>& files,
-                              std::vector<Diagnostic>& out);
+                              const std::string& repo_root, std::vector<std::string>& known,
+                              std::vector<std::string>& files, std::vector<Diagnostic>& out);
 
 }  // namespace catalog_lint

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/registry.h"
+
 namespace catalog_lint {
 
 std::vector<Suppression> parse_suppressions(const SourceText& src) {
@@ -45,7 +47,7 @@ std::vector<Suppression> parse_suppressions(const SourceText& src) {
 }
 
 void apply_suppressions(const std::string& file, std::vector<Suppression>& directives,
-                        std::vector<Diagnostic>& diagnostics, const RuleConfig& config) {
+                        std::vector<Diagnostic>& diagnostics) {
   for (Diagnostic& d : diagnostics) {
     if (d.file != file || d.suppressed) continue;
     for (Suppression& s : directives) {
@@ -62,11 +64,8 @@ void apply_suppressions(const std::string& file, std::vector<Suppression>& direc
     }
   }
   const Registry& registry = Registry::instance();
-  auto report = [&](std::string_view rule, const Suppression& s, std::string message,
-                    std::string help) {
-    const Severity sev = config.severity(rule);
-    if (sev == Severity::off) return;
-    Diagnostic d = new_diagnostic(rule, sev);
+  auto report = [&](RuleId rule, const Suppression& s, std::string message, std::string help) {
+    Diagnostic d = new_diagnostic(rule);
     d.message = std::move(message);
     d.help = std::move(help);
     d.file = file;
@@ -77,22 +76,22 @@ void apply_suppressions(const std::string& file, std::vector<Suppression>& direc
   };
   for (const Suppression& s : directives) {
     if (s.rules.empty()) {
-      report("invalid-suppression", s,
+      report(RuleId::invalid_suppression, s,
              "malformed suppression comment; expected catalog-lint-disable-next-line or "
              "catalog-lint-disable-file followed by rule ids",
              "write `# catalog-lint-disable-next-line RULE -- reason`");
       continue;
     }
     if (s.reason.empty())
-      report("invalid-suppression", s, "suppression comment gives no reason",
+      report(RuleId::invalid_suppression, s, "suppression comment gives no reason",
              "add ` -- <why this finding is acceptable>` after the rule ids");
     for (std::size_t i = 0; i < s.rules.size(); ++i) {
       if (registry.find(s.rules[i]) == nullptr) {
-        report("invalid-suppression", s,
+        report(RuleId::invalid_suppression, s,
                fmt::format("suppression names unknown rule '{}'", s.rules[i]),
                "`catalog-lint rules` lists the rule ids");
       } else if (!s.used[i]) {
-        report("unused-suppression", s,
+        report(RuleId::unused_suppression, s,
                fmt::format("suppression of '{}' matches no finding{}", s.rules[i],
                            s.whole_file ? " in this file" : " on the next line"),
                "remove it, or move it to the line before the finding");

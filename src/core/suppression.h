@@ -32,8 +32,8 @@ std::vector<Suppression> parse_suppressions(const SourceText& src);
 
 /// Marks each diagnostic of `file` in `diagnostics` that a directive covers as suppressed, then
 /// appends `invalid-suppression` (unknown rule, missing reason, malformed) and
-/// `unused-suppression` (matched nothing) diagnostics when those rules are enabled.
+/// `unused-suppression` (matched nothing) diagnostics, not yet stamped (src/core/stamp.h).
 void apply_suppressions(const std::string& file, std::vector<Suppression>& directives,
-                        std::vector<Diagnostic>& diagnostics, const RuleConfig& config);
+                        std::vector<Diagnostic>& diagnostics);
 
 }  // namespace catalog_lint

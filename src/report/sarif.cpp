@@ -289,8 +289,8 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
   json rules = json::array();
   std::map<std::string, int, std::less<>> rule_index;
   std::vector<const RuleInfo*> all;
-  for (const RuleInfo& r : registry.rules())
-    if (config.enabled(r.id) || with_results.count(r.id)) all.push_back(&r);
+  for (const Rule& rule : registry.rules())
+    if (config.enabled(rule.id) || with_results.count(rule.info.id)) all.push_back(&rule.info);
   for (const RuleInfo& r : options.extra_rules)
     if (with_results.count(r.id) && registry.find(r.id) == nullptr) all.push_back(&r);
   std::sort(all.begin(), all.end(),
