@@ -74,64 +74,88 @@ std::string_view target_name(Target t) {
 
 }  // namespace
 
+namespace {
+
+/// The node at dotted `path` under `root`, or nullptr; `pointer` gets the path's JSON pointer
+/// and `holder` the nearest existing parent's key when the path is absent.
+const Node* at_path(const Entity& e, std::string_view path, std::string& pointer,
+                    const Node*& holder) {
+  const Node* n = e.root;
+  pointer.clear();
+  while (!path.empty()) {
+    const std::size_t dot = path.find('.');
+    const std::string_view part = path.substr(0, dot);
+    path.remove_prefix(dot == std::string_view::npos ? path.size() : dot + 1);
+    pointer.push_back('/');
+    pointer.append(pointer_token(part));
+    const Node* next = n && n->is_map() ? n->get(part) : nullptr;
+    if (next == nullptr) {
+      holder = n && n->key ? n->key : (n ? n : e.root);
+      return nullptr;
+    }
+    n = next;
+  }
+  return n;
+}
+
+}  // namespace
+
 void check_declarative(const DeclarativeRule& r, const Entity& e, EntityContext& ctx) {
   const Node* meta = e.metadata();
   if (meta == nullptr || !meta->is_map()) return;
   const Node* tags = meta->get("tags");
   if (!selected(r, e, tags)) return;
-  {
-    const Node* holder = meta->key ? meta->key : meta;
-    const Node* value = nullptr;
-    std::string pointer;
-    switch (r.target) {
-      case Target::annotation:
-      case Target::label: {
-        const char* map_name = r.target == Target::annotation ? "annotations" : "labels";
-        pointer = fmt::format("/metadata/{}/{}", map_name, pointer_token(r.key));
-        const Node* map = meta->get(map_name);
-        if (map && map->is_map()) value = map->get(r.key);
-        break;
-      }
-      case Target::tag: {
-        pointer = "/metadata/tags";
-        if (tags && tags->key) holder = tags->key;
-        bool found = false;
-        if (tags && tags->is_seq())
-          for (const Node* t : tags->items)
-            found = found || (r.pattern ? RE2::FullMatch(t->str(), *r.pattern) : t->str() == r.key);
-        if (!found) ctx.report(holder, pointer, r.message, r.help);
-        return;
-      }
-      case Target::field: {
-        const Node* n = e.root;
-        std::string_view path = r.key;
-        while (!path.empty()) {
-          const std::size_t dot = path.find('.');
-          const std::string_view part = path.substr(0, dot);
-          path.remove_prefix(dot == std::string_view::npos ? path.size() : dot + 1);
-          pointer.push_back('/');
-          pointer.append(pointer_token(part));
-          const Node* next = n && n->is_map() ? n->get(part) : nullptr;
-          if (next == nullptr) {
-            holder = n && n->key ? n->key : (n ? n : e.root);
-            n = nullptr;
-            break;
-          }
-          n = next;
+  const Node* holder = meta->key ? meta->key : meta;
+  const Node* value = nullptr;
+  std::string pointer;
+  std::string_view key = r.key;  // the key checked: the first of r.keys that is present
+  switch (r.target) {
+    case Target::annotation:
+    case Target::label: {
+      const char* map_name = r.target == Target::annotation ? "annotations" : "labels";
+      const Node* map = meta->get(map_name);
+      for (const std::string& k : r.keys)
+        if ((value = map && map->is_map() ? map->get(k) : nullptr) != nullptr) {
+          key = k;
+          break;
         }
-        value = n;
-        break;
-      }
+      pointer = fmt::format("/metadata/{}/{}", map_name, pointer_token(key));
+      break;
     }
-    if (value == nullptr || value->type == NodeType::null) {
-      ctx.report(holder, pointer, r.message, r.help);
+    case Target::tag: {
+      pointer = "/metadata/tags";
+      if (tags && tags->key) holder = tags->key;
+      bool found = false;
+      if (tags && tags->is_seq())
+        for (const Node* t : tags->items)
+          found = found ||
+                  (r.pattern ? RE2::FullMatch(t->str(), *r.pattern)
+                             : std::find(r.keys.begin(), r.keys.end(), t->str()) != r.keys.end());
+      if (!found) ctx.report(holder, pointer, r.message, r.help);
       return;
     }
-    const std::string problem = value_problem(r, value);
-    if (!problem.empty())
-      ctx.report(value, pointer, fmt::format("{} {} {}", target_name(r.target), r.key, problem),
-                 r.help);
+    case Target::field: {
+      std::string first_pointer;
+      const Node* first_holder = holder;
+      for (std::size_t i = 0; i < r.keys.size() && value == nullptr; ++i) {
+        std::string p;
+        const Node* h = holder;
+        value = at_path(e, r.keys[i], p, h);
+        if (i == 0) first_pointer = p, first_holder = h;
+        if (value != nullptr) key = r.keys[i], pointer = std::move(p);
+      }
+      if (value == nullptr) pointer = std::move(first_pointer), holder = first_holder;
+      break;
+    }
   }
+  if (value == nullptr || value->type == NodeType::null) {
+    ctx.report(holder, pointer, r.message, r.help);
+    return;
+  }
+  const std::string problem = value_problem(r, value);
+  if (!problem.empty())
+    ctx.report(value, pointer, fmt::format("{} {} {}", target_name(r.target), key, problem),
+               r.help);
 }
 
 }  // namespace catalog_lint

@@ -152,6 +152,16 @@ bool is_kebab(std::string_view s) {
   return re2::RE2::FullMatch(s, re);
 }
 
+// "'a'", "'a' or 'b'", "'a', 'b' or 'c'".
+std::string quoted_alternatives(const std::vector<std::string>& keys) {
+  std::string out;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i > 0) out += i + 1 == keys.size() ? " or " : ", ";
+    out += "'" + keys[i] + "'";
+  }
+  return out;
+}
+
 DeclarativeRule parse_rule(const Parser& p, const Node* n) {
   p.check_map(n, kRuleKeys, "a declarative rule");
   DeclarativeRule r;
@@ -208,8 +218,12 @@ DeclarativeRule parse_rule(const Parser& p, const Node* n) {
     if (const Node* s = req->get(name)) {
       ++targets;
       r.target = target;
-      r.key = p.string(s, fmt::format("require.{}", name));
-      if (r.key.empty()) p.fail(s, fmt::format("require.{} must not be empty", name));
+      // One key, or a list: the requirement holds when any of them is present.
+      r.keys = p.strings(s, fmt::format("require.{}", name));
+      if (r.keys.empty()) p.fail(s, fmt::format("require.{} must not be empty", name));
+      for (const std::string& k : r.keys)
+        if (k.empty()) p.fail(s, fmt::format("require.{} must not be empty", name));
+      r.key = r.keys.front();
     }
   }
   if (targets != 1) p.fail(req, "require needs exactly one of: annotation, label, tag, field");
@@ -222,12 +236,12 @@ DeclarativeRule parse_rule(const Parser& p, const Node* n) {
     if (r.one_of.empty()) p.fail(s, "require.enum must not be empty");
   }
   if (r.message.empty())
-    r.message = fmt::format("required {} '{}' is missing",
+    r.message = fmt::format("required {} {} is missing",
                             r.target == DeclarativeRule::Target::annotation ? "annotation"
                             : r.target == DeclarativeRule::Target::label    ? "label"
                             : r.target == DeclarativeRule::Target::tag      ? "tag"
                                                                             : "field",
-                            r.key);
+                            quoted_alternatives(r.keys));
   return r;
 }
 

@@ -58,7 +58,10 @@ struct DeclarativeRule {
   std::vector<std::string> namespaces;  ///< metadata.namespace (default "default")
   std::vector<std::string> has_tags;    ///< entity has at least one of these tags
   Target target = Target::annotation;
-  std::string key;  ///< annotation/label key, tag, or dotted field path (`spec.system`)
+  std::string key;  ///< annotation/label key, tag, or dotted field path (`spec.system`): keys[0]
+  /// Every key the rule accepts: the requirement holds when any of them is present (a list in
+  /// the config, e.g. `annotation: [backstage.io/source-location, github.com/project-slug]`).
+  std::vector<std::string> keys;
   std::shared_ptr<const re2::RE2> pattern;  ///< full-match pattern for the value, may be null
   std::string pattern_text;
   std::vector<std::string> one_of;  ///< allowed values, may be empty
