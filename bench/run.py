@@ -308,6 +308,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--shapes-only", action="store_true",
                     help="only build and run the shapes guard, updating the Shapes section of --out")
     ap.add_argument("--shapes-timeout", type=float, default=60.0, help="seconds per shapes run (default 60)")
+    ap.add_argument("--shapes-scale", type=float, default=0.5,
+                    help="shapes sizes times this; 1 makes their 4x the sizes of issue 11 (default 0.5)")
     ap.add_argument("--no-node", action="store_true", help="skip the Node.js comparison")
     ap.add_argument("--build-dir", default=str(ROOT / "build-bench"), help="build folder (default build-bench/)")
     ap.add_argument("--out", default=str(BENCH / "RESULTS.md"), help="where to write the results (default bench/RESULTS.md)")
@@ -319,7 +321,7 @@ def main(argv: list[str]) -> int:
     build_dir = Path(args.build_dir).resolve()
     lint, baseline = build(build_dir)
     if args.shapes_only:
-        body, _ = shapes.run_guard(lint, args.shapes_timeout)
+        body, _ = shapes.run_guard(lint, args.shapes_timeout, scale=args.shapes_scale)
         shapes.replace_section(Path(args.out), body)
         log(f"wrote the Shapes section of {args.out}")
         return 0
@@ -402,7 +404,7 @@ def main(argv: list[str]) -> int:
     if args.profile:
         profile_md = callgrind(lint, baseline, trees.get(10000) or tree(10000), trees[1000], one)
 
-    shapes_md = shapes.run_guard(lint, args.shapes_timeout)[0] if args.shapes else None
+    shapes_md = shapes.run_guard(lint, args.shapes_timeout, scale=args.shapes_scale)[0] if args.shapes else None
 
     info = machine(build_dir, lint, node_script)
     info["load average (1 min) during timing"] = " → ".join(f"{x:.1f}" for x in loads)
