@@ -350,6 +350,9 @@ def measure(shape: Shape, lint: Path, timeout: float) -> Result:
     sizes: list[int] = []
     dirs: list[Path] = []
     argv = [str(lint), "--color", "never", "-j", "1"] + shape.args
+    for old in OUT.glob(f"{shape.name}-*"):  # other sizes from earlier runs (another --scale)
+        if old.name[len(shape.name) + 1:].isdigit():
+            subprocess.run(["rm", "-rf", "--", str(old)], check=True)
     for n in shape_sizes(shape):
         d, b = write_shape(shape, n)
         dirs.append(d)
