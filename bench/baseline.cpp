@@ -1,15 +1,22 @@
 // Parse-only baseline for the benchmark: what yaml-cpp alone costs, the ceiling for catalog-lint.
 //
-// For every file: read it, load every YAML document with yaml-cpp and visit every node
-// (recursively, keys and values), on --jobs threads. No rules, no positions, no output per file.
+// For every file the linter would lint: read it, load every YAML document with yaml-cpp and
+// visit every node (recursively, keys and values), on --jobs threads. No rules, no positions, no
+// output per file.
 //
-//   catalog-lint-baseline [--jobs N] [--mode load|events] PATH...
+//   catalog-lint-baseline [--jobs N] [--mode load|events] [--all] PATH...
 //
 // --mode load   (default) YAML::LoadAll + a recursive walk of the YAML::Node tree.
 // --mode events the event parser (YAML::Parser + a counting EventHandler), no node tree: the
 //               cost of scanning and parsing alone, which is what an event-driven loader pays.
-// A directory is walked recursively for *.yaml / *.yml (skipping .git and node_modules).
+// --all         parse every *.yaml / *.yml of a walked directory (the baseline before issue 12).
+// A directory is walked as the linter's discovery walks it (src/core/discover.cpp): *.yaml / *.yml
+// files named catalog-*.yaml|yml are taken, every other one is read (its first 64 KiB) and taken
+// only when it declares a Backstage apiVersion, so the baseline parses exactly the files the
+// linter parses and pays the same sniff for the rest (Kubernetes manifests, CI workflows,
+// mkdocs.yml...). The walk and the sniff run on the main thread before parsing, as the linter's.
 // Prints one summary line on stdout; exit 0 (files that fail to parse are counted, not errors).
+#include <re2/re2.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -127,8 +134,43 @@ void parse_one(const std::string& path, bool events, Counters& c) {
   }
 }
 
-/// Expands directories into their *.yaml / *.yml files (sorted); files are taken as given.
-std::vector<std::string> collect(const std::vector<std::string>& paths) {
+/// The linter's name rule (src/core/discover.cpp is_catalog_file_name): `catalog-info.yaml|yml`
+/// and `catalog-*.yaml|yml` are taken without looking inside.
+bool is_catalog_file_name(std::string_view name) {
+  auto ends = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+  };
+  if (!ends(".yaml") && !ends(".yml")) return false;
+  return name.substr(0, 8) == "catalog-";
+}
+
+/// The linter's sniff (src/core/discover.cpp file_sniffs_backstage): the first 64 KiB of the
+/// file, read with an ifstream, searched with the same RE2 pattern for a Backstage apiVersion at
+/// the start of a line. False when the file cannot be read.
+bool file_sniffs_backstage(const fs::path& p) {
+  static const RE2 re(
+      R"((?m)^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io/)");
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
+  std::string buf(64 * 1024, '\0');
+  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+  buf.resize(static_cast<std::size_t>(in.gcount()));
+  return RE2::PartialMatch(buf, re);
+}
+
+/// What collect() saw: YAML files walked, and of those the ones sniffed (read, not taken by name).
+struct Walked {
+  std::size_t yaml_files = 0;
+  std::size_t sniffed = 0;
+};
+
+/// Expands directories into the files the linter's discovery takes (sorted per directory
+/// argument): the same walk (.git and node_modules skipped, directory symlinks not followed),
+/// every *.yaml / *.yml file taken by name or, failing that, by the sniff, which reads it on
+/// this (the main) thread as the linter does. `all`: every *.yaml / *.yml file instead, unread
+/// (the baseline before issue 12). Files named as arguments are taken as given. Not mirrored:
+/// the linter's `git check-ignore` query (the trees ignore nothing) and its de-duplication.
+std::vector<std::string> collect(const std::vector<std::string>& paths, bool all, Walked& w) {
   std::vector<std::string> files;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -137,16 +179,26 @@ std::vector<std::string> collect(const std::vector<std::string>& paths) {
       continue;
     }
     std::vector<std::string> found;
-    fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec);
+    fs::recursive_directory_iterator it(p, fs::directory_options::none, ec);
     for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       const fs::path& f = it->path();
       const std::string name = f.filename().string();
-      if (it->is_directory(ec)) {
+      std::error_code sec;
+      const bool symlink = it->is_symlink(sec);
+      if (it->is_directory(sec) && !symlink) {
         if (name == ".git" || name == "node_modules") it.disable_recursion_pending();
         continue;
       }
       const std::string ext = f.extension().string();
-      if (it->is_regular_file(ec) && (ext == ".yaml" || ext == ".yml")) found.push_back(f.string());
+      if (ext != ".yaml" && ext != ".yml") continue;
+      ++w.yaml_files;
+      const bool regular = it->is_regular_file(sec);
+      bool take = regular;
+      if (!all && !is_catalog_file_name(name)) {
+        ++w.sniffed;
+        take = regular && file_sniffs_backstage(f);
+      }
+      if (take) found.push_back(f.string());
     }
     std::sort(found.begin(), found.end());
     files.insert(files.end(), found.begin(), found.end());
@@ -155,7 +207,7 @@ std::vector<std::string> collect(const std::vector<std::string>& paths) {
 }
 
 int usage() {
-  std::cerr << "usage: catalog-lint-baseline [--jobs N] [--mode load|events] PATH...\n";
+  std::cerr << "usage: catalog-lint-baseline [--jobs N] [--mode load|events] [--all] PATH...\n";
   return 2;
 }
 
@@ -165,6 +217,7 @@ int usage() {
 int main(int argc, char** argv) {
   unsigned jobs = 1;
   bool events = false;
+  bool all = false;
   std::vector<std::string> paths;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -174,6 +227,8 @@ int main(int argc, char** argv) {
       const std::string_view m = argv[++i];
       if (m != "load" && m != "events") return usage();
       events = m == "events";
+    } else if (a == "--all") {
+      all = true;
     } else if (a == "--help" || a == "-h") {
       usage();
       return 0;
@@ -186,7 +241,8 @@ int main(int argc, char** argv) {
   if (paths.empty()) return usage();
 
   const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<std::string> files = collect(paths);
+  Walked walked;
+  const std::vector<std::string> files = collect(paths, all, walked);
   std::vector<Counters> per_thread(jobs);
   std::atomic<std::size_t> next{0};
   auto work = [&](unsigned t) {
@@ -209,9 +265,11 @@ int main(int argc, char** argv) {
     total.bytes += c.bytes;
   }
   std::printf(
-      "baseline mode=%s jobs=%u files=%zu bytes=%zu documents=%zu nodes=%zu scalar_bytes=%zu "
+      "baseline mode=%s jobs=%u yaml_files=%zu sniffed=%zu files=%zu bytes=%zu documents=%zu "
+      "nodes=%zu scalar_bytes=%zu "
       "parse_errors=%zu seconds=%.4f files_per_s=%.0f\n",
-      events ? "events" : "load", jobs, total.files, total.bytes, total.documents, total.nodes,
-      total.scalar_bytes, total.parse_errors, secs, secs > 0 ? total.files / secs : 0.0);
+      events ? "events" : "load", jobs, walked.yaml_files, walked.sniffed, total.files, total.bytes,
+      total.documents, total.nodes, total.scalar_bytes, total.parse_errors, secs,
+      secs > 0 ? total.files / secs : 0.0);
   return 0;
 }

@@ -10,7 +10,11 @@ Layout of a generated tree (OUT):
     OUT/org/templates/<template>/template.yaml           Template (scaffolder.backstage.io/v1beta3)
     OUT/MANIFEST.json                                    parameters, counts and every planted fault
 
-Exactly --files YAML files are written. The same --files/--seed/--fault-rate always produce
+plus the YAML files without entities that real repositories hold (OTHER_RATES): per service
+directory mkdocs.yml, deploy/k8s*, .github/workflows/*.yml, .gitlab-ci.yml, api/openapi.yaml,
+docker-compose.yml, chart/** (Helm), and a few at the root. catalog-lint must sniff and skip them.
+
+Exactly --files entity YAML files are written (MANIFEST.json "other_files" counts the rest). The same --files/--seed/--fault-rate always produce
 byte-identical trees (Python's random.Random with a fixed seed; no time or hash ordering).
 
 A fraction --fault-rate of the files gets one planted fault, cycling through every category in
@@ -31,7 +35,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-GENERATOR_VERSION = 4  # bump when the output changes, so cached trees are regenerated
+GENERATOR_VERSION = 5  # bump when the output changes, so cached trees are regenerated
 
 # Every fault category, in the order they are cycled through. Each maps to what a linter (and
 # Backstage) should report.
@@ -595,6 +599,213 @@ def plant_textual(fault: str, text: str) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- other YAML files
+#
+# What a real repository holds next to its catalog files, which catalog-lint's discovery must
+# sniff and skip (issue 12): TechDocs' mkdocs.yml, Kubernetes manifests (labelled with
+# backstage.io/kubernetes-id, which is not an apiVersion), GitHub Actions and GitLab CI, OpenAPI
+# files (a few larger than the 64 KiB the sniff reads), docker-compose, Helm charts (Chart.yaml
+# says `apiVersion: v2`; templates/ holds Go templates that are not valid YAML). None declares a
+# Backstage apiVersion, so none is linted. Per service directory, with these probabilities:
+OTHER_RATES = {
+    "mkdocs": 0.5,  # mkdocs.yml (the Components say backstage.io/techdocs-ref: dir:.)
+    "kubernetes": 0.25,  # deploy/k8s/*.yaml (2-4 files) or one multi-document deploy/k8s.yaml
+    "github-actions": 0.25,  # .github/workflows/ci.yml (+ release.yml)
+    "gitlab-ci": 0.05,  # .gitlab-ci.yml
+    "openapi": 0.15,  # api/openapi.yaml, 3-40 paths (5% of them 250: ~90 KB)
+    "docker-compose": 0.1,  # docker-compose.yml
+    "helm": 0.08,  # chart/Chart.yaml, values.yaml (+ values-prod.yaml), templates/*.yaml
+}
+
+
+def mkdocs_yml(rng: random.Random, name: str) -> str:
+    """A TechDocs mkdocs.yml."""
+    nav = ["Home: index.md", "Architecture: architecture.md", "Runbook: runbook.md"]
+    nav += rng.sample(["API: api.md", "Onboarding: onboarding.md", "ADRs: adr/index.md", "FAQ: faq.md"], 2)
+    return (
+        f"site_name: {name.replace('-', ' ').title()}\n"
+        f"site_description: {words(rng, 8)}\n"
+        f"repo_url: https://github.com/acme/{name}\n"
+        "edit_uri: edit/main/docs/\n"
+        "nav:\n" + "".join(f"  - {n}\n" for n in nav) + "plugins:\n  - techdocs-core\n"
+        "markdown_extensions:\n  - admonition\n  - toc:\n      permalink: true\n  - pymdownx.superfences\n"
+    )
+
+
+def k8s_docs(rng: random.Random, name: str) -> list[str]:
+    """Kubernetes manifests of one service: Deployment, Service, maybe Ingress and HPA."""
+    labels = f"    app.kubernetes.io/name: {name}\n    backstage.io/kubernetes-id: {name}\n"
+    port = rng.choice([8080, 8000, 3000, 9000])
+    docs = [
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+        f"  name: {name}\n  namespace: {name.split('-')[0]}\n  labels:\n{labels}"
+        f"spec:\n  replicas: {rng.randint(2, 6)}\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: {name}\n"
+        f"  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: {name}\n"
+        f"        backstage.io/kubernetes-id: {name}\n    spec:\n      containers:\n"
+        f"        - name: {name}\n          image: registry.acme.example/{name}:1.{rng.randrange(50)}.{rng.randrange(10)}\n"
+        f"          ports:\n            - containerPort: {port}\n"
+        "          env:\n            - name: LOG_LEVEL\n              value: info\n"
+        "            - name: DATABASE_URL\n              valueFrom:\n                secretKeyRef:\n"
+        f"                  name: {name}-db\n                  key: url\n"
+        "          resources:\n            requests: {cpu: 100m, memory: 256Mi}\n            limits: {memory: 512Mi}\n"
+        f"          readinessProbe:\n            httpGet: {{path: /health/ready, port: {port}}}\n",
+        f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  labels:\n{labels}"
+        f"spec:\n  selector:\n    app.kubernetes.io/name: {name}\n  ports:\n    - port: 80\n      targetPort: {port}\n",
+    ]
+    if rng.random() < 0.5:
+        docs.append(
+            f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n"
+            f"  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  rules:\n"
+            f"    - host: {name}.acme.example\n      http:\n        paths:\n          - path: /\n"
+            f"            pathType: Prefix\n            backend:\n              service:\n"
+            f"                name: {name}\n                port: {{number: 80}}\n"
+        )
+    if rng.random() < 0.3:
+        docs.append(
+            f"apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: {name}\n"
+            f"spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: {name}\n"
+            f"  minReplicas: 2\n  maxReplicas: {rng.randint(6, 20)}\n"
+        )
+    return docs
+
+
+def github_workflow(rng: random.Random, name: str, release: bool) -> str:
+    """A GitHub Actions workflow (ci.yml or release.yml)."""
+    lang = rng.choice(LANGS)
+    head = "name: release\non:\n  push:\n    tags: ['v*']\n" if release else (
+        "name: ci\non:\n  push:\n    branches: [main]\n  pull_request:\n"
+    )
+    return (
+        head + "permissions:\n  contents: read\n  packages: write\njobs:\n  build:\n    runs-on: ubuntu-24.04\n"
+        "    steps:\n      - uses: actions/checkout@v4\n"
+        f"      - name: Set up {lang}\n        uses: acme/setup-{lang}@v2\n"
+        f"      - name: Test\n        run: make test SERVICE={name}\n"
+        "      - name: Build image\n        run: |\n"
+        f"          docker build -t registry.acme.example/{name}:${{{{ github.sha }}}} .\n"
+        f"          docker push registry.acme.example/{name}:${{{{ github.sha }}}}\n"
+        "        if: ${{ github.event_name == 'push' }}\n"
+    )
+
+
+def gitlab_ci(rng: random.Random, name: str) -> str:
+    """A .gitlab-ci.yml."""
+    return (
+        "stages: [test, build, deploy]\nvariables:\n  DOCKER_DRIVER: overlay2\n"
+        f"test:\n  stage: test\n  image: {rng.choice(LANGS)}:latest\n  script:\n    - make test\n"
+        f"build:\n  stage: build\n  script:\n    - docker build -t $CI_REGISTRY_IMAGE/{name}:$CI_COMMIT_SHA .\n"
+        "  only: [main]\n"
+        f"deploy:\n  stage: deploy\n  environment: production\n  script:\n    - kubectl apply -f deploy/\n"
+        "  when: manual\n"
+    )
+
+
+def openapi_yaml(rng: random.Random, name: str) -> str:
+    """A stand-alone OpenAPI 3 file; 5% of them have 250 paths (~90 KB, more than the sniff reads)."""
+    res = rng.choice(WORDS)
+    n = 250 if rng.random() < 0.05 else rng.randint(3, 40)
+    lines = ["openapi: 3.0.3", "info:", f"  title: {name}", f"  version: 2.{rng.randrange(30)}.0",
+             "servers:", f"  - url: https://{name}.acme.example", "paths:"]
+    for p in range(n):
+        lines += [
+            f"  /{res}s/{{id}}/r{p}:",
+            "    get:",
+            f"      operationId: get{res.capitalize()}R{p}",
+            f"      summary: {words(rng, 6)}",
+            "      parameters:",
+            "        - {name: id, in: path, required: true, schema: {type: string}}",
+            "      responses:",
+            "        '200':",
+            "          description: OK",
+            "          content:",
+            "            application/json:",
+            f"              schema: {{$ref: '#/components/schemas/{res.capitalize()}'}}",
+            "        '404': {description: Not found}",
+        ]
+    lines += ["components:", "  schemas:", f"    {res.capitalize()}:", "      type: object",
+              "      properties:", "        id: {type: string}", "        createdAt: {type: string, format: date-time}"]
+    return "\n".join(lines) + "\n"
+
+
+def docker_compose(rng: random.Random, name: str) -> str:
+    """A docker-compose.yml for local development."""
+    return (
+        f"services:\n  {name}:\n    build: .\n    ports: ['8080:8080']\n    environment:\n"
+        f"      DATABASE_URL: postgres://dev:dev@db:5432/{name.replace('-', '_')}\n"
+        "    depends_on: [db, redis]\n"
+        f"  db:\n    image: postgres:{rng.choice([14, 15, 16])}\n    environment:\n"
+        "      POSTGRES_PASSWORD: dev\n    volumes: ['pgdata:/var/lib/postgresql/data']\n"
+        "  redis:\n    image: redis:7\nvolumes:\n  pgdata: {}\n"
+    )
+
+
+def helm_files(rng: random.Random, name: str) -> dict[str, str]:
+    """A Helm chart: Chart.yaml, values.yaml (+ values-prod.yaml), templates (Go templates)."""
+    files = {
+        "chart/Chart.yaml": f"apiVersion: v2\nname: {name}\ndescription: {words(rng, 6)}\ntype: application\n"
+        f"version: 0.{rng.randrange(20)}.0\nappVersion: \"1.{rng.randrange(50)}.0\"\n",
+        "chart/values.yaml": f"replicaCount: 2\nimage:\n  repository: registry.acme.example/{name}\n  tag: \"\"\n"
+        "  pullPolicy: IfNotPresent\nservice:\n  type: ClusterIP\n  port: 80\ningress:\n  enabled: false\n"
+        "resources: {}\nnodeSelector: {}\ntolerations: []\n",
+        "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+        "  name: {{ include \"chart.fullname\" . }}\n  labels:\n    {{- include \"chart.labels\" . | nindent 4 }}\n"
+        "spec:\n  replicas: {{ .Values.replicaCount }}\n  template:\n    spec:\n      containers:\n"
+        "        - name: {{ .Chart.Name }}\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n"
+        "          {{- with .Values.resources }}\n          resources:\n            {{- toYaml . | nindent 12 }}\n"
+        "          {{- end }}\n",
+        "chart/templates/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n"
+        "  name: {{ include \"chart.fullname\" . }}\nspec:\n  type: {{ .Values.service.type }}\n"
+        "  ports:\n    - port: {{ .Values.service.port }}\n",
+    }
+    if rng.random() < 0.4:
+        files["chart/values-prod.yaml"] = "replicaCount: 4\ningress:\n  enabled: true\nresources:\n  limits: {memory: 1Gi}\n"
+    return files
+
+
+def other_files(rng: random.Random, service_dir: str, name: str) -> list[tuple[str, str, str]]:
+    """The non-entity YAML files of one service directory: (relative path, kind, text)."""
+    out = []
+    if rng.random() < OTHER_RATES["mkdocs"]:
+        out.append((f"{service_dir}/mkdocs.yml", "mkdocs", mkdocs_yml(rng, name)))
+    if rng.random() < OTHER_RATES["kubernetes"]:
+        docs = k8s_docs(rng, name)
+        if rng.random() < 0.5:
+            out.append((f"{service_dir}/deploy/k8s.yaml", "kubernetes", "---\n".join(docs)))
+        else:
+            for d in docs:
+                kind = re.search(r"^kind: (\w+)", d, re.M).group(1).lower()
+                out.append((f"{service_dir}/deploy/k8s/{kind}.yaml", "kubernetes", d))
+    if rng.random() < OTHER_RATES["github-actions"]:
+        out.append((f"{service_dir}/.github/workflows/ci.yml", "github-actions", github_workflow(rng, name, False)))
+        if rng.random() < 0.5:
+            out.append((f"{service_dir}/.github/workflows/release.yml", "github-actions", github_workflow(rng, name, True)))
+    if rng.random() < OTHER_RATES["gitlab-ci"]:
+        out.append((f"{service_dir}/.gitlab-ci.yml", "gitlab-ci", gitlab_ci(rng, name)))
+    if rng.random() < OTHER_RATES["openapi"]:
+        out.append((f"{service_dir}/api/openapi.yaml", "openapi", openapi_yaml(rng, name)))
+    if rng.random() < OTHER_RATES["docker-compose"]:
+        out.append((f"{service_dir}/docker-compose.yml", "docker-compose", docker_compose(rng, name)))
+    if rng.random() < OTHER_RATES["helm"]:
+        out += [(f"{service_dir}/{rel}", "helm", text) for rel, text in helm_files(rng, name).items()]
+    return out
+
+
+def root_files() -> list[tuple[str, str, str]]:
+    """The repository root's own non-entity YAML: CI, pre-commit, yamllint, dependabot, docs.
+    (Not `.github/workflows/catalog-lint.yml`, the name docs/ci.md suggests: discovery takes
+    `catalog-*.yml` by name and would lint it as a broken entity file.)"""
+    return [
+        (".github/workflows/lint-catalog.yml", "github-actions",
+         "name: catalog-lint\non: [push, pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-24.04\n"
+         "    steps:\n      - uses: actions/checkout@v4\n      - run: catalog-lint --format github .\n"),
+        (".github/dependabot.yml", "github-actions",
+         "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n    schedule: {interval: weekly}\n"),
+        (".pre-commit-config.yaml", "tooling",
+         "repos:\n  - repo: https://github.com/acme/catalog-lint\n    rev: 0123abc\n    hooks:\n      - id: catalog-lint\n"),
+        (".yamllint.yml", "tooling", "extends: default\nrules:\n  line-length: {max: 120}\n"),
+        ("mkdocs.yml", "mkdocs", "site_name: Acme engineering\nnav:\n  - Home: index.md\nplugins:\n  - techdocs-core\n"),
+    ]
+
+
 # --------------------------------------------------------------------------- tree
 
 
@@ -681,6 +892,22 @@ def generate(out: Path, n_files: int, seed: int, fault_rate: float) -> dict:
         total_bytes += len(data)
         path.write_bytes(data)
 
+    # The non-entity YAML files: after the entity files, from their own random streams, so the
+    # entity files are the same as a tree without them would hold.
+    others: list[tuple[str, str, str]] = root_files()
+    for rel, what, idx in files:
+        if what == "component":
+            others += other_files(random.Random(f"{seed}:other:{rel}"), rel.rsplit("/", 1)[0], service_names[idx])
+    other_mix: dict[str, int] = {}
+    other_bytes = 0
+    for rel, kind, text in others:
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        other_bytes += len(data)
+        path.write_bytes(data)
+        other_mix[kind] = other_mix.get(kind, 0) + 1
+
     manifest = {
         "generator_version": GENERATOR_VERSION,
         "files": n_files,
@@ -689,6 +916,10 @@ def generate(out: Path, n_files: int, seed: int, fault_rate: float) -> dict:
         "documents": n_docs,
         "bytes": total_bytes,
         "kinds": dict(sorted(kinds.items())),
+        # YAML files without entities (the linter sniffs and skips them): count, bytes, per kind.
+        "other_files": len(others),
+        "other_bytes": other_bytes,
+        "other_mix": dict(sorted(other_mix.items(), key=lambda kv: -kv[1])),
         "fault_counts": {f: sum(1 for x in faults if x["fault"] == f) for f in FAULTS},
         "faults": faults,
     }
@@ -722,8 +953,9 @@ def main(argv: list[str]) -> int:
     if args.git_init:
         subprocess.run(["git", "init", "-q", str(out)], check=True)
     print(
-        f"gen_tree: {m['files']} files, {m['documents']} documents, {m['bytes'] / 1e6:.1f} MB, "
-        f"{len(m['faults'])} faulty files -> {out}",
+        f"gen_tree: {m['files']} entity files, {m['documents']} documents, {m['bytes'] / 1e6:.1f} MB, "
+        f"{len(m['faults'])} faulty files; {m['other_files']} other YAML files, "
+        f"{m['other_bytes'] / 1e6:.1f} MB -> {out}",
         file=sys.stderr,
     )
     return 0

@@ -5,6 +5,8 @@
     bench/run.sh --large          # also the 100k tree (lint and baseline only; takes minutes)
     bench/run.sh --profile        # also callgrind over the 10k tree (a few minutes)
     bench/run.sh --quick          # 1k tree and the large-entity files, 3 runs: a smoke test
+    bench/run.sh --shapes         # also the shapes guard (issue 11; bench/shapes.py)
+    bench/run.sh --shapes-only    # only the shapes guard: updates the Shapes section of RESULTS.md
 
 Steps: generate the trees (cached under bench/trees/), configure and build catalog-lint and the
 baseline in build-bench/ (or --build-dir), install the Node comparison script into a scratch folder
@@ -26,6 +28,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import shapes  # bench/shapes.py, next to this file
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -300,6 +304,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--large", action="store_true", help="also the 100k-file tree")
     ap.add_argument("--profile", action="store_true", help="also profile catalog-lint with callgrind on the 10k tree")
     ap.add_argument("--quick", action="store_true", help="1k tree only, 3 runs (smoke test)")
+    ap.add_argument("--shapes", action="store_true", help="also the shapes guard (bench/shapes.py; a few minutes)")
+    ap.add_argument("--shapes-only", action="store_true",
+                    help="only build and run the shapes guard, updating the Shapes section of --out")
+    ap.add_argument("--shapes-timeout", type=float, default=60.0, help="seconds per shapes run (default 60)")
+    ap.add_argument("--shapes-scale", type=float, default=0.5,
+                    help="shapes sizes times this; 1 makes their 4x the sizes of issue 11 (default 0.5)")
     ap.add_argument("--no-node", action="store_true", help="skip the Node.js comparison")
     ap.add_argument("--build-dir", default=str(ROOT / "build-bench"), help="build folder (default build-bench/)")
     ap.add_argument("--out", default=str(BENCH / "RESULTS.md"), help="where to write the results (default bench/RESULTS.md)")
@@ -310,6 +320,11 @@ def main(argv: list[str]) -> int:
 
     build_dir = Path(args.build_dir).resolve()
     lint, baseline = build(build_dir)
+    if args.shapes_only:
+        body, _ = shapes.run_guard(lint, args.shapes_timeout, scale=args.shapes_scale)
+        shapes.replace_section(Path(args.out), body)
+        log(f"wrote the Shapes section of {args.out}")
+        return 0
     node_script = None if args.no_node else setup_node()
     help_text = sh([str(lint), "--help"])
     has_sarif = "sarif" in help_text
@@ -389,6 +404,8 @@ def main(argv: list[str]) -> int:
     if args.profile:
         profile_md = callgrind(lint, baseline, trees.get(10000) or tree(10000), trees[1000], one)
 
+    shapes_md = shapes.run_guard(lint, args.shapes_timeout, scale=args.shapes_scale)[0] if args.shapes else None
+
     info = machine(build_dir, lint, node_script)
     info["load average (1 min) during timing"] = " → ".join(f"{x:.1f}" for x in loads)
     if max(loads) > (os.cpu_count() or 1):
@@ -396,7 +413,8 @@ def main(argv: list[str]) -> int:
             f"the machine was busy with other work (load above {os.cpu_count()} cores): wall times and "
             "the -j 2 speed-up are unreliable; trust the CPU columns and the instruction counts"
         )
-    write_results(Path(args.out), args, info, trees, results, baselines, lat, one, has_sarif, profile_md, large)
+    write_results(Path(args.out), args, info, trees, results, baselines, lat, one, has_sarif, profile_md, large,
+                  shapes_md)
     log(f"wrote {args.out}")
     return 0
 
@@ -502,8 +520,9 @@ def callgrind(lint: Path, baseline: Path, t10k: Path, t1k: Path, one: Path) -> s
     return "\n".join(lines) + "\n"
 
 
-def write_results(out: Path, args, info, trees, results, baselines, lat, one, has_sarif, profile_md, large) -> None:
-    """Writes RESULTS.md; keeps the previous Profile section when no new profile was made."""
+def write_results(out: Path, args, info, trees, results, baselines, lat, one, has_sarif, profile_md, large,
+                  shapes_md=None) -> None:
+    """Writes RESULTS.md; keeps the previous Profile and Shapes sections when they were not rerun."""
     md = [
         "# catalog-lint benchmark results",
         "",
@@ -517,11 +536,18 @@ def write_results(out: Path, args, info, trees, results, baselines, lat, one, ha
         "|---|---|",
     ]
     md += [f"| {k} | {v} |" for k, v in info.items()]
-    md += ["", "## Trees", "", "| tree | files | documents | MB | faulty files |", "|---|---:|---:|---:|---:|"]
+    md += ["", "## Trees", "",
+           "| tree | entity files | documents | MB | faulty files | other YAML files | MB | mix of the other files |",
+           "|---|---:|---:|---:|---:|---:|---:|---|"]
     for n, t in trees.items():
         m = json.loads((t / "MANIFEST.json").read_text())
-        md.append(f"| `bench/trees/{t.name}` | {m['files']:,} | {m['documents']:,} | {m['bytes'] / 1e6:.1f} | {len(m['faults']):,} |")
-    md += ["", f"Generated by `bench/gen_tree.py --seed {SEED} --fault-rate {FAULT_RATE}`.", "", "## Throughput", ""]
+        mix = ", ".join(f"{k} {v:,}" for k, v in m.get("other_mix", {}).items())
+        md.append(f"| `bench/trees/{t.name}` | {m['files']:,} | {m['documents']:,} | {m['bytes'] / 1e6:.1f} | {len(m['faults']):,} "
+                  f"| {m.get('other_files', 0):,} | {m.get('other_bytes', 0) / 1e6:.1f} | {mix} |")
+    md += ["", f"Generated by `bench/gen_tree.py --seed {SEED} --fault-rate {FAULT_RATE}`. The other YAML files "
+           "(mkdocs.yml, Kubernetes manifests, CI workflows, OpenAPI, docker-compose, Helm charts) declare no "
+           "Backstage apiVersion: catalog-lint sniffs and skips them, and so does the baseline, which parses "
+           "exactly the entity files. files/s counts entity files.", "", "## Throughput", ""]
     for n, cmds in results.items():
         md += table(n, cmds, baselines[n])
     md += [
@@ -617,6 +643,17 @@ def write_results(out: Path, args, info, trees, results, baselines, lat, one, ha
     if note:
         md += [note, ""]
     md += [PROFILE_BEGIN, profile_md or "No profile yet: run `bench/run.sh --profile`.\n", PROFILE_END, ""]
+    if shapes_md is None and shapes.SHAPES_BEGIN in old and shapes.SHAPES_END in old:
+        shapes_md = old.split(shapes.SHAPES_BEGIN, 1)[1].split(shapes.SHAPES_END, 1)[0].strip("\n") + "\n"
+        note = "(from an earlier shapes run; rerun with `--shapes` or `--shapes-only` to refresh)"
+    else:
+        note = ""
+    md += ["## Shapes (issue 11)", "",
+           "Hostile input shapes at 1x, 2x and 4x size (`bench/shapes.py`): the time and memory growth per "
+           "doubling, so that work quadratic in one input shows as a factor near 4× instead of a hang.", ""]
+    if note:
+        md += [note, ""]
+    md += [shapes.SHAPES_BEGIN, shapes_md or "No shapes run yet: run `bench/run.sh --shapes-only`.\n", shapes.SHAPES_END, ""]
     out.write_text("\n".join(md))
 
 

@@ -5,7 +5,9 @@
 // for that): it runs the same steps in the same order (yaml parse, envelope, policies, schema,
 // kind validator, relation refs, duplicate refs) without the backend's processors.
 //
-// usage: node validate.mjs PATH...   (files and/or folders; folders are walked for *.yaml|*.yml)
+// usage: node validate.mjs PATH...   (files and/or folders; folders are walked as catalog-lint's
+//        discovery walks them: catalog-*.yaml|yml, and other *.yaml|*.yml that declare a
+//        Backstage apiVersion)
 // Prints one line per rejected document on stdout and a summary line on stderr.
 // Exit 1 when a document was rejected, 0 otherwise.
 import fs from 'node:fs';
@@ -81,7 +83,22 @@ async function validate(entity) {
   checkRelations(enforced);
 }
 
-/** Expands folders into their YAML files (sorted, skipping .git and node_modules). */
+// catalog-lint's discovery (src/core/discover.cpp): a YAML file named catalog-*.yaml|yml is taken,
+// any other only when its first 64 KiB declare a Backstage apiVersion at the start of a line.
+const SNIFF = /^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io\//m;
+const sniffBuffer = Buffer.alloc(64 * 1024);
+function sniffs(p) {
+  const fd = fs.openSync(p, 'r');
+  try {
+    const n = fs.readSync(fd, sniffBuffer, 0, sniffBuffer.length, 0);
+    return SNIFF.test(sniffBuffer.toString('utf8', 0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Expands folders into the YAML files catalog-lint's discovery takes (sorted, skipping .git and
+ *  node_modules): Kubernetes manifests, CI workflows, mkdocs.yml... are read, sniffed and left. */
 function collect(paths) {
   const out = [];
   const walk = dir => {
@@ -90,7 +107,7 @@ function collect(paths) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== '.git' && e.name !== 'node_modules') walk(p);
-      } else if (e.isFile() && /\.ya?ml$/.test(e.name)) {
+      } else if (e.isFile() && /\.ya?ml$/.test(e.name) && (e.name.startsWith('catalog-') || sniffs(p))) {
         found.push(p);
       }
     }
