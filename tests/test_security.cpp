@@ -367,6 +367,15 @@ TEST_CASE("security: a report that cannot be written exits 2") {
   const CliRun human = run_with({"."}, RunOptions{.cwd = dir, .stdout_path = full});
   CHECK(human.exit_code == 2);
   CHECK(human.err == r.err);
+  // The subcommands' output too.
+  for (const std::string command : {"rules", "explain"}) {
+    CAPTURE(command);
+    std::vector<std::string> args = {command};
+    if (command == "explain") args.push_back("invalid-tag");
+    const CliRun sub = run_with(args, RunOptions{.cwd = dir, .stdout_path = full});
+    CHECK(sub.exit_code == 2);
+    CHECK(sub.err == "catalog-lint: error: cannot write to standard output\n");
+  }
   if (!own) {
     MESSAGE("cannot mknod (not root): --output to a full device is skipped");
     return;
