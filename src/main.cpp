@@ -1,10 +1,13 @@
 // catalog-lint command line (CLI11 wiring only).
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -31,13 +34,46 @@ constexpr int kExitClean = 0;
 constexpr int kExitFindings = 1;
 constexpr int kExitError = 2;
 
-bool valid_date(const std::string& s) {
-  int y, m, d;
-  if (s.size() != 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return false;
-  if (s[4] != '-' || s[7] != '-' || m < 1 || m > 12 || d < 1) return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
+// Which of the standard streams were closed when the run started (`<&-`, `>&-`): they are
+// opened on /dev/null so that no file the run opens takes their place, and remembered so that
+// reading or writing them is still an error.
+struct ClosedStreams {
+  bool in = false, out = false;
+};
+
+ClosedStreams plug_closed_streams() {
+  ClosedStreams closed;
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    const int null = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);  // takes the lowest fd
+    if (null >= 0 && null != fd) dup2(null, fd), close(null);
+    if (fd == 0) closed.in = true;
+    if (fd == 1) closed.out = true;
+  }
+  return closed;
+}
+
+// Writes a report to standard output; an error message when it cannot (a full disk, a closed or
+// broken pipe), or std::nullopt.
+std::optional<std::string> write_stdout(std::string_view text, const ClosedStreams& closed) {
+  if (text.empty()) return std::nullopt;
+  if (closed.out) return std::string("cannot write the report to standard output: it is closed");
+  while (!text.empty()) {
+    const ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      return fmt::format("cannot write the report to standard output: {}", std::strerror(errno));
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return std::nullopt;
+}
+
+// `code`, or kExitError when what went to std::cout could not be written.
+int checked_stdout(int code, const ClosedStreams& closed) {
+  std::cout.flush();
+  if (std::cout.good() && !closed.out) return code;
+  std::cerr << "catalog-lint: error: cannot write to standard output\n";
+  return kExitError;
 }
 
 int print_rules() {
@@ -124,18 +160,75 @@ std::optional<std::string> apply_limits(const std::vector<std::string>& args, cl
 }
 
 // Files git reports changed since `ref` (committed, staged, unstaged) plus untracked ones, as
-// absolute paths; std::nullopt when git fails (not a repository, unknown ref).
-std::optional<std::set<std::string>> changed_files(const std::string& ref) {
+// absolute paths; an error message when git cannot tell. `ref` is checked to be a commit first
+// (`rev-parse --verify --end-of-options REF^{commit}`) and only its resolved id reaches `git diff`:
+// a value such as `--output=FILE` is never taken as an option.
+std::optional<std::string> changed_files(const std::string& ref, std::set<std::string>& out) {
   const std::string root = cl::find_repo_root();
+  auto killed = [&](const cl::CommandResult& r) {
+    return fmt::format("--changed-since '{}': git {}; the changed files are unknown", ref,
+                       r.killed);
+  };
+  const cl::CommandResult rev = cl::run_command(
+      {"git", "-C", root, "rev-parse", "-q", "--verify", "--end-of-options", ref + "^{commit}"});
+  if (!rev.killed.empty()) return killed(rev);
+  std::string id = rev.output;
+  while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
+  if (rev.exit_code != 0 || id.empty() ||
+      id.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return fmt::format(
+        "--changed-since '{}' is not a commit in this repository; give a branch, tag or commit id",
+        ref);
   const cl::CommandResult diff =
-      cl::run_command({"git", "-C", root, "diff", "--name-only", "-z", ref, "--"});
-  if (diff.exit_code != 0) return std::nullopt;
+      cl::run_command({"git", "-C", root, "diff", "--name-only", "-z", id, "--"});
+  if (!diff.killed.empty()) return killed(diff);
+  if (diff.exit_code != 0)
+    return fmt::format("--changed-since '{}': git diff failed (exit code {})", ref, diff.exit_code);
   const cl::CommandResult untracked = cl::run_command(
       {"git", "-C", root, "ls-files", "--others", "--exclude-standard", "--full-name", "-z"});
-  std::set<std::string> out;
+  if (!untracked.killed.empty()) return killed(untracked);
+  if (untracked.exit_code != 0)
+    return fmt::format("--changed-since '{}': git ls-files failed (exit code {})", ref,
+                       untracked.exit_code);
   for (const std::string* text : {&diff.output, &untracked.output})
     for (const std::string& path : cl::split_nul(*text)) out.insert(root + "/" + path);
-  return out;
+  return std::nullopt;
+}
+
+// One thing a run reads or writes, for the output guard: what it is ("the linted file") and its
+// path as given.
+struct GuardedFile {
+  std::string role;
+  std::string path;
+};
+
+// The output guard: no output may be an input of the run or another output, compared by device
+// and inode (file_identity). `outputs` in writing order; `inputs()` is asked only when some output
+// already exists (a file that does not exist yet cannot be an input). An error message, or
+// std::nullopt.
+template <typename Inputs>
+std::optional<std::string> guard_outputs(const std::vector<GuardedFile>& outputs, Inputs inputs) {
+  std::vector<std::pair<cl::FileIdentity, const GuardedFile*>> seen;
+  bool any_exists = false;
+  for (const GuardedFile& o : outputs) {
+    const auto id = cl::file_identity(o.path);
+    if (!id) continue;
+    for (const auto& [other, file] : seen)
+      if (other == *id)
+        return fmt::format("refusing to write '{}': it is also {} '{}'", o.path, file->role,
+                           file->path);
+    seen.emplace_back(*id, &o);
+    any_exists = any_exists || id->name.empty();
+  }
+  if (!any_exists) return std::nullopt;
+  for (const GuardedFile& in : inputs()) {
+    const auto id = cl::file_identity(in.path);
+    if (!id || !id->name.empty()) continue;
+    for (const auto& [other, file] : seen)
+      if (other == *id)
+        return fmt::format("refusing to write '{}': it is {} '{}'", file->path, in.role, in.path);
+  }
+  return std::nullopt;
 }
 
 // catalog-lint print-config PATH: the configuration that applies to PATH, as JSON.
@@ -196,6 +289,7 @@ policy:
 int main(int argc, char** argv) {
   // git may exit before reading all we write to it; a closed stdout pipe is not fatal either.
   std::signal(SIGPIPE, SIG_IGN);
+  const ClosedStreams closed = plug_closed_streams();
   CLI::App app{"catalog-lint: a fast validator and linter for Backstage catalog files",
                "catalog-lint"};
   app.set_version_flag("--version", std::string(cl::kVersion));
@@ -269,23 +363,29 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitClean : kExitError;
   }
-  if (*rules_cmd) return print_rules();
-  if (*explain_cmd) return explain(explain_id);
+  if (!cl::child_timeout_from_env()) {
+    std::cerr << fmt::format(
+        "catalog-lint: error: {} '{}' is not a positive number of milliseconds\n",
+        cl::kChildTimeoutVariable, cl::printable(std::getenv(cl::kChildTimeoutVariable)));
+    return kExitError;
+  }
+  if (*rules_cmd) return checked_stdout(print_rules(), closed);
+  if (*explain_cmd) return checked_stdout(explain(explain_id), closed);
   if (*init_cmd) {
     const std::string path = ".catalog-lint.yaml";
     if (!init_force && std::filesystem::exists(path)) {
       std::cerr << "catalog-lint: error: .catalog-lint.yaml exists; use --force to overwrite\n";
       return kExitError;
     }
-    if (const auto error = cl::write_file_atomically(path, kStarterConfig)) {
+    if (const auto error = cl::write_output(path, kStarterConfig)) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
       return kExitError;
     }
     std::cout << "wrote .catalog-lint.yaml\n";
-    return kExitClean;
+    return checked_stdout(kExitClean, closed);
   }
 
-  if (!today.empty() && !valid_date(today)) {
+  if (!today.empty() && !cl::parse_date_days(today)) {
     std::cerr << fmt::format("catalog-lint: error: --today '{}' is not a date (YYYY-MM-DD)\n",
                              today);
     return kExitError;
@@ -311,6 +411,11 @@ int main(int argc, char** argv) {
     std::cerr << "catalog-lint: error: --stdin takes no paths (use --stdin-filename NAME)\n";
     return kExitError;
   }
+  if (!baseline_file.empty() && !write_baseline_file.empty()) {
+    std::cerr << "catalog-lint: error: --baseline and --write-baseline cannot be combined; "
+                 "--write-baseline already reads the file it updates\n";
+    return kExitError;
+  }
   options.jobs = jobs;
   options.today = today;
   options.catalogs = catalogs;
@@ -327,15 +432,16 @@ int main(int argc, char** argv) {
     options.resolver =
         std::make_shared<cl::ConfigResolver>(options.config, explicit_config, !catalogs.empty());
     options.resolver->set_command_line(command_line);
-    if (*print_config_cmd) return print_config(print_config_path, *options.resolver);
+    if (*print_config_cmd)
+      return checked_stdout(print_config(print_config_path, *options.resolver), closed);
   } catch (const cl::ConfigError& e) {
-    std::cerr << "catalog-lint: " << e.format() << "\n";
+    std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
     return kExitError;
   }
   cl::Discovery found;
   if (!use_stdin) found = cl::discover(paths);
   for (const auto& [path, reason] : found.errors)
-    std::cerr << fmt::format("catalog-lint: error: {}: {}\n", path, reason);
+    std::cerr << fmt::format("catalog-lint: error: {}: {}\n", cl::printable(path), reason);
   if (options.resolver) {
     // include/exclude of each file's config narrow directory discovery (named files stay).
     std::vector<std::string> kept;
@@ -349,7 +455,7 @@ int main(int argc, char** argv) {
           kept_walked.push_back(found.walked[i]);
         }
     } catch (const cl::ConfigError& e) {
-      std::cerr << "catalog-lint: " << e.format() << "\n";
+      std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
       return kExitError;
     }
     found.files = std::move(kept);
@@ -358,18 +464,15 @@ int main(int argc, char** argv) {
     found.listed = {};
   }
   if (!changed_since.empty()) {
-    const auto changed = changed_files(changed_since);
-    if (!changed) {
-      std::cerr << fmt::format(
-          "catalog-lint: error: --changed-since '{}': git cannot list the "
-          "changes (not a repository, or an unknown ref)\n",
-          changed_since);
+    std::set<std::string> changed;
+    if (const auto error = changed_files(changed_since, changed)) {
+      std::cerr << fmt::format("catalog-lint: error: {}\n", cl::printable(*error));
       return kExitError;
     }
     std::vector<std::string> kept;
     for (const std::string& f : found.files) {
       std::error_code ec;
-      if (changed->count(std::filesystem::weakly_canonical(f, ec).string())) kept.push_back(f);
+      if (changed.count(std::filesystem::weakly_canonical(f, ec).string())) kept.push_back(f);
     }
     found.files = std::move(kept);
   }
@@ -388,39 +491,28 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
     return kExitError;
   }
-  // The tool never writes to a file it lints: an output or baseline path that is one of them is
-  // a usage error.
-  std::vector<std::string> targets;
-  for (const cl::OutputSpec& spec : plan)
-    if (!spec.to_stdout()) targets.push_back(spec.file);
-  if (!write_baseline_file.empty()) targets.push_back(write_baseline_file);
-  {
-    // Compared by device and inode: an output that does not exist yet cannot be a linted file,
-    // and this costs one stat per linted file only when some output already exists.
-    std::set<std::pair<dev_t, ino_t>> existing;
-    struct stat st {};
-    for (const std::string& t : targets)
-      if (::stat(t.c_str(), &st) == 0) existing.emplace(st.st_dev, st.st_ino);
-    if (!existing.empty())
-      for (const std::string& f : found.files)
-        if (::stat(f.c_str(), &st) == 0 && existing.count({st.st_dev, st.st_ino})) {
-          std::cerr << fmt::format(
-              "catalog-lint: error: refusing to write over {}: it is one of the files being "
-              "linted\n",
-              f);
-          return kExitError;
-        }
-  }
-
   cl::LintResult result;
   try {
     if (use_stdin) {
+      if (closed.in) {
+        std::cerr << "catalog-lint: error: cannot read standard input: it is closed\n";
+        return kExitError;
+      }
       // Read at most one byte over the size limit: enough to know the input is too big.
       const std::size_t limit = options.limits.max_file_bytes;
       std::string bytes;
       char buf[65536];
-      while (bytes.size() <= limit && std::cin.read(buf, sizeof buf).gcount() > 0)
-        bytes.append(buf, static_cast<std::size_t>(std::cin.gcount()));
+      while (bytes.size() <= limit) {
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          std::cerr << fmt::format("catalog-lint: error: cannot read standard input: {}\n",
+                                   std::strerror(errno));
+          return kExitError;
+        }
+        if (n == 0) break;
+        bytes.append(buf, static_cast<std::size_t>(n));
+      }
       const std::string name = stdin_filename.empty() ? "<stdin>" : stdin_filename;
       std::vector<cl::FileResult> one;
       one.push_back(cl::lint_bytes(name, std::move(bytes), options));
@@ -429,8 +521,37 @@ int main(int argc, char** argv) {
       result = cl::lint_files(found.files, options);  // finds each file's config first
     }
   } catch (const cl::ConfigError& e) {
-    std::cerr << "catalog-lint: " << e.format() << "\n";
+    std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
     return kExitError;
+  }
+  // The output guard, before anything is written: no output (baseline, report files) may be an
+  // input of the run (a linted file, Location targets included; a config; the baseline; the file
+  // standard input stands for; a --catalog file) or another output.
+  {
+    std::vector<GuardedFile> outputs;
+    if (!write_baseline_file.empty())
+      outputs.push_back({"the --write-baseline file", write_baseline_file});
+    for (const cl::OutputSpec& spec : plan)
+      if (!spec.to_stdout()) outputs.push_back({"the output file", spec.file});
+    auto inputs = [&] {
+      std::vector<GuardedFile> in;
+      if (use_stdin) {
+        if (!stdin_filename.empty()) in.push_back({"the --stdin-filename file", stdin_filename});
+      } else {
+        for (const std::string& f : result.linted) in.push_back({"the linted file", f});
+      }
+      for (const std::string& f : options.resolver->config_files())
+        in.push_back({"the config file", f});
+      if (!baseline_file.empty()) in.push_back({"the --baseline file", baseline_file});
+      if (!catalogs.empty())
+        for (const std::string& f : cl::discover(catalogs).files)
+          in.push_back({"the --catalog file", f});
+      return in;
+    };
+    if (const auto error = guard_outputs(outputs, inputs)) {
+      std::cerr << fmt::format("catalog-lint: error: {}\n", cl::printable(*error));
+      return kExitError;
+    }
   }
   if (!write_baseline_file.empty() || !baseline_file.empty()) {
     const std::string root = cl::find_repo_root();
@@ -440,8 +561,8 @@ int main(int argc, char** argv) {
         std::vector<cl::BaselineEntry> keep;
         if (std::filesystem::exists(write_baseline_file))
           keep = cl::entries_of_other_files(cl::load_baseline(write_baseline_file), result, root);
-        if (const auto error = cl::write_file_atomically(write_baseline_file,
-                                                         cl::baseline_json(result, root, keep))) {
+        if (const auto error =
+                cl::write_output(write_baseline_file, cl::baseline_json(result, root, keep))) {
           std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
           return kExitError;
         }
@@ -462,7 +583,7 @@ int main(int argc, char** argv) {
   for (const cl::OutputSpec& spec : plan) {
     std::ostringstream text;
     if (spec.format == "json") {
-      cl::report_json(text, result);
+      cl::report_json(text, result, found.errors);
     } else if (spec.format == "sarif") {
       cl::SarifOptions sarif;
       sarif.root = cl::find_repo_root();
@@ -486,14 +607,15 @@ int main(int argc, char** argv) {
                                                      !(term && std::string(term) == "dumb")));
       cl::report_human(text, result, human);
     }
-    if (spec.to_stdout()) {
-      std::cout << text.str();
-    } else if (const auto error = cl::write_file_atomically(spec.file, text.str())) {
-      std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+    // Standard output is written at once, unbuffered: a file output may be the same stream
+    // (/dev/stdout), and must come after it.
+    const auto error = spec.to_stdout() ? write_stdout(text.str(), closed)
+                                        : cl::write_output(spec.file, text.str());
+    if (error) {
+      std::cerr << fmt::format("catalog-lint: error: {}\n", cl::printable(*error));
       write_failed = true;
     }
   }
-  std::cout.flush();
   if (write_failed) return kExitError;
 
   if (result.io_error || result.internal_error || !found.errors.empty()) return kExitError;

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -506,16 +507,6 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
   return config;
 }
 
-long days_from_civil(long y, unsigned m, unsigned d) {
-  // Howard Hinnant's algorithm: days since 1970-01-01 in the proleptic Gregorian calendar.
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
-}
-
 }  // namespace
 
 Config parse_config(const std::string& file, const std::string& text) {
@@ -758,14 +749,33 @@ const ResolvedConfig& ConfigResolver::for_file(const std::string& file) {
   return *slot;
 }
 
+std::vector<std::string> ConfigResolver::config_files() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  if (explicit_ && !explicit_->file.empty()) out.push_back(explicit_->file);
+  for (const auto& [file, config] : files_) out.push_back(file);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::optional<long> parse_date_days(std::string_view s) {
-  static const re2::RE2 re(R"((\d{4})-(\d{2})-(\d{2}))");
-  int y = 0, m = 0, d = 0;
-  if (!re2::RE2::FullMatch(s, re, &y, &m, &d)) return std::nullopt;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m < 1 || m > 12 || d < 1 || d > days[m - 1] + (m == 2 && leap ? 1 : 0)) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  // Strict: exactly four, two and two ASCII digits (no sign, space or other digits), a real day.
+  auto digits = [&](std::size_t from, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = from; i < from + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  const int y = digits(0, 4), m = digits(5, 2), d = digits(8, 2);
+  if (y < 0 || m < 0 || d < 0) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(y),
+                                         std::chrono::month(static_cast<unsigned>(m)),
+                                         std::chrono::day(static_cast<unsigned>(d))};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days(date).time_since_epoch().count();
 }
 
 std::string current_date() {

@@ -161,6 +161,10 @@ class ConfigResolver {
   /// The declarative rules of every config loaded so far that the registry does not know (a
   /// repository's own rules), one per id: for reports that describe rules (SARIF).
   std::vector<RuleInfo> declared_rules();
+  /// The config files read so far: the --config file and every discovered .catalog-lint.yaml, as
+  /// shown in messages (files named by `extends:` are not listed). For the output guard: no
+  /// report may overwrite a config the run read.
+  std::vector<std::string> config_files();
   /// Severities from the command line (`--rule`, `--disable`): applied after every config file,
   /// so the command line wins. Call before the first for_file().
   void set_command_line(std::map<std::string, Severity, std::less<>> overrides) {

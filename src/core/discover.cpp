@@ -88,6 +88,11 @@ class IgnoredQuery {
     if (!git_) return ignored;
     git_->write(pending_);
     const CommandResult r = git_->finish();
+    if (!r.killed.empty())
+      std::fprintf(stderr,
+                   "catalog-lint: warning: git check-ignore %s; .gitignore files were not "
+                   "applied\n",
+                   r.killed.c_str());
     // Exit 0: some ignored; 1: none ignored; 128: not a repository (or other fatal error).
     if (r.exit_code != 0) return ignored;
     for (std::string& path : split_nul(r.output)) ignored.insert(std::move(path));

@@ -2,15 +2,31 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
+#include <string_view>
+
+#include <fmt/format.h>
 
 namespace catalog_lint {
 
-Command::Command(const std::vector<std::string>& argv) {
+std::optional<std::chrono::milliseconds> child_timeout_from_env() {
+  const char* value = std::getenv(kChildTimeoutVariable);
+  if (value == nullptr) return std::chrono::seconds(10);
+  const std::string_view text(value);
+  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != text.npos)
+    return std::nullopt;
+  const long long ms = std::stoll(std::string(text));
+  if (ms <= 0) return std::nullopt;
+  return std::chrono::milliseconds(ms);
+}
+
+Command::Command(const std::vector<std::string>& argv, CommandLimits limits) : limits_(limits) {
   if (argv.empty()) return;
   int in_pipe[2], out_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) != 0) return;
@@ -28,6 +44,7 @@ Command::Command(const std::vector<std::string>& argv) {
     return;
   }
   if (pid_ == 0) {
+    setpgid(0, 0);        // its own process group, so a kill reaches whatever it starts
     dup2(in_pipe[0], 0);  // dup2 clears O_CLOEXEC on the copies
     dup2(out_pipe[1], 1);
     const int devnull = open("/dev/null", O_WRONLY);
@@ -35,6 +52,7 @@ Command::Command(const std::vector<std::string>& argv) {
     execvp(cargs[0], cargs.data());
     _exit(127);
   }
+  setpgid(pid_, pid_);  // also here: the kill below must not depend on who ran first
   close(in_pipe[0]);
   close(out_pipe[1]);
   in_ = in_pipe[1];
@@ -48,16 +66,41 @@ Command::~Command() {
   if (pid_ > 0) finish();
 }
 
+void Command::kill_group() {
+  ::kill(-pid_, SIGKILL);
+  ::kill(pid_, SIGKILL);  // in case setpgid failed
+  if (in_ >= 0) close(in_), in_ = -1;
+  if (out_ >= 0) close(out_), out_ = -1;
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  result_.exit_code = -1;
+}
+
 void Command::pump(std::string_view bytes) {
-  char buf[8192];
+  using clock = std::chrono::steady_clock;
+  const clock::time_point start = clock::now();
+  const auto spent = [&] {
+    return waited_ + std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
+  };
+  char buf[65536];
   while (out_ >= 0 || (in_ >= 0 && !bytes.empty())) {
     const bool writing = in_ >= 0 && !bytes.empty();
     pollfd fds[2];
     nfds_t n = 0;
     if (out_ >= 0) fds[n++] = {out_, POLLIN, 0};
     if (writing) fds[n++] = {in_, POLLOUT, 0};
+    const std::chrono::milliseconds left = limits_.timeout - spent();
+    if (left.count() <= 0) {
+      kill_group();
+      result_.timed_out = true;
+      result_.killed = fmt::format("did not finish within {} ms", limits_.timeout.count());
+      return;
+    }
     // Only writing is asked for: once the bytes are out, return without waiting for output.
-    if (poll(fds, n, -1) < 0) {
+    const int timeout_ms = static_cast<int>(std::min<long long>(left.count(), 1 << 30));
+    if (poll(fds, n, timeout_ms) < 0) {
       if (errno == EINTR) continue;
       break;
     }
@@ -78,12 +121,20 @@ void Command::pump(std::string_view bytes) {
         if (r <= 0) {
           close(out_), out_ = -1;
         } else {
-          result_.output.append(buf, static_cast<std::size_t>(r));
+          const std::size_t room = limits_.max_output - result_.output.size();
+          result_.output.append(buf, std::min(room, static_cast<std::size_t>(r)));
+          if (static_cast<std::size_t>(r) > room) {
+            kill_group();
+            result_.output_too_big = true;
+            result_.killed = fmt::format("wrote more than {} bytes", limits_.max_output);
+            return;
+          }
         }
       }
     }
-    if (in_ >= 0 && bytes.empty()) return;  // all written; the command may still be running
+    if (in_ >= 0 && bytes.empty()) break;  // all written; the command may still be running
   }
+  waited_ = spent();
 }
 
 void Command::write(std::string_view bytes) {
@@ -93,12 +144,31 @@ void Command::write(std::string_view bytes) {
 CommandResult Command::finish() {
   if (pid_ <= 0) return result_;
   if (in_ >= 0) close(in_), in_ = -1;
-  pump({});  // reads to end of file
+  pump({});                       // reads to end of file
+  if (pid_ <= 0) return result_;  // killed
+  // Its output is closed; it may still run (it closed its standard output early): wait for it
+  // within what is left of the deadline, polling (there is no waitpid with a timeout).
+  using clock = std::chrono::steady_clock;
+  const clock::time_point start = clock::now();
+  std::chrono::microseconds nap(100);
   int status = 0;
-  pid_t waited;
-  do waited = waitpid(pid_, &status, 0);
-  while (waited < 0 && errno == EINTR);
-  if (waited == pid_ && WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
+  while (true) {
+    const pid_t waited = waitpid(pid_, &status, WNOHANG);
+    if (waited == pid_) break;
+    if (waited < 0 && errno != EINTR) {
+      pid_ = -1;
+      return result_;
+    }
+    if (waited_ + (clock::now() - start) >= limits_.timeout) {
+      kill_group();
+      result_.timed_out = true;
+      result_.killed = fmt::format("did not finish within {} ms", limits_.timeout.count());
+      return result_;
+    }
+    usleep(static_cast<useconds_t>(nap.count()));
+    nap = std::min(nap * 2, std::chrono::microseconds(10'000));
+  }
+  if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
   pid_ = -1;
   return result_;
 }
@@ -113,8 +183,9 @@ std::vector<std::string> split_nul(std::string_view output) {
   return out;
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, std::string_view input) {
-  Command command(argv);
+CommandResult run_command(const std::vector<std::string>& argv, std::string_view input,
+                          CommandLimits limits) {
+  Command command(argv, limits);
   command.write(input);
   return command.finish();
 }

@@ -1,6 +1,7 @@
 // GitHub Actions workflow commands (`::error file=…::message`), for inline PR annotations.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "core/source.h"
@@ -40,6 +41,19 @@ std::string escape_property(std::string_view s) {
   return out;
 }
 
+// printable(), but CR and LF are kept: escape_data() encodes them, and GitHub shows them as line
+// breaks in the annotation.
+std::string log_text(std::string_view s) {
+  std::string out;
+  while (!s.empty()) {
+    const std::size_t end = std::min(s.find_first_of("\r\n"), s.size());
+    out += printable(s.substr(0, end));
+    if (end < s.size()) out += s[end];
+    s.remove_prefix(std::min(end + 1, s.size()));
+  }
+  return out;
+}
+
 std::string_view command_of(Severity s) {
   return s == Severity::error ? "error" : s == Severity::warning ? "warning" : "notice";
 }
@@ -55,8 +69,7 @@ void report_github(std::ostream& out, const LintResult& result, const GithubOpti
   std::map<std::string, std::string, std::less<>> paths;
   auto path_of = [&](const std::string& file) -> const std::string& {
     auto it = paths.find(file);
-    if (it == paths.end())
-      it = paths.emplace(file, sanitize_utf8(artifact_uri(file, root).path)).first;
+    if (it == paths.end()) it = paths.emplace(file, printable(artifact_uri(file, root).path)).first;
     return it->second;
   };
   for (const Severity level : {Severity::error, Severity::warning, Severity::note}) {
@@ -69,12 +82,13 @@ void report_github(std::ostream& out, const LintResult& result, const GithubOpti
       // Same line only; endColumn is exclusive, as in SARIF.
       if (d.end.valid() && d.end.line == line && d.end.column_utf16 > col)
         props += fmt::format(",endLine={},endColumn={}", d.end.line, d.end.column_utf16);
-      props += fmt::format(",title={}", escape_property(d.rule));
-      std::string message = sanitize_utf8(d.message);
-      if (!d.help.empty()) message += "\nhelp: " + sanitize_utf8(d.help);
+      props += fmt::format(",title={}", escape_property(printable(d.rule)));
+      // Input text through log_text(): control bytes would reach the CI log as they are.
+      std::string message = log_text(d.message);
+      if (!d.help.empty()) message += "\nhelp: " + log_text(d.help);
       for (const RelatedNote& n : d.notes)
         message +=
-            fmt::format("\nnote: {} at {}:{}:{}", sanitize_utf8(n.message),
+            fmt::format("\nnote: {} at {}:{}:{}", log_text(n.message),
                         path_of(n.file.empty() ? d.file : n.file), n.pos.line, n.pos.column_utf16);
       out << fmt::format("::{} {}::{}\n", command_of(level), props, escape_data(message));
     }

@@ -10,6 +10,29 @@
 
 namespace catalog_lint {
 
+std::string printable(std::string_view text) {
+  const std::string valid = sanitize_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(valid[i]);
+    if (c < 0x20 && c != '\t') {
+      out += "\xE2\x90";
+      out += static_cast<char>(0x80 + c);
+    } else if (c == 0x7F) {
+      out += "\xE2\x90\xA1";
+    } else if (c == 0xC2 && i + 1 < valid.size() &&
+               static_cast<unsigned char>(valid[i + 1]) < 0xA0) {
+      // C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F): U+009B is CSI on many terminals.
+      out += fmt::format("<U+{:04X}>", static_cast<unsigned char>(valid[i + 1]));
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 Summary summarize(const LintResult& result) {
   Summary s;
   s.files = result.files;
@@ -53,26 +76,6 @@ struct Style {
 
 std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
-// Valid UTF-8 with every control character but tab shown as its Unicode control picture
-// (U+2400 block), so input bytes can neither corrupt nor drive the terminal (ESC sequences).
-std::string printable(std::string_view text) {
-  const std::string valid = sanitize_utf8(text);
-  std::string out;
-  out.reserve(valid.size());
-  for (const char ch : valid) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c < 0x20 && c != '\t') {
-      out += "\xE2\x90";
-      out += static_cast<char>(0x80 + c);
-    } else if (c == 0x7F) {
-      out += "\xE2\x90\xA1";
-    } else {
-      out += ch;
-    }
-  }
-  return out;
 }
 
 // At most this many code points of a source line are shown, around the caret.

@@ -4,7 +4,8 @@
 
 namespace catalog_lint {
 
-void report_json(std::ostream& out, const LintResult& result) {
+void report_json(std::ostream& out, const LintResult& result,
+                 const std::vector<std::pair<std::string, std::string>>& path_errors) {
   using json = nlohmann::ordered_json;
   json diagnostics = json::array();
   for (const Diagnostic& d : result.diagnostics) {
@@ -44,6 +45,12 @@ void report_json(std::ostream& out, const LintResult& result) {
                 {"files", s.files},
                 {"files_with_findings", s.files_with_findings},
                 {"suppressed", s.suppressed}}}};
+  if (!path_errors.empty()) {
+    json errors = json::array();
+    for (const auto& [path, reason] : path_errors)
+      errors.push_back({{"path", path}, {"message", reason}});
+    doc["path_errors"] = std::move(errors);
+  }
   out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
 }
 

@@ -68,14 +68,16 @@ std::string testcase_name(const Diagnostic& d) {
   return "file";
 }
 
+// Input text is shown with printable() (control pictures) before XML escaping, as in the other
+// text formats, instead of being dropped by xml_escape().
 std::string finding_line(const Diagnostic& d) {
-  std::string s = fmt::format("{}:{}:{}: {}: {} [{}]", d.file, d.start.line, d.start.column,
-                              to_string(d.severity), d.message, d.rule);
-  if (!d.path.empty()) s += fmt::format(" at {}", d.path);
-  if (!d.help.empty()) s += fmt::format("\n  help: {}", d.help);
+  std::string s = fmt::format("{}:{}:{}: {}: {} [{}]", printable(d.file), d.start.line,
+                              d.start.column, to_string(d.severity), printable(d.message), d.rule);
+  if (!d.path.empty()) s += fmt::format(" at {}", printable(d.path));
+  if (!d.help.empty()) s += fmt::format("\n  help: {}", printable(d.help));
   for (const RelatedNote& n : d.notes)
-    s += fmt::format("\n  note: {} at {}:{}:{}", n.message, n.file.empty() ? d.file : n.file,
-                     n.pos.line, n.pos.column);
+    s += fmt::format("\n  note: {} at {}:{}:{}", printable(n.message),
+                     printable(n.file.empty() ? d.file : n.file), n.pos.line, n.pos.column);
   return s + "\n";
 }
 
@@ -125,7 +127,8 @@ void report_junit(std::ostream& out, const LintResult& result, const JunitOption
     std::string cases;
     for (const TestCase& tc : s.cases) {
       cases += fmt::format("    <testcase name=\"{}\" classname=\"{}\" file=\"{}\"",
-                           xml_escape(tc.name), xml_escape(file), xml_escape(file));
+                           xml_escape(printable(tc.name)), xml_escape(printable(file)),
+                           xml_escape(printable(file)));
       if (tc.failures.empty() && tc.others.empty()) {
         cases += "/>\n";
         continue;
@@ -134,7 +137,7 @@ void report_junit(std::ostream& out, const LintResult& result, const JunitOption
       if (!tc.failures.empty()) {
         ++failures;
         const Diagnostic& first = *tc.failures.front();
-        std::string message = fmt::format("{} [{}]", first.message, first.rule);
+        std::string message = fmt::format("{} [{}]", printable(first.message), first.rule);
         if (tc.failures.size() > 1)
           message += fmt::format(" (and {} more)", tc.failures.size() - 1);
         std::string text;
@@ -154,7 +157,7 @@ void report_junit(std::ostream& out, const LintResult& result, const JunitOption
     body += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n{}"
         "  </testsuite>\n",
-        xml_escape(file), s.cases.size(), failures, cases);
+        xml_escape(printable(file)), s.cases.size(), failures, cases);
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format(

@@ -8,10 +8,47 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <system_error>
 
 #include <fmt/format.h>
 
 namespace catalog_lint {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// `path` with its symlinks followed, as far as they lead (a dangling link: the file it names),
+// at most 40 links (ELOOP beyond, like the kernel). `via_proc`: some link on the way lies in
+// /proc or /dev/fd (a descriptor's magic link: it must be opened, not resolved and replaced).
+fs::path follow_links(fs::path path, bool& via_proc) {
+  via_proc = false;
+  for (int hops = 0; hops < 40; ++hops) {
+    const std::string s = fs::absolute(path).lexically_normal().string();
+    if (s.rfind("/proc/", 0) == 0 || s.rfind("/dev/fd/", 0) == 0) via_proc = true;
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(path, ec))) return path;
+    const fs::path target = fs::read_symlink(path, ec);
+    if (ec) return path;
+    path = target.is_absolute() ? target : path.parent_path() / target;
+  }
+  return path;
+}
+
+// Writes all of `content` to `fd`; errno is kept on failure.
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    content.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
 
 bool is_known_format(std::string_view format) {
   return format == "human" || format == "json" || format == "sarif" || format == "github" ||
@@ -85,15 +122,7 @@ std::optional<std::string> write_file_atomically(const std::string& path,
   const mode_t mask = umask(0);  // read the umask (there is no getter) and restore it
   umask(mask);
   if (fchmod(fd, 0666 & ~mask) != 0) return fail("chmod");
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write");
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  if (!write_all(fd, content)) return fail("write");
   if (fsync(fd) != 0) return fail("fsync");
   if (close(fd) != 0) {
     const int err = errno;
@@ -106,6 +135,48 @@ std::optional<std::string> write_file_atomically(const std::string& path,
     return fmt::format("cannot write {}: rename: {}", path, std::strerror(err));
   }
   return std::nullopt;
+}
+
+std::optional<std::string> write_output(const std::string& path, std::string_view content) {
+  bool via_proc = false;
+  const fs::path real = follow_links(path, via_proc);
+  struct stat st {};
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) return fmt::format("cannot write {}: it is a directory", path);
+  if (!exists && errno != ENOENT)
+    return fmt::format("cannot write {}: {}", path, std::strerror(errno));
+  if (!exists || (S_ISREG(st.st_mode) && !via_proc)) {
+    if (const auto error = write_file_atomically(real.string(), content)) return error;
+    return std::nullopt;
+  }
+  // In place: a device, FIFO or socket, or a descriptor's file. O_NONBLOCK so that a FIFO
+  // without a reader fails (ENXIO) instead of blocking in open(); cleared for the writes.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENXIO && S_ISFIFO(st.st_mode))
+      return fmt::format("cannot write {}: no process is reading the FIFO", path);
+    return fmt::format("cannot write {}: {}", path, std::strerror(errno));
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (!write_all(fd, content)) {
+    const int err = errno;
+    close(fd);
+    return fmt::format("cannot write {}: {}", path, std::strerror(err));
+  }
+  if (close(fd) != 0 && errno != EINTR)
+    return fmt::format("cannot write {}: {}", path, std::strerror(errno));
+  return std::nullopt;
+}
+
+std::optional<FileIdentity> file_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return FileIdentity{st.st_dev, st.st_ino, ""};
+  bool via_proc = false;
+  const fs::path real = follow_links(path, via_proc);
+  fs::path dir = real.parent_path();
+  if (dir.empty()) dir = ".";
+  if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino, real.filename().string()};
 }
 
 }  // namespace catalog_lint

@@ -1,5 +1,7 @@
-// Where reports go: the --format/--output plan, and atomic file writing.
+// Where reports go: the --format/--output plan, safe output writing, file identities.
 #pragma once
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
@@ -39,5 +41,27 @@ std::optional<std::string> plan_outputs(const std::vector<OutputArg>& args,
 /// The new file gets mode 0666 & ~umask, like a plain open(2). Returns an error message or
 /// std::nullopt.
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content);
+
+/// Writes `content` to the output `path` without destroying what is there: a symlink is followed
+/// (the file it names is written, the link stays, a dangling one creates its target); a regular
+/// file (or none) is replaced atomically by write_file_atomically(); anything else that exists
+/// (character or block device, FIFO, socket, and whatever /dev/stdout, /dev/fd/N or
+/// /proc/self/fd/N lead to, regular or not) is opened and written in place, appending, never
+/// replaced or truncated. A FIFO is opened non-blocking first: one without a reader is an error,
+/// not a hang. A directory is an error. Returns an error message ("cannot write PATH: …") or
+/// std::nullopt.
+std::optional<std::string> write_output(const std::string& path, std::string_view content);
+
+/// The identity of a file for "is this the same file" checks: device and inode of what `path`
+/// leads to (symlinks followed); for a file that does not exist yet, those of its directory plus
+/// its name, so two spellings of one new file (through a symlinked directory) compare equal.
+/// std::nullopt when neither can be found (no such directory: nothing there to overwrite).
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  std::string name;  ///< "" for an existing file; else the file name in directory (device, inode)
+  auto operator<=>(const FileIdentity&) const = default;
+};
+std::optional<FileIdentity> file_identity(const std::string& path);
 
 }  // namespace catalog_lint

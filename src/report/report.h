@@ -11,6 +11,12 @@
 
 namespace catalog_lint {
 
+/// `text` made safe for a terminal or a CI log: valid UTF-8 (invalid bytes become U+FFFD), every
+/// C0 control but TAB shown as its Unicode control picture (ESC as U+241B, NUL as U+2400, LF as
+/// U+240A), DEL as U+2421, and C1 controls (U+0080-U+009F) as `<U+009B>`; so input bytes can
+/// neither corrupt nor drive the terminal. Used by every text format (human, github, junit).
+std::string printable(std::string_view text);
+
 /// Counts of a result, by severity, and files with at least one finding.
 struct Summary {
   std::size_t errors = 0, warnings = 0, notes = 0;
@@ -34,8 +40,11 @@ struct HumanOptions {
 void report_human(std::ostream& out, const LintResult& result, const HumanOptions& options);
 
 /// `{"version":1,"diagnostics":[...],"summary":{...}}` (schema documented in README.md), built
-/// with nlohmann-json; invalid UTF-8 from the input is replaced by U+FFFD.
-void report_json(std::ostream& out, const LintResult& result);
+/// with nlohmann-json; invalid UTF-8 from the input is replaced by U+FFFD. `path_errors` (paths
+/// that could not be found or walked: path, reason) become a `path_errors` array after
+/// `summary`, present only when there are any.
+void report_json(std::ostream& out, const LintResult& result,
+                 const std::vector<std::pair<std::string, std::string>>& path_errors = {});
 
 // ---- CI formats: SARIF 2.1.0, GitHub workflow commands, JUnit XML (issue 4) ----
 

@@ -2,12 +2,14 @@
 // shared/sarif/GITHUB.md).
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/process.h"
 #include "core/source.h"
 #include "core/version.h"
 #include "report/fingerprint.h"
@@ -20,18 +22,24 @@ using nlohmann::json;
 
 std::string find_repo_root() {
   std::error_code ec;
-  fs::path cwd = fs::current_path(ec);
-  std::string top;
-  if (std::FILE* p = popen("git rev-parse --show-toplevel 2>/dev/null", "r")) {
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) top.append(buf, n);
-    if (pclose(p) != 0) top.clear();
-  }
+  const fs::path cwd = fs::current_path(ec);
+  // One git run per working directory and process: reports, baselines and Location targets all
+  // ask, and a git that hangs should cost one deadline and one message, not one per caller.
+  static std::mutex mutex;
+  static std::map<std::string, std::string> known;
+  std::lock_guard lock(mutex);
+  if (const auto it = known.find(cwd.string()); it != known.end()) return it->second;
+  const CommandResult r = run_command({"git", "rev-parse", "--show-toplevel"});
+  std::string top = r.exit_code == 0 ? r.output : "";
+  if (!r.killed.empty())
+    std::cerr << fmt::format(
+        "catalog-lint: warning: git rev-parse {}; paths are taken relative to the current "
+        "directory\n",
+        r.killed);
   while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
-  fs::path root = top.empty() ? cwd : fs::path(top);
-  fs::path canonical = fs::weakly_canonical(root, ec);
-  return (ec ? root : canonical).string();
+  const fs::path root = top.empty() ? cwd : fs::path(top);
+  const fs::path canonical = fs::weakly_canonical(root, ec);
+  return known[cwd.string()] = (ec ? root : canonical).string();
 }
 
 namespace {
