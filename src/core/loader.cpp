@@ -456,15 +456,21 @@ Explained explain_error(const std::string& msg, SourcePos at, const SourceText& 
   if (is(E::CHAR_IN_SCALAR))
     return {"a quoted value holds a character YAML does not allow there",
             "remove the character, or write it as an escape in a double-quoted value", at};
-  if (starts(E::INVALID_ESCAPE))
+  if (starts(E::INVALID_ESCAPE) || is(E::INVALID_HEX) || starts(E::INVALID_UNICODE)) {
+    // yaml-cpp's mark is past the escape; the cause is its backslash.
+    const std::size_t line_start = src.pos_at(at.line - 1, 0).offset;
+    const std::size_t slash = at.offset > 0 ? b.rfind('\\', at.offset - 1) : std::string::npos;
+    const SourcePos pos =
+        slash != std::string::npos && slash >= line_start ? src.pos_at_offset(slash) : at;
+    if (is(E::INVALID_HEX))
+      return {"a \\x, \\u or \\U escape needs hexadecimal digits",
+              "write the code point in hex (\\u00e9), or use single quotes", pos};
+    if (starts(E::INVALID_UNICODE))
+      return {"an escape names an invalid Unicode code point", "use a valid code point", pos};
     return {fmt::format("unknown escape sequence '\\{}' in a double-quoted value",
                         msg.substr(std::strlen(E::INVALID_ESCAPE))),
-            "write '\\\\' for a backslash, or use single quotes", at};
-  if (is(E::INVALID_HEX))
-    return {"a \\x, \\u or \\U escape needs hexadecimal digits",
-            "write the code point in hex (\\u00e9), or use single quotes", at};
-  if (starts(E::INVALID_UNICODE))
-    return {"an escape names an invalid Unicode code point", "use a valid code point", at};
+            "write '\\\\' for a backslash, or use single quotes", pos};
+  }
   if (is(E::YAML_DIRECTIVE_ARGS) || starts(E::YAML_VERSION) || is(E::YAML_MAJOR_VERSION))
     return {"the %YAML directive needs one version such as 1.2",
             "write `%YAML 1.2`, or remove the directive", at};
@@ -918,6 +924,8 @@ class Builder : public YAML::EventHandler {
       while (first < end && (b[first] == ' ' || b[first] == '\t')) ++first;
       if (first < b.size() && b[first] != '\n' && b[first] != '\r' &&
           static_cast<int>(k - (i + 1)) <= indent) {
+        // The value's lines are text: a tab there is not the tab-indentation finding.
+        exemptions_.lines.emplace_back(n->pos.line + 1, file_.source->pos_at_offset(end).line);
         throw DocumentAbort{make_diag(
             "yaml-syntax-error",
             fmt::format("the quoted value continues on line {}, which is not indented more than "
@@ -1269,7 +1277,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
   check_directives(f);
 
   Exemptions exemptions;
-  std::vector<std::size_t> from_parser;  // indexes of the diagnostics of yaml-cpp's errors
+  std::vector<std::size_t> from_parser;  // indexes of the syntax errors that ended a document
   int line_offset = 0;
   std::size_t byte_offset = 0;
   int next_index = 0;
@@ -1286,6 +1294,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
       builder.finish();
       break;
     } catch (const DocumentAbort& abort) {
+      if (abort.diagnostic.rule == "yaml-syntax-error") from_parser.push_back(f.diagnostics.size());
       f.diagnostics.push_back(abort.diagnostic);
       if (builder.in_document()) {
         LoadedDocument doc;
@@ -1335,8 +1344,8 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
   }
   exemptions.finalize(f.source->line_count());
   check_whitespace(f, exemptions);
-  // One cause, one finding: a yaml-cpp error on a line whose tab indentation is reported is that
-  // tab's consequence.
+  // One cause, one finding: a syntax error that ended a document on a line whose tab indentation
+  // is reported is that tab's consequence.
   if (!from_parser.empty()) {
     std::vector<int> tab_lines;
     for (const Diagnostic& d : f.diagnostics)
