@@ -91,7 +91,7 @@ void check_corpus(const std::string& corpus, std::size_t minimum, bool check_lin
       CHECK_MESSAGE(!listed, "listed as a known difference but agrees now: " << file << " " << doc);
     } else {
       CHECK_MESSAGE(listed, file << " document " << doc << ": Backstage says " << verdict
-                                 << ", catalog-lint says " << (ours ? "error" : "ok"));
+                                 << ", catalog-lint says " << std::string(ours ? "error" : "ok"));
     }
     std::smatch m;
     const std::string message = e["messages"].empty() ? "" : e["messages"][0].get<std::string>();

@@ -99,6 +99,10 @@ TEST_CASE("loader: flow collections yaml-cpp reads and Backstage rejects") {
           "is not indented more than the key that holds it"});
   // ... but the closing bracket may stand there, and deeper lines are fine.
   CHECK(yaml_findings(kHead + kSpec + "  x: [a,\n    b\n  ]\n").empty());
+  // A quoted value inside a flow collection continues on a line at the key's indentation.
+  CHECK(yaml_findings(kHead + "  annotations: {a: \"x\n  y\"}\n" + kSpec) ==
+        V{"error yaml-syntax-error 5:20 the quoted value continues on a line that is not indented "
+          "more than the key of its flow collection"});
   // A root flow collection ends the document: yaml-cpp dropped everything after it.
   CHECK(yaml_findings("{{ x }}\n" + kHead + kSpec) ==
         V{"error yaml-syntax-error 2:1 the document is the flow collection '{{ x }}', so nothing "
@@ -191,6 +195,11 @@ TEST_CASE("loader: keys that are collections") {
   CHECK(yaml_findings(kHead + "  {{ host }}: x\n" + kSpec) ==
         V{"error yaml-syntax-error 5:3 '{{ host }}' is read as a mapping key: is this an "
           "unrendered template?"});
+  // As a mapping's first key `yaml` accepts them.
+  CHECK(yaml_findings("metadata:\n  [a]: b\n  name: x\napiVersion: backstage.io/v1alpha1\nkind: "
+                      "Component\n" +
+                      kSpec)
+            .empty());
   // Where they are accepted they print as written, not as ''.
   const LintResult r = lint_text("? [a, b]\n: c\n" + kHead + kSpec);
   std::vector<std::string> root;

@@ -90,7 +90,7 @@ struct Exemptions {
 };
 
 // What scan_flow() found wrong in a flow collection, where yaml-cpp is more lenient than `yaml`.
-enum class FlowProblem { none, hash, empty_entry, dash, indent };
+enum class FlowProblem { none, hash, empty_entry, dash, indent, quote_indent };
 
 struct FlowScan {
   FlowProblem problem = FlowProblem::none;
@@ -164,7 +164,15 @@ FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
     if (c == '"' || c == '\'') {
       std::size_t j = i + 1;
       for (; j < n; ++j) {
-        if (c == '"' && b[j] == '\\') {
+        if (b[j] == '\n') {  // a continuation line of the quoted text needs the same indentation
+          std::size_t k = j + 1;
+          while (k < n && b[k] == ' ') ++k;
+          std::size_t first = k;
+          while (first < n && (b[first] == ' ' || b[first] == '\t')) ++first;
+          if (first < n && b[first] != '\n' && b[first] != '\r' &&
+              static_cast<int>(k - (j + 1)) <= parent_indent)
+            return fail(FlowProblem::quote_indent, i);
+        } else if (c == '"' && b[j] == '\\') {
           ++j;
         } else if (b[j] == c) {
           if (c == '\'' && j + 1 < n && b[j + 1] == '\'') {
@@ -851,6 +859,13 @@ class Builder : public YAML::EventHandler {
       case FlowProblem::dash:
         fail_at("'-' alone is not an entry of a flow collection",
                 "separate the entries with ',' and quote '-' if it is a value", at);
+      case FlowProblem::quote_indent:
+        fail_at(
+            "the quoted value continues on a line that is not indented more than the key of "
+            "its flow collection",
+            "indent the continuation lines further than the key, or close the quote on this "
+            "line",
+            at);
       case FlowProblem::indent:
         fail_at(fmt::format("the '{}' on line {} is not closed before this line, which is not "
                             "indented more than the key that holds it",
@@ -938,14 +953,15 @@ class Builder : public YAML::EventHandler {
   }
 
   // A collection as a mapping key prints as its source text in messages (`{{ host }}`, not '').
-  // As the first thing on a line of a block mapping, `yaml` rejects it ("Map comment with
-  // trailing content"); after `- ` or inside a flow mapping it is accepted.
-  void check_collection_key(Node* key, bool in_flow) {
+  // As the first thing on a line of a block mapping, after the mapping's first entry, `yaml`
+  // rejects it ("Map comment with trailing content"); as the first key, after `- ` or inside a
+  // flow mapping it is accepted (`allowed`).
+  void check_collection_key(Node* key, bool allowed) {
     const std::string& b = file_.source->bytes();
     const std::size_t at = key->pos.offset;
     if (at >= b.size()) return;
     key->text = source_quote(b, at);
-    if (in_flow || (b[at] != '[' && b[at] != '{')) return;
+    if (allowed || (b[at] != '[' && b[at] != '{')) return;
     const std::size_t line_start = file_.source->pos_at(key->pos.line - 1, 0).offset;
     if (b.find_first_not_of(' ', line_start) != at) return;
     throw DocumentAbort{make_diag(
@@ -1003,7 +1019,8 @@ class Builder : public YAML::EventHandler {
       // The key is complete once its value arrives.
       // (Arena nodes are ours to change; the Frame keeps keys const for the tree.)
       if (!top.pending_key->is_scalar() && !top.key_is_alias)
-        check_collection_key(const_cast<Node*>(top.pending_key), top.flow);
+        check_collection_key(const_cast<Node*>(top.pending_key),
+                             top.flow || top.node->entries.empty());
       top.node->entries.emplace_back(top.pending_key, n);
       if (n->key == nullptr && !is_alias) n->key = top.pending_key;
       top.pending_key = nullptr;

@@ -204,6 +204,30 @@ BLOCK = [
 for i, v in enumerate(BLOCK):
     meta(f"block-{i:02d}", v)
 
+# --- collection keys and continuation lines in nested blocks ---------------------------------
+whole("ckey-root-first", "[a]: b\n" + HEAD + SPEC)
+whole("ckey-first", "metadata:\n  [a]: b\n  name: x\napiVersion: backstage.io/v1alpha1\n"
+      "kind: Component\n" + SPEC)
+whole("ckey-first-tmpl", "metadata:\n  {{ a }}: b\n  name: x\napiVersion: backstage.io/v1alpha1\n"
+      "kind: Component\n" + SPEC)
+meta("ckey-second", "  [a]: b\n")
+meta("ckey-compact", "  tags:\n    - [a]: b\n")
+meta("ckey-flow", "  labels: {[a]: b}\n")
+NESTED = [
+    "  tags:\n  - \"a\n  b\"\n", "  tags:\n  - \"a\n   b\"\n", "  tags:\n    - x: \"a\n    b\"\n",
+    "  tags:\n    - x: \"a\n     b\"\n", "  tags:\n    - x: \"a\n       b\"\n",
+    "  tags:\n  - [a,\n  b]\n", "  tags:\n  - [a,\n   b]\n", "  tags:\n    - x: [a,\n      b]\n",
+    "  tags:\n    - x: [a,\n       b]\n", "  description: a\n    b #c\n    d\n",
+    "  description: a\n    #c\n    d\n", "  description: a\n  #c\n",
+    "  description: --- |#c\n", "  description: \"a\" # c\n", "  description: 'a'\n  # c\n",
+    "  description: >-\n    a\n\n    b\n", "  annotations:\n    a: \"x\n     y\"\n",
+    "  annotations:\n    a: \"x\n    y\"\n", "  annotations: {a: \"x\n  y\"}\n",
+]
+for i, v in enumerate(NESTED):
+    meta(f"nested-{i:02d}", v)
+whole("nested-doc-header", "--- |#c\n  a\n")
+whole("nested-root-quote", "\"a\nb\"\n")
+
 
 def main():
     if os.path.isdir(OUT):
