@@ -115,6 +115,11 @@ TEST_CASE("loader: quoted continuation lines, directives, tags, explicit keys") 
         V{"error yaml-syntax-error 5:16 the quoted value continues on line 6, which is not "
           "indented more than its key"});
   CHECK(yaml_findings(kHead + "  description: \"a\n   b\"\n" + kSpec).empty());
+  // A line of only a tab inside it is no empty line for `yaml` (was accepted).
+  CHECK(yaml_findings(kHead + "  description: \"a\n\t\n    b\"\n" + kSpec) ==
+        V{"error yaml-syntax-error 5:16 the quoted value continues on line 6, which is not "
+          "indented more than its key"});
+  CHECK(yaml_findings(kHead + "  description: \"a\n    \t\n    b\"\n" + kSpec).empty());
   // `...` ends a document even inside a quoted value: the broken one and the next both fail.
   CHECK(yaml_findings(kHead + "  description: 'a\n...\n  b'\n" + kSpec) ==
         V{"error yaml-syntax-error 6:1 a document marker (`---` or `...`) starts a line inside a "

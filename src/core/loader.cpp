@@ -937,8 +937,11 @@ class Builder : public YAML::EventHandler {
       while (k < end && b[k] == ' ') ++k;
       std::size_t first = k;
       while (first < end && (b[first] == ' ' || b[first] == '\t')) ++first;
-      if (first < b.size() && b[first] != '\n' && b[first] != '\r' &&
-          static_cast<int>(k - (i + 1)) <= indent) {
+      // A line of only white space is an empty line, unless a tab comes before the indentation
+      // is reached (`yaml`: "Missing closing quote" there too).
+      const bool content =
+          (first < b.size() && b[first] != '\n' && b[first] != '\r') || (k < end && b[k] == '\t');
+      if (content && static_cast<int>(k - (i + 1)) <= indent) {
         // The value's lines are text: a tab there is not the tab-indentation finding.
         exemptions_.lines.emplace_back(n->pos.line + 1, file_.source->pos_at_offset(end).line);
         throw DocumentAbort{make_diag(

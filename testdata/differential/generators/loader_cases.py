@@ -225,6 +225,11 @@ NESTED = [
 ]
 for i, v in enumerate(NESTED):
     meta(f"nested-{i:02d}", v)
+for i, v in enumerate(["  description: |\n    a\n\t\n    b\n", "  description: |\n    a\n  \t\n    b\n",
+                       "  description: |\n    a\n    \t\n    b\n", "  description: a\n\t\n    b\n",
+                       "  description: \"a\n\t\n    b\"\n", "  description: \"a\n    \t\n    b\"\n",
+                       "  tags:\n  \t\n    - a\n"]):
+    meta(f"tabline-{i:02d}", v)
 whole("nested-doc-header", "--- |#c\n  a\n")
 whole("nested-root-quote", "\"a\nb\"\n")
 
