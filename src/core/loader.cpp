@@ -135,9 +135,18 @@ FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
     r.at = at;
     return r;
   };
+  // A `---` or `...` line ends the document and with it any collection or quote (unterminated:
+  // yaml-cpp reports it); stopping there keeps a file of many broken documents linear.
+  const auto document_ends_at = [&](std::size_t line_start) {
+    std::size_t len = 0;  // the line's first 4 bytes at most
+    while (len < 4 && line_start + len < n && b[line_start + len] != '\n') ++len;
+    const std::string_view l(b.data() + line_start, len);
+    return is_document_marker(l) || is_document_end(l);
+  };
   while (i < n) {
     const char c = b[i];
     if (c == '\n') {
+      if (document_ends_at(i + 1)) return r;
       std::size_t k = i + 1;
       while (k < n && b[k] == ' ') ++k;
       std::size_t first = k;  // first character that is neither space nor tab
@@ -165,6 +174,7 @@ FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
       std::size_t j = i + 1;
       for (; j < n; ++j) {
         if (b[j] == '\n') {  // a continuation line of the quoted text needs the same indentation
+          if (document_ends_at(j + 1)) return r;
           std::size_t k = j + 1;
           while (k < n && b[k] == ' ') ++k;
           std::size_t first = k;
@@ -770,9 +780,10 @@ class Builder : public YAML::EventHandler {
     if (tag.size() < 3 || tag[0] != '!' || tag.find('!', 1) == std::string::npos) return;
     const std::string handle = tag.substr(0, tag.find('!', 1) + 1);
     const std::string& b = file_.source->bytes();
-    std::size_t at = b.rfind(handle, n->pos.offset);
-    if (at == std::string::npos || at < file_.source->pos_at(n->pos.line - 1, 0).offset)
-      at = n->pos.offset;
+    const std::size_t line_start = file_.source->pos_at(n->pos.line - 1, 0).offset;
+    const std::size_t in_line =
+        std::string_view(b.data() + line_start, n->pos.offset - line_start).rfind(handle);
+    const std::size_t at = in_line == std::string_view::npos ? n->pos.offset : line_start + in_line;
     throw DocumentAbort{make_diag(
         "yaml-syntax-error", fmt::format("tag handle '{}' is not declared", handle),
         fmt::format("declare it with a `%TAG {} <prefix>` directive before the document's `---`, "
@@ -1371,9 +1382,9 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
     for (const Diagnostic& d : f.diagnostics)
       if (d.rule == "tab-indentation") tab_lines.push_back(d.start.line);
     std::vector<char> drop(f.diagnostics.size(), 0);
+    std::sort(tab_lines.begin(), tab_lines.end());
     for (const std::size_t i : from_parser)
-      if (std::find(tab_lines.begin(), tab_lines.end(), f.diagnostics[i].start.line) !=
-          tab_lines.end())
+      if (std::binary_search(tab_lines.begin(), tab_lines.end(), f.diagnostics[i].start.line))
         drop[i] = 1;
     std::size_t k = 0;
     for (std::size_t i = 0; i < f.diagnostics.size(); ++i)
