@@ -103,6 +103,12 @@ TEST_CASE("loader: flow collections yaml-cpp reads and Backstage rejects") {
   CHECK(yaml_findings(kHead + "  annotations: {a: \"x\n  y\"}\n" + kSpec) ==
         V{"error yaml-syntax-error 5:20 the quoted value continues on a line that is not indented "
           "more than the key of its flow collection"});
+  // A document marker ends an unclosed collection: yaml-cpp read on into the next document and
+  // reported nothing for this one.
+  CHECK(yaml_findings(kHead + kSpec + "  x: [a\n---\n" + kHead + "  title: @t\n" + kSpec) ==
+        V{"error yaml-syntax-error 10:1 the '[' on line 9 is not closed when the document ends "
+          "here",
+          "error yaml-syntax-error 15:10 a plain value cannot start with '@' (YAML reserves it)"});
   // A root flow collection ends the document: yaml-cpp dropped everything after it.
   CHECK(yaml_findings("{{ x }}\n" + kHead + kSpec) ==
         V{"error yaml-syntax-error 2:1 the document is the flow collection '{{ x }}', so nothing "

@@ -90,7 +90,7 @@ struct Exemptions {
 };
 
 // What scan_flow() found wrong in a flow collection, where yaml-cpp is more lenient than `yaml`.
-enum class FlowProblem { none, hash, empty_entry, dash, indent, quote_indent };
+enum class FlowProblem { none, hash, empty_entry, dash, indent, quote_indent, document_end };
 
 struct FlowScan {
   FlowProblem problem = FlowProblem::none;
@@ -122,8 +122,10 @@ bool is_blank(char c) {
 //   collection that holds the flow collection (`yaml`: "Flow sequence in block collection must
 //   be sufficiently indented"; a line that starts with the closing bracket may be at that
 //   indentation); -1 at the root.
-// Quoted text is skipped (an unterminated quote ends the scan; yaml-cpp reports it). Linear in the
-// bytes of the collection.
+// - a `---` or `...` line before the collection is closed (yaml-cpp reads on into the next
+//   document).
+// Quoted text is skipped but for the indentation of its lines (an unterminated quote ends the
+// scan; yaml-cpp reports it). Linear in the bytes of the collection.
 FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
   FlowScan r;
   const std::size_t n = b.size();
@@ -135,8 +137,9 @@ FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
     r.at = at;
     return r;
   };
-  // A `---` or `...` line ends the document and with it any collection or quote (unterminated:
-  // yaml-cpp reports it); stopping there keeps a file of many broken documents linear.
+  // A `---` or `...` line ends the document, also inside a collection (yaml-cpp reads on into the
+  // next document); the scan stops there, also inside a quote, which keeps a file of many broken
+  // documents linear.
   const auto document_ends_at = [&](std::size_t line_start) {
     std::size_t len = 0;  // the line's first 4 bytes at most
     while (len < 4 && line_start + len < n && b[line_start + len] != '\n') ++len;
@@ -146,7 +149,7 @@ FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
   while (i < n) {
     const char c = b[i];
     if (c == '\n') {
-      if (document_ends_at(i + 1)) return r;
+      if (document_ends_at(i + 1)) return fail(FlowProblem::document_end, i + 1);
       std::size_t k = i + 1;
       while (k < n && b[k] == ' ') ++k;
       std::size_t first = k;  // first character that is neither space nor tab
@@ -174,7 +177,7 @@ FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
       std::size_t j = i + 1;
       for (; j < n; ++j) {
         if (b[j] == '\n') {  // a continuation line of the quoted text needs the same indentation
-          if (document_ends_at(j + 1)) return r;
+          if (document_ends_at(j + 1)) return r;  // yaml-cpp reports it (`yaml`: at the end)
           std::size_t k = j + 1;
           while (k < n && b[k] == ' ') ++k;
           std::size_t first = k;
@@ -870,6 +873,13 @@ class Builder : public YAML::EventHandler {
       case FlowProblem::dash:
         fail_at("'-' alone is not an entry of a flow collection",
                 "separate the entries with ',' and quote '-' if it is a value", at);
+      case FlowProblem::document_end:
+        fail_at(fmt::format("the '{}' on line {} is not closed when the document ends here",
+                            b[open], n->pos.line),
+                fmt::format("close the '{}' before the document marker, or quote the value if it "
+                            "is text",
+                            b[open]),
+                at);
       case FlowProblem::quote_indent:
         fail_at(
             "the quoted value continues on a line that is not indented more than the key of "

@@ -230,6 +230,9 @@ for i, v in enumerate(["  description: |\n    a\n\t\n    b\n", "  description: |
                        "  description: \"a\n\t\n    b\"\n", "  description: \"a\n    \t\n    b\"\n",
                        "  tags:\n  \t\n    - a\n"]):
     meta(f"tabline-{i:02d}", v)
+for i, v in enumerate(["  x: [a\n", "  x: [\"a\n", "  x: {a: b\n", "  x: [a,\n    b\n"]):
+    whole(f"flowdoc-{i:02d}", HEAD + SPEC + v + "---\n" + HEAD + SPEC)
+    whole(f"flowdocend-{i:02d}", HEAD + SPEC + v + "...\n" + HEAD + SPEC)
 whole("nested-doc-header", "--- |#c\n  a\n")
 whole("nested-root-quote", "\"a\nb\"\n")
 
