@@ -131,6 +131,13 @@ TEST_CASE("loader: quoted continuation lines, directives, tags, explicit keys") 
         V{"error yaml-syntax-error 6:1 a document marker (`---` or `...`) starts a line inside a "
           "quoted value",
           "error yaml-syntax-error 7:3 'b'' is a line without `key:` inside a mapping"});
+  // `... x`: yaml-cpp started a document `x` (linted as a non-mapping root); for Backstage the
+  // first document has content after its end.
+  CHECK(yaml_findings(kHead + kSpec + "... x\n") ==
+        V{"error yaml-syntax-error 9:5 content after the document end marker `...` on the same "
+          "line"});
+  for (const Diagnostic& d : lint_text(kHead + kSpec + "... x\n").diagnostics)
+    CHECK_MESSAGE(d.rule != "non-mapping-document", d.message);
   CHECK(yaml_findings("%YAML 1.2\n" + kHead + kSpec) ==
         V{"error yaml-syntax-error 2:1 the directive on line 1 must be followed by a `---` line "
           "before the document"});

@@ -28,8 +28,10 @@ class MemoryBuf : public std::streambuf {
   }
 };
 
-// Document index of a diagnostic found before parsing, to be attributed by its line afterwards.
+// Document index of a diagnostic found before parsing, to be attributed by its line afterwards:
+// to the document that contains the line, or (kBeforeLine) to the one that starts before it.
 constexpr int kByLine = -2;
+constexpr int kBeforeLine = -3;
 
 // Thrown by the builder to abandon the current document (a limit or a recursive alias).
 struct DocumentAbort {
@@ -1194,6 +1196,16 @@ void check_directives(LoadedFile& f) {
       directives = 0;
       last_content = text;
     }
+    // `... x`: yaml-cpp starts a new document with `x`; for `yaml` the document that `...` ends
+    // has content after its end ("Unexpected scalar at node end").
+    if (is_document_end(text)) {
+      const std::size_t c = text.find_first_not_of(" \t\r", 3);
+      if (c != std::string_view::npos && text[c] != '#')
+        f.diagnostics.push_back(make_diag(
+            "yaml-syntax-error", "content after the document end marker `...` on the same line",
+            "put the content on its own line after a `---`, or remove it",
+            src.pos_at(l - 1, static_cast<int>(c)), kBeforeLine));
+    }
     if (!conflict && (text.substr(0, 8) == "<<<<<<< " || text == "<<<<<<<")) {
       conflict = true;
       f.diagnostics.push_back(make_diag(
@@ -1408,20 +1420,27 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
   // Documents arrive in file order, so their start lines are sorted: a binary search per
   // diagnostic (a scan over all documents per diagnostic was quadratic in a file of many).
   std::vector<std::pair<int, int>> starts;  // (start line, index) of documents with a start
-  for (const LoadedDocument& doc : f.documents)
-    if (doc.start.valid()) starts.emplace_back(doc.start.line, doc.index);
+  std::vector<std::size_t> where;           // their positions in f.documents
+  for (std::size_t i = 0; i < f.documents.size(); ++i)
+    if (f.documents[i].start.valid())
+      starts.emplace_back(f.documents[i].start.line, f.documents[i].index), where.push_back(i);
   const bool sorted = std::is_sorted(
       starts.begin(), starts.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   for (Diagnostic& d : f.diagnostics) {
-    if (d.document != kByLine) continue;
+    if (d.document != kByLine && d.document != kBeforeLine) continue;
+    const bool before = d.document == kBeforeLine;
+    const int last = before ? d.start.line - 1 : d.start.line;
     int index = 0;
     if (sorted) {
-      auto it = std::upper_bound(starts.begin(), starts.end(), d.start.line,
+      auto it = std::upper_bound(starts.begin(), starts.end(), last,
                                  [](int line, const auto& s) { return line < s.first; });
       if (it != starts.begin()) index = std::prev(it)->second;
+      // The `x` of `... x` is no document for `yaml`: yaml-cpp's document there is not linted.
+      if (before && it != starts.end() && it->first == d.start.line)
+        f.documents[where[static_cast<std::size_t>(it - starts.begin())]].root = nullptr;
     } else {
       for (const auto& [line, i] : starts)
-        if (line <= d.start.line) index = i;
+        if (line <= last) index = i;
     }
     d.document = index;
   }

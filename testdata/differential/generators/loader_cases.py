@@ -233,6 +233,10 @@ for i, v in enumerate(["  description: |\n    a\n\t\n    b\n", "  description: |
 for i, v in enumerate(["  x: [a\n", "  x: [\"a\n", "  x: {a: b\n", "  x: [a,\n    b\n"]):
     whole(f"flowdoc-{i:02d}", HEAD + SPEC + v + "---\n" + HEAD + SPEC)
     whole(f"flowdocend-{i:02d}", HEAD + SPEC + v + "...\n" + HEAD + SPEC)
+whole("docend-content", HEAD + SPEC + "... x\n")
+whole("docend-content-next", HEAD + SPEC + "... x\n---\n" + HEAD + SPEC)
+whole("docend-flow", HEAD + SPEC + "... [a]\n")
+whole("docend-tab-comment", HEAD + SPEC + "...\t# c\n" + HEAD + SPEC)
 whole("nested-doc-header", "--- |#c\n  a\n")
 whole("nested-root-quote", "\"a\nb\"\n")
 
