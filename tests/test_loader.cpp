@@ -250,6 +250,24 @@ TEST_CASE("loader: a tab in indentation is reported once, as tab-indentation") {
           "error yaml-syntax-error 15:10 a plain value cannot start with '@' (YAML reserves it)"});
 }
 
+TEST_CASE("loader: a tab on a line of only white space or a comment is no indentation") {
+  // yaml-cpp rejected both ("illegal tab when looking for indentation"); `yaml` accepts them.
+  CHECK(yaml_findings(kHead + "\t\n  title: t\n" + kSpec).empty());
+  CHECK(yaml_findings(kHead + "  title: t\n\t# c\n  \t # c\n" + kSpec).empty());
+  // Inside a block scalar, or before a deeper continuation line, `yaml` rejects it too.
+  CHECK(yaml_findings(kHead + "  description: |\n    a\n\t\n    b\n" + kSpec) ==
+        V{"error yaml-syntax-error 7:1 tab character in indentation; YAML allows only spaces"});
+  CHECK(yaml_findings(kHead + "  description: a\n\t\n    b\n" + kSpec) ==
+        V{"error yaml-syntax-error 6:1 tab character in indentation; YAML allows only spaces"});
+  // ... and after a block scalar's last line (its trailing empty lines).
+  CHECK(yaml_findings(kHead + "  description: |\n    a\n    \t\n    b\n\t\n" + kSpec) ==
+        V{"error yaml-syntax-error 9:1 tab character in indentation; YAML allows only spaces"});
+  // A tab in a block scalar's text after its indentation is content, and the blank line after
+  // the next key is fine.
+  CHECK(yaml_findings(kHead + "  description: |\n    a\n    \t\n    b\n  title: t\n\t\n" + kSpec)
+            .empty());
+}
+
 TEST_CASE("loader: many blank-line separated keys and many CRs in quotes (issue 11)") {
   // Both were quadratic: 50k keys took 5.3 s, 800 KB of quoted CRs 7 s; these sizes took far
   // longer than run_cli's 120 s guard.

@@ -1285,6 +1285,63 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
   }
 }
 
+// True when 1-based `line` holds only white space, or white space and then a comment.
+bool blank_or_comment(std::string_view text) {
+  const std::size_t c = text.find_first_not_of(" \t\r");
+  return c == std::string_view::npos || text[c] == '#';
+}
+
+// A copy of `b` where the tabs of lines that hold only white space (or white space and a comment)
+// are spaces, for yaml-cpp, which rejects such lines ("illegal tab when looking for indentation")
+// where `yaml` reads them as empty lines and comments. Only lines between block structure are
+// changed: not a line followed by a deeper continuation of the value before it (yaml rejects the
+// tab there), nor one inside a block scalar (a `|` or `>` header within the 200 lines above whose
+// indentation it is still inside). Same length: every offset is kept.
+std::string untab_blank_lines(const SourceText& src) {
+  std::string out = src.bytes();
+  const int count = src.line_count();
+  int prev = 0;  // the last content line so far
+  int next = 0;  // the next content line after the current run of blank lines
+  for (int l = 1; l <= count; ++l) {
+    const std::string_view text = src.line(l);
+    if (!blank_or_comment(text)) {
+      prev = l;
+      continue;
+    }
+    if (text.find('\t') == std::string_view::npos || prev == 0) continue;
+    if (next <= l) {  // the next content line, found once per run of blank lines
+      next = l + 1;
+      while (next <= count && blank_or_comment(src.line(next))) ++next;
+    }
+    const std::string_view p = src.line(prev);
+    if (next <= count && indentation(src.line(next)) > indentation(p)) continue;
+    // Inside a block scalar: a header line whose indentation is below every line since.
+    bool in_block = false;
+    std::size_t least = indentation(p);
+    for (int k = prev; k >= 1 && k > prev - 200; --k) {
+      const std::string_view t = src.line(k);
+      if (blank_or_comment(t)) continue;
+      if (k != prev && indentation(t) >= least) continue;
+      least = std::min(least, indentation(t));
+      std::string_view head = t.substr(0, t.find(" #"));
+      while (!head.empty() && (head.back() == ' ' || head.back() == '\r')) head.remove_suffix(1);
+      while (!head.empty() && std::strchr("+-0123456789", head.back()) != nullptr)
+        head.remove_suffix(1);
+      if (!head.empty() && (head.back() == '|' || head.back() == '>')) {
+        in_block = true;
+        break;
+      }
+      if (indentation(t) == 0) break;
+    }
+    if (in_block) continue;
+    const std::size_t start = static_cast<std::size_t>(text.data() - src.bytes().data());
+    const std::size_t end = text.find('#') == std::string_view::npos ? text.size() : text.find('#');
+    for (std::size_t i = 0; i < end; ++i)
+      if (out[start + i] == '\t') out[start + i] = ' ';
+  }
+  return out;
+}
+
 }  // namespace
 
 LoadedFile load_yaml(std::string bytes, const Limits& limits) {
@@ -1334,10 +1391,15 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
   int line_offset = 0;
   std::size_t byte_offset = 0;
   int next_index = 0;
+  std::string untabbed;  // the bytes yaml-cpp reads once a tab on a blank line stopped it
   while (byte_offset <= b.size()) {
-    MemoryBuf buf(b.data() + byte_offset, b.size() - byte_offset);
+    const std::string& input = untabbed.empty() ? b : untabbed;
+    MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
     std::istream in(&buf);
     Builder builder(f, limits, line_offset, next_index, exemptions);
+    // What this attempt added, to undo if it is retried.
+    const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(), exemptions.lines.size(),
+                                 exemptions.quoted.size(), from_parser.size()};
     int failed_start_line = 0;
     int resume_index = 0;
     try {
@@ -1360,6 +1422,20 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
       failed_start_line = abort.diagnostic.start.line;
     } catch (const YAML::Exception& e) {
       const SourcePos at = builder.pos(e.mark);
+      // A tab on a line of only white space or a comment: read the file again with those tabs
+      // as spaces (once; the retry starts at this same document).
+      if (e.msg == YAML::ErrorMsg::TAB_IN_INDENTATION && untabbed.empty() &&
+          blank_or_comment(f.source->line(at.line))) {
+        untabbed = untab_blank_lines(*f.source);
+        if (untabbed != b) {
+          f.diagnostics.resize(marks[0]);
+          f.documents.resize(marks[1]);
+          exemptions.lines.resize(marks[2]);
+          exemptions.quoted.resize(marks[3]);
+          from_parser.resize(marks[4]);
+          continue;
+        }
+      }
       const int index = builder.in_document() ? builder.current_index() : builder.next_index();
       // An alias to an undefined anchor makes Backstage's parser fail the whole file.
       const bool whole_file = e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR;

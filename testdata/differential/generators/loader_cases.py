@@ -228,7 +228,9 @@ for i, v in enumerate(NESTED):
 for i, v in enumerate(["  description: |\n    a\n\t\n    b\n", "  description: |\n    a\n  \t\n    b\n",
                        "  description: |\n    a\n    \t\n    b\n", "  description: a\n\t\n    b\n",
                        "  description: \"a\n\t\n    b\"\n", "  description: \"a\n    \t\n    b\"\n",
-                       "  tags:\n  \t\n    - a\n"]):
+                       "  tags:\n  \t\n    - a\n", "  description: |\n    a\n    b\n\t\n",
+                       "  description: a\n\t\n", "  title: t\n\t# c\n  \t # c\n",
+                       "  description: |\n    a\n  title: t\n\t\n", "\t\n  title: t\n"]):
     meta(f"tabline-{i:02d}", v)
 for i, v in enumerate(["  x: [a\n", "  x: [\"a\n", "  x: {a: b\n", "  x: [a,\n    b\n"]):
     whole(f"flowdoc-{i:02d}", HEAD + SPEC + v + "---\n" + HEAD + SPEC)
