@@ -1,5 +1,7 @@
 #include "core/loader.h"
 
+#include "core/rule_id.h"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -7,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <istream>
 #include <limits>
 #include <optional>
@@ -27,8 +30,10 @@ class MemoryBuf : public std::streambuf {
   }
 };
 
-// Document index of a diagnostic found before parsing, to be attributed by its line afterwards.
+// Document index of a diagnostic found before parsing, to be attributed by its line afterwards:
+// to the document that contains the line, or (kBeforeLine) to the one that starts before it.
 constexpr int kByLine = -2;
+constexpr int kBeforeLine = -3;
 
 // Thrown by the builder to abandon the current document (a limit or a recursive alias).
 struct DocumentAbort {
@@ -36,10 +41,10 @@ struct DocumentAbort {
   bool stop_file = false;  // also stop parsing the rest of the file
 };
 
-Diagnostic make_diag(std::string rule, std::string message, std::string help, SourcePos pos,
+Diagnostic make_diag(RuleId rule, std::string message, std::string help, SourcePos pos,
                      int document) {
   Diagnostic d;
-  d.rule = std::move(rule);
+  d.rule = std::string(rule_name(rule));
   d.message = std::move(message);
   d.help = std::move(help);
   d.start = pos;
@@ -56,21 +61,482 @@ struct AnchorInfo {
 };
 
 // Where the line-level checks must not look: inside scalar text and flow collections, which can
-// legitimately hold tabs and carriage returns. Filled by the Builder from the parse events.
+// legitimately hold tabs and carriage returns. Filled by the Builder from the parse events, then
+// finalize()d into a per-line table and a sorted span list, so every lookup is O(1) or O(log n)
+// (a linear scan per line made a file of 50k `key: value` lines quadratic).
 struct Exemptions {
   std::vector<std::pair<int, int>> lines;                   // [first, last] 1-based line ranges
   std::vector<std::pair<std::size_t, std::size_t>> quoted;  // [begin, end) byte spans
+  std::vector<char> exempt_line;                            // by 1-based line, after finalize()
+
+  void finalize(int line_count) {
+    std::vector<int> delta(static_cast<std::size_t>(line_count) + 2, 0);
+    for (auto [a, b] : lines) {
+      a = std::max(a, 1), b = std::min(b, line_count);
+      if (a > b) continue;
+      ++delta[static_cast<std::size_t>(a)];
+      --delta[static_cast<std::size_t>(b) + 1];
+    }
+    exempt_line.assign(delta.size(), 0);
+    int open = 0;
+    for (std::size_t l = 1; l < delta.size(); ++l) exempt_line[l] = (open += delta[l]) > 0;
+    std::sort(quoted.begin(), quoted.end());
+  }
   bool line(int l) const {
-    for (const auto& [a, b] : lines)
-      if (l >= a && l <= b) return true;
-    return false;
+    return l >= 1 && static_cast<std::size_t>(l) < exempt_line.size() && exempt_line[l];
   }
   bool in_quotes(std::size_t offset) const {
-    for (const auto& [a, b] : quoted)
-      if (offset >= a && offset < b) return true;
-    return false;
+    // Spans do not nest; the one that could hold `offset` is the last starting at or before it.
+    auto it = std::upper_bound(quoted.begin(), quoted.end(),
+                               std::make_pair(offset, std::numeric_limits<std::size_t>::max()));
+    return it != quoted.begin() && offset < std::prev(it)->second;
   }
 };
+
+// What scan_flow() found wrong in a flow collection, where yaml-cpp is more lenient than `yaml`.
+enum class FlowProblem { none, hash, empty_entry, dash, indent, quote_indent, document_end };
+
+struct FlowScan {
+  FlowProblem problem = FlowProblem::none;
+  std::size_t at = std::string::npos;     // byte offset of the problem
+  std::size_t close = std::string::npos;  // offset just past the matching bracket, if found
+};
+
+bool is_document_marker(std::string_view line) {
+  return line.substr(0, 3) == "---" &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+// `...` (the document end marker) alone or before white space.
+bool is_document_end(std::string_view line) {
+  return line.substr(0, 3) == "..." &&
+         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// Scans the flow collection whose `[` or `{` is at byte `open` up to its matching bracket, for
+// what YAML 1.2 and Backstage's parser reject but yaml-cpp accepts:
+// - a `#` right after `[`, `{`, `,`, a closing quote or bracket: yaml-cpp starts a comment there
+//   (and silently drops the rest of the line); YAML 1.2 §6.6 needs white space before a comment;
+// - an entry that is only `,` (`[,a]`, `[a,,b]`), or only `-`;
+// - a line that is not indented more than `parent_indent`, the indentation of the block
+//   collection that holds the flow collection (`yaml`: "Flow sequence in block collection must
+//   be sufficiently indented"; a line that starts with the closing bracket may be at that
+//   indentation); -1 at the root.
+// - a `---` or `...` line before the collection is closed (yaml-cpp reads on into the next
+//   document).
+// Quoted text is skipped but for the indentation of its lines (an unterminated quote ends the
+// scan; yaml-cpp reports it). Linear in the bytes of the collection.
+FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
+  FlowScan r;
+  const std::size_t n = b.size();
+  int depth = 0;
+  bool expect_entry = false;  // right after `[`, `{` or `,`
+  std::size_t i = open;
+  const auto fail = [&](FlowProblem p, std::size_t at) {
+    r.problem = p;
+    r.at = at;
+    return r;
+  };
+  // A `---` or `...` line ends the document, also inside a collection (yaml-cpp reads on into the
+  // next document); the scan stops there, also inside a quote, which keeps a file of many broken
+  // documents linear.
+  const auto document_ends_at = [&](std::size_t line_start) {
+    std::size_t len = 0;  // the line's first 4 bytes at most
+    while (len < 4 && line_start + len < n && b[line_start + len] != '\n') ++len;
+    const std::string_view l(b.data() + line_start, len);
+    return is_document_marker(l) || is_document_end(l);
+  };
+  while (i < n) {
+    const char c = b[i];
+    if (c == '\n') {
+      if (document_ends_at(i + 1)) return fail(FlowProblem::document_end, i + 1);
+      std::size_t k = i + 1;
+      while (k < n && b[k] == ' ') ++k;
+      std::size_t first = k;  // first character that is neither space nor tab
+      while (first < n && (b[first] == ' ' || b[first] == '\t')) ++first;
+      const bool content = first < n && b[first] != '\n' && b[first] != '\r' && b[first] != '#';
+      // A closing bracket may stand at the parent's indentation, content must be deeper.
+      const int need =
+          first < n && (b[first] == ']' || b[first] == '}') ? parent_indent - 1 : parent_indent;
+      if (content && static_cast<int>(k - (i + 1)) <= need) {
+        return fail(FlowProblem::indent, i + 1);
+      }
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c == '#') {
+      if (!is_blank(b[i - 1])) return fail(FlowProblem::hash, i);
+      while (i < n && b[i] != '\n') ++i;  // a comment
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      std::size_t j = i + 1;
+      for (; j < n; ++j) {
+        if (b[j] == '\n') {  // a continuation line of the quoted text needs the same indentation
+          if (document_ends_at(j + 1)) return r;  // yaml-cpp reports it (`yaml`: at the end)
+          std::size_t k = j + 1;
+          while (k < n && b[k] == ' ') ++k;
+          std::size_t first = k;
+          while (first < n && (b[first] == ' ' || b[first] == '\t')) ++first;
+          if (first < n && b[first] != '\n' && b[first] != '\r' &&
+              static_cast<int>(k - (j + 1)) <= parent_indent)
+            return fail(FlowProblem::quote_indent, i);
+        } else if (c == '"' && b[j] == '\\') {
+          ++j;
+        } else if (b[j] == c) {
+          if (c == '\'' && j + 1 < n && b[j + 1] == '\'') {
+            ++j;
+            continue;
+          }
+          break;
+        }
+      }
+      if (j >= n) return r;
+      i = j + 1;
+      expect_entry = false;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      ++depth;
+      expect_entry = true;
+      ++i;
+      continue;
+    }
+    if (c == ']' || c == '}') {
+      ++i;
+      expect_entry = false;
+      if (--depth == 0) {
+        r.close = i;
+        return r;
+      }
+      continue;
+    }
+    if (c == ',') {
+      if (expect_entry) return fail(FlowProblem::empty_entry, i);
+      expect_entry = true;
+      ++i;
+      continue;
+    }
+    if (c == '-' && expect_entry && i + 1 < n && std::strchr(",]}", b[i + 1]) != nullptr)
+      return fail(FlowProblem::dash, i);
+    // Anything else (plain text, `:`, `?`, an anchor, tag or alias) runs to a flow indicator or
+    // white space; a `#` inside it is text.
+    expect_entry = false;
+    while (i < n && std::strchr(",[]{} \t\r\n", b[i]) == nullptr) ++i;
+  }
+  return r;
+}
+
+// A short, readable quote of the source text at `offset`: to the matching bracket for a flow
+// collection, else to the end of the line; at most 60 bytes (cut at a UTF-8 boundary).
+std::string source_quote(const std::string& b, std::size_t offset) {
+  std::size_t end = b.find('\n', offset);
+  if (end == std::string::npos) end = b.size();
+  if (offset < b.size() && (b[offset] == '[' || b[offset] == '{')) {
+    const FlowScan s = scan_flow(b, offset, -1);
+    if (s.close != std::string::npos && s.close < end) end = s.close;
+  }
+  while (end > offset && (b[end - 1] == '\r' || b[end - 1] == ' ')) --end;
+  std::size_t len = std::min<std::size_t>(end - offset, 60);
+  while (len > 0 && offset + len < b.size() &&
+         (static_cast<unsigned char>(b[offset + len]) & 0xC0) == 0x80)
+    --len;
+  std::string q = b.substr(offset, len);
+  if (offset + len < end) q += "…";
+  return q;
+}
+
+// The text of a word starting at `offset`: up to white space or a flow indicator.
+std::string word_at(const std::string& b, std::size_t offset) {
+  std::size_t e = offset;
+  while (e < b.size() && e - offset < 40 && std::strchr(",[]{} \t\r\n", b[e]) == nullptr) ++e;
+  return b.substr(offset, e - offset);
+}
+
+// True when `text` looks like an unrendered template expression.
+bool looks_like_template(std::string_view text) {
+  return text.find("{{") != std::string_view::npos || text.find("{%") != std::string_view::npos ||
+         text.find("${") != std::string_view::npos || text.find("<%") != std::string_view::npos;
+}
+
+// The "'#' starts a comment only after a space" finding at byte `at` of `b`.
+Diagnostic hash_diag(const std::string& b, const SourcePos& pos, std::size_t at, int document) {
+  return make_diag(RuleId::yaml_syntax_error, "'#' starts a comment only after a space",
+                   fmt::format("put a space before '#' to start a comment, or quote the text "
+                               "(\"{}\") if it is a value",
+                               word_at(b, at)),
+                   pos, document);
+}
+
+// A yaml-cpp error (YAML::ErrorMsg text `msg` at `at`) as a sentence about its cause, with a help
+// line and, where the cause is on an earlier line than yaml-cpp's mark, that position. No
+// yaml-cpp text reaches the user.
+struct Explained {
+  std::string message;
+  std::string help;
+  SourcePos pos;
+};
+
+// The first line before `line` that is neither blank nor only a comment; 0 if none.
+int previous_content_line(const SourceText& src, int line) {
+  for (int l = line - 1; l >= 1; --l) {
+    const std::string_view t = src.line(l);
+    const std::size_t c = t.find_first_not_of(" \t");
+    if (c != std::string_view::npos && t[c] != '#') return l;
+  }
+  return 0;
+}
+
+std::size_t indentation(std::string_view t) {
+  const std::size_t c = t.find_first_not_of(' ');
+  return c == std::string_view::npos ? t.size() : c;
+}
+
+// True when `t` holds a `key:` (a `:` followed by a space or the end of the line, outside quotes
+// and before any comment).
+bool has_mapping_colon(std::string_view t) {
+  char quote = 0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if ((c == '"' || c == '\'') && (i == 0 || t[i - 1] == ' ')) {
+      quote = c;
+    } else if (c == '#' && i > 0 && t[i - 1] == ' ') {
+      return false;
+    } else if (c == ':' && (i + 1 == t.size() || t[i + 1] == ' ' || t[i + 1] == '\t')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The finding for line `l`, a value with no `key:` where a mapping expects its next key.
+Explained stray_line(const SourceText& src, int l) {
+  std::string_view p = src.line(l);
+  // The line as written, without its comment (a `#` after white space) and trailing blanks.
+  for (std::size_t i = 1; i < p.size(); ++i)
+    if (p[i] == '#' && (p[i - 1] == ' ' || p[i - 1] == '\t')) {
+      p = p.substr(0, i);
+      break;
+    }
+  while (!p.empty() && (p.back() == ' ' || p.back() == '\t')) p.remove_suffix(1);
+  if (p.find_first_not_of(" \t") == std::string_view::npos) p = src.line(l);  // comment only
+  const std::string text(p.substr(std::min(indentation(p), p.size())));
+  Explained r;
+  r.pos = src.pos_at(l - 1, static_cast<int>(indentation(p)));
+  const std::string alias = text.substr(0, text.find(' '));
+  if ((text[0] == '*' || text[0] == '&') && alias.find(':') != std::string::npos) {
+    r.message = fmt::format("'{}' is read as {} named '{}' (the name runs to the next space)",
+                            alias, text[0] == '*' ? "an alias" : "an anchor", alias.substr(1));
+    r.help = fmt::format("put a space before ':' (`{} : ...`)", alias.substr(0, alias.find(':')));
+    return r;
+  }
+  r.message = looks_like_template(text)
+                  ? fmt::format(
+                        "'{}' is a line without `key:` inside a mapping: is this an "
+                        "unrendered template?",
+                        text)
+                  : fmt::format("'{}' is a line without `key:` inside a mapping", text);
+  r.help =
+      "give it a key (`key: value`), indent it under the key it continues, or render the "
+      "template first";
+  return r;
+}
+
+Explained explain_error(const std::string& msg, SourcePos at, const SourceText& src,
+                        const Node* open_flow) {
+  namespace E = YAML::ErrorMsg;
+  const std::string& b = src.bytes();
+  const char here = at.offset < b.size() ? b[at.offset] : '\0';
+  const std::string_view line = src.line(at.line);
+  const auto is = [&](const char* m) { return msg == m; };
+  const auto starts = [&](const char* m) { return msg.rfind(m, 0) == 0; };
+  const std::string quoted_here = at.offset < b.size() ? word_at(b, at.offset) : std::string();
+
+  if (is(E::MAP_VALUE)) {
+    // The key of this `:` starts after the indentation and any `- `.
+    std::size_t key = indentation(line);
+    while (key + 1 < line.size() && line[key] == '-' && line[key + 1] == ' ')
+      key = line.find_first_not_of(' ', key + 1);
+    const std::size_t col = at.offset - (src.pos_at(at.line - 1, 0).offset);
+    if (key != std::string_view::npos && col > key && col - key > 1024)
+      return {"a key is longer than 1024 characters (YAML's limit for implicit keys)",
+              "shorten the key, or write it as an explicit key (`? key` on one line, `: value` on "
+              "the next)",
+              at};
+    // A line with no `key:` before this one, at its indentation or deeper (`${X}`, `{{ x }}`,
+    // `*a: x`): yaml-cpp fails only at the next key's `:`.
+    if (const int prev = previous_content_line(src, at.line); prev > 0 && key < line.size()) {
+      const std::string_view p = src.line(prev);
+      const std::string_view word = p.substr(indentation(p), p.find(' ', indentation(p)));
+      if (indentation(p) >= indentation(line) && p.substr(indentation(p), 2) != "- " &&
+          (!has_mapping_colon(p) ||
+           ((word[0] == '*' || word[0] == '&') && word.find(':') != std::string_view::npos)))
+        return stray_line(src, prev);
+    }
+    // A `key:` line indented more than the `key: value` line before it: it continues that value.
+    if (const int prev = previous_content_line(src, at.line); prev > 0 && key < line.size()) {
+      const std::string_view p = src.line(prev);
+      const std::size_t colon = p.find(": ");
+      if (indentation(p) < indentation(line) && colon != std::string_view::npos &&
+          p.find_first_not_of(' ', colon + 1) != std::string_view::npos &&
+          p[p.find_first_not_of(' ', colon + 1)] != '#')
+        return {fmt::format("this line is indented more than the key on line {}, so it would "
+                            "continue that key's value",
+                            prev),
+                "indent it like its sibling keys, or put it under a key that ends with ':'", at};
+    }
+    // Another `: ` earlier on the same line: the value holds a `: `.
+    const std::string_view before = line.substr(0, std::min<std::size_t>(col, line.size()));
+    if (has_mapping_colon(before)) {
+      const std::size_t v = before.find(": ");
+      const std::string_view value =
+          v == std::string_view::npos ? std::string_view() : before.substr(v + 2);
+      if (!value.empty() && (value[0] == '{' || value[0] == '['))
+        return {fmt::format("'{}' is read as a flow collection followed by ':'{}",
+                            source_quote(b, at.offset - value.size()),
+                            looks_like_template(value) ? ": is this an unrendered template?" : ""),
+                "quote the whole value, or render the template first", at};
+      return {"a plain value cannot contain ': ' (it would start a second mapping on this line)",
+              "quote the value (\"a: b\"), or put the nested mapping on its own lines", at};
+    }
+    return {"a ':' here would start a mapping where none can begin",
+            "check the indentation of this line and of the line before it", at};
+  }
+  if (is(E::UNKNOWN_TOKEN)) {
+    std::size_t p = at.offset;
+    while (p > 0 && b[p - 1] == ' ') --p;
+    if (here == '%' && p > 0 && b[p - 1] == '{')
+      return {"'{%' is not YAML: is this an unrendered template (`{% if %}`)?",
+              "render the template first, or quote the value", at};
+    if (here == '%')
+      return {"a plain value cannot start with '%': is this an unrendered template (`{% if %}`)?",
+              "quote the value, or render the template first", at};
+    if (here == '@' || here == '`')
+      return {fmt::format("a plain value cannot start with '{}' (YAML reserves it)", here),
+              fmt::format("quote the value (\"{}\")", quoted_here), at};
+    if ((here == '|' || here == '>') && open_flow != nullptr)
+      return {
+          fmt::format("'{}' starts a block scalar, which cannot be inside a flow collection", here),
+          fmt::format("quote the value (\"{}\")", quoted_here), at};
+    if (here == '?' || (here == ':' && open_flow != nullptr))
+      return {fmt::format("'{}' inside a flow collection cannot be read here", here),
+              fmt::format("quote the value (\"{}\")", quoted_here), at};
+    return {fmt::format("unexpected character '{}'", std::string(1, here)),
+            "quote the value if the character is text", at};
+  }
+  if (is(E::END_OF_SEQ_FLOW) || is(E::END_OF_MAP_FLOW)) {
+    const char close = is(E::END_OF_SEQ_FLOW) ? ']' : '}';
+    const char opening = close == ']' ? '[' : '{';
+    if (open_flow != nullptr && scan_flow(b, open_flow->pos.offset, -1).close != std::string::npos)
+      return {fmt::format("catalog-lint's YAML parser cannot read the flow collection opened on "
+                          "line {} (a key longer than 1024 characters, or a key split across "
+                          "lines?); Backstage may accept it",
+                          open_flow->pos.line),
+              "write the collection in block style, one `key: value` per line", at};
+    if (open_flow != nullptr)
+      return {
+          fmt::format("the '{}' on line {} is never closed with '{}'", opening, open_flow->pos.line,
+                      close),
+          fmt::format("add the missing '{}', or quote the value if '{}' is text", close, opening),
+          at};
+    return {fmt::format("a flow collection is never closed with '{}'", close),
+            fmt::format("add the missing '{}'", close), at};
+  }
+  if (is(E::FLOW_END))
+    return {fmt::format("'{}' closes a flow collection that was never opened", here),
+            "remove it, or quote the value if it is text", at};
+  if ((is(E::END_OF_MAP) || is(E::END_OF_SEQ)) && at.offset < b.size()) {
+    const std::size_t line_start = src.pos_at(at.line - 1, 0).offset;
+    const bool first_on_line = at.offset - line_start == indentation(line);
+    if (first_on_line && here == '-' && is(E::END_OF_MAP))
+      return {"a list item '- ' at the indentation of the mapping's keys",
+              "indent the list under a key that ends with ':'", at};
+    if (first_on_line && !has_mapping_colon(line)) return stray_line(src, at.line);
+    if (!first_on_line && here == ',')
+      return {"a plain value cannot start with ','", "quote the value (\",...\")", at};
+    if (!first_on_line)
+      return {
+          fmt::format("'{}' cannot follow the complete value before it on this line{}", quoted_here,
+                      looks_like_template(line) ? ": is this an unrendered template?" : ""),
+          "quote the whole value, or render the template first", at};
+  }
+  if (is(E::END_OF_MAP) || is(E::END_OF_SEQ))
+    return {fmt::format("this line does not fit the {} above it (its indentation or its first "
+                        "character is off)",
+                        is(E::END_OF_MAP) ? "mapping" : "list"),
+            "indent it like its siblings, or under the key it belongs to", at};
+  if (is(E::BLOCK_ENTRY))
+    return {"a list item '- ' cannot start here",
+            "put the list on its own lines, indented under its key", at};
+  if (is(E::MAP_KEY))
+    return {"an explicit key '? ' cannot start here", "check the indentation of this line", at};
+  if (is(E::TAB_IN_INDENTATION))
+    return {"tab character in indentation; YAML allows only spaces", "indent with spaces", at};
+  if (is(E::DOC_IN_SCALAR))
+    return {"a document marker (`---` or `...`) starts a line inside a quoted value",
+            "indent the line, or close the quote before it", at};
+  if (is(E::EOF_IN_SCALAR)) return {"the file ends inside a quoted value", "close the quote", at};
+  if (is(E::CHAR_IN_SCALAR))
+    return {"a quoted value holds a character YAML does not allow there",
+            "remove the character, or write it as an escape in a double-quoted value", at};
+  if (starts(E::INVALID_ESCAPE) || is(E::INVALID_HEX) || starts(E::INVALID_UNICODE)) {
+    // yaml-cpp's mark is past the escape; the cause is its backslash.
+    const std::size_t line_start = src.pos_at(at.line - 1, 0).offset;
+    const std::size_t slash = at.offset > 0 ? b.rfind('\\', at.offset - 1) : std::string::npos;
+    const SourcePos pos =
+        slash != std::string::npos && slash >= line_start ? src.pos_at_offset(slash) : at;
+    if (is(E::INVALID_HEX))
+      return {"a \\x, \\u or \\U escape needs hexadecimal digits",
+              "write the code point in hex (\\u00e9), or use single quotes", pos};
+    if (starts(E::INVALID_UNICODE))
+      return {"an escape names an invalid Unicode code point", "use a valid code point", pos};
+    return {fmt::format("unknown escape sequence '\\{}' in a double-quoted value",
+                        msg.substr(std::strlen(E::INVALID_ESCAPE))),
+            "write '\\\\' for a backslash, or use single quotes", pos};
+  }
+  if (is(E::YAML_DIRECTIVE_ARGS) || starts(E::YAML_VERSION) || is(E::YAML_MAJOR_VERSION))
+    return {"the %YAML directive needs one version such as 1.2",
+            "write `%YAML 1.2`, or remove the directive", at};
+  if (is(E::REPEATED_YAML_DIRECTIVE) || is(E::REPEATED_TAG_DIRECTIVE))
+    return {"the same directive appears twice before one document", "remove one of them", at};
+  if (is(E::TAG_DIRECTIVE_ARGS))
+    return {"the %TAG directive needs a handle and a prefix",
+            "write `%TAG !e! tag:example.com,2000:`, or remove it", at};
+  if (is(E::CHAR_IN_TAG_HANDLE) || is(E::TAG_WITH_NO_SUFFIX) || is(E::END_OF_VERBATIM_TAG) ||
+      is(E::INVALID_TAG)) {
+    std::size_t start = std::min(at.offset, b.size());
+    while (start > 0 && !is_blank(b[start - 1])) --start;  // the start of the tag's word
+    return {fmt::format("'{}' is not a valid tag", word_at(b, start)),
+            "remove the tag, or quote the value if '!' is text", at};
+  }
+  if (is(E::MULTIPLE_TAGS) || is(E::MULTIPLE_ANCHORS) || is(E::MULTIPLE_ALIASES) ||
+      is(E::ALIAS_CONTENT))
+    return {is(E::ALIAS_CONTENT) ? "an alias (*name) cannot have a value of its own"
+                                 : "a value has two anchors, tags or aliases",
+            "keep one, or quote the value if '&', '!' or '*' is text", at};
+  if (is(E::ALIAS_NOT_FOUND) || is(E::CHAR_IN_ALIAS))
+    return {"'*' must be followed by an anchor name", "quote the value if '*' is text", at};
+  if (is(E::ANCHOR_NOT_FOUND) || is(E::CHAR_IN_ANCHOR))
+    return {"'&' must be followed by an anchor name", "quote the value if '&' is text", at};
+  if (is(E::ZERO_INDENT_IN_BLOCK) || is(E::CHAR_IN_BLOCK))
+    return {"a block scalar header ('|' or '>') may only hold '+', '-' and one digit 1-9",
+            "write `|`, `|-`, `>+` or `|2`, and put the text on the next lines", at};
+  if (is(E::UNKNOWN_ANCHOR))
+    return {fmt::format("alias '{}' refers to an anchor that is not defined", quoted_here),
+            "define the anchor (&name) before the alias (*name) in the same document", at};
+  return {"the YAML cannot be read at this position",
+          "check the quotes, brackets and indentation here", at};
+}
 
 class Builder : public YAML::EventHandler {
  public:
@@ -95,6 +561,12 @@ class Builder : public YAML::EventHandler {
   bool in_document() const { return in_document_; }
   int document_start_line() const { return doc_start_line_; }
   SourcePos document_start() const { return doc_start_; }
+  /// The innermost flow collection still open (its `[` or `{`), or nullptr.
+  const Node* open_flow() const {
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
+      if (it->flow) return it->node;
+    return nullptr;
+  }
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     note_event(mark);
@@ -103,7 +575,7 @@ class Builder : public YAML::EventHandler {
     yaml11_ = declares_yaml11(doc_start_line_);
     if (static_cast<std::size_t>(next_index_) >= limits_.max_documents) {
       throw DocumentAbort{
-          make_diag("limit-exceeded",
+          make_diag(RuleId::limit_exceeded,
                     fmt::format("file has more than {} YAML documents; the rest are not linted",
                                 limits_.max_documents),
                     "split the file, or raise the limit with --limit documents=N", doc_start_, -1),
@@ -149,7 +621,7 @@ class Builder : public YAML::EventHandler {
     AnchorInfo& a = anchors_[anchor];
     if (a.open) {
       throw DocumentAbort{
-          make_diag("recursive-alias", "alias refers to a node that contains it",
+          make_diag(RuleId::recursive_alias, "alias refers to a node that contains it",
                     "an alias must not point into its own anchor; copy the value instead",
                     pos(mark), current_index())};
     }
@@ -159,7 +631,7 @@ class Builder : public YAML::EventHandler {
     a.uses += 1;
     if (a.uses * a.alias_count > limits_.max_alias_count) {
       throw DocumentAbort{
-          make_diag("excessive-aliases",
+          make_diag(RuleId::excessive_aliases,
                     fmt::format("more than {} alias expansions in one document; Backstage's "
                                 "parser rejects the whole file as a resource exhaustion attack",
                                 limits_.max_alias_count),
@@ -176,7 +648,7 @@ class Builder : public YAML::EventHandler {
     Node* n = make(mark);
     if (value.size() > limits_.max_scalar_bytes) {
       throw DocumentAbort{
-          make_diag("limit-exceeded",
+          make_diag(RuleId::limit_exceeded,
                     fmt::format("scalar of {} bytes exceeds the limit of {} bytes", value.size(),
                                 limits_.max_scalar_bytes),
                     "raise the limit with --limit scalar-bytes=N if this is intended", n->pos,
@@ -199,25 +671,29 @@ class Builder : public YAML::EventHandler {
     } else {
       n->type = NodeType::string;  // unknown tags: `yaml` keeps the string and warns
     }
+    if (!n->plain) check_block_header(n);
+    check_tag(tag, n);
     set_end(n);
     if (flow_depth_ == 0) pending_line_ = n->pos.line;  // text may continue on later lines
     register_anchor(anchor, n);
     attach(n);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value style) override {
     note_event(mark);
     Node* n = make(mark);
+    check_tag(tag, n);
     n->type = NodeType::sequence;
     open_container(n, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnSequenceEnd() override { close_container(); }
 
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value style) override {
     note_event(mark);
     Node* n = make(mark);
+    check_tag(tag, n);
     n->type = NodeType::mapping;
     open_container(n, anchor, style == YAML::EmitterStyle::Flow);
   }
@@ -237,12 +713,27 @@ class Builder : public YAML::EventHandler {
     const Node* pending_key;
     long long weight;  // max alias weight of the children (yaml's getAliasCount)
     YAML::anchor_t anchor;
-    bool flow;  // a [..] or {..} collection
+    bool flow;                  // a [..] or {..} collection
+    int indent;                 // 0-based column of a block collection's first entry; -1 for flow
+    bool key_is_alias = false;  // pending_key came from an alias (shared, not to be changed)
   };
+
+  // Indentation of the innermost block collection (-1 at the root).
+  int block_indent() const {
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
+      if (!it->flow) return it->indent;
+    return -1;
+  }
+
+  // Throws the document's syntax error at byte `at` (yaml-cpp read on past it).
+  [[noreturn]] void fail_at(std::string message, std::string help, std::size_t at) {
+    throw DocumentAbort{make_diag(RuleId::yaml_syntax_error, std::move(message), std::move(help),
+                                  file_.source->pos_at_offset(at), current_index())};
+  }
 
   Node* make(const YAML::Mark& mark) {
     if (++nodes_ > limits_.max_nodes) {
-      throw DocumentAbort{make_diag("limit-exceeded",
+      throw DocumentAbort{make_diag(RuleId::limit_exceeded,
                                     fmt::format("document has more than {} YAML nodes; it is "
                                                 "not linted",
                                                 limits_.max_nodes),
@@ -281,9 +772,8 @@ class Builder : public YAML::EventHandler {
       }
       if (end == std::string::npos) {
         throw DocumentAbort{
-            make_diag("yaml-syntax-error",
-                      fmt::format("YAML syntax error: missing closing {} quote",
-                                  q == '"' ? "double" : "single"),
+            make_diag(RuleId::yaml_syntax_error,
+                      fmt::format("missing closing {} quote", q == '"' ? "double" : "single"),
                       "close the quoted string; everything after this quote was read as part of "
                       "it",
                       n->pos, current_index()),
@@ -291,9 +781,30 @@ class Builder : public YAML::EventHandler {
       }
     }
     if (end == std::string::npos) return;
-    if (!n->plain) exemptions_.quoted.emplace_back(start, end);
-    if (b.find('\n', start) < end) return;  // multi-line: no single-line end
+    if (!n->plain) {
+      check_quoted(n, end);
+      exemptions_.quoted.emplace_back(start, end);
+    }
+    if (std::memchr(b.data() + start, '\n', end - start) != nullptr) return;  // multi-line
     n->end = file_.source->pos_at_offset(end);
+  }
+
+  // yaml-cpp leaves a tag with an undeclared named handle (`!e!x` without `%TAG !e! ...`) as
+  // written; Backstage's parser rejects it ("Could not resolve tag").
+  void check_tag(const std::string& tag, const Node* n) {
+    if (tag.size() < 3 || tag[0] != '!' || tag.find('!', 1) == std::string::npos) return;
+    const std::string handle = tag.substr(0, tag.find('!', 1) + 1);
+    const std::string& b = file_.source->bytes();
+    const std::size_t line_start = file_.source->pos_at(n->pos.line - 1, 0).offset;
+    const std::size_t in_line =
+        std::string_view(b.data() + line_start, n->pos.offset - line_start).rfind(handle);
+    const std::size_t at = in_line == std::string_view::npos ? n->pos.offset : line_start + in_line;
+    throw DocumentAbort{make_diag(
+        RuleId::yaml_syntax_error, fmt::format("tag handle '{}' is not declared", handle),
+        fmt::format("declare it with a `%TAG {} <prefix>` directive before the document's `---`, "
+                    "or remove the tag",
+                    handle),
+        file_.source->pos_at_offset(at), current_index())};
   }
 
   void register_anchor(YAML::anchor_t anchor, Node* n, bool open = false) {
@@ -339,17 +850,169 @@ class Builder : public YAML::EventHandler {
     std::size_t i = key->end.offset;
     while (i < b.size() && (b[i] == ' ' || b[i] == '\t')) ++i;
     if (i < b.size() && b[i] == ':') return;
+    // An explicit key (`? key`, its value on the next line after `: `) needs no `:` here.
+    std::size_t k = key->pos.offset;
+    while (k > 0 && (b[k - 1] == ' ' || b[k - 1] == '\t')) --k;
+    if (k > 0 && b[k - 1] == '?') return;
     file_.diagnostics.push_back(make_diag(
-        "yaml-syntax-error",
-        fmt::format("YAML syntax error: '{}' is read as a mapping key but has no `:` after it",
-                    key->text),
+        RuleId::yaml_syntax_error,
+        fmt::format("'{}' is read as a mapping key but has no `:` after it", key->text),
         "add `: value`, indent it under the entry it belongs to, or make it a list item `- `",
         key->pos, current_index()));
   }
 
+  // The checks of scan_flow() on an outermost flow collection, before yaml-cpp reads it: the
+  // document fails at the first problem, where Backstage's parser fails.
+  void check_flow(const Node* n) {
+    const std::string& b = file_.source->bytes();
+    const std::size_t open = n->pos.offset;
+    if (open >= b.size() || (b[open] != '[' && b[open] != '{')) return;
+    const FlowScan scan = scan_flow(b, open, block_indent());
+    std::size_t at = scan.at;
+    FlowProblem problem = scan.problem;
+    if (problem == FlowProblem::none && scan.close < b.size() && b[scan.close] == '#')
+      problem = FlowProblem::hash, at = scan.close;
+    if (problem == FlowProblem::none && stack_.empty() && scan.close != std::string::npos)
+      check_after_root_flow(n, scan.close);
+    switch (problem) {
+      case FlowProblem::none:
+        return;
+      case FlowProblem::hash:
+        throw DocumentAbort{hash_diag(b, file_.source->pos_at_offset(at), at, current_index())};
+      case FlowProblem::empty_entry:
+        fail_at("empty entry in a flow collection: ',' with no value before it",
+                "remove the extra ',' (write `[a, b]`)", at);
+      case FlowProblem::dash:
+        fail_at("'-' alone is not an entry of a flow collection",
+                "separate the entries with ',' and quote '-' if it is a value", at);
+      case FlowProblem::document_end:
+        fail_at(fmt::format("the '{}' on line {} is not closed when the document ends here",
+                            b[open], n->pos.line),
+                fmt::format("close the '{}' before the document marker, or quote the value if it "
+                            "is text",
+                            b[open]),
+                at);
+      case FlowProblem::quote_indent:
+        fail_at(
+            "the quoted value continues on a line that is not indented more than the key of "
+            "its flow collection",
+            "indent the continuation lines further than the key, or close the quote on this "
+            "line",
+            at);
+      case FlowProblem::indent:
+        fail_at(fmt::format("the '{}' on line {} is not closed before this line, which is not "
+                            "indented more than the key that holds it",
+                            b[open], n->pos.line),
+                fmt::format("close the '{}' (or quote the value if it is text), or indent the "
+                            "lines of the collection further than its key",
+                            b[open]),
+                at);
+    }
+  }
+
+  // A flow collection that is a document's root ends it: yaml-cpp silently drops whatever follows
+  // up to the next `---`, `yaml` rejects it ("Unexpected scalar at node end"). A `:` after it on
+  // the same line makes it a key, which is fine.
+  void check_after_root_flow(const Node* n, std::size_t close) {
+    const std::string& b = file_.source->bytes();
+    std::size_t i = close;
+    bool same_line = true;
+    while (i < b.size()) {
+      const char c = b[i];
+      if (c == ' ' || c == '\t' || c == '\r') {
+        ++i;
+      } else if (c == '\n') {
+        same_line = false;
+        ++i;
+      } else if (c == '#') {
+        while (i < b.size() && b[i] != '\n') ++i;
+      } else {
+        break;
+      }
+    }
+    if (i >= b.size() || (same_line && b[i] == ':')) return;
+    const std::size_t eol = b.find('\n', i);
+    const std::string_view rest(b.data() + i, (eol == std::string::npos ? b.size() : eol) - i);
+    if (!same_line && (is_document_marker(rest) || is_document_end(rest))) return;
+    const std::string root = source_quote(b, n->pos.offset);
+    throw DocumentAbort{make_diag(
+        RuleId::yaml_syntax_error,
+        fmt::format("the document is the flow collection '{}', so nothing may follow it{}", root,
+                    looks_like_template(root) ? ": is this an unrendered template?" : ""),
+        "render the template first, quote the first line, or start a new document with `---`",
+        file_.source->pos_at_offset(i), current_index())};
+  }
+
+  // A block scalar header (`|`, `>-`, `|2`) followed by `#` with no space between: yaml-cpp
+  // reads a comment, `yaml` rejects it.
+  void check_block_header(const Node* n) {
+    const std::string& b = file_.source->bytes();
+    const std::size_t at = n->pos.offset;
+    if (at >= b.size() || (b[at] != '|' && b[at] != '>')) return;
+    std::size_t i = at + 1;
+    while (i < b.size() && (b[i] == '+' || b[i] == '-' || (b[i] >= '0' && b[i] <= '9'))) ++i;
+    if (i < b.size() && b[i] == '#')
+      throw DocumentAbort{hash_diag(b, file_.source->pos_at_offset(i), i, current_index())};
+  }
+
+  // A block-context quoted scalar that ends at `end` (just past its closing quote): `"a"#c` is no
+  // comment for `yaml`, and every continuation line of a multi-line one must be indented more
+  // than the block collection that holds it (`yaml`: "Missing closing quote"), which also
+  // rejects a `---` or `...` at the start of such a line.
+  void check_quoted(const Node* n, std::size_t end) {
+    if (flow_depth_ > 0) return;  // check_flow() covers flow collections
+    const std::string& b = file_.source->bytes();
+    if (end < b.size() && b[end] == '#')
+      throw DocumentAbort{hash_diag(b, file_.source->pos_at_offset(end), end, current_index())};
+    const int indent = block_indent();
+    for (std::size_t i = b.find('\n', n->pos.offset); i < end; i = b.find('\n', i + 1)) {
+      std::size_t k = i + 1;
+      while (k < end && b[k] == ' ') ++k;
+      std::size_t first = k;
+      while (first < end && (b[first] == ' ' || b[first] == '\t')) ++first;
+      // A line of only white space is an empty line, unless a tab comes before the indentation
+      // is reached (`yaml`: "Missing closing quote" there too).
+      const bool content =
+          (first < b.size() && b[first] != '\n' && b[first] != '\r') || (k < end && b[k] == '\t');
+      if (content && static_cast<int>(k - (i + 1)) <= indent) {
+        // The value's lines are text: a tab there is not the tab-indentation finding.
+        exemptions_.lines.emplace_back(n->pos.line + 1, file_.source->pos_at_offset(end).line);
+        throw DocumentAbort{make_diag(
+            RuleId::yaml_syntax_error,
+            fmt::format("the quoted value continues on line {}, which is not indented more than "
+                        "its key",
+                        file_.source->pos_at_offset(i + 1).line),
+            "indent the continuation lines further than the key, or close the quote on this line",
+            n->pos, current_index())};
+      }
+    }
+  }
+
+  // A collection as a mapping key prints as its source text in messages (`{{ host }}`, not '').
+  // As the first thing on a line of a block mapping, after the mapping's first entry, `yaml`
+  // rejects it ("Map comment with trailing content"); as the first key, after `- ` or inside a
+  // flow mapping it is accepted (`allowed`).
+  void check_collection_key(Node* key, bool allowed) {
+    const std::string& b = file_.source->bytes();
+    const std::size_t at = key->pos.offset;
+    if (at >= b.size()) return;
+    key->text = source_quote(b, at);
+    if (allowed || (b[at] != '[' && b[at] != '{')) return;
+    const std::size_t line_start = file_.source->pos_at(key->pos.line - 1, 0).offset;
+    if (b.find_first_not_of(' ', line_start) != at) return;
+    throw DocumentAbort{make_diag(
+        RuleId::yaml_syntax_error,
+        looks_like_template(key->text)
+            ? fmt::format("'{}' is read as a mapping key: is this an unrendered template?",
+                          key->text)
+            : fmt::format("a flow collection ('{}') cannot be a mapping key here", key->text),
+        fmt::format("render the template first, or quote the key (\"{}\": ...)", key->text),
+        key->pos, current_index())};
+  }
+
   void open_container(Node* n, YAML::anchor_t anchor, bool flow) {
     if (static_cast<int>(stack_.size()) >= limits_.max_depth) {
-      throw DocumentAbort{make_diag("limit-exceeded",
+      throw DocumentAbort{make_diag(RuleId::limit_exceeded,
                                     fmt::format("YAML nesting deeper than {} levels; the document "
                                                 "is not linted",
                                                 limits_.max_depth),
@@ -358,7 +1021,8 @@ class Builder : public YAML::EventHandler {
     }
     register_anchor(anchor, n, /*open=*/true);
     attach(n);
-    stack_.push_back(Frame{n, nullptr, 0, anchor, flow});
+    if (flow && flow_depth_ == 0) check_flow(n);
+    stack_.push_back(Frame{n, nullptr, 0, anchor, flow, flow ? -1 : n->pos.column - 1});
     if (flow && flow_depth_++ == 0) flow_start_line_ = n->pos.line;
   }
 
@@ -385,8 +1049,14 @@ class Builder : public YAML::EventHandler {
       top.node->items.push_back(n);
     } else if (top.pending_key == nullptr) {
       top.pending_key = n;
+      top.key_is_alias = is_alias;
       if (!top.flow && !is_alias) check_key_colon(n);
     } else {
+      // The key is complete once its value arrives.
+      // (Arena nodes are ours to change; the Frame keeps keys const for the tree.)
+      if (!top.pending_key->is_scalar() && !top.key_is_alias)
+        check_collection_key(const_cast<Node*>(top.pending_key),
+                             top.flow || top.node->entries.empty());
       top.node->entries.emplace_back(top.pending_key, n);
       if (n->key == nullptr && !is_alias) n->key = top.pending_key;
       top.pending_key = nullptr;
@@ -454,7 +1124,7 @@ class Builder : public YAML::EventHandler {
   // Reports key `k` as a repeat of `first` (at `k`, with a note at `first`).
   void report_duplicate(const Node* k, const Node* first) {
     Diagnostic d =
-        make_diag("duplicate-key",
+        make_diag(RuleId::duplicate_key,
                   fmt::format("duplicate key '{}' in the same mapping",
                               k->type == NodeType::null && k->text.empty() ? "null" : k->text),
                   "remove one of them; Backstage rejects a document with duplicate keys", k->pos,
@@ -499,35 +1169,59 @@ const char* detect_wide_encoding(std::string_view b) {
   return nullptr;
 }
 
-bool is_document_marker(std::string_view line) {
-  return line.substr(0, 3) == "---" &&
-         (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
-}
-
 // A directive (`%YAML`, `%TAG`) after a document needs an explicit `...` before it (YAML 1.2
 // §9.2); yaml-cpp accepts it, Backstage's parser does not. Also names a merge conflict marker,
 // which would otherwise surface as a puzzling syntax error some lines later.
 void check_directives(LoadedFile& f) {
   const SourceText& src = *f.source;
-  std::string_view last_content;  // the last non-blank, non-comment line so far
+  std::string_view
+      last_content;    // the last line so far that is not blank, a comment or a directive
+  int directives = 0;  // line of the last directive not yet followed by `---`
   bool conflict = false;
   for (int l = 1; l <= src.line_count(); ++l) {
     std::string_view text = src.line(l);
-    if (!text.empty() && text[0] == '%' && !last_content.empty() &&
-        last_content.substr(0, 3) != "...") {
-      f.diagnostics.push_back(make_diag(
-          "yaml-syntax-error",
-          "YAML syntax error: a directive after a document needs a `...` end marker before it",
-          "put `...` on the line before the directive, or remove the directive",
-          src.pos_at(l - 1, 0), kByLine));
+    if (!text.empty() && text[0] == '%') {
+      if (!last_content.empty() && !is_document_end(last_content)) {
+        f.diagnostics.push_back(
+            make_diag(RuleId::yaml_syntax_error,
+                      "a directive after a document needs a `...` end marker before it",
+                      "put `...` on the line before the directive, or remove the directive",
+                      src.pos_at(l - 1, 0), kByLine));
+      }
+      directives = l;
+      continue;
     }
     if (const std::size_t c = text.find_first_not_of(" \t");
-        c != std::string_view::npos && text[c] != '#')
+        c != std::string_view::npos && text[c] != '#') {
+      // Directives belong to the document that a `---` line starts (YAML 1.2 §9.2); yaml-cpp
+      // also takes a document without it.
+      if (directives > 0 && !is_document_marker(text)) {
+        f.diagnostics.push_back(make_diag(
+            RuleId::yaml_syntax_error,
+            fmt::format("the directive on line {} must be followed by a `---` line before the "
+                        "document",
+                        directives),
+            "put `---` on the line after the directives, or remove them", src.pos_at(l - 1, 0),
+            kByLine));
+      }
+      directives = 0;
       last_content = text;
+    }
+    // `... x`: yaml-cpp starts a new document with `x`; for `yaml` the document that `...` ends
+    // has content after its end ("Unexpected scalar at node end").
+    if (is_document_end(text)) {
+      const std::size_t c = text.find_first_not_of(" \t\r", 3);
+      if (c != std::string_view::npos && text[c] != '#')
+        f.diagnostics.push_back(
+            make_diag(RuleId::yaml_syntax_error,
+                      "content after the document end marker `...` on the same line",
+                      "put the content on its own line after a `---`, or remove it",
+                      src.pos_at(l - 1, static_cast<int>(c)), kBeforeLine));
+    }
     if (!conflict && (text.substr(0, 8) == "<<<<<<< " || text == "<<<<<<<")) {
       conflict = true;
       f.diagnostics.push_back(make_diag(
-          "yaml-syntax-error", "unresolved merge conflict marker (<<<<<<<)",
+          RuleId::yaml_syntax_error, "unresolved merge conflict marker (<<<<<<<)",
           "resolve the conflict: keep one side, and delete the <<<<<<<, ======= and >>>>>>> lines",
           src.pos_at(l - 1, 0), kByLine));
     }
@@ -555,24 +1249,32 @@ bool starts_structure(std::string_view text) {
 void check_whitespace(LoadedFile& f, const Exemptions& ex) {
   const SourceText& src = *f.source;
   const std::string& b = src.bytes();
+  // Where the comment of a line starts (npos: none), remembered for the line of the last CR: a
+  // line of many CRs is read once, not once per CR.
+  int memo_line = 0;
+  std::size_t memo_comment = std::string::npos;
+  const auto comment_start = [&](std::string_view line) {
+    const std::size_t start = static_cast<std::size_t>(line.data() - b.data());
+    const std::size_t first = line.find_first_not_of(' ');
+    if (first != std::string_view::npos && line[first] == '#') return start + first;
+    for (std::size_t h = line.find(" #"); h != std::string_view::npos; h = line.find(" #", h + 1))
+      if (!ex.in_quotes(start + h + 1)) return start + h + 1;
+    return std::string::npos;
+  };
   for (std::size_t i = b.find('\r'); i != std::string::npos; i = b.find('\r', i + 1)) {
     if (i + 1 < b.size() && b[i + 1] == '\n') continue;  // CRLF
+    if (ex.in_quotes(i)) continue;
     const SourcePos p = src.pos_at_offset(i);
-    if (ex.line(p.line) || ex.in_quotes(i)) continue;
-    const std::size_t line_start = b.rfind('\n', i) == std::string::npos ? 0 : b.rfind('\n', i) + 1;
-    std::size_t line_end = b.find('\n', i);
-    if (line_end == std::string::npos) line_end = b.size();
-    const std::string_view before(b.data() + line_start, i - line_start);
-    const std::size_t hash = before.find(" #");
-    if ((hash != std::string_view::npos && !ex.in_quotes(line_start + hash + 1)) ||
-        (!before.empty() && before.find_first_not_of(' ') != std::string_view::npos &&
-         before[before.find_first_not_of(' ')] == '#'))
-      continue;  // inside a comment
-    std::string_view after(b.data() + i + 1, line_end - (i + 1));
-    while (!after.empty() && after.back() == '\r') after.remove_suffix(1);
-    if (!starts_structure(after)) continue;
+    if (ex.line(p.line)) continue;
+    if (p.line != memo_line) memo_line = p.line, memo_comment = comment_start(src.line(p.line));
+    if (memo_comment < i) continue;  // inside a comment
+    // What `yaml` reads as the next line: the text up to the next CR or LF.
+    std::size_t j = i + 1;
+    while (j < b.size() && b[j] != '\r' && b[j] != '\n') ++j;
+    if (j == i + 1 && j < b.size()) continue;  // a run of CRs: its last one decides
+    if (!starts_structure(std::string_view(b.data() + i + 1, j - (i + 1)))) continue;
     f.diagnostics.push_back(
-        make_diag("bare-cr-line-break",
+        make_diag(RuleId::bare_cr_line_break,
                   "bare carriage return (CR) used as a line break; Backstage's parser does not "
                   "accept it",
                   "save the file with LF (or CRLF) line endings", p, kByLine));
@@ -590,9 +1292,66 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     }
     if (!tab || i == text.size() || text[i] == '#') continue;
     f.diagnostics.push_back(
-        make_diag("tab-indentation", "tab character in indentation; YAML allows only spaces",
+        make_diag(RuleId::tab_indentation, "tab character in indentation; YAML allows only spaces",
                   "indent with spaces", src.pos_at(l - 1, static_cast<int>(tab_at)), kByLine));
   }
+}
+
+// True when 1-based `line` holds only white space, or white space and then a comment.
+bool blank_or_comment(std::string_view text) {
+  const std::size_t c = text.find_first_not_of(" \t\r");
+  return c == std::string_view::npos || text[c] == '#';
+}
+
+// A copy of `b` where the tabs of lines that hold only white space (or white space and a comment)
+// are spaces, for yaml-cpp, which rejects such lines ("illegal tab when looking for indentation")
+// where `yaml` reads them as empty lines and comments. Only lines between block structure are
+// changed: not a line followed by a deeper continuation of the value before it (yaml rejects the
+// tab there), nor one inside a block scalar (a `|` or `>` header within the 200 lines above whose
+// indentation it is still inside). Same length: every offset is kept.
+std::string untab_blank_lines(const SourceText& src) {
+  std::string out = src.bytes();
+  const int count = src.line_count();
+  int prev = 0;  // the last content line so far
+  int next = 0;  // the next content line after the current run of blank lines
+  for (int l = 1; l <= count; ++l) {
+    const std::string_view text = src.line(l);
+    if (!blank_or_comment(text)) {
+      prev = l;
+      continue;
+    }
+    if (text.find('\t') == std::string_view::npos || prev == 0) continue;
+    if (next <= l) {  // the next content line, found once per run of blank lines
+      next = l + 1;
+      while (next <= count && blank_or_comment(src.line(next))) ++next;
+    }
+    const std::string_view p = src.line(prev);
+    if (next <= count && indentation(src.line(next)) > indentation(p)) continue;
+    // Inside a block scalar: a header line whose indentation is below every line since.
+    bool in_block = false;
+    std::size_t least = indentation(p);
+    for (int k = prev; k >= 1 && k > prev - 200; --k) {
+      const std::string_view t = src.line(k);
+      if (blank_or_comment(t)) continue;
+      if (k != prev && indentation(t) >= least) continue;
+      least = std::min(least, indentation(t));
+      std::string_view head = t.substr(0, t.find(" #"));
+      while (!head.empty() && (head.back() == ' ' || head.back() == '\r')) head.remove_suffix(1);
+      while (!head.empty() && std::strchr("+-0123456789", head.back()) != nullptr)
+        head.remove_suffix(1);
+      if (!head.empty() && (head.back() == '|' || head.back() == '>')) {
+        in_block = true;
+        break;
+      }
+      if (indentation(t) == 0) break;
+    }
+    if (in_block) continue;
+    const std::size_t start = static_cast<std::size_t>(text.data() - src.bytes().data());
+    const std::size_t end = text.find('#') == std::string_view::npos ? text.size() : text.find('#');
+    for (std::size_t i = 0; i < end; ++i)
+      if (out[start + i] == '\t') out[start + i] = ' ';
+  }
+  return out;
 }
 
 }  // namespace
@@ -606,7 +1365,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
 
   if (size > limits.max_file_bytes) {
     f.diagnostics.push_back(
-        make_diag("limit-exceeded",
+        make_diag(RuleId::limit_exceeded,
                   fmt::format("file is {} bytes, over the limit of {} bytes; it is not linted",
                               size, limits.max_file_bytes),
                   "catalog files are small; raise the limit with --limit file-bytes=N if this one "
@@ -618,20 +1377,20 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
   }
   if (const char* enc = detect_wide_encoding(b)) {
     f.diagnostics.push_back(
-        make_diag("unsupported-encoding",
+        make_diag(RuleId::unsupported_encoding,
                   fmt::format("file is encoded as {}; Backstage reads catalog files as UTF-8", enc),
                   "save the file as UTF-8", top, 0));
     return f;
   }
   if (const std::size_t nul = b.find('\0'); nul != std::string::npos) {
-    f.diagnostics.push_back(
-        make_diag("unsupported-encoding", "file contains a NUL byte; it is binary, not YAML text",
-                  "catalog files must be UTF-8 text", f.source->pos_at_offset(nul), 0));
+    f.diagnostics.push_back(make_diag(
+        RuleId::unsupported_encoding, "file contains a NUL byte; it is binary, not YAML text",
+        "catalog files must be UTF-8 text", f.source->pos_at_offset(nul), 0));
     return f;
   }
   if (const std::size_t bad = find_invalid_utf8(b); bad != std::string::npos) {
     f.diagnostics.push_back(
-        make_diag("invalid-utf8",
+        make_diag(RuleId::invalid_utf8,
                   fmt::format("invalid UTF-8 byte 0x{:02X}; Backstage silently replaces it with "
                               "U+FFFD",
                               static_cast<unsigned char>(b[bad])),
@@ -640,13 +1399,19 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
   check_directives(f);
 
   Exemptions exemptions;
+  std::vector<std::size_t> from_parser;  // indexes of the syntax errors that ended a document
   int line_offset = 0;
   std::size_t byte_offset = 0;
   int next_index = 0;
+  std::string untabbed;  // the bytes yaml-cpp reads once a tab on a blank line stopped it
   while (byte_offset <= b.size()) {
-    MemoryBuf buf(b.data() + byte_offset, b.size() - byte_offset);
+    const std::string& input = untabbed.empty() ? b : untabbed;
+    MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
     std::istream in(&buf);
     Builder builder(f, limits, line_offset, next_index, exemptions);
+    // What this attempt added, to undo if it is retried.
+    const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(), exemptions.lines.size(),
+                                 exemptions.quoted.size(), from_parser.size()};
     int failed_start_line = 0;
     int resume_index = 0;
     try {
@@ -656,6 +1421,8 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
       builder.finish();
       break;
     } catch (const DocumentAbort& abort) {
+      if (abort.diagnostic.rule == rule_name(RuleId::yaml_syntax_error))
+        from_parser.push_back(f.diagnostics.size());
       f.diagnostics.push_back(abort.diagnostic);
       if (builder.in_document()) {
         LoadedDocument doc;
@@ -668,15 +1435,28 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
       failed_start_line = abort.diagnostic.start.line;
     } catch (const YAML::Exception& e) {
       const SourcePos at = builder.pos(e.mark);
+      // A tab on a line of only white space or a comment: read the file again with those tabs
+      // as spaces (once; the retry starts at this same document).
+      if (e.msg == YAML::ErrorMsg::TAB_IN_INDENTATION && untabbed.empty() &&
+          blank_or_comment(f.source->line(at.line))) {
+        untabbed = untab_blank_lines(*f.source);
+        if (untabbed != b) {
+          f.diagnostics.resize(marks[0]);
+          f.documents.resize(marks[1]);
+          exemptions.lines.resize(marks[2]);
+          exemptions.quoted.resize(marks[3]);
+          from_parser.resize(marks[4]);
+          continue;
+        }
+      }
       const int index = builder.in_document() ? builder.current_index() : builder.next_index();
       // An alias to an undefined anchor makes Backstage's parser fail the whole file.
       const bool whole_file = e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR;
-      f.diagnostics.push_back(make_diag("yaml-syntax-error",
-                                        fmt::format("YAML syntax error: {}", e.msg),
-                                        whole_file ? "define the anchor (&name) before the alias "
-                                                     "(*name) in the same document"
-                                                   : "fix the YAML syntax at this position",
-                                        at, whole_file ? -1 : index));
+      Explained why = explain_error(e.msg, at, *f.source, builder.open_flow());
+      Diagnostic d = make_diag(RuleId::yaml_syntax_error, std::move(why.message),
+                               std::move(why.help), why.pos, whole_file ? -1 : index);
+      from_parser.push_back(f.diagnostics.size());
+      f.diagnostics.push_back(std::move(d));
       LoadedDocument doc;
       doc.index = index;
       doc.start = builder.in_document() ? builder.document_start() : at;
@@ -695,18 +1475,62 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
         resume = l;
         break;
       }
+      if (is_document_end(f.source->line(l)) && l < f.source->line_count()) {
+        resume = l + 1;  // `...` ends the broken document; the next one starts after it
+        break;
+      }
     }
     if (resume == 0) break;
     line_offset = resume - 1;
     byte_offset = f.source->pos_at(line_offset, 0).offset;
   }
+  exemptions.finalize(f.source->line_count());
   check_whitespace(f, exemptions);
+  // One cause, one finding: a syntax error that ended a document on a line whose tab indentation
+  // is reported is that tab's consequence.
+  if (!from_parser.empty()) {
+    std::vector<int> tab_lines;
+    for (const Diagnostic& d : f.diagnostics)
+      if (d.rule == rule_name(RuleId::tab_indentation)) tab_lines.push_back(d.start.line);
+    std::vector<char> drop(f.diagnostics.size(), 0);
+    std::sort(tab_lines.begin(), tab_lines.end());
+    for (const std::size_t i : from_parser)
+      if (std::binary_search(tab_lines.begin(), tab_lines.end(), f.diagnostics[i].start.line))
+        drop[i] = 1;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < f.diagnostics.size(); ++i)
+      if (!drop[i]) {
+        if (k != i) f.diagnostics[k] = std::move(f.diagnostics[i]);
+        ++k;
+      }
+    f.diagnostics.resize(k);
+  }
   // Line-level diagnostics are attributed to a document by their line now.
+  // Documents arrive in file order, so their start lines are sorted: a binary search per
+  // diagnostic (a scan over all documents per diagnostic was quadratic in a file of many).
+  std::vector<std::pair<int, int>> starts;  // (start line, index) of documents with a start
+  std::vector<std::size_t> where;           // their positions in f.documents
+  for (std::size_t i = 0; i < f.documents.size(); ++i)
+    if (f.documents[i].start.valid())
+      starts.emplace_back(f.documents[i].start.line, f.documents[i].index), where.push_back(i);
+  const bool sorted = std::is_sorted(
+      starts.begin(), starts.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   for (Diagnostic& d : f.diagnostics) {
-    if (d.document != kByLine) continue;
+    if (d.document != kByLine && d.document != kBeforeLine) continue;
+    const bool before = d.document == kBeforeLine;
+    const int last = before ? d.start.line - 1 : d.start.line;
     int index = 0;
-    for (const LoadedDocument& doc : f.documents)
-      if (doc.start.valid() && doc.start.line <= d.start.line) index = doc.index;
+    if (sorted) {
+      auto it = std::upper_bound(starts.begin(), starts.end(), last,
+                                 [](int line, const auto& s) { return line < s.first; });
+      if (it != starts.begin()) index = std::prev(it)->second;
+      // The `x` of `... x` is no document for `yaml`: yaml-cpp's document there is not linted.
+      if (before && it != starts.end() && it->first == d.start.line)
+        f.documents[where[static_cast<std::size_t>(it - starts.begin())]].root = nullptr;
+    } else {
+      for (const auto& [line, i] : starts)
+        if (line <= last) index = i;
+    }
     d.document = index;
   }
   return f;

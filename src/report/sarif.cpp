@@ -248,8 +248,9 @@ json rule_descriptor(const RuleInfo& r) {
 // Whole-file input failures become toolExecutionNotifications (§3.20.21): the file was not
 // analysed at all.
 bool is_input_failure(const Diagnostic& d) {
-  if (d.rule == "unreadable-file") return true;
-  return (d.rule == "unsupported-encoding" || d.rule == "limit-exceeded") &&
+  if (d.rule == rule_name(RuleId::unreadable_file)) return true;
+  return (d.rule == rule_name(RuleId::unsupported_encoding) ||
+          d.rule == rule_name(RuleId::limit_exceeded)) &&
          (d.document < 0 || d.entity.empty());
 }
 

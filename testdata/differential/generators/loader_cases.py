@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Generates the loader-level differential set (testdata/differential/loader/).
+
+Each case is one small Component entity with one YAML-level oddity placed in it: flow
+collections, comments, ':' '#' '%' '@' '`' in plain scalars, keys around YAML's 1024-character
+limit for implicit keys, template markers ({{ }}, {% %}, ${{ }}, ${X}), tabs, CRs, directives and
+anchors. Run from the repository root; the output is deterministic (names are a running number
+and a short label). Then make the verdicts with the oracle (see ../README.md).
+"""
+import os
+import shutil
+import sys
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'loader')
+
+HEAD = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: x\n"
+SPEC = "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n"
+
+cases = []
+
+
+def meta(label, lines):
+    """`lines` go under metadata (indented by the caller's text), before spec."""
+    cases.append((label, HEAD + lines + SPEC))
+
+
+def spec(label, lines):
+    """`lines` go at the end of spec."""
+    cases.append((label, HEAD + SPEC + lines))
+
+
+def whole(label, text):
+    cases.append((label, text))
+
+
+# --- '#' next to other tokens -------------------------------------------------------------
+for i, v in enumerate([
+        "[#edge]", "[a,#b]", "[a, #b]", "[a #b]", "[a#b]", "[a]#c", "[a] #c", '["a"#c]',
+        "['a',#c]", '["a",#c, b]', "[a, b]#c", "{#a: b}", "{a: #b}", "{a:#b}", "{a: b}#c",
+        "{a: b,#c}", '{"a":#b}', "[[a]#c]", "[{a: b}#c]", "[a,\n    #b\n    c]",
+        "[a,#b\n    c]", "[\n    a,\n    b #c\n    ]", "[\n    a #c\n    , b]", "[a, b,\n    #c\n    ]",
+        "[ #c\n    a]", "[#c\n    a]", "{a: b, #c\n    d: e}", "{a: b,#c\n    d: e}"]):
+    spec(f"hash-flow{i:02d}", f"  tags: {v}\n")
+for i, v in enumerate([
+        '"a"#c', "'a'#c", '"a" #c', "'a' #c", "a#c", "a #c", "a\t#c", "|#c\n    t",
+        "| #c\n    t", ">#c\n    t", "|-#c\n    t", "|2#c\n      t", "&an#c v", "&an #c v",
+        "!!str#c v", "!!str #c v", '"a"\t#c', "#c", " #c"]):
+    meta(f"hash-value{i:02d}", f"  description: {v}\n")
+for i, v in enumerate([
+        '- "a"#c', "- 'a'#c", "- a#c", "-#c", "- #c\n    - a", '- ["a"]#c', "- [a]#c"]):
+    spec(f"hash-item{i:02d}", f"  tags:\n    {v}\n")
+for i, t in enumerate([
+        HEAD + SPEC + "---#c\n", HEAD + SPEC + "--- #c\n" + HEAD + SPEC,
+        HEAD + SPEC + "...#c\n", HEAD + SPEC + "... #c\n",
+        "#c\n" + HEAD + SPEC, "  #c\n" + HEAD + SPEC, HEAD + "  #c\n" + SPEC,
+        HEAD + "  description: x\n#c\n" + SPEC, '"apiVersion"#c: x\n' + HEAD + SPEC,
+        HEAD + '  "title": x\n  "description"#c: y\n' + SPEC]):
+    whole(f"hash-doc{i:02d}", t)
+
+# --- ':' '%' '@' '`' '?' '-' in plain scalars ---------------------------------------------
+PLAIN = [
+    "a:b", "a: b", "a :b", ":a", "::", "a:", "http://x/y", "-a", "- a", "?a", "? a", "a?b",
+    "a,b", "a]b", "a}b", "a[b", "a{b", "%a", "a%b", "50%", "@a", "a@b", "`a", "a`b", "a `b`",
+    "!a", "&a", "*a", "|a", ">a", "'a", '"a', "a'b", 'a"b', "a # b", "a#b", "a -b", "-", "--",
+    "---a", "...", "a...", "~", "a~b", ",a", "]a", "}a", "[a", "{a", "a\tb", ":", "? ", "-\ta",
+]
+for i, v in enumerate(PLAIN):
+    meta(f"plain-value{i:02d}", f"  description: {v}\n")
+for i, v in enumerate(PLAIN):
+    spec(f"plain-flow{i:02d}", f"  tags: [{v}]\n")
+for i, v in enumerate(PLAIN):
+    spec(f"plain-item{i:02d}", f"  tags:\n    - {v}\n")
+for i, k in enumerate(["%a", "@a", "`a", "a:b", "a%b", "a@b", "?a", "-a", "a#b", "a`b", "!a",
+                       "&a", "*a", ":a"]):
+    meta(f"plain-key{i:02d}", f"  labels:\n    {k}: v\n")
+for i, k in enumerate(["%a", "@a", "`a", "a:b", "a%b"]):
+    spec(f"plain-flowkey{i:02d}", f"  x: {{{k}: v}}\n")
+
+# --- implicit keys around 1024 characters ------------------------------------------------
+for n in [1022, 1023, 1024, 1025, 1026, 1100]:
+    meta(f"longkey-block{n}", f"  annotations:\n    {'k' * n}: v\n")
+    meta(f"longkey-dq{n}", f"  annotations:\n    \"{'k' * (n - 2)}\": v\n")
+    spec(f"longkey-flow{n}", f"  x: {{{'k' * n}: v}}\n")
+    spec(f"longkey-seqflow{n}", f"  x: [{'k' * n}: v]\n")
+    meta(f"longkey-explicit{n}", f"  annotations:\n    ? {'k' * n}\n    : v\n")
+    meta(f"longkey-spaced{n}", f"  annotations:\n    {'k' * (n - 1)} : v\n")
+for n in [340, 341, 342, 512, 513]:
+    meta(f"longkey-utf8-{n}", f"  annotations:\n    {'é' * n}x: v\n")
+    meta(f"longkey-emoji-{n}", f"  annotations:\n    {'😀' * (n // 2)}: v\n")
+meta("longkey-value-long", f"  description: {'v' * 3000}\n")
+
+# --- template markers ------------------------------------------------------------------
+TEMPLATES = [
+    "{{ x }}", "${{ x }}", "{% if x %}", "{%- if x -%}", "${X}", "$X", "{{x}}", "x {{ y }}",
+    "x {% y %}", "x ${{ y }}", '"{{ x }}"', "'{% x %}'", "{{ x }} y", "{% x %} y", "${{ x }} y",
+    "{{ x | default('a') }}", "{{ 'a' }}", "{{ a: b }}", "{ {x} }", "{{}}", "{%x%}",
+    "{{ x }}: y", "<%= x %>", "#{x}", "$(x)", "@{x}", "{{ x }}#c", "{{ x }} #c",
+]
+for i, v in enumerate(TEMPLATES):
+    meta(f"tmpl-value{i:02d}", f"  description: {v}\n")
+for i, v in enumerate(TEMPLATES):
+    spec(f"tmpl-item{i:02d}", f"  tags:\n    - {v}\n")
+for i, v in enumerate(["{{ x }}", "${{ x }}", "{% if x %}", "${X}", "{%- endif %}", "{{ x }}: y",
+                       "{% for a in b %}", "$X", "{{ host }}: x", "{{ host }}:", "${{ x }}: y",
+                       "${X}: y", "${X} y", "x", "x y", "'x'", '"x"', "[x]", "{x: y}"]):
+    meta(f"tmpl-line{i:02d}", f"  description: d\n  {v}\n  title: t\n")
+    meta(f"tmpl-linefirst{i:02d}", f"  {v}\n  title: t\n")
+    meta(f"tmpl-linelast{i:02d}", f"  title: t\n  {v}\n")
+    whole(f"tmpl-linecol0-{i:02d}", HEAD + f"{v}\n" + SPEC)
+    meta(f"tmpl-lineblank{i:02d}", f"  description: d\n\n  {v}\n\n  title: t\n")
+    meta(f"tmpl-linedeeper{i:02d}", f"  description: d\n    {v}\n  title: t\n")
+    meta(f"tmpl-linecomment{i:02d}", f"  description: d\n  # c\n  {v}\n  title: t\n")
+for i, v in enumerate(["{% if x %}", "{{ x }}", "${X}"]):
+    whole(f"tmpl-block{i:02d}", f"{v}\n" + HEAD + SPEC)
+    whole(f"tmpl-between{i:02d}", HEAD + SPEC + f"{v}\n" + "---\n" + HEAD + SPEC)
+
+# --- tabs ------------------------------------------------------------------------------
+TABS = [
+    "\tdescription: d\n", "  \tdescription: d\n", "\t  description: d\n", "  description:\td\n",
+    "  description: d\t\n", "  description: d\t#c\n", "  description:\n\t  d\n",
+    "  description: |\n\t  d\n", "  description: |\n    \td\n", "  description: \"a\n\tb\"\n",
+    "  tags: [a,\tb]\n", "  tags: [\n\ta]\n", "  tags:\n\t- a\n", "  tags:\n  -\ta\n",
+    "  tags:\n  - \ta\n", "\t# c\n", "  # c\n\t\n", "\t\n", "  description: a\n\t b\n",
+    "  description: a\n    \tb\n", "  labels:\n    a:\tb\n", "  labels: {a:\tb}\n",
+    "  labels:\n    \ta: b\n", "  description: >\n\tx\n", "  title:\t\"t\"\n",
+]
+for i, v in enumerate(TABS):
+    meta(f"tab-{i:02d}", v)
+whole("tab-doc", HEAD + SPEC.replace("  owner", "\towner"))
+whole("tab-twice", HEAD + "\ttitle: t\n\tdescription: d\n" + SPEC)
+
+# --- carriage returns -------------------------------------------------------------------
+CRS = [
+    "  description: a\rb\n", "  description: \"a\rb\"\n", "  description: 'a\r\rb'\n",
+    "  description: a\r\n", "  title: t\r  description: d\n", "  # c\rx\n",
+    "  tags: [a,\rb]\n", "  description: |\n    a\rb\n", "  description: \"a\r\r\r\rb\"\r\n",
+    "  description: a #c\rd: e\n", "  description: \"a\"\r", "  description: a\r\r\n",
+]
+for i, v in enumerate(CRS):
+    meta(f"cr-{i:02d}", v)
+whole("cr-crlf", (HEAD + SPEC).replace("\n", "\r\n"))
+whole("cr-only", (HEAD + SPEC).replace("\n", "\r"))
+whole("cr-mixed", HEAD.replace("\n", "\r\n") + SPEC)
+
+# --- directives ------------------------------------------------------------------------
+DIRS = [
+    "%YAML 1.2\n---\n", "%YAML 1.1\n---\n", "%YAML 1.3\n---\n", "%YAML 2.0\n---\n",
+    "%YAML 1.2\n%YAML 1.2\n---\n", "%TAG ! tag:x.com,2000:\n---\n", "%FOO bar\n---\n",
+    "%YAML 1.2\n", "%YAML 1.2 #c\n---\n", "%YAML 1.2#c\n---\n", "%YAML\n---\n",
+    "%YAML 1.2 x\n---\n", "%TAG !e! tag:e.com,2000:\n---\n", "%\n---\n", "%TAG !\n---\n",
+    "%YAML 1.2\n---\n", " %YAML 1.2\n---\n", "%YAML 1.1\n%TAG ! x\n---\n",
+]
+for i, d in enumerate(DIRS):
+    whole(f"dir-{i:02d}", d + HEAD + SPEC)
+whole("dir-after", HEAD + SPEC + "%YAML 1.2\n---\n" + HEAD + SPEC)
+whole("dir-after-end", HEAD + SPEC + "...\n%YAML 1.2\n---\n" + HEAD + SPEC)
+whole("dir-tag-use", "%TAG !e! tag:e.com,2000:\n---\n" + HEAD + "  title: !e!x t\n" + SPEC)
+whole("dir-tag-undef", HEAD + "  title: !e!x t\n" + SPEC)
+
+# --- anchors and aliases ---------------------------------------------------------------
+ANCH = [
+    "  title: &a t\n  description: *a\n", "  description: *a\n", "  title: &a &b t\n",
+    "  title: &a\n", "  title: &a #c\n", "  &a title: t\n  description: *a\n",
+    "  title: &a t\n  *a : x\n", "  title: &a t\n  *a: x\n", "  title: &a:b t\n",
+    "  title: &a#b t\n  description: *a#b\n", "  title: &\n", "  title: *\n",
+    "  title: & a\n", "  title: &a [t]\n  tags2: *a\n", "  title: &a t\n  description: *a #c\n",
+    "  title: &a t\n  description: [*a]\n", "  title: &a t\n  description: [*a, b]\n",
+    "  title: &a t\n  description: {*a : b}\n", "  title: &a t\n  description: *a, b\n",
+    "  title: &a t\n  description: *a b\n", "  title: !!str &a t\n", "  title: &a !!str t\n",
+    "  title: &a\n    t\n", "  title: *a\n  description: &a t\n",
+]
+for i, v in enumerate(ANCH):
+    meta(f"anchor-{i:02d}", v)
+
+# --- flow collection structure ---------------------------------------------------------
+FLOW = [
+    "[a, b,]", "[,a]", "[a,,b]", "[a b]", "[a\n    b]", "[a,\n  b]", "[a,\nb]", "{a: b, c}",
+    "{a, b}", "[a: b]", "[? a : b]", '["a":b]', '{"a":b}', "{a:b}", "{a :b}", "[a]]", "[[a]",
+    "{a: b}}", "{a: [b}", "[a, {b: c]", "{a\n    : b}", "{a: b\n  }", "[a, b\n  ]", "[a, b\n]",
+    "[\n  a]", "{? a}", "{? a: b}", "[a, b] x", "{a: b} x", "[]", "{}", "[ ]", "{ }", "[-a]",
+    "[- a]", "[a, - b]", "{a: - b}", "[a\tb]", "[\"a\"b]", "['a'b]", "[\"a\" b]",
+    "{\"a\" : b}", "[a:\n    b]", "{a:\n    b}", "[a,\n    b: c]", "{a: b: c}", "[!!str a]",
+    "[&x a, *x]", "[*x]", "[a, *x]",
+]
+for i, v in enumerate(FLOW):
+    spec(f"flow-{i:02d}", f"  x: {v}\n")
+
+# --- block structure odds and ends -------------------------------------------------------
+BLOCK = [
+    "  description: a\n  b\n", "  description: a\n   b\n", "  description: a: b\n",
+    "  description: a\n  b: c\n", "  description:\n  - a\n", "  description: - a\n",
+    "  - a\n", "  description: 'a'\n  b\n", "  description: \"a\" b\n", "  description: 'a' b\n",
+    "  description: [a] b\n", "  description: a\n    - b\n", "  description:\n    a\n  b\n",
+    "  description: |\n  a\n", "  description: >-\n    a\n   b\n", "  description: |0\n    a\n",
+    "  description: |10\n    a\n", "  description: |+-\n    a\n", "  description: |x\n    a\n",
+    "  ? description\n  : d\n", "  ? description\n", "  : d\n", "  description: d\n :x\n",
+    "  description: \"a\\qb\"\n", "  description: \"a\\x4\"\n", "  description: \"\\u12\"\n",
+    "  description: 'a''b'\n", "  description: \"a\\\"b\"\n", "  description: a\n  ...\n",
+    "  description: a\n---\n", "  description: \"a\n---\n  b\"\n", "  description: 'a\n...\n  b'\n",
+    "  description: !<tag:yaml.org,2002:str> d\n", "  description: !<x\n", "  description: !!\n",
+    "  description: ! d\n", "  description: !x!y d\n", "  title: t\n   description: d\n",
+    "  title: t\n description: d\n",
+]
+for i, v in enumerate(BLOCK):
+    meta(f"block-{i:02d}", v)
+
+# --- collection keys and continuation lines in nested blocks ---------------------------------
+whole("ckey-root-first", "[a]: b\n" + HEAD + SPEC)
+whole("ckey-first", "metadata:\n  [a]: b\n  name: x\napiVersion: backstage.io/v1alpha1\n"
+      "kind: Component\n" + SPEC)
+whole("ckey-first-tmpl", "metadata:\n  {{ a }}: b\n  name: x\napiVersion: backstage.io/v1alpha1\n"
+      "kind: Component\n" + SPEC)
+meta("ckey-second", "  [a]: b\n")
+meta("ckey-compact", "  tags:\n    - [a]: b\n")
+meta("ckey-flow", "  labels: {[a]: b}\n")
+NESTED = [
+    "  tags:\n  - \"a\n  b\"\n", "  tags:\n  - \"a\n   b\"\n", "  tags:\n    - x: \"a\n    b\"\n",
+    "  tags:\n    - x: \"a\n     b\"\n", "  tags:\n    - x: \"a\n       b\"\n",
+    "  tags:\n  - [a,\n  b]\n", "  tags:\n  - [a,\n   b]\n", "  tags:\n    - x: [a,\n      b]\n",
+    "  tags:\n    - x: [a,\n       b]\n", "  description: a\n    b #c\n    d\n",
+    "  description: a\n    #c\n    d\n", "  description: a\n  #c\n",
+    "  description: --- |#c\n", "  description: \"a\" # c\n", "  description: 'a'\n  # c\n",
+    "  description: >-\n    a\n\n    b\n", "  annotations:\n    a: \"x\n     y\"\n",
+    "  annotations:\n    a: \"x\n    y\"\n", "  annotations: {a: \"x\n  y\"}\n",
+]
+for i, v in enumerate(NESTED):
+    meta(f"nested-{i:02d}", v)
+for i, v in enumerate(["  description: |\n    a\n\t\n    b\n", "  description: |\n    a\n  \t\n    b\n",
+                       "  description: |\n    a\n    \t\n    b\n", "  description: a\n\t\n    b\n",
+                       "  description: \"a\n\t\n    b\"\n", "  description: \"a\n    \t\n    b\"\n",
+                       "  tags:\n  \t\n    - a\n", "  description: |\n    a\n    b\n\t\n",
+                       "  description: a\n\t\n", "  title: t\n\t# c\n  \t # c\n",
+                       "  description: |\n    a\n  title: t\n\t\n", "\t\n  title: t\n"]):
+    meta(f"tabline-{i:02d}", v)
+for i, v in enumerate(["  x: [a\n", "  x: [\"a\n", "  x: {a: b\n", "  x: [a,\n    b\n"]):
+    whole(f"flowdoc-{i:02d}", HEAD + SPEC + v + "---\n" + HEAD + SPEC)
+    whole(f"flowdocend-{i:02d}", HEAD + SPEC + v + "...\n" + HEAD + SPEC)
+whole("docend-content", HEAD + SPEC + "... x\n")
+whole("docend-content-next", HEAD + SPEC + "... x\n---\n" + HEAD + SPEC)
+whole("docend-flow", HEAD + SPEC + "... [a]\n")
+whole("docend-tab-comment", HEAD + SPEC + "...\t# c\n" + HEAD + SPEC)
+whole("nested-doc-header", "--- |#c\n  a\n")
+whole("nested-root-quote", "\"a\nb\"\n")
+
+
+def main():
+    if os.path.isdir(OUT):
+        for f in os.listdir(OUT):
+            if f.endswith('.yaml'):
+                os.remove(os.path.join(OUT, f))
+    os.makedirs(OUT, exist_ok=True)
+    seen = set()
+    for n, (label, text) in enumerate(cases):
+        assert label not in seen, label
+        seen.add(label)
+        with open(os.path.join(OUT, f"{label}.yaml"), 'w', newline='') as f:
+            f.write(text)
+    print(f"{len(cases)} cases in {os.path.relpath(OUT)}", file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
