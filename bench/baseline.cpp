@@ -16,9 +16,12 @@
 // linter parses and pays the same sniff for the rest (Kubernetes manifests, CI workflows,
 // mkdocs.yml...). The walk and the sniff run on the main thread before parsing, as the linter's.
 // Prints one summary line on stdout; exit 0 (files that fail to parse are counted, not errors).
+#include <fcntl.h>
 #include <re2/re2.h>
+#include <unistd.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
+#include <cerrno>
 
 #include <algorithm>
 #include <atomic>
@@ -145,17 +148,27 @@ bool is_catalog_file_name(std::string_view name) {
 }
 
 /// The linter's sniff (src/core/discover.cpp file_sniffs_backstage): the first 64 KiB of the
-/// file, read with an ifstream, searched with the same RE2 pattern for a Backstage apiVersion at
-/// the start of a line. False when the file cannot be read.
+/// file, read with read(2) into one reused buffer, a substring test for "backstage.io/", then
+/// the same RE2 pattern for a Backstage apiVersion at the start of a line. False when the file
+/// cannot be read.
 bool file_sniffs_backstage(const fs::path& p) {
   static const RE2 re(
       R"((?m)^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io/)");
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::string buf(64 * 1024, '\0');
-  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-  buf.resize(static_cast<std::size_t>(in.gcount()));
-  return RE2::PartialMatch(buf, re);
+  constexpr std::size_t kSniffBytes = 64 * 1024;
+  thread_local std::string buf(kSniffBytes, '\0');
+  const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::size_t got = 0;
+  while (got < kSniffBytes) {
+    const ssize_t n = ::read(fd, buf.data() + got, kSniffBytes - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  const std::string_view head(buf.data(), got);
+  if (head.find("backstage.io/") == std::string_view::npos) return false;
+  return RE2::PartialMatch(head, re);
 }
 
 /// What collect() saw: YAML files walked, and of those the ones sniffed (read, not taken by name).

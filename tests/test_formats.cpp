@@ -14,8 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "core/fingerprint.h"
 #include "core/version.h"
-#include "report/fingerprint.h"
 #include "report/output.h"
 #include "report/report.h"
 #include "util.h"

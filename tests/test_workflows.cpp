@@ -2,6 +2,7 @@
 // baselines, suppression comments, command-line rule overrides over config files, standard
 // input, --changed-since, print-config and init.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -98,7 +99,20 @@ TEST_CASE("cli: a baseline hides recorded findings, reports new ones and stale e
 
   const CliRun bad = run_cli({"--baseline", "nope.json", "."}, dir);
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err == "catalog-lint: error: cannot read baseline file nope.json\n");
+  CHECK(bad.err ==
+        "catalog-lint: error: cannot read baseline file nope.json: No such file or directory\n");
+  // A FIFO or a device as the baseline is refused, never read (no hang, no endless read).
+  REQUIRE(mkfifo((dir + "/fifo.json").c_str(), 0644) == 0);
+  const CliRun fifo = run_cli({"--baseline", "fifo.json", "."}, dir);
+  CHECK(fifo.exit_code == 2);
+  CHECK(fifo.err ==
+        "catalog-lint: error: cannot read baseline file fifo.json: not a regular file (a FIFO, "
+        "socket or device)\n");
+  const CliRun zero = run_cli({"--baseline", "/dev/zero", "."}, dir);
+  CHECK(zero.exit_code == 2);
+  CHECK(zero.err ==
+        "catalog-lint: error: cannot read baseline file /dev/zero: not a regular file (a FIFO, "
+        "socket or device)\n");
 }
 
 TEST_CASE("cli: suppression comments hide findings; SARIF keeps them as suppressed") {

@@ -10,9 +10,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/file_io.h"
+#include "core/fingerprint.h"
+#include "core/repo.h"
 #include "core/stamp.h"
-#include "report/fingerprint.h"
-#include "report/report.h"
 
 namespace catalog_lint {
 
@@ -77,14 +78,18 @@ std::string baseline_json(const LintResult& result, const std::string& root,
 }
 
 Baseline load_baseline(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read baseline file {}", path));
-  std::stringstream text;
-  text << in.rdbuf();
+  // A regular file of bounded size: a FIFO must not hang the run, nor /dev/zero exhaust memory.
+  constexpr std::size_t kMaxBaselineBytes = 256u << 20;
+  const FileBytes in = read_regular_file(path, kMaxBaselineBytes);
+  if (!in.error.empty())
+    throw std::runtime_error(fmt::format("cannot read baseline file {}: {}", path, in.error));
+  if (in.too_big)
+    throw std::runtime_error(fmt::format("baseline file {} is {} bytes, over the limit of {} bytes",
+                                         path, in.size, kMaxBaselineBytes));
   Baseline b;
   b.path = path;
   try {
-    const nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+    const nlohmann::json doc = nlohmann::json::parse(in.bytes, nullptr, false);
     if (doc.is_discarded()) throw std::runtime_error("not JSON");
     if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("findings") ||
         !doc["findings"].is_array())

@@ -16,8 +16,8 @@
 
 #include "core/embedded_presets.h"
 #include "core/entity_ref.h"
+#include "core/file_io.h"
 #include "core/glob.h"
-#include "core/linter.h"
 #include "core/loader.h"
 #include "core/registry.h"
 #include "core/validators.h"

@@ -1,5 +1,6 @@
 #include "core/discover.h"
 
+#include <fcntl.h>
 #include <re2/re2.h>
 #include <unistd.h>
 
@@ -50,12 +51,23 @@ bool has_yaml_extension(const fs::path& p) {
 }
 
 bool file_sniffs_backstage(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::string buf(64 * 1024, '\0');
-  in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-  buf.resize(static_cast<std::size_t>(in.gcount()));
-  return sniff_backstage(buf);
+  // The first 64 KiB, read into one buffer reused across files (no zero-filling per file), and
+  // RE2 only when the bytes hold "backstage.io/" at all: every match of the sniff contains it.
+  constexpr std::size_t kSniffBytes = 64 * 1024;
+  thread_local std::string buf(kSniffBytes, '\0');
+  const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::size_t got = 0;
+  while (got < kSniffBytes) {
+    const ssize_t n = ::read(fd, buf.data() + got, kSniffBytes - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  const std::string_view head(buf.data(), got);
+  if (head.find("backstage.io/") == std::string_view::npos) return false;
+  return sniff_backstage(head);
 }
 
 // The identity of a file for de-duplication: its physical path, symlinks resolved (a file and a

@@ -6,6 +6,7 @@
 
 #include "core/config.h"
 #include "core/diagnostic.h"
+#include "core/file_io.h"
 #include "core/loader.h"
 #include "core/locations.h"
 #include "core/registry.h"
@@ -46,18 +47,6 @@ struct FileResult {
 
 /// Lints one file's bytes as if read from `file` (no disk access). Never throws for bad input.
 FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options);
-
-/// A file's bytes, or why they could not be read.
-struct FileBytes {
-  std::string bytes;
-  std::string error;            ///< strerror text, or why it is not a regular file; "" = read
-  bool too_big = false;         ///< over the limit: `bytes` is empty, `size` says how big
-  unsigned long long size = 0;  ///< bytes
-};
-
-/// Reads a regular file of at most `limit` bytes. FIFOs, devices and directories are refused
-/// (never blocks); never throws.
-FileBytes read_regular_file(const std::string& path, std::size_t limit);
 
 /// Reads and lints one file from disk; an unreadable file yields an `unreadable-file` diagnostic.
 FileResult lint_file(const std::string& file, const LintOptions& options);

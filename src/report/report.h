@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/linter.h"
+#include "core/repo.h"
 
 namespace catalog_lint {
 
@@ -47,24 +48,6 @@ void report_json(std::ostream& out, const LintResult& result,
                  const std::vector<std::pair<std::string, std::string>>& path_errors = {});
 
 // ---- CI formats: SARIF 2.1.0, GitHub workflow commands, JUnit XML (issue 4) ----
-
-/// The repository root that artifact URIs are relative to (SARIF §3.4.4, §3.14.14 `%SRCROOT%`):
-/// `git rev-parse --show-toplevel` run in the current directory, else the current directory.
-/// Absolute, with symlinks resolved.
-std::string find_repo_root();
-
-/// How a file path appears in SARIF and GitHub annotations (SARIF §3.4.3 `uri`, §3.4.4
-/// `uriBaseId`).
-struct ArtifactUri {
-  std::string uri;        ///< percent-encoded (RFC 3986), forward slashes
-  bool relative = false;  ///< relative to the root (use uriBaseId "%SRCROOT%"); else file://
-  std::string path;       ///< the same path, not encoded (for GitHub's `file=`)
-};
-
-/// `file` (as reported, relative to the current directory or absolute) relative to `root`, with
-/// symlinks resolved where the file exists (GitHub requires resolved paths). A file outside
-/// `root` becomes an absolute `file://` URI (§3.4.3).
-ArtifactUri artifact_uri(const std::string& file, const std::string& root);
 
 /// Options for the SARIF reporter.
 struct SarifOptions {

@@ -9,83 +9,16 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/fingerprint.h"
 #include "core/process.h"
 #include "core/source.h"
 #include "core/version.h"
-#include "report/fingerprint.h"
 #include "report/report.h"
 
 namespace catalog_lint {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string find_repo_root() {
-  std::error_code ec;
-  const fs::path cwd = fs::current_path(ec);
-  // One git run per working directory and process: reports, baselines and Location targets all
-  // ask, and a git that hangs should cost one deadline and one message, not one per caller.
-  static std::mutex mutex;
-  static std::map<std::string, std::string> known;
-  std::lock_guard lock(mutex);
-  if (const auto it = known.find(cwd.string()); it != known.end()) return it->second;
-  const CommandResult r = run_command({"git", "rev-parse", "--show-toplevel"});
-  std::string top = r.exit_code == 0 ? r.output : "";
-  if (!r.killed.empty())
-    std::cerr << fmt::format(
-        "catalog-lint: warning: git rev-parse {}; paths are taken relative to the current "
-        "directory\n",
-        r.killed);
-  while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
-  const fs::path root = top.empty() ? cwd : fs::path(top);
-  const fs::path canonical = fs::weakly_canonical(root, ec);
-  return known[cwd.string()] = (ec ? root : canonical).string();
-}
-
-namespace {
-
-// RFC 3986: keep unreserved characters and '/', percent-encode every other byte (SARIF §3.10.2).
-std::string percent_encode(std::string_view path) {
-  std::string out;
-  for (const char ch : path) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~' || c == '/')
-      out += ch;
-    else
-      out += fmt::format("%{:02X}", c);
-  }
-  return out;
-}
-
-// `p` relative to `root` when it lies inside it (no leading "..").
-std::optional<fs::path> inside(const fs::path& p, const fs::path& root) {
-  const fs::path rel = p.lexically_relative(root);
-  if (rel.empty() || *rel.begin() == "..") return std::nullopt;
-  return rel;
-}
-
-}  // namespace
-
-ArtifactUri artifact_uri(const std::string& file, const std::string& root) {
-  std::error_code ec;
-  const fs::path abs = fs::absolute(fs::path(file), ec).lexically_normal();
-  fs::path resolved = fs::weakly_canonical(abs, ec);
-  if (ec) resolved = abs;
-  const fs::path r = fs::path(root).lexically_normal();
-  ArtifactUri out;
-  std::optional<fs::path> rel = inside(resolved, r);
-  if (!rel) rel = inside(abs, r);
-  if (rel) {
-    out.path = rel->generic_string();
-    out.uri = percent_encode(out.path);
-    out.relative = true;
-  } else {
-    out.path = abs.generic_string();
-    out.uri = fmt::format("file://{}", percent_encode(out.path));
-  }
-  return out;
-}
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "report/fingerprint.h"
+#include "core/fingerprint.h"
 
 #include <fmt/format.h>
 
