@@ -2,7 +2,7 @@
 // "Declarative rules"), each an instance of one rule template.
 #pragma once
 
-#include "core/config.h"
+#include "core/policy.h"
 #include "core/rule.h"
 
 namespace catalog_lint {

@@ -14,7 +14,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "core/config.h"
+#include "core/date.h"
+#include "core/policy.h"
 #include "core/rule.h"
 #include "rules/rules.h"
 

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "core/config.h"
 #include "core/entity_ref.h"
 #include "core/node.h"
+#include "core/policy.h"
 #include "rules/declarative.h"
 
 namespace catalog_lint {

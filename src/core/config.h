@@ -13,8 +13,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/date.h"
 #include "core/diagnostic.h"
 #include "core/discover.h"
+#include "core/policy.h"
 #include "core/rule.h"
 
 namespace re2 {
@@ -39,51 +41,6 @@ class ConfigError : public std::runtime_error {
   std::string file_;
   SourcePos pos_;
   std::string message_;
-};
-
-/// A policy check written in YAML (docs/policy.md "Declarative rules"): for entities matching every
-/// non-empty selector, require one annotation, label, tag or field, optionally matching `pattern`
-/// (RE2, full match) or one of `one_of`.
-struct DeclarativeRule {
-  /// What the rule requires.
-  enum class Target { annotation, label, tag, field };
-
-  RuleInfo info;        ///< id, summary, category (default "policy"), severity, doc, source
-  std::string message;  ///< reported when the requirement is absent
-  std::string help;
-  // Selectors (empty = any). Kinds compare case-insensitively, the others exactly.
-  std::vector<std::string> kinds;
-  std::vector<std::string> types;       ///< spec.type
-  std::vector<std::string> lifecycles;  ///< spec.lifecycle
-  std::vector<std::string> namespaces;  ///< metadata.namespace (default "default")
-  std::vector<std::string> has_tags;    ///< entity has at least one of these tags
-  Target target = Target::annotation;
-  std::string key;  ///< annotation/label key, tag, or dotted field path (`spec.system`): keys[0]
-  /// Every key the rule accepts: the requirement holds when any of them is present (a list in
-  /// the config, e.g. `annotation: [backstage.io/source-location, github.com/project-slug]`).
-  std::vector<std::string> keys;
-  std::shared_ptr<const re2::RE2> pattern;  ///< full-match pattern for the value, may be null
-  std::string pattern_text;
-  std::vector<std::string> one_of;  ///< allowed values, may be empty
-};
-
-/// The organisation's platform-ownership values (issue 3 "Configuration"; the model's
-/// "Escalation Path", "Golden Paths", "Escape Hatches" and "Change Management" sections).
-struct Policy {
-  std::string annotation_prefix = "platform/";
-  std::string platform_team = "group:default/platform-team";  ///< level 2, approver
-  std::string architecture_committee = "group:default/architecture-committee";  ///< level 3
-  int escape_hatch_expiry_warning_days = 14;  ///< days before expiry that warn
-  int deprecation_notice_days = 14;           ///< minimum days from deprecated-on to sunset
-  /// Resource `spec.type`s that only the platform team may own.
-  std::vector<std::string> infrastructure_types = {"kubernetes-cluster", "eks-cluster", "vpc",
-                                                   "network", "dns-zone"};
-  std::vector<std::string> known_owners;  ///< entity refs (default kind group), lower-cased keys
-  std::vector<std::string> golden_paths;  ///< approved template names, in addition to Templates
-  std::vector<std::shared_ptr<const DeclarativeRule>> declarative_rules;
-
-  /// `annotation_prefix` + `name`, e.g. "platform/escape-hatch".
-  std::string annotation(std::string_view name) const;
 };
 
 /// One loaded configuration: the policy and the per-rule severity overrides from `rules:`.
@@ -202,11 +159,5 @@ class ConfigResolver {
 /// True for the categories of the platform-ownership policy rules (ownership, escalation,
 /// golden-path, escape-hatch, change-notice, policy).
 bool is_policy_category(std::string_view category);
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date; std::nullopt when `s` is not a valid date.
-std::optional<long> parse_date_days(std::string_view s);
-
-/// Today's local date as `YYYY-MM-DD`.
-std::string current_date();
 
 }  // namespace catalog_lint

@@ -1,5 +1,7 @@
 #include "core/rule.h"
 
+#include "core/policy.h"
+
 #include <charconv>
 #include <mutex>
 #include <unordered_set>
@@ -7,6 +9,10 @@
 #include "core/registry.h"
 
 namespace catalog_lint {
+
+std::string Policy::annotation(std::string_view name) const {
+  return annotation_prefix + std::string(name);
+}
 
 Diagnostic new_diagnostic(std::string_view rule) {
   Diagnostic d;

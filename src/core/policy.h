@@ -1,0 +1,64 @@
+// The organisation facts the policy rules read (platform team, committee, annotation prefix,
+// …) and the rules an organisation writes in YAML: one named block of a configuration
+// (`policy:` and `declarative_rules:` in .catalog-lint.yaml, docs/policy.md).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/rule_info.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace catalog_lint {
+
+/// A policy check written in YAML (docs/policy.md "Declarative rules"): for entities matching every
+/// non-empty selector, require one annotation, label, tag or field, optionally matching `pattern`
+/// (RE2, full match) or one of `one_of`.
+struct DeclarativeRule {
+  /// What the rule requires.
+  enum class Target { annotation, label, tag, field };
+
+  RuleInfo info;        ///< id, summary, category (default "policy"), severity, doc, source
+  std::string message;  ///< reported when the requirement is absent
+  std::string help;
+  // Selectors (empty = any). Kinds compare case-insensitively, the others exactly.
+  std::vector<std::string> kinds;
+  std::vector<std::string> types;       ///< spec.type
+  std::vector<std::string> lifecycles;  ///< spec.lifecycle
+  std::vector<std::string> namespaces;  ///< metadata.namespace (default "default")
+  std::vector<std::string> has_tags;    ///< entity has at least one of these tags
+  Target target = Target::annotation;
+  std::string key;  ///< annotation/label key, tag, or dotted field path (`spec.system`): keys[0]
+  /// Every key the rule accepts: the requirement holds when any of them is present (a list in
+  /// the config, e.g. `annotation: [backstage.io/source-location, github.com/project-slug]`).
+  std::vector<std::string> keys;
+  std::shared_ptr<const re2::RE2> pattern;  ///< full-match pattern for the value, may be null
+  std::string pattern_text;
+  std::vector<std::string> one_of;  ///< allowed values, may be empty
+};
+
+/// The organisation's platform-ownership values (issue 3 "Configuration"; the model's
+/// "Escalation Path", "Golden Paths", "Escape Hatches" and "Change Management" sections).
+struct Policy {
+  std::string annotation_prefix = "platform/";
+  std::string platform_team = "group:default/platform-team";  ///< level 2, approver
+  std::string architecture_committee = "group:default/architecture-committee";  ///< level 3
+  int escape_hatch_expiry_warning_days = 14;  ///< days before expiry that warn
+  int deprecation_notice_days = 14;           ///< minimum days from deprecated-on to sunset
+  /// Resource `spec.type`s that only the platform team may own.
+  std::vector<std::string> infrastructure_types = {"kubernetes-cluster", "eks-cluster", "vpc",
+                                                   "network", "dns-zone"};
+  std::vector<std::string> known_owners;  ///< entity refs (default kind group), lower-cased keys
+  std::vector<std::string> golden_paths;  ///< approved template names, in addition to Templates
+  std::vector<std::shared_ptr<const DeclarativeRule>> declarative_rules;
+
+  /// `annotation_prefix` + `name`, e.g. "platform/escape-hatch".
+  std::string annotation(std::string_view name) const;
+};
+
+}  // namespace catalog_lint
