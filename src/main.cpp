@@ -141,6 +141,10 @@ std::optional<std::set<std::string>> changed_files(const std::string& ref) {
 int print_config(const std::string& path, cl::ConfigResolver& resolver) {
   using json = nlohmann::ordered_json;
   const cl::ResolvedConfig& r = resolver.for_file(path);
+  if (r.error) {
+    std::cerr << "catalog-lint: " << r.error->format() << "\n";
+    return kExitError;
+  }
   const cl::Policy& p = r.policy();
   json rules = json::object();
   for (const cl::RuleInfo& info : cl::Registry::instance().rules())
@@ -222,6 +226,11 @@ int main(int argc, char** argv) {
   app.add_option("--today", today, "fix today's date (YYYY-MM-DD) for date-based rules");
   std::string config_file;
   std::vector<std::string> catalogs;
+  cl::ConfigLoadOptions load_options;
+  app.add_option("--allow-extends-from", load_options.extends_roots,
+                 "let config files extend files under DIR too (default: only inside their own "
+                 "repository); repeatable")
+      ->allow_extra_args(false);
   app.add_option("--config", config_file,
                  "use this config file instead of the nearest .catalog-lint.yaml");
   app.add_option("--catalog", catalogs,
@@ -322,9 +331,10 @@ int main(int argc, char** argv) {
   std::shared_ptr<const cl::Config> explicit_config;
   try {
     if (!config_file.empty())
-      explicit_config = std::make_shared<const cl::Config>(cl::load_config_file(config_file));
-    options.resolver =
-        std::make_shared<cl::ConfigResolver>(options.config, explicit_config, !catalogs.empty());
+      explicit_config =
+          std::make_shared<const cl::Config>(cl::load_config_file(config_file, load_options));
+    options.resolver = std::make_shared<cl::ConfigResolver>(options.config, explicit_config,
+                                                            !catalogs.empty(), load_options);
     options.resolver->set_command_line(command_line);
     if (*print_config_cmd) return print_config(print_config_path, *options.resolver);
   } catch (const cl::ConfigError& e) {
@@ -431,6 +441,9 @@ int main(int argc, char** argv) {
     std::cerr << "catalog-lint: " << e.format() << "\n";
     return kExitError;
   }
+  // Invalid config files are findings (invalid-config) and, as run errors, on stderr too.
+  for (const cl::ConfigError& e : options.resolver->claimed_errors())
+    std::cerr << "catalog-lint: " << e.format() << "\n";
   if (!write_baseline_file.empty() || !baseline_file.empty()) {
     const std::string root = cl::find_repo_root();
     try {

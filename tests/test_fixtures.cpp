@@ -152,7 +152,7 @@ TEST_CASE("registry invariants: ids sorted, unique, kebab-case, each emitted id 
         "bare-cr-line-break", "tab-indentation", "excessive-aliases", "recursive-alias",
         "invalid-utf8", "limit-exceeded", "unreadable-file", "invalid-suppression",
         "unused-suppression", "stale-baseline-entry", "location-target-not-found",
-        "location-target-outside-repository"})
+        "location-target-outside-repository", "invalid-config"})
     emitted.insert(id);
   for (const RuleInfo& r : rules) CHECK_MESSAGE(emitted.count(r.id), "nothing emits " << r.id);
 }

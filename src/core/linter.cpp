@@ -11,6 +11,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -159,9 +160,41 @@ void collect_targets(const Entity& e, const std::string& ref, const std::string&
       add(targets->items[i], "/spec/targets/" + std::to_string(i));
 }
 
+// When `file`'s config is invalid (ResolvedConfig::error): the result that reports it as not
+// linted (`invalid-config` at 1:1), plus, once per run, the config error at its own position.
+std::optional<FileResult> not_linted(const std::string& file, const LintOptions& options) {
+  if (!options.resolver) return std::nullopt;
+  const ResolvedConfig& resolved = options.resolver->for_file(file);
+  if (!resolved.error) return std::nullopt;
+  const ConfigError& e = *resolved.error;
+  FileResult r;
+  r.file = file;
+  r.unreadable = true;  // exit code 2, like a file that cannot be read
+  auto add = [&](const std::string& in, SourcePos at, std::string message, std::string help) {
+    Diagnostic d;
+    d.rule = "invalid-config";
+    d.message = std::move(message);
+    d.help = std::move(help);
+    d.start = at.valid() ? at : SourcePos{1, 1, 1, 0};
+    d.document = -1;
+    stamp_load_diagnostic(d, in, resolved.rules);
+    d.severity = Severity::error;  // never hidden: the file was not checked
+    r.diagnostics.push_back(std::move(d));
+  };
+  const std::string where =
+      e.pos().valid() ? fmt::format("{}:{}:{}", e.file(), e.pos().line, e.pos().column) : e.file();
+  add(file, {}, fmt::format("file not linted: its config '{}' is invalid", resolved.config->file),
+      fmt::format("fix the config error at {}; the other files are still linted", where));
+  if (options.resolver->claim(&e))
+    add(e.file(), e.pos(), e.message(),
+        "fix the config file; until then the files it applies to are not linted");
+  return r;
+}
+
 }  // namespace
 
 FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options) {
+  if (auto r = not_linted(file, options)) return std::move(*r);
   FileResult result;
   result.file = file;
   const RuleConfig* rules = &options.config;
@@ -276,6 +309,7 @@ FileBytes read_regular_file(const std::string& path, std::size_t limit) {
 }
 
 FileResult lint_file(const std::string& file, const LintOptions& options) {
+  if (auto r = not_linted(file, options)) return std::move(*r);
   const RuleConfig& rules =
       options.resolver ? options.resolver->for_file(file).rules : options.config;
   auto whole_file = [&](std::string rule, std::string message, std::string help) {
@@ -410,7 +444,7 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
 std::vector<FileResult> lint_parallel(const std::vector<std::string>& files,
                                       const LintOptions& options) {
   std::vector<FileResult> results(files.size());
-  // Configs are found (and any config error thrown) before the parallel phase.
+  // Configs are found (and invalid ones recorded) before the parallel phase.
   if (options.resolver)
     for (const std::string& f : files) options.resolver->for_file(f);
   parallel_for(files.size(), options.jobs,
