@@ -681,8 +681,8 @@ std::shared_ptr<const Config> ConfigLoader::load(const std::string& file,
                                     "stops; a config must be a file inside it",
                                     canonical.string(), root.string()));
   }
-  if (auto it = impl_->files.find(canonical.string()); it != impl_->files.end())
-    return it->second.config;
+  // Not looked up in the cache of extended files: its globs are relative to `file` as found,
+  // which may be a symbolic link (the resolver loads each found config once).
   FileBytes in = read_regular_file(file, ConfigLimits::kMaxFileBytes);
   if (!in.error.empty()) throw ConfigError(file, {}, "cannot read config file: " + in.error);
   if (in.too_big)
@@ -690,8 +690,7 @@ std::shared_ptr<const Config> ConfigLoader::load(const std::string& file,
                       fmt::format("config file is {} bytes, over the limit of {} bytes", in.size,
                                   ConfigLimits::kMaxFileBytes));
   ExtendsStack stack;
-  ParsedConfig parsed = impl_->parse(file, canonical.string(), in.bytes, false, stack);
-  return impl_->files.emplace(canonical.string(), std::move(parsed)).first->second.config;
+  return impl_->parse(file, canonical.string(), in.bytes, false, stack).config;
 }
 
 std::shared_ptr<const Config> ConfigLoader::parse(const std::string& file,

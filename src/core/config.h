@@ -150,8 +150,8 @@ struct ConfigLoadOptions {
   std::string start_dir;
 };
 
-/// Reads and parses configuration files for one run: each file (by canonical path) is parsed
-/// once however many configs extend it, and the ConfigLimits hold. Not thread-safe (the
+/// Reads and parses configuration files for one run: each extended file (by canonical path) is
+/// parsed once however many configs extend it, and the ConfigLimits hold. Not thread-safe (the
 /// resolver calls it under its lock).
 class ConfigLoader {
  public:
