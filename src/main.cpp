@@ -235,6 +235,10 @@ std::optional<std::string> guard_outputs(const std::vector<GuardedFile>& outputs
 int print_config(const std::string& path, cl::ConfigResolver& resolver) {
   using json = nlohmann::ordered_json;
   const cl::ResolvedConfig& r = resolver.for_file(path);
+  if (r.error) {
+    std::cerr << "catalog-lint: " << r.error->format() << "\n";
+    return kExitError;
+  }
   const cl::Policy& p = r.policy();
   json rules = json::object();
   for (const cl::Rule& rule : cl::Registry::instance().rules())
@@ -317,6 +321,11 @@ int main(int argc, char** argv) {
   app.add_option("--today", today, "fix today's date (YYYY-MM-DD) for date-based rules");
   std::string config_file;
   std::vector<std::string> catalogs;
+  cl::ConfigLoadOptions load_options;
+  app.add_option("--allow-extends-from", load_options.extends_roots,
+                 "let config files extend files under DIR too (default: only inside their own "
+                 "repository); repeatable")
+      ->allow_extra_args(false);
   app.add_option("--config", config_file,
                  "use this config file instead of the nearest .catalog-lint.yaml");
   app.add_option("--catalog", catalogs,
@@ -428,9 +437,10 @@ int main(int argc, char** argv) {
   std::shared_ptr<const cl::Config> explicit_config;
   try {
     if (!config_file.empty())
-      explicit_config = std::make_shared<const cl::Config>(cl::load_config_file(config_file));
-    options.resolver =
-        std::make_shared<cl::ConfigResolver>(options.config, explicit_config, !catalogs.empty());
+      explicit_config =
+          std::make_shared<const cl::Config>(cl::load_config_file(config_file, load_options));
+    options.resolver = std::make_shared<cl::ConfigResolver>(options.config, explicit_config,
+                                                            !catalogs.empty(), load_options);
     options.resolver->set_command_line(command_line);
     if (*print_config_cmd)
       return checked_stdout(print_config(print_config_path, *options.resolver), closed);
@@ -524,6 +534,9 @@ int main(int argc, char** argv) {
     std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
     return kExitError;
   }
+  // Invalid config files are findings (invalid-config) and, as run errors, on stderr too.
+  for (const cl::ConfigError& e : options.resolver->claimed_errors())
+    std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
   // The output guard, before anything is written: no output (baseline, report files) may be an
   // input of the run (a linted file, Location targets included; a config; the baseline; the file
   // standard input stands for; a --catalog file) or another output.

@@ -206,7 +206,11 @@ TEST_CASE("discovery: a config symlink that points nowhere is an error, not no c
     const CliRun r = run_cli({arg}, dir);
     INFO(arg);
     CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
+    // The broken config is a finding too, and the file it governs is not linted.
+    CHECK(r.out.find("a/.catalog-lint.yaml:1:1: error: is a symbolic link that leads to no file") !=
+          std::string::npos);
+    CHECK(r.out.find("a/catalog-info.yaml:1:1: error: file not linted: its config "
+                     "'a/.catalog-lint.yaml' is invalid") != std::string::npos);
     CHECK(r.err ==
           "catalog-lint: a/.catalog-lint.yaml: error: is a symbolic link that leads to no file; "
           "point it at a config file or remove it\n");

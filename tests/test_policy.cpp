@@ -141,6 +141,7 @@ TEST_CASE("policy: --catalog supplies groups and templates that are looked up, n
 
 TEST_CASE("policy: rules are off where no config applies, on with a config file") {
   const std::string dir = temp_dir();
+  write_file(dir + "/.git/HEAD", "ref: refs/heads/main\n");  // the lookup stops at a repository
   write_file(dir + "/catalog-info.yaml",
              "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\nspec:\n"
              "  type: service\n  lifecycle: production\n  owner: user:jdoe\n");
@@ -158,6 +159,8 @@ TEST_CASE("policy: rules are off where no config applies, on with a config file"
 
 TEST_CASE("policy: precedence of presets, config files, nesting, --config and only()") {
   const std::string dir = temp_dir();
+  // A repository: the lookup stops at its root, and extends stay inside it.
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
   const std::string entity =
       "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\nspec:\n"
       "  type: service\n  lifecycle: production\n  owner: user:jdoe\n";
@@ -207,6 +210,7 @@ TEST_CASE("policy: precedence of presets, config files, nesting, --config and on
 TEST_CASE("policy: config is loaded once per directory and found up to the git root") {
   const std::string dir = temp_dir();
   write_file(dir + "/.catalog-lint.yaml", "rules:\n  owner-is-user: note\n");
+  write_file(dir + "/.git/HEAD", "ref: refs/heads/main\n");  // outside one it stops at the cwd
   write_file(dir + "/repo/.git/HEAD", "ref: refs/heads/main\n");
   ConfigResolver resolver(Registry::instance().defaults(), nullptr);
   const ResolvedConfig& a = resolver.for_file(dir + "/x/a.yaml");

@@ -19,6 +19,7 @@
 #include "core/file_io.h"
 #include "core/glob.h"
 #include "core/loader.h"
+#include "core/process.h"
 #include "core/registry.h"
 #include "core/validators.h"
 
@@ -115,6 +116,9 @@ class Parser {
     if (n->type == NodeType::null) return {};
     if (!n->is_seq())
       fail(n, fmt::format("{} must be a list of strings, found {}", what, json_type_name(n->type)));
+    if (n->items.size() > ConfigLimits::kMaxPolicyListItems)
+      fail(n, fmt::format("{} has {} items, over the limit of {}", what, n->items.size(),
+                          ConfigLimits::kMaxPolicyListItems));
     std::vector<std::string> out;
     for (const Node* item : n->items) out.push_back(string(item, fmt::format("{} item", what)));
     return out;
@@ -130,9 +134,17 @@ class Parser {
 
   std::shared_ptr<const re2::RE2> regex(const Node* n, std::string_view what) const {
     const std::string text = string(n, what);
+    if (text.size() > ConfigLimits::kMaxPatternBytes)
+      fail(n, fmt::format("{} is {} bytes, over the limit of {} bytes", what, text.size(),
+                          ConfigLimits::kMaxPatternBytes));
     re2::RE2::Options opts;
     opts.set_log_errors(false);
+    opts.set_max_mem(ConfigLimits::kMaxPatternMemory);
     auto re = std::make_shared<re2::RE2>(text, opts);
+    if (re->error_code() == re2::RE2::ErrorPatternTooLarge)
+      fail(n, fmt::format("{} needs more than the limit of {} bytes of memory to compile; "
+                          "simplify it (fewer repetitions such as {{1000}})",
+                          what, ConfigLimits::kMaxPatternMemory));
     if (!re->ok())
       fail(n, fmt::format("{} '{}' is not a valid RE2 pattern: {}", what, text, re->error()));
     return re;
@@ -248,8 +260,49 @@ const EmbeddedPreset* find_preset(std::string_view name) {
   return nullptr;
 }
 
-Config parse_config_impl(const std::string& file, const std::string& text, bool is_preset,
-                         std::vector<std::string>& stack);
+/// A parsed config file with what the limits need: the files it reads (canonical paths, itself
+/// included; empty for presets) and the length of its longest extends chain (0 for presets).
+struct ParsedConfig {
+  std::shared_ptr<const Config> config;
+  std::set<std::string> closure;
+  std::size_t height = 0;
+};
+
+/// The files of the extends chain being parsed, outermost first: canonical paths, or
+/// `preset:NAME`.
+using ExtendsStack = std::vector<std::string>;
+
+std::size_t file_depth(const ExtendsStack& stack) {
+  return static_cast<std::size_t>(
+      std::count_if(stack.begin(), stack.end(),
+                    [](const std::string& s) { return !s.starts_with(kPresetPrefix); }));
+}
+
+bool inside(const fs::path& path, const fs::path& dir) {
+  const fs::path rel = path.lexically_relative(dir);
+  return !rel.empty() && *rel.begin() != ".." && rel != ".";
+}
+
+}  // namespace
+
+struct ConfigLoader::Impl {
+  ConfigLoadOptions options;
+  fs::path start_dir;                                   ///< canonical
+  std::vector<fs::path> extra_roots;                    ///< canonical
+  std::unordered_map<std::string, ParsedConfig> files;  ///< canonical path → parsed file
+  /// Directory → (canonical root, whether it is a repository).
+  std::unordered_map<std::string, std::pair<std::string, bool>> roots;
+
+  const std::pair<std::string, bool>& root_of(const std::string& dir);
+  /// Why `canonical` (reached as `name` from a config in `dir`) may not be read, or "".
+  std::string refusal(const std::string& name, const fs::path& canonical, const std::string& dir);
+  ParsedConfig parse(const std::string& file, const std::string& key, const std::string& text,
+                     bool is_preset, ExtendsStack& stack);
+  const ParsedConfig& load_extends(const Parser& p, const Node* at, const std::string& name,
+                                   ExtendsStack& stack);
+};
+
+namespace {
 
 // The parsed node tree of a built-in preset: parsed once per process (yaml-cpp costs ~1 ms for a
 // preset with its rule docs, and every config extends one).
@@ -264,21 +317,80 @@ const LoadedFile& preset_tree(const EmbeddedPreset& preset) {
 }
 
 // A built-in preset as a Config, built once per process (after the registry exists).
-Config preset_config(const EmbeddedPreset& preset, std::vector<std::string>& stack) {
+const ParsedConfig& preset_config(const EmbeddedPreset& preset, ConfigLoader::Impl& loader,
+                                  ExtendsStack& stack) {
   static std::mutex mutex;
-  static std::map<const EmbeddedPreset*, Config> configs;
+  static std::map<const EmbeddedPreset*, ParsedConfig> configs;
   {
     std::lock_guard lock(mutex);
     if (auto it = configs.find(&preset); it != configs.end()) return it->second;
   }
-  Config c = parse_config_impl(std::string(kPresetPrefix) + std::string(preset.name),
-                               std::string(preset.text), true, stack);
+  const std::string id = std::string(kPresetPrefix) + std::string(preset.name);
+  ParsedConfig c = loader.parse(id, id, std::string(preset.text), true, stack);
   std::lock_guard lock(mutex);
   return configs.emplace(&preset, std::move(c)).first->second;
 }
 
-Config load_extends(const Parser& p, const Node* at, const std::string& name,
-                    std::vector<std::string>& stack) {
+}  // namespace
+
+const std::pair<std::string, bool>& ConfigLoader::Impl::root_of(const std::string& dir) {
+  auto it = roots.find(dir);
+  if (it != roots.end()) return it->second;
+  std::error_code ec;
+  std::pair<std::string, bool> root{start_dir.string(), false};
+  if (!options.root.empty()) {
+    root = {fs::weakly_canonical(options.root, ec).string(), true};
+  } else {
+    const CommandResult r = run_command({"git", "-C", dir, "rev-parse", "--show-toplevel"});
+    std::string top = r.output;
+    while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+    if (r.exit_code == 0 && !top.empty()) root = {fs::weakly_canonical(top, ec).string(), true};
+  }
+  return roots.emplace(dir, std::move(root)).first->second;
+}
+
+std::string ConfigLoader::Impl::refusal(const std::string& name, const fs::path& canonical,
+                                        const std::string& dir) {
+  const auto& [root, repository] = root_of(dir);
+  if (inside(canonical, root)) return "";
+  for (const fs::path& r : extra_roots)
+    if (inside(canonical, r)) return "";
+  return fmt::format(
+      "'{}' resolves to '{}', outside {} '{}'; a config may extend only files inside {}, or "
+      "under a directory given with --allow-extends-from",
+      name, canonical.string(), repository ? "the repository" : "the start directory", root,
+      repository ? "its own repository" : "the directory the run started in");
+}
+
+namespace {
+
+/// Applies `base` under `into` (into's values were not set yet): used for extends, in order.
+void merge_base(Config& into, const Config& base) {
+  into.policy = base.policy;
+  for (const auto& [id, sev] : base.severities) into.severities[id] = sev;
+  into.overrides.insert(into.overrides.end(), base.overrides.begin(), base.overrides.end());
+  into.include.insert(into.include.end(), base.include.begin(), base.include.end());
+  into.exclude.insert(into.exclude.end(), base.exclude.begin(), base.exclude.end());
+}
+
+/// Fails at `at` when `config` (extends applied so far) is over a ConfigLimits count.
+void check_totals(const Parser& p, const Node* at, const Config& config) {
+  std::size_t globs = config.include.size() + config.exclude.size();
+  for (const Override& o : config.overrides) globs += o.files.size();
+  auto over = [&](std::size_t n, std::size_t limit, std::string_view what) {
+    if (n > limit)
+      p.fail(at, fmt::format("the configuration has {} {}, over the limit of {}", n, what, limit));
+  };
+  over(config.overrides.size(), ConfigLimits::kMaxOverrides, "overrides entries");
+  over(globs, ConfigLimits::kMaxGlobs, "globs (include, exclude and overrides files)");
+  over(config.policy.declarative_rules.size(), ConfigLimits::kMaxDeclarativeRules,
+       "declarative rules");
+}
+
+}  // namespace
+
+const ParsedConfig& ConfigLoader::Impl::load_extends(const Parser& p, const Node* at,
+                                                     const std::string& name, ExtendsStack& stack) {
   const bool path =
       name.find('/') != std::string::npos || name.ends_with(".yaml") || name.ends_with(".yml");
   if (!path) {
@@ -292,32 +404,44 @@ Config load_extends(const Parser& p, const Node* at, const std::string& name,
     const std::string id = std::string(kPresetPrefix) + name;
     if (std::find(stack.begin(), stack.end(), id) != stack.end())
       p.fail(at, fmt::format("extends cycle through preset '{}'", name));
-    return preset_config(*preset, stack);
+    return preset_config(*preset, *this, stack);
   }
+  // Where the file is, before anything of it is read: inside the extending file's repository.
+  std::error_code ec;
   fs::path target(name);
   if (target.is_relative()) target = fs::path(p.file()).parent_path() / target;
-  const std::string target_s = target.lexically_normal().string();
-  if (std::find(stack.begin(), stack.end(), target_s) != stack.end())
+  const std::string shown = target.lexically_normal().string();
+  const fs::path canonical = fs::weakly_canonical(fs::absolute(target, ec), ec);
+  const fs::path from = fs::weakly_canonical(fs::absolute(fs::path(p.file()), ec), ec);
+  if (const std::string why = refusal(name, canonical, from.parent_path().string()); !why.empty())
+    p.fail(at, "extends " + why);
+  const std::string key = canonical.string();
+  if (std::find(stack.begin(), stack.end(), key) != stack.end())
     p.fail(at, fmt::format("extends cycle through '{}'", name));
-  std::ifstream in(target_s, std::ios::binary);
-  if (!in) p.fail(at, fmt::format("cannot read extended config '{}'", target_s));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return parse_config_impl(target_s, s.str(), false, stack);
+  const std::size_t depth = file_depth(stack);
+  auto too_deep = [&] {
+    p.fail(at, fmt::format("extends '{}' makes a chain of more than {} config files, the limit",
+                           name, ConfigLimits::kMaxExtendsDepth));
+  };
+  if (auto it = files.find(key); it != files.end()) {
+    if (depth + it->second.height > ConfigLimits::kMaxExtendsDepth) too_deep();
+    return it->second;
+  }
+  if (depth + 1 > ConfigLimits::kMaxExtendsDepth) too_deep();
+  FileBytes in = read_regular_file(key, ConfigLimits::kMaxFileBytes);
+  if (!in.error.empty())
+    p.fail(at, fmt::format("cannot read extended config '{}': {}", shown, in.error));
+  if (in.too_big)
+    p.fail(at, fmt::format("extended config '{}' is {} bytes, over the limit of {} bytes", shown,
+                           in.size, ConfigLimits::kMaxFileBytes));
+  ParsedConfig parsed = parse(shown, key, in.bytes, false, stack);
+  return files.emplace(key, std::move(parsed)).first->second;
 }
 
-/// Applies `base` under `into` (into's values were not set yet): used for extends, in order.
-void merge_base(Config& into, const Config& base) {
-  into.policy = base.policy;
-  for (const auto& [id, sev] : base.severities) into.severities[id] = sev;
-  into.overrides.insert(into.overrides.end(), base.overrides.begin(), base.overrides.end());
-  into.include.insert(into.include.end(), base.include.begin(), base.include.end());
-  into.exclude.insert(into.exclude.end(), base.exclude.begin(), base.exclude.end());
-}
-
-Config parse_config_impl(const std::string& file, const std::string& text, bool is_preset,
-                         std::vector<std::string>& stack) {
-  stack.push_back(file);
+ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::string& key,
+                                       const std::string& text, bool is_preset,
+                                       ExtendsStack& stack) {
+  stack.push_back(key);
   Parser p(file);
   const EmbeddedPreset* preset =
       is_preset ? find_preset(std::string_view(file).substr(kPresetPrefix.size())) : nullptr;
@@ -339,6 +463,8 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
   if (root == nullptr) root = &kEmpty;
   p.check_map(root, kTopKeys, "the config file");
 
+  ParsedConfig out;
+  if (!is_preset) out.closure.insert(key);
   Config config;
   config.file = file;
   // extends: presets/paths, applied in order; none given = the default preset.
@@ -347,6 +473,9 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
     if (ext->is_string()) {
       bases.emplace_back(ext, ext->text);
     } else if (ext->is_seq()) {
+      if (ext->items.size() > ConfigLimits::kMaxExtendsItems)
+        p.fail(ext, fmt::format("extends has {} items, over the limit of {}", ext->items.size(),
+                                ConfigLimits::kMaxExtendsItems));
       for (const Node* item : ext->items) bases.emplace_back(item, p.string(item, "extends item"));
     } else if (ext->type != NodeType::null) {
       p.fail(ext, fmt::format("extends must be a preset name, a path or a list of them, found {}",
@@ -357,24 +486,34 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
   }
   bool first = true;
   for (const auto& [at, name] : bases) {
-    Config base = load_extends(p, at, name, stack);
+    const ParsedConfig& parsed = load_extends(p, at, name, stack);
+    out.closure.insert(parsed.closure.begin(), parsed.closure.end());
+    if (out.closure.size() > ConfigLimits::kMaxFiles)
+      p.fail(at, fmt::format("extends '{}' brings the configuration to more than {} config "
+                             "files, the limit",
+                             name, ConfigLimits::kMaxFiles));
+    out.height = std::max(out.height, parsed.height);
+    const Config& base = *parsed.config;
     if (first) {
       merge_base(config, base);
       first = false;
     } else {
       // Later bases override earlier ones key by key: approximate with whole-policy replacement
-      // plus declarative rules merged by id.
+      // plus declarative rules merged by id (earlier rules the base lacks go first).
       auto rules = config.policy.declarative_rules;
       config.policy = base.policy;
-      for (const auto& r : rules) {
-        auto& list = config.policy.declarative_rules;
-        if (std::none_of(list.begin(), list.end(),
-                         [&](const auto& x) { return x->info.id == r->info.id; }))
-          list.insert(list.begin(), r);
-      }
+      auto& list = config.policy.declarative_rules;
+      std::set<std::string> ids;
+      for (const auto& x : list) ids.insert(x->info.id);
+      std::vector<std::shared_ptr<const DeclarativeRule>> missing;
+      for (const auto& r : rules)
+        if (ids.insert(r->info.id).second) missing.push_back(r);
+      list.insert(list.begin(), missing.rbegin(), missing.rend());
       for (const auto& [id, sev] : base.severities) config.severities[id] = sev;
     }
+    check_totals(p, at, config);
   }
+  if (!is_preset) out.height += 1;
   config.file = file;
 
   Policy& pol = config.policy;
@@ -476,6 +615,18 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
     for (const std::string& g : p.strings(n, what)) {
       if (const auto error = glob_error(g))
         p.fail(n, fmt::format("{} '{}' is not a valid glob: {}", what, g, *error));
+      if (g.size() > ConfigLimits::kMaxGlobBytes)
+        p.fail(n, fmt::format("{} has a glob of {} bytes, over the limit of {} bytes", what,
+                              g.size(), ConfigLimits::kMaxGlobBytes));
+      int stars = 0;
+      for (std::size_t at = 0; at <= g.size();) {
+        const std::size_t end = std::min(g.find('/', at), g.size());
+        stars += g.compare(at, end - at, "**") == 0;
+        at = end + 1;
+      }
+      if (stars > ConfigLimits::kMaxGlobStars)
+        p.fail(n, fmt::format("{} '{}' has {} `**` segments, over the limit of {}", what, g, stars,
+                              ConfigLimits::kMaxGlobStars));
       out.push_back(PathGlob{dir, g});
     }
     return out;
@@ -499,32 +650,69 @@ Config parse_config_impl(const std::string& file, const std::string& text, bool 
       config.overrides.push_back(std::move(o));
     }
   }
+  check_totals(p, root, config);
   stack.pop_back();
-  return config;
+  out.config = std::make_shared<const Config>(std::move(config));
+  return out;
 }
 
-}  // namespace
-
-Config parse_config(const std::string& file, const std::string& text) {
-  std::vector<std::string> stack;
-  return parse_config_impl(file, text, false, stack);
+ConfigLoader::ConfigLoader(ConfigLoadOptions options) : impl_(std::make_unique<Impl>()) {
+  std::error_code ec;
+  impl_->start_dir = fs::weakly_canonical(
+      options.start_dir.empty() ? fs::current_path(ec) : fs::path(options.start_dir), ec);
+  for (const std::string& r : options.extends_roots)
+    impl_->extra_roots.push_back(fs::weakly_canonical(fs::absolute(r, ec), ec));
+  impl_->options = std::move(options);
 }
 
-Config load_config_file(const std::string& file) {
-  constexpr std::size_t kMaxConfigBytes = 1u << 20;
-  FileBytes in = read_regular_file(file, kMaxConfigBytes);
+ConfigLoader::~ConfigLoader() = default;
+
+std::shared_ptr<const Config> ConfigLoader::load(const std::string& file,
+                                                 const std::string& confine_to) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(fs::absolute(fs::path(file), ec), ec);
+  if (!confine_to.empty()) {
+    const fs::path root = fs::weakly_canonical(fs::absolute(confine_to, ec), ec);
+    if (!inside(canonical, root))
+      throw ConfigError(file, {},
+                        fmt::format("resolves to '{}', outside '{}' where the search for it "
+                                    "stops; a config must be a file inside it",
+                                    canonical.string(), root.string()));
+  }
+  // Not looked up in the cache of extended files: its globs are relative to `file` as found,
+  // which may be a symbolic link (the resolver loads each found config once).
+  FileBytes in = read_regular_file(file, ConfigLimits::kMaxFileBytes);
   if (!in.error.empty()) throw ConfigError(file, {}, "cannot read config file: " + in.error);
   if (in.too_big)
     throw ConfigError(file, {},
                       fmt::format("config file is {} bytes, over the limit of {} bytes", in.size,
-                                  kMaxConfigBytes));
-  return parse_config(file, in.bytes);
+                                  ConfigLimits::kMaxFileBytes));
+  ExtendsStack stack;
+  return impl_->parse(file, canonical.string(), in.bytes, false, stack).config;
+}
+
+std::shared_ptr<const Config> ConfigLoader::parse(const std::string& file,
+                                                  const std::string& text) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(fs::absolute(fs::path(file), ec), ec);
+  ExtendsStack stack;
+  return impl_->parse(file, canonical.string(), text, false, stack).config;
+}
+
+Config parse_config(const std::string& file, const std::string& text,
+                    const ConfigLoadOptions& options) {
+  return *ConfigLoader(options).parse(file, text);
+}
+
+Config load_config_file(const std::string& file, const ConfigLoadOptions& options) {
+  return *ConfigLoader(options).load(file);
 }
 
 const Config& builtin_config() {
   static const Config config = [] {
-    std::vector<std::string> stack;
-    Config c = preset_config(*find_preset("default"), stack);
+    ExtendsStack stack;
+    ConfigLoader::Impl loader;
+    Config c = *preset_config(*find_preset("default"), loader, stack).config;
     c.file.clear();
     return c;
   }();
@@ -577,10 +765,67 @@ bool is_policy_category(std::string_view c) {
 }
 
 ConfigResolver::ConfigResolver(RuleConfig base, std::shared_ptr<const Config> explicit_config,
-                               bool default_policy)
+                               bool default_policy, ConfigLoadOptions load_options)
     : base_(std::move(base)),
       explicit_(std::move(explicit_config)),
-      default_policy_(default_policy) {}
+      default_policy_(default_policy) {
+  std::error_code ec;
+  cwd_ = fs::current_path(ec);
+  if (load_options.start_dir.empty()) load_options.start_dir = cwd_.string();
+  loader_ = std::make_unique<ConfigLoader>(std::move(load_options));
+}
+
+ConfigResolver::~ConfigResolver() = default;
+
+const ResolvedConfig& ConfigResolver::broken(const std::string& file, const ConfigError& error) {
+  auto& slot = broken_[file];
+  if (!slot) {
+    slot = std::make_unique<ResolvedConfig>(none());
+    auto config = std::make_shared<Config>();  // the no-config defaults, named after the file
+    config->file = file;
+    slot->config = std::move(config);
+    slot->error = std::make_shared<const ConfigError>(error);
+  }
+  return *slot;
+}
+
+bool ConfigResolver::claim(const ConfigError* error) {
+  std::lock_guard lock(mutex_);
+  return claimed_.emplace(error->format(), *error).second;
+}
+
+std::vector<ConfigError> ConfigResolver::claimed_errors() {
+  std::lock_guard lock(mutex_);
+  std::vector<ConfigError> out;
+  for (const auto& [file, error] : claimed_) out.push_back(error);
+  return out;
+}
+
+const std::string& ConfigResolver::repo_root(const std::string& dir) {
+  if (auto it = roots_.find(dir); it != roots_.end()) return it->second;
+  unsigned char seen = ListedDirs::kConfig | ListedDirs::kGit;  // unknown: ask the file system
+  if (listed_)
+    if (const auto l = listed_->dirs.find(dir); l != listed_->dirs.end()) seen = l->second;
+  std::error_code ec;
+  const fs::path d(dir);
+  std::string root;
+  if ((seen & ListedDirs::kGit) && fs::exists(d / ".git", ec))
+    root = dir;
+  else if (d.has_parent_path() && d.parent_path() != d)
+    root = repo_root(d.parent_path().string());
+  return roots_.emplace(dir, std::move(root)).first->second;
+}
+
+const std::string& ConfigResolver::boundary(const std::string& dir) {
+  if (auto it = boundaries_.find(dir); it != boundaries_.end()) return it->second;
+  std::string b = repo_root(dir);
+  if (b.empty()) {
+    // Outside any repository: up to the start directory, or only `dir` when not below it.
+    const fs::path rel = fs::path(dir).lexically_relative(cwd_);
+    b = !rel.empty() && *rel.begin() != ".." ? cwd_.string() : dir;
+  }
+  return boundaries_.emplace(dir, std::move(b)).first->second;
+}
 
 const ResolvedConfig& ConfigResolver::none() {
   if (default_policy_)
@@ -648,25 +893,32 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
     const fs::path rel = candidate.lexically_relative(fs::current_path(cec));
     return !cec && !rel.empty() && *rel.begin() != ".." ? rel.string() : candidate.string();
   };
+  // A broken config is recorded, not thrown: the files it governs are reported as not linted.
   if (fs::is_symlink(st)) {
     st = fs::status(candidate, ec);
     if (!fs::exists(st))  // a config that points nowhere is broken, not absent
-      throw ConfigError(shown(), {},
-                        "is a symbolic link that leads to no file; point it at a config file or "
-                        "remove it");
+      out = &broken(shown(), ConfigError(shown(), {},
+                                         "is a symbolic link that leads to no file; point it at "
+                                         "a config file or remove it"));
   }
-  if (fs::exists(st) && !fs::is_regular_file(st))
-    throw ConfigError(shown(), {}, "is not a regular file; a config must be a file");
-  if (fs::is_regular_file(st)) {
+  if (out == nullptr && fs::exists(st) && !fs::is_regular_file(st))
+    out = &broken(shown(),
+                  ConfigError(shown(), {}, "is not a regular file; a config must be a file"));
+  if (out == nullptr && fs::is_regular_file(st)) {
     const std::string key = shown();
     auto f = files_.find(key);
-    if (f == files_.end())
-      f = files_.emplace(key, std::make_shared<const Config>(load_config_file(key))).first;
-    out = &resolve(f->second);
-  } else if (((seen & ListedDirs::kGit) && fs::exists(d / ".git", ec)) || !d.has_parent_path() ||
-             d.parent_path() == d) {
+    if (f == files_.end()) {
+      try {
+        f = files_.emplace(key, loader_->load(key, boundary(dir))).first;
+      } catch (const ConfigError& e) {
+        out = &broken(key, e);
+      }
+    }
+    if (out == nullptr) out = &resolve(f->second);
+  } else if (out == nullptr &&
+             (dir == boundary(dir) || !d.has_parent_path() || d.parent_path() == d)) {
     out = &none();
-  } else {
+  } else if (out == nullptr) {
     out = for_dir(d.parent_path().string());
   }
   dirs_.emplace(dir, out);

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -154,6 +155,37 @@ void collect_targets(const Entity& e, const std::string& ref, const std::string&
       add(targets->items[i], "/spec/targets/" + std::to_string(i));
 }
 
+// When `file`'s config is invalid (ResolvedConfig::error): the result that reports it as not
+// linted (`invalid-config` at 1:1), plus, once per run, the config error at its own position.
+std::optional<FileResult> not_linted(const std::string& file, const LintOptions& options) {
+  if (!options.resolver) return std::nullopt;
+  const ResolvedConfig& resolved = options.resolver->for_file(file);
+  if (!resolved.error) return std::nullopt;
+  const ConfigError& e = *resolved.error;
+  FileResult r;
+  r.file = file;
+  r.rules = &resolved.rules;
+  r.unreadable = true;  // exit code 2, like a file that cannot be read
+  auto add = [&](const std::string& in, SourcePos at, std::string message, std::string help) {
+    Diagnostic d = new_diagnostic(RuleId::invalid_config);
+    d.message = std::move(message);
+    d.help = std::move(help);
+    d.file = in;
+    d.start = at.valid() ? at : SourcePos{1, 1, 1, 0};
+    d.document = -1;
+    d.fixed_severity = Severity::error;  // never hidden: the file was not checked
+    r.diagnostics.push_back(std::move(d));
+  };
+  const std::string where =
+      e.pos().valid() ? fmt::format("{}:{}:{}", e.file(), e.pos().line, e.pos().column) : e.file();
+  add(file, {}, fmt::format("file not linted: its config '{}' is invalid", resolved.config->file),
+      fmt::format("fix the config error at {}; the other files are still linted", where));
+  if (options.resolver->claim(&e))
+    add(e.file(), e.pos(), e.message(),
+        "fix the config file; until then the files it applies to are not linted");
+  return r;
+}
+
 /// An `internal-error` finding: rule `rule` threw `what` while checking entity `ref` (at `pos`)
 /// of `file`.
 Diagnostic internal_error(std::string_view rule, const std::string& file, const std::string& ref,
@@ -288,11 +320,13 @@ const RuleConfig& rules_for(const std::string& file, const LintOptions& options)
 }
 
 FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options) {
+  if (auto r = not_linted(file, options)) return std::move(*r);
   const auto [rules, policy] = config_of(file, options);
   return lint_loaded(file, std::move(bytes), options, rules, policy);
 }
 
 FileResult lint_file(const std::string& file, const LintOptions& options) {
+  if (auto r = not_linted(file, options)) return std::move(*r);
   const auto [rules, policy] = config_of(file, options);
   auto whole_file = [&](RuleId rule, std::string message, std::string help) {
     Diagnostic d = new_diagnostic(rule);
@@ -446,7 +480,7 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
 std::vector<FileResult> lint_parallel(const std::vector<std::string>& files,
                                       const LintOptions& options) {
   std::vector<FileResult> results(files.size());
-  // Configs are found (and any config error thrown) before the parallel phase.
+  // Configs are found (and invalid ones recorded) before the parallel phase.
   if (options.resolver)
     for (const std::string& f : files) options.resolver->for_file(f);
   parallel_for(files.size(), options.jobs,
