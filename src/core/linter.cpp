@@ -138,6 +138,8 @@ void collect_targets(const Entity& e, const std::string& ref, const std::string&
   if (spec == nullptr || !spec->is_map()) return;
   const Node* type = spec->get("type");
   const Node* presence = spec->get("presence");
+  std::shared_ptr<const std::string> line;
+  int line_no = 0;
   auto add = [&](const Node* n, std::string pointer) {
     if (n == nullptr || !n->is_string()) return;
     LocationTarget t;
@@ -150,7 +152,9 @@ void collect_targets(const Entity& e, const std::string& ref, const std::string&
     t.pointer = std::move(pointer);
     t.pos = n->pos;
     t.end = n->end;
-    t.source_line = std::string(src.line(n->pos.line));
+    if (!line || line_no != n->pos.line)  // one copy per line, however many targets it holds
+      line = std::make_shared<const std::string>(src.line(n->pos.line)), line_no = n->pos.line;
+    t.source_line = line;
     out.push_back(std::move(t));
   };
   add(spec->get("target"), "/spec/target");
@@ -396,13 +400,15 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
     if (e) std::rethrow_exception(e);
   for (std::vector<Diagnostic>& list : found)
     for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
-  // Suppressions apply to catalog-phase findings too, so they come last.
+  // Suppressions apply to catalog-phase findings too, so they come last (all files in one pass).
+  std::vector<FileSuppressions> suppressions;
   for (FileResult& r : results) {
     if (r.suppressions.empty()) continue;
     const RuleConfig& rules =
         options.resolver ? options.resolver->for_file(r.file).rules : options.config;
-    apply_suppressions(r.file, r.suppressions, out.diagnostics, rules);
+    suppressions.push_back(FileSuppressions{r.file, &r.suppressions, &rules});
   }
+  apply_suppressions(suppressions, out.diagnostics);
   std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(), diagnostic_less);
   return out;
 }
@@ -430,7 +436,6 @@ LintResult lint_files(const std::vector<std::string>& files, const LintOptions& 
       for (std::size_t i = from; i < results.size(); ++i)
         for (LocationTarget& t : results[i].locations) targets.push_back(std::move(t));
       if (targets.empty()) break;
-      if (root.empty()) root = find_repo_root();
       std::vector<std::string> more;
       FileResult notes;
       resolve_location_targets(targets, root, options.config, known, more, notes.diagnostics);
