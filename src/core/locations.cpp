@@ -83,7 +83,9 @@ class Expander {
       split_base(p, base, pat.rest);
       by_base[base].push_back(std::move(pat));
     }
-    for (auto& [base, pats] : by_base) {
+    for (auto& group : by_base) {  // (no structured binding: clang 14 cannot capture one)
+      const std::string& base = group.first;
+      std::vector<Pattern>& pats = group.second;
       std::unordered_map<std::string_view, std::vector<std::size_t>> by_name;
       std::vector<std::size_t> others;
       for (std::size_t i = 0; i < pats.size(); ++i) {
