@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan + coverage) into build-fuzz/ and runs
 # each one on its own corpus, seeded from testdata/ and examples/, all targets in parallel.
 #
-#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]      (default: 600 s, fuzz_loader fuzz_pipeline fuzz_config)
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]      (default: 600 s, every target)
 #
 # Needs clang-14 and libclang-rt-14-dev (Debian). Corpora grow in build-fuzz/corpus/<target>/
 # (not committed); crash, timeout and OOM inputs are written to build-fuzz/artifacts/<target>/.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-if [ "${#targets[@]}" -eq 0 ]; then targets=(fuzz_loader fuzz_pipeline fuzz_config); fi
+if [ "${#targets[@]}" -eq 0 ]; then targets=(fuzz_loader fuzz_pipeline fuzz_config fuzz_glob fuzz_suppression); fi
 
 cxx="${CXX_FUZZ:-$(command -v clang++-14 || command -v clang++)}"
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \

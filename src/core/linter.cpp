@@ -134,6 +134,8 @@ void collect_targets(const Entity& e, const std::string& ref, const std::string&
   if (spec == nullptr || !spec->is_map()) return;
   const Node* type = spec->get("type");
   const Node* presence = spec->get("presence");
+  std::shared_ptr<const std::string> line;
+  int line_no = 0;
   auto add = [&](const Node* n, std::string pointer) {
     if (n == nullptr || !n->is_string()) return;
     LocationTarget t;
@@ -146,7 +148,9 @@ void collect_targets(const Entity& e, const std::string& ref, const std::string&
     t.pointer = std::move(pointer);
     t.pos = n->pos;
     t.end = n->end;
-    t.source_line = std::string(src.line(n->pos.line));
+    if (!line || line_no != n->pos.line)  // one copy per line, however many targets it holds
+      line = std::make_shared<const std::string>(src.line(n->pos.line)), line_no = n->pos.line;
+    t.source_line = line;
     out.push_back(std::move(t));
   };
   add(spec->get("target"), "/spec/target");
@@ -468,8 +472,11 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   // Suppressions judge the stamped findings (a suppression of a rule that is off matches
   // nothing); the findings they add are stamped the same way.
   const std::size_t before_suppressions = out.diagnostics.size();
+  // All files in one pass over the findings.
+  std::vector<FileSuppressions> suppressions;
   for (FileResult& r : results)
-    if (!r.suppressions.empty()) apply_suppressions(r.file, r.suppressions, out.diagnostics);
+    if (!r.suppressions.empty()) suppressions.push_back(FileSuppressions{r.file, &r.suppressions});
+  apply_suppressions(suppressions, out.diagnostics);
   stamp_all(out.diagnostics, rules_of, before_suppressions);
   for (const Diagnostic& d : out.diagnostics)
     out.internal_error = out.internal_error || d.rule == rule_name(RuleId::internal_error);
@@ -500,7 +507,6 @@ LintResult lint_files(const std::vector<std::string>& files, const LintOptions& 
       for (std::size_t i = from; i < results.size(); ++i)
         for (LocationTarget& t : results[i].locations) targets.push_back(std::move(t));
       if (targets.empty()) break;
-      if (root.empty()) root = find_repo_root();
       std::vector<std::string> more;
       FileResult notes;
       resolve_location_targets(targets, root, known, more, notes.diagnostics);

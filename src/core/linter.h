@@ -66,7 +66,8 @@ const RuleConfig& rules_for(const std::string& file, const LintOptions& options)
 
 /// Lints `files` on `options.jobs` threads; then, when `options.follow_locations`, the files their
 /// Location entities name (repeatedly, each file once; within `repo_root`, absolute; "" = the
-/// git work tree or the current directory); then the catalog phase over every entity; then
+/// repository of each Location's own file, see resolve_location_targets); then the catalog
+/// phase over every entity; then
 /// in-source suppressions; sorted.
 LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options,
                       const std::string& repo_root = "");

@@ -1,14 +1,15 @@
 #include "core/locations.h"
 
-#include <glob.h>
-
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "core/glob.h"
+#include "core/process.h"
 #include "core/rule.h"
 
 namespace fs = std::filesystem;
@@ -27,44 +28,210 @@ bool inside(const fs::path& path, const fs::path& root) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
-// Files matching `pattern` (absolute). `**` matches across directories.
-std::vector<std::string> expand(const std::string& pattern) {
-  std::vector<std::string> out;
-  if (pattern.find_first_of("*?[") == std::string::npos) {
-    std::error_code ec;
-    if (fs::is_regular_file(pattern, ec)) out.push_back(pattern);
-    return out;
-  }
-  if (pattern.find("**") == std::string::npos) {
-    glob_t g{};
-    if (glob(pattern.c_str(), 0, nullptr, &g) == 0)
-      for (std::size_t i = 0; i < g.gl_pathc; ++i) {
-        std::error_code ec;
-        if (fs::is_regular_file(g.gl_pathv[i], ec)) out.emplace_back(g.gl_pathv[i]);
-      }
-    globfree(&g);
-    return out;
-  }
-  // Walk from the directory before the first wildcard; `**` spans directories (zero or more).
-  const std::size_t wild = pattern.find_first_of("*?[");
-  const fs::path base = fs::path(pattern.substr(0, wild)).parent_path();
-  const std::string rel_pattern = fs::path(pattern).lexically_relative(base).generic_string();
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec),
-       end;
-       !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (it->is_directory(ec) && (name == ".git" || name == "node_modules")) {
-      it.disable_recursion_pending();
-      continue;
-    }
-    if (!it->is_regular_file(ec)) continue;
-    if (glob_match(rel_pattern, it->path().lexically_relative(base).generic_string()))
-      out.push_back(it->path().string());
-  }
-  std::sort(out.begin(), out.end());
+// `dir` + '/' + `name` (dir "/" gives "/name").
+std::string join(const std::string& dir, const std::string& name) {
+  std::string out;
+  out.reserve(dir.size() + 1 + name.size());
+  out.append(dir);
+  if (out.empty() || out.back() != '/') out.push_back('/');
+  out.append(name);
   return out;
 }
+
+bool has_wildcard(std::string_view s) {
+  return s.find_first_of("*?[") != std::string_view::npos;
+}
+
+/// Directory listings, each read once, and each distinct pattern's matches, each found once.
+class Expander {
+ public:
+  /// Regular files matching `pattern` (absolute, normalized), sorted. Without `**` a wildcard
+  /// segment may match a directory symlink (as glob(3) does, each real directory visited once
+  /// per pattern position); with `**` (as a recursive walk) symlinked directories, `.git` and
+  /// `node_modules` are not entered.
+  const std::vector<std::string>& expand(const std::string& pattern) {
+    const auto found = memo_.find(pattern);
+    if (found != memo_.end()) return found->second;
+    std::vector<std::string>& out = memo_[pattern];
+    if (!has_wildcard(pattern)) {
+      std::error_code ec;
+      if (fs::is_regular_file(pattern, ec)) out.push_back(pattern);
+      return out;
+    }
+    walk_ = pattern.find("**") != std::string::npos;
+    std::string base;
+    split_base(pattern, base, rest_);
+    visited_.clear();
+    visit(base, closure({0}), out);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  /// Expands the `**` patterns among `patterns` (absolute, normalized) ahead of expand(): those
+  /// with the same base directory (the part before the first wildcard) in one walk of it, each
+  /// file tried only against the patterns whose last segment can match its name.
+  void prepare(const std::vector<std::string>& patterns) {
+    struct Pattern {
+      std::vector<std::string>* out;
+      std::vector<std::string_view> rest;
+    };
+    std::map<std::string, std::vector<Pattern>> by_base;
+    for (const std::string& p : patterns) {
+      if (!has_wildcard(p) || p.find("**") == std::string::npos || memo_.count(p)) continue;
+      Pattern pat{&memo_[p], {}};
+      std::string base;
+      split_base(p, base, pat.rest);
+      by_base[base].push_back(std::move(pat));
+    }
+    for (auto& group : by_base) {  // (no structured binding: clang 14 cannot capture one)
+      const std::string& base = group.first;
+      std::vector<Pattern>& pats = group.second;
+      std::unordered_map<std::string_view, std::vector<std::size_t>> by_name;
+      std::vector<std::size_t> others;
+      for (std::size_t i = 0; i < pats.size(); ++i) {
+        const std::string_view last = pats[i].rest.back();
+        if (last.find_first_of("*?[\\") == std::string_view::npos)
+          by_name[last].push_back(i);
+        else
+          others.push_back(i);
+      }
+      std::vector<std::string_view> rel;
+      walk(base, rel, [&](const std::string& path) {
+        auto test = [&](std::size_t i) {
+          if (glob_match_segments(pats[i].rest, rel)) pats[i].out->push_back(path);
+        };
+        if (const auto it = by_name.find(rel.back()); it != by_name.end())
+          for (const std::size_t i : it->second) test(i);
+        for (const std::size_t i : others) test(i);
+      });
+      for (const Pattern& p : pats) std::sort(p.out->begin(), p.out->end());
+    }
+  }
+
+ private:
+  // `pattern` as the directory before its first wildcard segment and the segments from there.
+  static void split_base(const std::string& pattern, std::string& base,
+                         std::vector<std::string_view>& rest) {
+    const std::vector<std::string_view> segs = glob_segments(pattern);
+    std::size_t w = 0;
+    while (w < segs.size() && !has_wildcard(segs[w])) ++w;
+    base.assign(1, '/');
+    for (std::size_t i = 0; i < w; ++i) {
+      if (i > 0) base.push_back('/');
+      base.append(segs[i]);
+    }
+    rest.assign(segs.begin() + static_cast<std::ptrdiff_t>(w), segs.end());
+  }
+
+  // Every regular file under `dir` (as a recursive walk: symlinked directories, `.git` and
+  // `node_modules` not entered), with `rel` its segments below the walk's base.
+  template <class F>
+  void walk(const std::string& dir, std::vector<std::string_view>& rel, F&& found) {
+    const std::vector<Entry>& entries = list(dir);
+    for (const Entry& e : entries) {
+      const std::string path = join(dir, e.name);
+      rel.push_back(e.name);
+      if (e.file) found(path);
+      if (e.dir && !e.symlink && e.name != ".git" && e.name != "node_modules")
+        walk(path, rel, found);
+      rel.pop_back();
+    }
+  }
+
+  struct Entry {
+    std::string name;
+    bool dir = false, file = false, symlink = false;  // dir and file follow symlinks
+  };
+
+  const std::vector<Entry>& list(const std::string& dir) {
+    const auto it = listings_.find(dir);
+    if (it != listings_.end()) return it->second;
+    std::vector<Entry>& out = listings_[dir];
+    std::error_code ec;
+    for (fs::directory_iterator d(dir, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && d != end; d.increment(ec)) {
+      std::error_code e2;
+      Entry e;
+      e.name = d->path().filename().string();
+      e.symlink = d->is_symlink(e2);
+      e.dir = d->is_directory(e2);
+      e.file = d->is_regular_file(e2);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  // `states` (pattern positions, sorted) with every position after a run of `**` added.
+  std::vector<std::size_t> closure(std::vector<std::size_t> states) const {
+    std::vector<std::size_t> out;
+    for (std::size_t j : states) {
+      out.push_back(j);
+      while (j < rest_.size() && rest_[j] == "**") out.push_back(++j);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  // The pattern positions `states` are live in `dir`: each entry moves them on (a set of
+  // positions, as an NFA does), so one visit of a directory serves all ways of reaching it.
+  void visit(const std::string& dir, const std::vector<std::size_t>& states,
+             std::vector<std::string>& out) {
+    if (!walk_) {
+      // Symlinks can make a real directory reachable by many paths (or a loop): once each.
+      std::error_code ec;
+      const std::string real = fs::weakly_canonical(dir, ec).string();
+      if (!visited_.insert({real, states.empty() ? 0 : states.front()}).second) return;
+    }
+    const std::vector<Entry>& entries = list(dir);
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+      const Entry& e = entries[k];
+      const bool enter =
+          e.dir && (!walk_ || (!e.symlink && e.name != ".git" && e.name != "node_modules"));
+      std::vector<std::size_t> next;
+      for (const std::size_t j : states) {
+        if (j == rest_.size()) continue;
+        if (rest_[j] == "**") {
+          if (e.file || enter) next.push_back(j);
+        } else if (glob_segment_match(rest_[j], e.name)) {
+          next.push_back(j + 1);
+        }
+      }
+      if (next.empty()) continue;
+      next = closure(std::move(next));
+      const std::string path = join(dir, e.name);
+      if (e.file && next.back() == rest_.size()) out.push_back(path);
+      if (enter && next.front() < rest_.size()) visit(path, next, out);
+    }
+  }
+
+  std::unordered_map<std::string, std::vector<Entry>> listings_;
+  std::unordered_map<std::string, std::vector<std::string>> memo_;
+  std::vector<std::string_view> rest_;  // the pattern's segments after its literal base
+  bool walk_ = false;
+  std::set<std::pair<std::string, std::size_t>> visited_;
+};
+
+// The repository holding `dir` (canonical), per directory; outside any repository the current
+// directory.
+class Roots {
+ public:
+  const fs::path& of(const fs::path& dir) {
+    const auto it = roots_.find(dir.string());
+    if (it != roots_.end()) return it->second;
+    const CommandResult r =
+        run_command({"git", "-C", dir.string(), "rev-parse", "--show-toplevel"});
+    std::string top = r.exit_code == 0 ? r.output : std::string();
+    while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+    std::error_code ec;
+    fs::path root = top.empty() ? fs::current_path(ec) : fs::path(top);
+    const fs::path canonical = fs::weakly_canonical(root, ec);
+    return roots_.emplace(dir.string(), ec ? root : canonical).first->second;
+  }
+
+ private:
+  std::unordered_map<std::string, fs::path> roots_;
+};
 
 void report(std::vector<Diagnostic>& out, const LocationTarget& t, RuleId rule, std::string message,
             std::string help) {
@@ -77,7 +244,7 @@ void report(std::vector<Diagnostic>& out, const LocationTarget& t, RuleId rule, 
   d.document = t.document;
   d.entity = t.entity;
   d.path = t.pointer;
-  d.source_line = std::make_shared<const std::string>(t.source_line);
+  d.source_line = t.source_line;
   out.push_back(std::move(d));
 }
 
@@ -89,23 +256,35 @@ void resolve_location_targets(const std::vector<LocationTarget>& targets,
   std::set<std::string> seen;
   std::error_code ec;
   for (const std::string& k : known) seen.insert(fs::weakly_canonical(k, ec).string());
-  const fs::path root = fs::weakly_canonical(repo_root, ec);
+  const fs::path fixed_root = repo_root.empty() ? fs::path() : fs::weakly_canonical(repo_root, ec);
   const fs::path cwd = fs::current_path(ec);
+  Expander expander;
+  Roots roots;
+  std::vector<std::string> patterns;  // first pass: every pattern, so each tree is walked once
+  for (const LocationTarget& t : targets)
+    if (!t.target.empty() && !is_url(t.target))
+      patterns.push_back(
+          (fs::absolute(fs::path(t.file), ec).parent_path() / t.target).lexically_normal());
+  expander.prepare(patterns);
+  std::map<std::string, fs::path> real_dirs;  // a Location file's directory -> its real path
   for (const LocationTarget& t : targets) {
     if (t.target.empty() || is_url(t.target)) continue;
     if (!t.type.empty() && t.type != "file" && t.type != "url") continue;
     const fs::path dir = fs::absolute(fs::path(t.file), ec).parent_path();
+    auto real_dir = real_dirs.find(dir.string());
+    if (real_dir == real_dirs.end())
+      real_dir = real_dirs.emplace(dir.string(), fs::weakly_canonical(dir, ec)).first;
+    const fs::path& root = repo_root.empty() ? roots.of(real_dir->second) : fixed_root;
     const fs::path pattern = (dir / t.target).lexically_normal();
-    if (!inside(pattern, root)) {
+    if (!inside((real_dir->second / t.target).lexically_normal(), root)) {
       report(out, t, RuleId::location_target_outside_repository,
              fmt::format("Location target '{}' points outside the repository; it is not read",
                          t.target),
              "a Location in a repository should only name files of that repository");
       continue;
     }
-    const std::vector<std::string> matches = expand(pattern.string());
     std::size_t found = 0;
-    for (const std::string& m : matches) {
+    for (const std::string& m : expander.expand(pattern.string())) {
       const fs::path real = fs::weakly_canonical(m, ec);
       if (!inside(real, root)) continue;  // a symlink out of the repository
       ++found;

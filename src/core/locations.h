@@ -3,6 +3,7 @@
 // runSpecialLocationStep; targets are relative to the Location's file).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,8 @@ struct LocationTarget {
   std::string entity;   ///< the Location's ref
   std::string pointer;  ///< /spec/target or /spec/targets/N
   SourcePos pos, end;
-  std::string source_line;
+  /// The text of line `pos.line`, shared with the other targets on that line.
+  std::shared_ptr<const std::string> source_line;
 };
 
 /// Resolves relative targets (glob patterns `*`, `?`, `[...]` and `**` allowed) against the
@@ -29,8 +31,12 @@ struct LocationTarget {
 /// followed. Matches are appended to `files` (as paths relative to the current directory, like
 /// discovered files; never one already in `known`); a target that matches no file gives a
 /// `location-target-not-found` diagnostic (unless optional), and a target that leaves the
-/// repository root (`repo_root`, absolute) gives `location-target-outside-repository` and is
-/// not read.
+/// repository gives `location-target-outside-repository` and is not read. The repository is
+/// `repo_root` (absolute) when given; when empty, that of each Location's own file (`git -C
+/// <its directory> rev-parse --show-toplevel`, asked once per directory), or, for a file in no
+/// repository, the current directory.
+/// Each directory is listed at most once per call and each distinct pattern expanded once, so
+/// many Locations over one tree cost one walk of it plus in-memory matching.
 /// The findings are not yet stamped (src/core/stamp.h).
 void resolve_location_targets(const std::vector<LocationTarget>& targets,
                               const std::string& repo_root, std::vector<std::string>& known,

@@ -2,6 +2,10 @@
 
 #include <re2/re2.h>
 
+#include <functional>
+#include <string_view>
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "core/registry.h"
@@ -22,7 +26,7 @@ std::vector<Suppression> parse_suppressions(const SourceText& src) {
     Suppression s;
     const std::size_t hash = text.rfind('#', text.find("catalog-lint-disable-"));
     s.pos = src.pos_at(l - 1, static_cast<int>(hash == std::string_view::npos ? 0 : hash));
-    s.line_text = std::string(text);
+    s.line_text = std::make_shared<const std::string>(text);
     s.whole_file = verb == "file";
     s.target_line = l + 1;
     if (verb != "file" && verb != "next-line") {
@@ -46,21 +50,62 @@ std::vector<Suppression> parse_suppressions(const SourceText& src) {
   return out;
 }
 
-void apply_suppressions(const std::string& file, std::vector<Suppression>& directives,
-                        std::vector<Diagnostic>& diagnostics) {
-  for (Diagnostic& d : diagnostics) {
-    if (d.file != file || d.suppressed) continue;
-    for (Suppression& s : directives) {
-      if (!s.whole_file && d.start.line != s.target_line) continue;
-      for (std::size_t i = 0; i < s.rules.size(); ++i) {
-        if (s.rules[i] != d.rule) continue;
-        s.used[i] = true;
-        if (!d.suppressed) {
-          d.suppressed = true;
-          d.suppression_kind = "inSource";
-          d.suppression_reason = s.reason;
-        }
+namespace {
+
+// Directives by the (line, rule) they cover; line 0 stands for the whole file.
+struct Key {
+  int line;
+  std::string_view rule;
+  bool operator==(const Key&) const = default;
+};
+struct KeyHash {
+  std::size_t operator()(const Key& k) const {
+    return std::hash<std::string_view>()(k.rule) * 31 + std::hash<int>()(k.line);
+  }
+};
+struct Entry {
+  std::size_t directive, rule;  // indices into directives and its rules
+};
+// The directives naming one (line, rule), in directive order; `used` once they are all marked.
+struct Entries {
+  std::vector<Entry> list;
+  bool used = false;
+};
+
+// One file: marks the diagnostics at `mine` (indices into `diagnostics`), then reports on its
+// directives, appending to `diagnostics` (and their indices to `mine`).
+void apply_one(const std::string& file, std::vector<Suppression>& directives,
+               std::vector<Diagnostic>& diagnostics, std::vector<std::size_t>& mine) {
+  std::unordered_map<Key, Entries, KeyHash> index;
+  for (std::size_t k = 0; k < directives.size(); ++k) {
+    const Suppression& s = directives[k];
+    for (std::size_t i = 0; i < s.rules.size(); ++i)
+      index[Key{s.whole_file ? 0 : s.target_line, s.rules[i]}].list.push_back(Entry{k, i});
+  }
+  auto find = [&](int line, std::string_view rule) -> Entries* {
+    const auto it = index.find(Key{line, rule});
+    return it == index.end() ? nullptr : &it->second;
+  };
+  if (!index.empty()) {
+    for (const std::size_t at : mine) {
+      Diagnostic& d = diagnostics[at];
+      if (d.suppressed) continue;
+      Entries* on_line = d.start.line > 0 ? find(d.start.line, d.rule) : nullptr;  // 0: file
+      Entries* whole = find(0, d.rule);
+      if (on_line == nullptr && whole == nullptr) continue;
+      // Every matching rule entry counts as used (each list is marked once, so that many
+      // findings under many directives stay linear); the reason is the first directive's.
+      std::size_t first = directives.size();
+      for (Entries* e : {on_line, whole}) {
+        if (e == nullptr) continue;
+        first = std::min(first, e->list.front().directive);
+        if (e->used) continue;
+        for (const Entry& x : e->list) directives[x.directive].used[x.rule] = true;
+        e->used = true;
       }
+      d.suppressed = true;
+      d.suppression_kind = "inSource";
+      d.suppression_reason = directives[first].reason;
     }
   }
   const Registry& registry = Registry::instance();
@@ -71,7 +116,8 @@ void apply_suppressions(const std::string& file, std::vector<Suppression>& direc
     d.file = file;
     d.start = s.pos;
     d.document = -1;
-    d.source_line = std::make_shared<const std::string>(s.line_text);
+    d.source_line = s.line_text;
+    mine.push_back(diagnostics.size());
     diagnostics.push_back(std::move(d));
   };
   for (const Suppression& s : directives) {
@@ -98,6 +144,24 @@ void apply_suppressions(const std::string& file, std::vector<Suppression>& direc
       }
     }
   }
+}
+
+}  // namespace
+
+void apply_suppressions(const std::vector<FileSuppressions>& files,
+                        std::vector<Diagnostic>& diagnostics) {
+  std::unordered_map<std::string, std::vector<std::size_t>> by_file;
+  for (const FileSuppressions& f : files) by_file.emplace(f.file, std::vector<std::size_t>());
+  for (std::size_t i = 0; i < diagnostics.size(); ++i)
+    if (const auto it = by_file.find(diagnostics[i].file); it != by_file.end())
+      it->second.push_back(i);
+  for (const FileSuppressions& f : files)
+    apply_one(f.file, *f.directives, diagnostics, by_file[f.file]);
+}
+
+void apply_suppressions(const std::string& file, std::vector<Suppression>& directives,
+                        std::vector<Diagnostic>& diagnostics) {
+  apply_suppressions({FileSuppressions{file, &directives}}, diagnostics);
 }
 
 }  // namespace catalog_lint

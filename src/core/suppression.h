@@ -6,6 +6,7 @@
 // reports unused disable directives (--report-unused-disable-directives).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,9 @@ struct Suppression {
   std::vector<bool> used;          ///< per rule: matched at least one diagnostic
   std::string reason;              ///< text after ` -- `; empty when missing
   SourcePos pos;                   ///< position of the `#`
-  std::string line_text;           ///< the directive's source line
+  /// The directive's source line, shared by every diagnostic about it (one copy per line,
+  /// however many rules the directive names).
+  std::shared_ptr<const std::string> line_text;
 };
 
 /// Finds every directive in `src` (a `#` comment whose text starts with `catalog-lint-disable-`).
@@ -33,7 +36,20 @@ std::vector<Suppression> parse_suppressions(const SourceText& src);
 /// Marks each diagnostic of `file` in `diagnostics` that a directive covers as suppressed, then
 /// appends `invalid-suppression` (unknown rule, missing reason, malformed) and
 /// `unused-suppression` (matched nothing) diagnostics, not yet stamped (src/core/stamp.h).
+/// Directives are indexed by (line, rule): O(diagnostics + named rules), whatever their numbers.
 void apply_suppressions(const std::string& file, std::vector<Suppression>& directives,
+                        std::vector<Diagnostic>& diagnostics);
+
+/// The suppression directives of one file.
+struct FileSuppressions {
+  std::string file;
+  std::vector<Suppression>* directives = nullptr;
+};
+
+/// apply_suppressions() for many files at once, in the order given (the same result as one call
+/// per file), in O(diagnostics + named rules): `diagnostics` is grouped by file once instead of
+/// being scanned once per file.
+void apply_suppressions(const std::vector<FileSuppressions>& files,
                         std::vector<Diagnostic>& diagnostics);
 
 }  // namespace catalog_lint

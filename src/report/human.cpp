@@ -81,27 +81,66 @@ std::string plural(std::size_t n, std::string_view word) {
 // At most this many code points of a source line are shown, around the caret.
 constexpr int kSnippetWidth = 160;
 
+// Byte offsets of the code points of one line, found once for all the findings on that line
+// (Diagnostic::source_line is shared among them): every kStep-th code point's offset is kept, so
+// a lookup costs O(kStep) after one pass over the line up to the column, not O(column).
+class ColumnIndex {
+ public:
+  /// Byte offset in `line` of its code point number `cp` (1-based: the cp-th byte that is not a
+  /// UTF-8 continuation byte), or npos when the line has fewer.
+  std::size_t find(std::string_view line, int cp) {
+    if (line.data() != data_ || line.size() != size_) {
+      data_ = line.data(), size_ = line.size();
+      marks_.clear(), done_ = false;
+      const std::size_t first = next_start(line, 0);
+      if (first == std::string_view::npos)
+        done_ = true;
+      else
+        marks_.push_back(first);
+    }
+    if (cp < 1) return std::string_view::npos;
+    const std::size_t k = static_cast<std::size_t>(cp - 1) / kStep;
+    while (marks_.size() <= k && !done_) {
+      std::size_t i = marks_.back();
+      for (std::size_t n = 0; n < kStep && i != std::string_view::npos; ++n)
+        i = next_start(line, i + 1);
+      if (i == std::string_view::npos)
+        done_ = true;
+      else
+        marks_.push_back(i);
+    }
+    if (marks_.size() <= k) return std::string_view::npos;
+    std::size_t i = marks_[k];
+    for (std::size_t n = k * kStep + 1; n < static_cast<std::size_t>(cp); ++n) {
+      i = next_start(line, i + 1);
+      if (i == std::string_view::npos) return i;
+    }
+    return i;
+  }
+
+ private:
+  static constexpr std::size_t kStep = 256;
+  static std::size_t next_start(std::string_view line, std::size_t i) {
+    for (; i < line.size(); ++i)
+      if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) return i;
+    return std::string_view::npos;
+  }
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::vector<std::size_t> marks_;  // marks_[k]: offset of code point k * kStep + 1
+  bool done_ = false;               // the line has no more marks
+};
+
 // The part of the raw source `line` to show (made printable), and the caret column within it.
-// Costs O(column + kSnippetWidth), not O(line length): one line may carry thousands of findings.
-std::pair<std::string, int> snippet(std::string_view line, int column) {
-  auto is_start = [&](std::size_t i) {
-    return (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
-  };
+// Costs O(kSnippetWidth) plus ColumnIndex's share: one line may carry 100,000 findings.
+std::pair<std::string, int> snippet(std::string_view line, int column, ColumnIndex& index) {
   const int first = std::max(1, column - kSnippetWidth / 3);
   // Byte offset of code point `first`, and of the code point after the window.
-  std::size_t b = 0, e = line.size();
-  int cp = 0;
-  bool cut_right = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    if (!is_start(i)) continue;
-    ++cp;
-    if (cp == first) b = i;
-    if (cp == first + kSnippetWidth) {
-      e = i;
-      cut_right = true;
-      break;
-    }
-  }
+  const std::size_t at = index.find(line, first);
+  const std::size_t after = index.find(line, first + kSnippetWidth);
+  const std::size_t b = at == std::string_view::npos ? 0 : at;
+  const bool cut_right = after != std::string_view::npos;
+  const std::size_t e = cut_right ? after : line.size();
   if (first == 1 && !cut_right) return {printable(line), column};
   std::string out =
       (first > 1 ? "…" : "") + printable(line.substr(b, e - b)) + (cut_right ? "…" : "");
@@ -126,6 +165,7 @@ std::string caret_prefix(std::string_view line, int column) {
 
 void report_human(std::ostream& out, const LintResult& result, const HumanOptions& options) {
   const Style st{options.color};
+  ColumnIndex columns;
   for (const Diagnostic& d : result.diagnostics) {
     if (d.suppressed || (options.quiet && d.severity < options.quiet_threshold)) continue;
     out << fmt::format("{}{}:{}:{}:{} {}{}:{} {}{}{} [{}]\n", st.bold(), printable(d.file),
@@ -133,7 +173,7 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
                        to_string(d.severity), st.reset(), st.bold(), printable(d.message),
                        st.reset(), d.rule);
     if (d.source_line && !d.source_line->empty()) {
-      const auto [line, caret] = snippet(*d.source_line, d.start.column);
+      const auto [line, caret] = snippet(*d.source_line, d.start.column, columns);
       const std::string gutter = std::to_string(d.start.line);
       const std::string pad(gutter.size(), ' ');
       int width = 1;

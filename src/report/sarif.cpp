@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 
 #include "core/fingerprint.h"
 #include "core/process.h"
@@ -188,8 +189,31 @@ bool is_input_failure(const Diagnostic& d) {
 }
 
 // A region (§3.30) with 1-based lines and UTF-16 columns; never 0.
-json region_of(const SourcePos& start, const SourcePos& end, std::string_view source_line,
-               bool with_end) {
+// UTF-16 length of each source line quoted by a result, counted once per line however many
+// results it has (lines are shared among a file's findings: Diagnostic::source_line).
+class LineWidths {
+ public:
+  int utf16(const std::string* line) {
+    if (line == nullptr) return 0;
+    if (line == last_) return last_units_;
+    auto it = widths_.find(line);
+    if (it == widths_.end()) {
+      int cps = 0, units = 0;
+      count_columns(*line, cps, units);
+      it = widths_.emplace(line, units).first;
+    }
+    last_ = line, last_units_ = it->second;
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<const std::string*, int> widths_;
+  const std::string* last_ = nullptr;
+  int last_units_ = 0;
+};
+
+json region_of(const SourcePos& start, const SourcePos& end, const std::string* source_line,
+               bool with_end, LineWidths& widths) {
   const int line = std::max(start.line, 1);
   const int col = std::max(start.column_utf16, 1);
   json r = {{"startLine", line}, {"startColumn", col}};
@@ -203,10 +227,8 @@ json region_of(const SourcePos& start, const SourcePos& end, std::string_view so
   } else {
     // Unknown end: the end of the line, which is SARIF's default for endColumn (§3.30.8), made
     // explicit because GitHub wants all four fields. An empty line gives an empty region.
-    int cps = 0, units = 0;
-    count_columns(source_line, cps, units);
     r["endLine"] = line;
-    r["endColumn"] = std::max(units + 1, col);
+    r["endColumn"] = std::max(widths.utf16(source_line) + 1, col);
   }
   return r;
 }
@@ -253,6 +275,7 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
   json results = json::array();
   json notifications = json::array();
   FingerprintCounter fingerprints;
+  LineWidths widths;
   for (const Diagnostic& d : result.diagnostics) {
     const ArtifactUri& a = uri_of(d.file);
     json res;
@@ -262,10 +285,9 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
     res["level"] = sarif_level(d.severity);
     std::string text = escape_braces(sentence(d.message));
     if (!d.help.empty()) text += fmt::format(" {}", escape_braces(sentence(d.help)));
-    json location = {
-        {"physicalLocation",
-         {{"artifactLocation", artifact_location(a)},
-          {"region", region_of(d.start, d.end, d.source_line ? *d.source_line : "", true)}}}};
+    json location = {{"physicalLocation",
+                      {{"artifactLocation", artifact_location(a)},
+                       {"region", region_of(d.start, d.end, d.source_line.get(), true, widths)}}}};
     if (!d.entity.empty() || !d.path.empty()) {
       // §3.33: one logical location, the field (JSON pointer) inside the entity.
       json logical;
@@ -290,7 +312,7 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
       for (const RelatedNote& n : d.notes) {
         json phys = {
             {"artifactLocation", artifact_location(uri_of(n.file.empty() ? d.file : n.file))}};
-        if (n.pos.valid()) phys["region"] = region_of(n.pos, SourcePos{}, "", false);
+        if (n.pos.valid()) phys["region"] = region_of(n.pos, SourcePos{}, nullptr, false, widths);
         // §3.11.6 embedded link: GitHub links "[text](id)" to relatedLocations[id].
         text += fmt::format(" See [{}]({}).", escape_braces(escape_link_text(n.message)), id);
         related.push_back({{"id", id},
@@ -355,7 +377,12 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
   json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs", json::array({std::move(run)})}};
-  out << log.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+  // Serialized straight into `out` (what json::dump does into a string, which for 100k results
+  // would be a second copy of the whole log).
+  nlohmann::detail::serializer<json> writer(nlohmann::detail::output_adapter<char>(out), ' ',
+                                            json::error_handler_t::replace);
+  writer.dump(log, true, false, 2);
+  out << '\n';
 }
 
 }  // namespace catalog_lint
