@@ -127,7 +127,7 @@ std::optional<std::string> command_line_rules(
 }
 
 // `--limit NAME=VALUE` into `limits`; an error message on a bad one. Names: file-bytes, depth,
-// nodes, documents, scalar-bytes (README "Limits").
+// nodes, documents, scalar-bytes, findings (README "Limits").
 std::optional<std::string> apply_limits(const std::vector<std::string>& args, cl::Limits& limits) {
   for (const std::string& a : args) {
     const std::size_t eq = a.find('=');
@@ -150,10 +150,12 @@ std::optional<std::string> apply_limits(const std::vector<std::string>& args, cl
       limits.max_documents = value;
     else if (name == "scalar-bytes")
       limits.max_scalar_bytes = value;
+    else if (name == "findings")
+      limits.max_findings = value;
     else
       return fmt::format(
           "--limit '{}': unknown limit '{}' (file-bytes, depth, nodes, documents, "
-          "scalar-bytes)",
+          "scalar-bytes, findings)",
           a, name);
   }
   return std::nullopt;
@@ -337,7 +339,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> rule_args, disable_args, limit_args;
   app.add_option("--limit", limit_args,
                  "raise or lower a resource limit: NAME=N with NAME one of file-bytes, depth, "
-                 "nodes, documents, scalar-bytes; repeatable")
+                 "nodes, documents, scalar-bytes, findings; repeatable")
       ->allow_extra_args(false);
   app.add_option("--rule", rule_args,
                  "set a rule's severity: RULE=error|warning|note|off; repeatable")
@@ -619,6 +621,14 @@ int main(int argc, char** argv) {
                                                      std::getenv("NO_COLOR") == nullptr &&
                                                      !(term && std::string(term) == "dumb")));
       cl::report_human(text, result, human);
+    }
+    if (!text) {  // the report could not be built in memory (a failed allocation sets badbit)
+      std::cerr << fmt::format(
+          "catalog-lint: error: the {} report could not be built (out of memory); nothing was "
+          "written for it\n",
+          spec.format);
+      write_failed = true;
+      continue;
     }
     // Standard output is written at once, unbuffered: a file output may be the same stream
     // (/dev/stdout), and must come after it.

@@ -32,39 +32,14 @@ constexpr std::string_view kComponent =
 constexpr std::string_view kSpec =
     "spec:\n  type: service\n  lifecycle: production\n  owner: group:default/x\n";
 
+// These tests measure paths of many findings: each run raises the per-file findings limit
+// (--limit findings=N), which would otherwise cut them at 10,000.
+
 // run_cli() with the address space capped at `cap_bytes` (a run that needs more aborts with
 // std::bad_alloc), killed after 120 s like run_cli.
 CliRun run_capped(const std::vector<std::string>& args, const std::string& cwd,
                   std::size_t cap_bytes) {
-  const std::string dir = temp_dir();
-  const std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int in = open("/dev/null", O_RDONLY);
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, 0), dup2(out, 1), dup2(err, 2);
-    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-    const rlimit cap{cap_bytes, cap_bytes};
-    setrlimit(RLIMIT_AS, &cap);
-    alarm(120);
-    std::vector<char*> argv;
-    std::string bin = CATALOG_LINT_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  CliRun r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_file(out_path);
-  r.err = read_file(err_path);
-  return r;
+  return run_with(args, RunOptions{.cwd = cwd, .address_space = cap_bytes});
 }
 
 // rule -> number of findings, from a --format json run.
@@ -149,7 +124,7 @@ TEST_CASE("bounds: 20,000 ** targets over 3,000 files: one walk of the tree") {
              "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: l\nspec:\n"
              "  targets:\n" +
                  targets);
-  const CliRun r = run_cli({"--format", "json", "loc.yaml"}, dir);
+  const CliRun r = run_cli({"--limit", "findings=1000000", "--format", "json", "loc.yaml"}, dir);
   REQUIRE(r.exit_code == 1);
   CHECK(counts(r) ==
         std::map<std::string, int>{{"invalid-tag", 1}, {"location-target-not-found", 20000}});
@@ -216,7 +191,8 @@ TEST_CASE("bounds: 100,000 findings under 740,000 suppression rule entries") {
   text += kSpec;
   const std::string dir = temp_dir();
   write_file(dir + "/catalog-info.yaml", text);
-  const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  const CliRun r =
+      run_cli({"--limit", "findings=1000000", "--format", "json", "catalog-info.yaml"}, dir);
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["diagnostics"].empty());
@@ -230,12 +206,14 @@ TEST_CASE("bounds: one comment naming 20,000 rules shares its line among the fin
   const std::string dir = temp_dir();
   write_file(dir + "/catalog-info.yaml", std::string(kComponent) + "# catalog-lint-disable-file " +
                                              rules + " -- generated\n" + std::string(kSpec));
-  const CliRun r = run_capped({"--format", "json", "catalog-info.yaml"}, dir, 2ull << 30);
+  const CliRun r = run_capped(
+      {"--limit", "findings=1000000", "--format", "json", "catalog-info.yaml"}, dir, 2ull << 30);
   REQUIRE(r.exit_code == 0);
   CHECK(counts(r) == std::map<std::string, int>{{"invalid-suppression", 20000}});
   CHECK(at(r, 19999) == "invalid-suppression 5:1");
   // SARIF: the region of each (no end: the whole line) was counted over the line per result.
-  const CliRun sarif = run_capped({"--format", "sarif", "catalog-info.yaml"}, dir, 2ull << 30);
+  const CliRun sarif = run_capped(
+      {"--limit", "findings=1000000", "--format", "sarif", "catalog-info.yaml"}, dir, 2ull << 30);
   REQUIRE(sarif.exit_code == 0);
   const auto log = nlohmann::json::parse(sarif.out);
   const auto& results = log["runs"][0]["results"];
@@ -255,7 +233,8 @@ TEST_CASE("bounds: a Location line with 50,000 targets shares its line among the
              "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: l\nspec:\n"
              "  targets: [" +
                  targets + "]\n");
-  const CliRun r = run_capped({"--format", "json", "loc.yaml"}, dir, 2ull << 30);
+  const CliRun r =
+      run_capped({"--limit", "findings=1000000", "--format", "json", "loc.yaml"}, dir, 2ull << 30);
   REQUIRE(r.exit_code == 0);  // warnings only
   CHECK(counts(r) == std::map<std::string, int>{{"location-target-not-found", 50000}});
   CHECK(at(r, 0) == "location-target-not-found 6:13");
@@ -275,7 +254,8 @@ TEST_CASE("bounds: human output of 20,000 findings on one 10 MB line") {
   text += "]\n" + std::string(kSpec);
   const std::string dir = temp_dir();
   write_file(dir + "/catalog-info.yaml", text);
-  const CliRun r = run_cli({"--color", "never", "catalog-info.yaml"}, dir);
+  const CliRun r =
+      run_cli({"--limit", "findings=1000000", "--color", "never", "catalog-info.yaml"}, dir);
   REQUIRE(r.exit_code == 1);
   // Each finding: the diagnostic, the snippet, the caret line and the help; then the summary.
   std::vector<std::string> lines;
@@ -291,4 +271,29 @@ TEST_CASE("bounds: human output of 20,000 findings on one 10 MB line") {
   // The snippet is the window around the caret, cut at both ends.
   CHECK(lines[4 * 19999 + 1].rfind("5 | …", 0) == 0);
   CHECK(lines[4 * 19999 + 2] == "  | " + std::string(54, ' ') + "^" + std::string(159, '~'));
+}
+
+TEST_CASE(
+    "bounds: more findings in one file than limits.max_findings are cut, with one "
+    "limit-exceeded finding") {
+  std::string tags;
+  for (int i = 0; i < 12'000; ++i) tags += (i ? ", T" : "T") + std::to_string(i);
+  const std::string text =
+      std::string(kComponent) + "  tags: [" + tags + "]\n" + std::string(kSpec);
+  const std::string dir = temp_dir();
+  write_file(dir + "/catalog-info.yaml", text);
+  const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["diagnostics"].size() == 10'001);
+  CHECK(j["diagnostics"][0]["rule"] == "invalid-tag");
+  CHECK(j["diagnostics"][0]["column"] == 10);
+  const auto& last = j["diagnostics"][10'000];
+  CHECK(last["rule"] == "limit-exceeded");
+  CHECK(last["severity"] == "error");
+  CHECK(last["message"] == "file has more than 10000 findings; the rest are not reported");
+  CHECK(last["line"] == 5);
+  const CliRun raised =
+      run_cli({"--limit", "findings=20000", "--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(nlohmann::json::parse(raised.out)["diagnostics"].size() == 12'000);
 }

@@ -166,7 +166,7 @@ TEST_CASE("regression: --stdin stops reading one byte past the size limit") {
   CHECK(run_cli({"--limit", "depth=0", "."}, dir).exit_code == 2);
   CHECK(run_cli({"--limit", "widgets=3", "."}, dir).err ==
         "catalog-lint: error: --limit 'widgets=3': unknown limit 'widgets' (file-bytes, depth, "
-        "nodes, documents, scalar-bytes)\n");
+        "nodes, documents, scalar-bytes, findings)\n");
 }
 
 TEST_CASE("regression: a baseline run over a subset of files keeps the other files' entries") {

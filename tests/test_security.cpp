@@ -38,67 +38,6 @@ std::string component(const std::string& name_yaml, const std::string& extra = "
          "\n" + extra + "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
 }
 
-// How the child's standard input and output are set up.
-struct RunOptions {
-  std::string cwd;
-  std::vector<std::pair<std::string, std::string>> env;  ///< set (or, with "", kept) in the child
-  std::string path_prefix;  ///< a directory put first on PATH (fake programs)
-  bool stdin_closed = false;
-  bool stdout_closed = false;
-  std::string stdin_path;   ///< opened read-only (may be a directory); "" = /dev/null
-  std::string stdout_path;  ///< opened write-only, not truncated; "" = a temporary file
-};
-
-// Like run_cli, with control over the environment and the standard streams. A run that takes
-// over 120 s is killed (exit code 128 + SIGALRM).
-CliRun run_with(const std::vector<std::string>& args, const RunOptions& o) {
-  const std::string dir = temp_dir();
-  const std::string out_path = o.stdout_path.empty() ? dir + "/stdout" : o.stdout_path;
-  const std::string err_path = dir + "/stderr";
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("fork failed");
-  if (pid == 0) {
-    const int out = o.stdout_path.empty() ? open(out_path.c_str(), O_WRONLY | O_CREAT, 0644)
-                                          : open(out_path.c_str(), O_WRONLY);
-    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0 || err < 0) _exit(125);
-    dup2(out, 1), dup2(err, 2);
-    if (o.stdout_closed) close(1);
-    if (o.stdin_closed) {
-      close(0);
-    } else {
-      const int in = open(o.stdin_path.empty() ? "/dev/null" : o.stdin_path.c_str(), O_RDONLY);
-      if (in < 0) _exit(125);
-      dup2(in, 0);
-      if (in != 0) close(in);
-    }
-    if (out > 2) close(out);
-    if (err > 2) close(err);
-    if (!o.cwd.empty() && chdir(o.cwd.c_str()) != 0) _exit(126);
-    for (const auto& [k, v] : o.env) setenv(k.c_str(), v.c_str(), 1);
-    if (!o.path_prefix.empty()) {
-      const char* path = std::getenv("PATH");
-      setenv("PATH", (o.path_prefix + ":" + (path ? path : "/usr/bin:/bin")).c_str(), 1);
-    }
-    alarm(120);
-    std::vector<char*> argv;
-    std::string bin = CATALOG_LINT_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  CliRun r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  if (o.stdout_path.empty()) r.out = read_file(out_path);
-  r.err = read_file(err_path);
-  return r;
-}
-
 // A directory holding an executable `git` with this shell body.
 std::string fake_git(const std::string& body) {
   const std::string dir = temp_dir();

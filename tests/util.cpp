@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,20 +86,39 @@ std::string temp_dir() {
   return templ;
 }
 
-CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd,
-               const std::string& stdin_text) {
+CliRun run_with(const std::vector<std::string>& args, const RunOptions& o) {
   const std::string dir = temp_dir();
-  const std::string in_path = dir + "/stdin", out_path = dir + "/stdout",
-                    err_path = dir + "/stderr";
-  write_file(in_path, stdin_text);
+  const std::string out_path = o.stdout_path.empty() ? dir + "/stdout" : o.stdout_path;
+  const std::string err_path = dir + "/stderr";
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    const int in = open(in_path.c_str(), O_RDONLY);
-    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int out = o.stdout_path.empty() ? open(out_path.c_str(), O_WRONLY | O_CREAT, 0644)
+                                          : open(out_path.c_str(), O_WRONLY);
     const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(in, 0), dup2(out, 1), dup2(err, 2);
-    if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+    if (out < 0 || err < 0) _exit(125);
+    dup2(out, 1), dup2(err, 2);
+    if (o.stdout_closed) close(1);
+    if (o.stdin_closed) {
+      close(0);
+    } else {
+      const int in = open(o.stdin_path.empty() ? "/dev/null" : o.stdin_path.c_str(), O_RDONLY);
+      if (in < 0) _exit(125);
+      dup2(in, 0);
+      if (in != 0) close(in);
+    }
+    if (out > 2) close(out);
+    if (err > 2) close(err);
+    if (!o.cwd.empty() && chdir(o.cwd.c_str()) != 0) _exit(126);
+    for (const auto& [k, v] : o.env) setenv(k.c_str(), v.c_str(), 1);
+    if (!o.path_prefix.empty()) {
+      const char* path = std::getenv("PATH");
+      setenv("PATH", (o.path_prefix + ":" + (path ? path : "/usr/bin:/bin")).c_str(), 1);
+    }
+    if (o.address_space > 0) {
+      const rlimit cap{o.address_space, o.address_space};
+      setrlimit(RLIMIT_AS, &cap);
+    }
     alarm(120);  // a hang fails the test (killed by SIGALRM) instead of blocking the suite
     std::vector<char*> argv;
     std::string bin = CATALOG_LINT_BINARY;
@@ -113,9 +133,16 @@ CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd,
   waitpid(pid, &status, 0);
   CliRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = read_file(out_path);
+  if (o.stdout_path.empty()) r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd,
+               const std::string& stdin_text) {
+  const std::string in_path = temp_dir() + "/stdin";
+  write_file(in_path, stdin_text);
+  return run_with(args, RunOptions{.cwd = cwd, .stdin_path = in_path});
 }
 
 std::vector<std::string> severities_of(const CliRun& run, const std::string& rule) {
@@ -133,6 +160,8 @@ LintResult lint_text(const std::string& text, const std::string& rule, const std
   // Suppression rules judge other rules' findings: run everything, keep only the rule's own.
   const RuleInfo* info = rule.empty() ? nullptr : Registry::instance().find(rule);
   const bool about_findings = info && info->category == "suppression";
+  // The rule under test runs at its default severity, recommended (on by default) or not.
+  if (info != nullptr) options.config.set(rule, info->default_severity);
   if (!rule.empty() && !about_findings) options.config.only(rule);
   std::vector<FileResult> files;
   files.push_back(lint_bytes(name, text, options));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/linter.h"
@@ -30,6 +31,23 @@ struct CliRun {
   std::string out;
   std::string err;
 };
+/// How run_with() sets up the child: working directory, environment, standard streams, limits.
+struct RunOptions {
+  std::string cwd;
+  std::vector<std::pair<std::string, std::string>> env;  ///< set in the child
+  std::string path_prefix;  ///< a directory put first on PATH (fake programs)
+  bool stdin_closed = false;
+  bool stdout_closed = false;
+  std::string stdin_path;   ///< opened read-only (may be a directory); "" = /dev/null
+  std::string stdout_path;  ///< opened write-only, not truncated; "" = a temporary file
+  /// RLIMIT_AS of the child in bytes (0 = none): a run that needs more aborts (std::bad_alloc).
+  unsigned long long address_space = 0;
+};
+
+/// Runs the built binary with `args` as `o` says. A run that takes over 120 s is killed (exit
+/// code 128 + SIGALRM); `out` is read only when stdout went to a temporary file.
+CliRun run_with(const std::vector<std::string>& args, const RunOptions& o);
+
 /// Runs the built binary with `args` (each passed as one argument, no shell) in `cwd`, with
 /// optional standard input. A run that takes over 120 s is killed (exit code 128 + SIGALRM).
 CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd = "",

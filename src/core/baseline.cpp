@@ -12,6 +12,7 @@
 
 #include "core/file_io.h"
 #include "core/fingerprint.h"
+#include "core/registry.h"
 #include "core/repo.h"
 #include "core/stamp.h"
 
@@ -19,7 +20,9 @@ namespace catalog_lint {
 
 namespace {
 // The fingerprints of `result`'s diagnostics, index-aligned with them (empty for suppressed
-// ones, which are still counted so that numbering matches the SARIF output).
+// ones, which are still counted so that numbering matches the SARIF output, and for findings of
+// an always-reported rule — internal-error, invalid-config, unreadable-file —, which a baseline
+// never records or hides: the run could not check something).
 std::vector<std::string> fingerprints(const LintResult& result, const std::string& root,
                                       std::vector<std::string>* uris = nullptr) {
   FingerprintCounter counter;
@@ -29,7 +32,8 @@ std::vector<std::string> fingerprints(const LintResult& result, const std::strin
     const ArtifactUri a = artifact_uri(d.file, root);
     if (uris) uris->push_back(a.path);
     const std::string fp = counter.next(d.rule, a.uri, d.entity, d.path);
-    out.push_back(d.suppressed ? "" : fp);
+    const RuleInfo* info = Registry::instance().find(d.rule);
+    out.push_back(d.suppressed || (info && info->always_reported) ? "" : fp);
   }
   return out;
 }

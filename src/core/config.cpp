@@ -652,6 +652,8 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   }
   check_totals(p, root, config);
   stack.pop_back();
+  for (const std::string& f : out.closure)
+    if (f != key) config.reads.push_back(f);  // the files it extends, not itself
   out.config = std::make_shared<const Config>(std::move(config));
   return out;
 }
@@ -1001,8 +1003,13 @@ std::vector<std::string> ConfigResolver::config_files() {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
   if (explicit_ && !explicit_->file.empty()) out.push_back(explicit_->file);
-  for (const auto& [file, config] : files_) out.push_back(file);
+  if (explicit_) out.insert(out.end(), explicit_->reads.begin(), explicit_->reads.end());
+  for (const auto& [file, config] : files_) {
+    out.push_back(file);
+    out.insert(out.end(), config->reads.begin(), config->reads.end());  // its extends: chain
+  }
   std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

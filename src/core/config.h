@@ -68,6 +68,9 @@ struct Config {
   std::vector<Override> overrides;  ///< by glob, applied after `rules:`, later entries win
   std::vector<PathGlob> include;    ///< discovery: when non-empty, only matching files
   std::vector<PathGlob> exclude;    ///< discovery: matching files are skipped
+  /// The files its `extends:` chain read (canonical paths; presets are not files). No output of
+  /// a run may overwrite one of them.
+  std::vector<std::string> reads;
   /// False when `include`/`exclude` leave `file` out of directory discovery.
   bool discovers(const std::string& file) const;
 };

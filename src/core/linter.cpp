@@ -296,6 +296,33 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       result.entities.push_back(std::move(s));
     }
   }
+  if (result.locations.size() > options.limits.max_findings) {
+    // Each target may become a file to lint or a finding: bounded like the findings.
+    const SourcePos at = result.locations[options.limits.max_findings].pos;
+    result.locations.resize(options.limits.max_findings);
+    Diagnostic d = new_diagnostic(RuleId::limit_exceeded);
+    d.message = fmt::format("file names more than {} Location targets; the rest are not followed",
+                            options.limits.max_findings);
+    d.help = "split the Location, or raise the limit with --limit findings=N";
+    d.file = file;
+    d.start = at;
+    d.document = -1;
+    out.push_back(std::move(d));
+  }
+  if (out.size() > options.limits.max_findings) {
+    // Keep the first ones in report order, so that the cut does not depend on the rules' order.
+    std::stable_sort(out.begin(), out.end(), diagnostic_less);
+    const SourcePos at = out[options.limits.max_findings].start;
+    out.resize(options.limits.max_findings);
+    Diagnostic d = new_diagnostic(RuleId::limit_exceeded);
+    d.message = fmt::format("file has more than {} findings; the rest are not reported",
+                            options.limits.max_findings);
+    d.help = "fix these first, or raise the limit with --limit findings=N";
+    d.file = file;
+    d.start = at;
+    d.document = -1;
+    out.push_back(std::move(d));
+  }
   // Each source line copied once however many findings point at it.
   std::unordered_map<int, std::shared_ptr<const std::string>> lines;
   for (Diagnostic& d : out) {
@@ -325,13 +352,17 @@ const RuleConfig& rules_for(const std::string& file, const LintOptions& options)
 
 FileResult lint_bytes(const std::string& file, std::string bytes, const LintOptions& options) {
   if (auto r = not_linted(file, options)) return std::move(*r);
-  const auto [rules, policy] = config_of(file, options);
+  const auto [rules_found, policy_found] = config_of(file, options);
+  const RuleConfig* rules = rules_found;  // plain variables: lambdas capture them (clang-14)
+  const Policy* policy = policy_found;
   return lint_loaded(file, std::move(bytes), options, rules, policy);
 }
 
 FileResult lint_file(const std::string& file, const LintOptions& options) {
   if (auto r = not_linted(file, options)) return std::move(*r);
-  const auto [rules, policy] = config_of(file, options);
+  const auto [rules_found, policy_found] = config_of(file, options);
+  const RuleConfig* rules = rules_found;  // plain variables: lambdas capture them (clang-14)
+  const Policy* policy = policy_found;
   auto whole_file = [&](RuleId rule, std::string message, std::string help) {
     Diagnostic d = new_diagnostic(rule);
     d.message = std::move(message);

@@ -21,6 +21,10 @@ struct Limits {
   std::size_t max_nodes = 1'000'000;        ///< nodes per document (aliases are not copied)
   std::size_t max_documents = 10'000;       ///< documents per file; the rest are not linted
   std::size_t max_scalar_bytes = 1u << 20;  ///< bytes in one scalar
+  /// Findings of one file's per-file phase (loader and entity rules); past it the rest are
+  /// dropped and one `limit-exceeded` finding says so, so that no shape of input makes the
+  /// reports grow without bound.
+  std::size_t max_findings = 10'000;
   /// Backstage's parser (`yaml` npm, `maxAliasCount` default 100, `Alias.toJS`) rejects a file
   /// when an anchor's uses × the aliases inside it exceed this. Not configurable: it is
   /// Backstage's behaviour, not ours.

@@ -212,8 +212,9 @@ class Expander {
   std::set<std::pair<std::string, std::size_t>> visited_;
 };
 
-// The repository holding `dir` (canonical), per directory; outside any repository the current
-// directory.
+// The repository holding `dir` (canonical), per directory; outside any repository `dir` itself,
+// the Location file's own directory, so that the boundary never depends on where the run was
+// started.
 class Roots {
  public:
   const fs::path& of(const fs::path& dir) {
@@ -224,7 +225,7 @@ class Roots {
     std::string top = r.exit_code == 0 ? r.output : std::string();
     while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
     std::error_code ec;
-    fs::path root = top.empty() ? fs::current_path(ec) : fs::path(top);
+    fs::path root = top.empty() ? dir : fs::path(top);
     const fs::path canonical = fs::weakly_canonical(root, ec);
     return roots_.emplace(dir.string(), ec ? root : canonical).first->second;
   }
