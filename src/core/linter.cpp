@@ -190,6 +190,18 @@ std::optional<FileResult> not_linted(const std::string& file, const LintOptions&
   return r;
 }
 
+/// A finding of `rule` about file `file` as a whole (no document), at `at`.
+Diagnostic file_finding(RuleId rule, const std::string& file, SourcePos at, std::string message,
+                        std::string help) {
+  Diagnostic d = new_diagnostic(rule);
+  d.message = std::move(message);
+  d.help = std::move(help);
+  d.file = file;
+  d.start = at;
+  d.document = -1;
+  return d;
+}
+
 /// An `internal-error` finding: rule `rule` threw `what` while checking entity `ref` (at `pos`)
 /// of `file`.
 Diagnostic internal_error(std::string_view rule, const std::string& file, const std::string& ref,
@@ -300,28 +312,22 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     // Each target may become a file to lint or a finding: bounded like the findings.
     const SourcePos at = result.locations[options.limits.max_findings].pos;
     result.locations.resize(options.limits.max_findings);
-    Diagnostic d = new_diagnostic(RuleId::limit_exceeded);
-    d.message = fmt::format("file names more than {} Location targets; the rest are not followed",
-                            options.limits.max_findings);
-    d.help = "split the Location, or raise the limit with --limit findings=N";
-    d.file = file;
-    d.start = at;
-    d.document = -1;
-    out.push_back(std::move(d));
+    out.push_back(file_finding(
+        RuleId::limit_exceeded, file, at,
+        fmt::format("file names more than {} Location targets; the rest are not followed",
+                    options.limits.max_findings),
+        "split the Location, or raise the limit with --limit findings=N"));
   }
   if (out.size() > options.limits.max_findings) {
     // Keep the first ones in report order, so that the cut does not depend on the rules' order.
     std::stable_sort(out.begin(), out.end(), diagnostic_less);
     const SourcePos at = out[options.limits.max_findings].start;
     out.resize(options.limits.max_findings);
-    Diagnostic d = new_diagnostic(RuleId::limit_exceeded);
-    d.message = fmt::format("file has more than {} findings; the rest are not reported",
-                            options.limits.max_findings);
-    d.help = "fix these first, or raise the limit with --limit findings=N";
-    d.file = file;
-    d.start = at;
-    d.document = -1;
-    out.push_back(std::move(d));
+    out.push_back(file_finding(RuleId::limit_exceeded, file, at,
+                               fmt::format("file has more than {} findings; the rest are not "
+                                           "reported",
+                                           options.limits.max_findings),
+                               "fix these first, or raise the limit with --limit findings=N"));
   }
   // Each source line copied once however many findings point at it.
   std::unordered_map<int, std::shared_ptr<const std::string>> lines;
@@ -364,12 +370,8 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
   const RuleConfig* rules = rules_found;  // plain variables: lambdas capture them (clang-14)
   const Policy* policy = policy_found;
   auto whole_file = [&](RuleId rule, std::string message, std::string help) {
-    Diagnostic d = new_diagnostic(rule);
-    d.message = std::move(message);
-    d.help = std::move(help);
-    d.file = file;
-    d.start = SourcePos{1, 1, 1, 0};
-    d.document = -1;
+    Diagnostic d =
+        file_finding(rule, file, SourcePos{1, 1, 1, 0}, std::move(message), std::move(help));
     FileResult r;
     r.file = file;
     r.rules = rules;
