@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -44,10 +45,10 @@ std::optional<std::string> owner_key(const EntitySummary& e) {
   return p.ref->key();
 }
 
-Org::Org(const CatalogIndex& index) {
+Org::Org(const CatalogIndex& index) : declared_(index.org_declared) {
   auto add = [&](const EntitySummary& e) {
+    all_.emplace(e.ref, &e);  // the first definition wins; linted files come first
     const std::string kind = to_lower(e.kind);
-    if (kind == "group") any_group_ = true;
     if (kind != "group" && kind != "user" && kind != "template") return;
     by_ref_.emplace(e.ref, &e);  // the first definition wins; linted files come first
     if (kind == "template")
@@ -57,8 +58,44 @@ Org::Org(const CatalogIndex& index) {
   for (const EntitySummary& e : index.entities) {
     add(e);
     first_.emplace(e.ref, &e);
+    ++linted_[e.ref];
   }
-  for (const EntitySummary& e : index.org) add(e);
+  for (const EntitySummary& e : index.org) {
+    add(e);
+    catalog_.emplace(e.ref, &e);
+  }
+}
+
+const EntitySummary* Org::find_any(std::string_view key) const {
+  auto it = all_.find(key);
+  return it == all_.end() ? nullptr : it->second;
+}
+
+std::size_t Org::linted_count(std::string_view key) const {
+  auto it = linted_.find(key);
+  return it == linted_.end() ? 0 : it->second;
+}
+
+const EntitySummary* Org::in_catalog(std::string_view key) const {
+  auto it = catalog_.find(key);
+  return it == catalog_.end() ? nullptr : it->second;
+}
+
+std::optional<std::string> Org::nearest_of_kinds(const std::vector<std::string_view>& kinds,
+                                                 const std::string& key) const {
+  std::string id;
+  for (std::string_view k : kinds) id += std::string(k) + ",";
+  std::lock_guard lock(mutex_);
+  auto it = by_kinds_.find(id);
+  if (it == by_kinds_.end()) {
+    std::vector<std::string> keys;
+    for (const auto& [ref, e] : all_)
+      if (std::find(kinds.begin(), kinds.end(), ref.substr(0, ref.find(':'))) != kinds.end())
+        keys.emplace_back(ref);
+    std::sort(keys.begin(), keys.end());
+    it = by_kinds_.emplace(id, std::make_unique<Suggester>(std::move(keys))).first;
+  }
+  return it->second->nearest(key);
 }
 
 const EntitySummary* Org::first_defined(std::string_view key) const {
@@ -93,8 +130,8 @@ bool Org::known_owner(const std::string& key, const EntitySummary& e) const {
   return std::find(known.begin(), known.end(), key) != known.end();
 }
 
-bool Org::has_group_source(const EntitySummary& e) const {
-  return any_group_ || !policy_of(e).known_owners.empty();
+bool Org::judged(const EntitySummary& e) const {
+  return declared_ || policy_of(e).org_declared();
 }
 
 std::vector<std::string> Org::golden_paths(const EntitySummary& e) const {
@@ -233,6 +270,29 @@ const std::optional<std::string>& Suggester::nearest(std::string_view value) {
   if (it == memo_.end())
     it = memo_.emplace(std::string(value), policy::nearest(value, candidates_)).first;
   return it->second;
+}
+
+bool same_location(const std::string& linted, const std::string& source) {
+  namespace fs = std::filesystem;
+  if (linted == source) return true;
+  std::error_code ec;
+  if (fs::exists(source, ec)) return fs::equivalent(linted, source, ec);
+  // A path recorded elsewhere (a snapshot: relative to its repository; an API export: the
+  // location URL): the same file when the linted file's absolute path ends with it, once a
+  // `url:` prefix and a forge URL's `…/blob/<branch>/` or `…/tree/<branch>/` are dropped.
+  std::string_view rel = source;
+  if (rel.starts_with("url:")) rel.remove_prefix(4);
+  if (rel.starts_with("file:")) rel.remove_prefix(5);
+  for (std::string_view marker : {"/blob/", "/tree/", "/-/blob/"})
+    if (auto at = rel.find(marker); at != std::string_view::npos) {
+      rel.remove_prefix(at + marker.size());
+      if (auto slash = rel.find('/'); slash != std::string_view::npos) rel.remove_prefix(slash + 1);
+      break;
+    }
+  while (rel.starts_with("./")) rel.remove_prefix(2);
+  if (rel.empty() || rel.starts_with("/")) return false;
+  const std::string abs = fs::absolute(fs::path(linted), ec).lexically_normal().string();
+  return abs.size() > rel.size() && abs.ends_with(rel) && abs[abs.size() - rel.size() - 1] == '/';
 }
 
 }  // namespace catalog_lint::policy

@@ -73,8 +73,21 @@ class Org {
   const EntitySummary* find(const std::string& key) const;
   /// True when `key` is a Group or User entity, or in `e`'s policy.known_owners.
   bool known_owner(const std::string& key, const EntitySummary& e) const;
-  /// True when any Group entity exists, or `e`'s policy lists known_owners.
-  bool has_group_source(const EntitySummary& e) const;
+  /// True when the org is known for `e`: the run has an org catalog (`catalog:`, `--catalog`) or
+  /// `e`'s config says `catalog_complete: true`. Only then are owners and references judged;
+  /// Groups among the linted files and policy.known_owners are looked up, but never make the
+  /// org known by themselves (a partial run would call every other team unknown).
+  bool judged(const EntitySummary& e) const;
+  /// Any entity with ref key `key`: the linted files first, then the catalog; or nullptr.
+  const EntitySummary* find_any(std::string_view key) const;
+  /// How many times the linted files define ref key `key`.
+  std::size_t linted_count(std::string_view key) const;
+  /// The entity of the org catalog with ref key `key`, or nullptr.
+  const EntitySummary* in_catalog(std::string_view key) const;
+  /// The nearest ref key to `key` among the entities whose kind (lower-case) is one of `kinds`,
+  /// remembered per value.
+  std::optional<std::string> nearest_of_kinds(const std::vector<std::string_view>& kinds,
+                                              const std::string& key) const;
   /// Names (lower-case) of Templates tagged `golden-path`, plus `e`'s policy.golden_paths.
   std::vector<std::string> golden_paths(const EntitySummary& e) const;
   /// Ref keys of every Group and User (for suggestions).
@@ -85,7 +98,11 @@ class Org {
   std::unordered_map<std::string_view, const EntitySummary*> first_;  ///< linted entities only
   mutable std::mutex mutex_;
   mutable std::map<const Policy*, std::unique_ptr<Suggester>> owners_;
-  bool any_group_ = false;
+  mutable std::map<std::string, std::unique_ptr<Suggester>> by_kinds_;  ///< "kind,kind," → …
+  std::unordered_map<std::string_view, const EntitySummary*> all_;      ///< linted, then catalog
+  std::unordered_map<std::string_view, const EntitySummary*> catalog_;  ///< the catalog only
+  std::unordered_map<std::string_view, std::size_t> linted_;  ///< definitions in linted files
+  bool declared_ = false;
   std::vector<std::string> golden_templates_;
 };
 
@@ -106,6 +123,10 @@ std::vector<Contact> parse_contacts(std::string_view text, std::string_view ns);
 
 /// Days since 1970-01-01 of `index.today`.
 long today_days(const CatalogIndex& index);
+
+/// True when `source` (where the org catalog has an entity: a file, a path recorded in a
+/// snapshot, a location URL) is the linted file `linted` (a path as linted).
+bool same_location(const std::string& linted, const std::string& source);
 
 /// The run's Org, built on first use and shared by every catalog rule.
 const Org& org_of(const CatalogIndex& index);

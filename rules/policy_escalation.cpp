@@ -92,14 +92,17 @@ std::shared_ptr<const CatalogRule> make_missing_escalation_contact() {
     const Org& org = org_of(index);
     const Level1 l1 = level1(e, org);
     if (l1.resolved) return;
-    if (l1.own == nullptr && !org.has_group_source(e)) {
+    if (l1.own == nullptr && !org.judged(e)) {
       ctx.note_once(e, missing_at(e),
-                    "level-1 escalation contacts are not checked: no Group entities among the "
-                    "linted files or --catalog folders",
-                    "pass the org catalog with --catalog PATH so owner groups can be looked up");
+                    "level-1 escalation contacts are not checked: no org catalog is declared, so "
+                    "the owner Group's contacts cannot be looked up",
+                    "name the org catalog in .catalog-lint.yaml (`catalog: [path/to/org]`), pass "
+                    "--catalog PATH, or set `catalog_complete: true`");
       return;
     }
     if (l1.own != nullptr) return;
+    // One cause, one finding: an owner that resolves to nothing is unknown-owner's finding.
+    if (const auto key = owner_key(e); key && !org.known_owner(*key, e)) return;
     const Policy& pol = policy_of(e);
     const SummaryField* owner = e.field("/spec/owner");
     ctx.report_field(
@@ -119,7 +122,9 @@ std::shared_ptr<const CatalogRule> make_missing_on_call() {
     if (!kind_in(e, {"component"}) || e.type != "service" || e.lifecycle != "production") return;
     const Org& org = org_of(index);
     const Level1 l1 = level1(e, org);
-    if (l1.own == nullptr && !org.has_group_source(e)) return;
+    if (l1.own == nullptr && !org.judged(e)) return;
+    if (const auto key = owner_key(e); l1.own == nullptr && key && !org.known_owner(*key, e))
+      return;  // unknown-owner reports the cause
     bool paging = false;
     for (const Contact& c : l1.contacts) {
       paging = paging || c.paging();

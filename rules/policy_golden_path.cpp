@@ -45,17 +45,18 @@ std::shared_ptr<const CatalogRule> make_unknown_golden_path() {
   return catalog_rule([](const EntitySummary& e, const CatalogIndex& index, CatalogContext& ctx) {
     const std::vector<const SummaryField*> paths = golden_tags(e);
     if (paths.empty()) return;
-    const std::vector<std::string> approved = org_of(index).golden_paths(e);
+    const Org& org = org_of(index);
+    if (!org.judged(e)) {
+      ctx.note_once(e, *paths.front(),
+                    "golden-path tags are not checked: no org catalog is declared, so the "
+                    "approved Templates are unknown",
+                    "name the org catalog (with the Templates) in .catalog-lint.yaml (`catalog: "
+                    "[path/to/org]`), pass --catalog PATH, or set `catalog_complete: true`");
+      return;
+    }
+    const std::vector<std::string> approved = org.golden_paths(e);
     for (const SummaryField* t : paths) {
       const std::string name = t->value.substr(kTagPrefix.size());
-      if (approved.empty()) {
-        ctx.note_once(e, *t,
-                      "golden-path tags are not checked: no Template tagged golden-path among the "
-                      "linted files or --catalog folders, and no policy.golden_paths",
-                      "pass the templates' catalog with --catalog PATH, or list the approved "
-                      "golden paths in policy.golden_paths");
-        continue;
-      }
       if (std::find(approved.begin(), approved.end(), name) != approved.end()) continue;
       std::string help = "use the name of a Template tagged golden-path";
       if (auto near = nearest(name, approved))

@@ -18,12 +18,13 @@ std::shared_ptr<const CatalogRule> make_unknown_owner() {
     const auto key = owner_key(e);
     if (owner == nullptr || !key) return;  // missing/invalid refs are backstage rules
     const Org& org = org_of(index);
-    if (!org.has_group_source(e)) {
+    if (!org.judged(e)) {
       ctx.note_once(e, *owner,
-                    "owners are not checked: no Group entities among the linted files or "
-                    "--catalog folders, and no policy.known_owners",
-                    "pass the org catalog with --catalog PATH, or list owners in "
-                    "policy.known_owners in .catalog-lint.yaml");
+                    "owners are not checked: no org catalog is declared, so a team defined "
+                    "elsewhere cannot be told from a typo",
+                    "name the org catalog in .catalog-lint.yaml (`catalog: [path/to/org]`), pass "
+                    "--catalog PATH, or set `catalog_complete: true` when the linted files are "
+                    "the whole org");
       return;
     }
     if (org.known_owner(*key, e)) return;

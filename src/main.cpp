@@ -165,7 +165,8 @@ std::optional<std::string> apply_limits(const std::vector<std::string>& args, cl
 // absolute paths; an error message when git cannot tell. `ref` is checked to be a commit first
 // (`rev-parse --verify --end-of-options REF^{commit}`) and only its resolved id reaches `git diff`:
 // a value such as `--output=FILE` is never taken as an option.
-std::optional<std::string> changed_files(const std::string& ref, std::set<std::string>& out) {
+std::optional<std::string> changed_files(const std::string& ref, std::set<std::string>& out,
+                                         cl::ChangeSet& change) {
   const std::string root = cl::find_repo_root();
   auto killed = [&](const cl::CommandResult& r) {
     return fmt::format("--changed-since '{}': git {}; the changed files are unknown", ref,
@@ -194,6 +195,10 @@ std::optional<std::string> changed_files(const std::string& ref, std::set<std::s
                        untracked.exit_code);
   for (const std::string* text : {&diff.output, &untracked.output})
     for (const std::string& path : cl::split_nul(*text)) out.insert(root + "/" + path);
+  change.root = root;
+  change.base = id;
+  change.ref = ref;
+  change.changed.assign(out.begin(), out.end());
   return std::nullopt;
 }
 
@@ -477,16 +482,21 @@ int main(int argc, char** argv) {
   }
   if (!changed_since.empty()) {
     std::set<std::string> changed;
-    if (const auto error = changed_files(changed_since, changed)) {
+    auto change = std::make_shared<cl::ChangeSet>();
+    if (const auto error = changed_files(changed_since, changed, *change)) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", cl::printable(*error));
       return kExitError;
     }
     std::vector<std::string> kept;
     for (const std::string& f : found.files) {
       std::error_code ec;
-      if (changed.count(std::filesystem::weakly_canonical(f, ec).string())) kept.push_back(f);
+      if (changed.count(std::filesystem::weakly_canonical(f, ec).string()))
+        kept.push_back(f);
+      else
+        change->others.push_back(f);  // linted too when the change affects them
     }
     found.files = std::move(kept);
+    options.change = std::move(change);
   }
 
   // The output plan, checked before any work: formats, files, at most one to stdout.
@@ -561,6 +571,9 @@ int main(int argc, char** argv) {
       if (!catalogs.empty())
         for (const std::string& f : cl::discover(catalogs).files)
           in.push_back({"the --catalog file", f});
+      else if (const auto sources = options.resolver->catalog_sources(); !sources.empty())
+        for (const std::string& f : cl::discover(sources).files)
+          in.push_back({"the catalog file", f});
       return in;
     };
     if (const auto error = guard_outputs(outputs, inputs)) {

@@ -14,12 +14,6 @@ using namespace catalog_lint::test;
 
 namespace {
 
-std::string git_repo() {
-  const std::string dir = temp_dir();
-  REQUIRE(std::system(fmt::format("git init -q '{}'", dir).c_str()) == 0);
-  return dir;
-}
-
 const std::string kEntity =
     "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: s\n  tags: [Java]\n"
     "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";

@@ -91,7 +91,7 @@ const std::vector<std::string> kExampleOrg = {
 TEST_CASE("policy: the example org yields exactly the expected diagnostics") {
   const std::string root = source_dir() + "/" + kOrg;
   const LintResult r = lint_paths({root}, "2026-12-01");
-  CHECK(r.files == 6);
+  CHECK(r.files == 7);
   CHECK(lines(r, root + "/") == kExampleOrg);
 }
 
@@ -115,21 +115,31 @@ TEST_CASE("policy: the CLI reports the example org, with messages, and exits 1")
 
 TEST_CASE("policy: --catalog supplies groups and templates that are looked up, not reported") {
   const std::string root = source_dir() + "/" + kOrg;
-  // Linting services/ alone: the org folder is not among the linted files.
-  const LintResult alone = lint_paths({root + "/services"}, "2026-12-01");
-  const std::vector<std::string> got = lines(alone, root + "/");
-  // The config's known_owners and golden_paths are the only sources left: the teams and
-  // templates of org/ are unknown.
-  CHECK(std::count(got.begin(), got.end(), "unknown-owner services/payments.yaml:9:10 error") == 1);
-  CHECK(std::count(got.begin(), got.end(),
-                   "unknown-golden-path services/payments.yaml:15:10 error") == 1);
-  for (const auto& l : got) CHECK(l.find("org/") == std::string::npos);
-
-  const LintResult with = lint_paths({root + "/services"}, "2026-12-01", {root + "/org"});
   std::vector<std::string> expected;
   for (const auto& l : kExampleOrg)
     if (l.find("services/") != std::string::npos) expected.push_back(l);
+  // Linting services/ alone: the org folder is not among the linted files, but the config's
+  // `catalog: [org]` looks its teams and templates up; nothing of org/ is reported.
+  const LintResult alone = lint_paths({root + "/services"}, "2026-12-01");
+  CHECK(lines(alone, root + "/") == expected);
+  // --catalog does the same for a config without `catalog:`.
+  const auto no_catalog = std::make_shared<const Config>(
+      parse_config(root + "/.catalog-lint.yaml",
+                   "rules:\n  missing-golden-path: error\n  missing-cost-center: note\n"
+                   "policy:\n  known_owners: [group:default/security-team]\n"
+                   "  golden_paths: [legacy-batch]\n  escape_hatch_expiry_warning_days: 30\n"));
+  const LintResult with =
+      lint_paths({root + "/services"}, "2026-12-01", {root + "/org"}, no_catalog);
   CHECK(lines(with, root + "/") == expected);
+  // Without either, the teams and templates of org/ are unknown: one note per rule, no error.
+  const LintResult neither = lint_paths({root + "/services"}, "2026-12-01", {}, no_catalog);
+  std::vector<std::string> notes;
+  for (const auto& l : lines(neither, root + "/"))
+    if (l.find("unknown-owner") != std::string::npos ||
+        l.find("unknown-golden-path") != std::string::npos)
+      notes.push_back(l);
+  CHECK(notes == std::vector<std::string>{"unknown-golden-path services/checkout.yaml:6:10 note",
+                                          "unknown-owner services/checkout.yaml:13:10 note"});
 
   const CliRun cli = run_cli(
       {"--today", "2026-12-01", "--format", "json", "--catalog", kOrg + "/org", kOrg + "/services"},
@@ -229,7 +239,8 @@ TEST_CASE("policy: config is loaded once per directory and found up to the git r
 TEST_CASE("policy: config errors have exact messages and positions") {
   CHECK(config_error("polcy: {}\n") ==
         "cfg.yaml:1:1: error: unknown key 'polcy' in the config file; expected one of: extends, "
-        "rules, policy, declarative_rules, overrides, include, exclude");
+        "rules, policy, declarative_rules, overrides, include, exclude, catalog, "
+        "catalog_complete");
   CHECK(config_error("policy:\n  platform_teem: x\n") ==
         "cfg.yaml:2:3: error: unknown key 'platform_teem' in policy; expected one of: "
         "annotation_prefix, platform_team, architecture_committee, "
@@ -504,8 +515,10 @@ TEST_CASE("policy: owner suggestions come from the entity's own policy") {
   // Each directory's config lists its own known owners; a misspelt owner is matched against the
   // owners its own policy knows (once the suggestions were built from the first config only).
   const std::string dir = temp_dir();
-  write_file(dir + "/b/.catalog-lint.yaml", "policy: {known_owners: [group:default/alpha-team]}\n");
-  write_file(dir + "/c/.catalog-lint.yaml", "policy: {known_owners: [group:default/beta-team]}\n");
+  write_file(dir + "/b/.catalog-lint.yaml",
+             "catalog_complete: true\npolicy: {known_owners: [group:default/alpha-team]}\n");
+  write_file(dir + "/c/.catalog-lint.yaml",
+             "catalog_complete: true\npolicy: {known_owners: [group:default/beta-team]}\n");
   auto component = [](const std::string& name, const std::string& owner) {
     return "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + name +
            "\nspec:\n  type: library\n  lifecycle: production\n  owner: " + owner + "\n";

@@ -14,18 +14,35 @@ using namespace catalog_lint::test;
 
 namespace {
 
-// Runs `command` through the shell in `dir`; returns exit status and combined output.
-std::pair<int, std::string> sh(const std::string& dir, const std::string& command) {
-  const std::string out = dir + "/.sh-output";
-  const std::string full = "cd '" + dir + "' && (" + command + ") > '" + out + "' 2>&1";
-  const int status = std::system(full.c_str());
-  std::string text = read_file(out);
-  fs::remove(out);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
-}
+/// A repository `service` (under a temporary root) whose .pre-commit-config.yaml uses our hook
+/// from a local hooks repository holding .pre-commit-hooks.yaml, with `pre-commit install` done.
+struct HookRepo {
+  std::string root, repo;
+  std::string git = "git -c user.email=t@example.com -c user.name=test ";
+  std::string env;  ///< PATH with the built binary first, and a private PRE_COMMIT_HOME
+};
 
-bool have(const char* program) {
-  return std::system(("command -v " + std::string(program) + " >/dev/null 2>&1").c_str()) == 0;
+HookRepo hook_repo(const std::string& hook_options = "") {
+  HookRepo h;
+  h.root = temp_dir();
+  h.repo = h.root + "/service";
+  const std::string hooks = h.root + "/hooks";
+  // A repository holding our hook definition, as users reference it.
+  write_file(hooks + "/.pre-commit-hooks.yaml",
+             read_file(source_dir() + "/.pre-commit-hooks.yaml"));
+  REQUIRE(sh(hooks, "git init -q && git add . && " + h.git + "commit -qm hooks").first == 0);
+  const std::string rev = [&] {
+    auto [code, out] = sh(hooks, "git rev-parse HEAD");
+    REQUIRE(code == 0);
+    return out.substr(0, out.find('\n'));
+  }();
+  write_file(h.repo + "/.pre-commit-config.yaml",
+             "repos:\n  - repo: " + hooks + "\n    rev: " + rev +
+                 "\n    hooks:\n      - id: catalog-lint\n" + hook_options);
+  const std::string bin_dir = fs::path(CATALOG_LINT_BINARY).parent_path().string();
+  h.env = "PATH='" + bin_dir + "':\"$PATH\" PRE_COMMIT_HOME='" + h.root + "/cache' ";
+  REQUIRE(sh(h.repo, "git init -q && " + h.env + "pre-commit install").first == 0);
+  return h;
 }
 
 }  // namespace
@@ -35,23 +52,10 @@ TEST_CASE("pre-commit: the hook refuses a bad catalog file and accepts a good on
     skip("pre-commit (Debian package pre-commit) or git is not installed");
     return;
   }
-  const std::string root = temp_dir();
-  const std::string hooks = root + "/hooks", repo = root + "/service";
-  const std::string git = "git -c user.email=t@example.com -c user.name=test ";
-  // A repository holding our hook definition, as users reference it.
-  write_file(hooks + "/.pre-commit-hooks.yaml",
-             read_file(source_dir() + "/.pre-commit-hooks.yaml"));
-  REQUIRE(sh(hooks, "git init -q && git add . && " + git + "commit -qm hooks").first == 0);
-  const std::string rev = [&] {
-    auto [code, out] = sh(hooks, "git rev-parse HEAD");
-    REQUIRE(code == 0);
-    return out.substr(0, out.find('\n'));
-  }();
-  write_file(repo + "/.pre-commit-config.yaml", "repos:\n  - repo: " + hooks + "\n    rev: " + rev +
-                                                    "\n    hooks:\n      - id: catalog-lint\n");
-  const std::string bin_dir = fs::path(CATALOG_LINT_BINARY).parent_path().string();
-  const std::string env = "PATH='" + bin_dir + "':\"$PATH\" PRE_COMMIT_HOME='" + root + "/cache' ";
-  REQUIRE(sh(repo, "git init -q && " + env + "pre-commit install").first == 0);
+  const HookRepo h = hook_repo();
+  const std::string& repo = h.repo;
+  const std::string& env = h.env;
+  const std::string& git = h.git;
 
   write_file(repo + "/catalog-info.yaml",
              "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments\n"
@@ -73,4 +77,34 @@ TEST_CASE("pre-commit: the hook refuses a bad catalog file and accepts a good on
   CHECK_MESSAGE(good_code == 0, good_out);
   CHECK(good_out.find("catalog-lint (Backstage catalog files)") != std::string::npos);
   CHECK(sh(repo, "git rev-parse -q --verify HEAD").first == 0);
+}
+
+TEST_CASE(
+    "pre-commit: with the org catalog in the config, a change to one service is committed and "
+    "only the planted dangling reference is shown") {
+  if (!have("pre-commit") || !have("git")) {
+    skip("pre-commit (Debian package pre-commit) or git is not installed");
+    return;
+  }
+  // The README's hook snippet, no `args:`; verbose so that a passing hook shows its output.
+  const HookRepo h = hook_repo("        verbose: true\n");
+  REQUIRE(sh(h.repo, "cp -r '" + source_dir() + "/testdata/org-catalog/.' .").first == 0);
+  REQUIRE(sh(h.repo, "git add . && " + h.env + h.git + "commit -qm org").first == 0);
+  // Only a description changes; the hook gets just the staged file.
+  const std::string file = h.repo + "/services/payments/catalog-info.yaml";
+  std::string text = read_file(file);
+  text.replace(text.find("Takes payments"), 14, "Takes and refunds payments");
+  write_file(file, text);
+  sh(h.repo, "git add services/payments/catalog-info.yaml");
+  auto [code, out] = sh(h.repo, h.env + h.git + "commit -qm description");
+  CHECK_MESSAGE(code == 0, out);
+  CHECK(out.find("services/payments/catalog-info.yaml:17:18: warning: consumesApis "
+                 "'search-apii' (api:default/search-apii) names no entity in the linted files "
+                 "or the org catalog [unresolved-reference]") != std::string::npos);
+  CHECK(out.find("did you mean 'api:default/search-api'?") != std::string::npos);
+  CHECK(out.find("unknown-owner") == std::string::npos);
+  CHECK(out.find("missing-escalation-contact") == std::string::npos);
+  CHECK(out.find("0 errors, 1 warning in 1 of 1 file") != std::string::npos);
+  auto [log_code, log] = sh(h.repo, "git log --format=%s -1");
+  CHECK(log == "description\n");
 }

@@ -147,6 +147,28 @@ std::vector<std::string> trigger(const std::string& rule, const std::string& dir
                    "spec:\n  type: service\n  lifecycle: production\n  owner: team\n");
     return {"--today", "2026-06-01"};
   }
+  if (rule == "conflicting-entity") {  // the org catalog has the entity from another file
+    fs::create_directories(dir + "/org");
+    write_file(dir + "/org/checkout.yaml",
+               entity + "spec:\n  type: service\n  lifecycle: production\n  owner: team\n");
+    write_file(dir + "/catalog-x.yaml",
+               entity + "spec:\n  type: service\n  lifecycle: production\n  owner: team\n");
+    return {};
+  }
+  if (rule == "removed-entity-referenced") {  // a change removes a Group its Component names
+    const std::string component =
+        entity + "spec:\n  type: service\n  lifecycle: production\n  owner: team\n";
+    write_file(dir + "/catalog-x.yaml",
+               component +
+                   "---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n"
+                   "  name: team\nspec:\n  type: team\n  children: []\n");
+    REQUIRE(std::system(fmt::format("cd '{}' && git add catalog-x.yaml && git -c user.email=t@x "
+                                    "-c user.name=t commit -qm x",
+                                    dir)
+                            .c_str()) == 0);
+    write_file(dir + "/catalog-x.yaml", component);
+    return {"--changed-since", "HEAD"};
+  }
   if (rule == "unreadable-file") {
     REQUIRE(symlink("nowhere", (dir + "/catalog-x.yaml").c_str()) == 0);
     return {};
@@ -188,8 +210,12 @@ TEST_CASE(
     CAPTURE(id);
     const std::string dir = repo();
     std::vector<std::string> extra = trigger(id, dir);
+    // The org is declared (catalog_complete, or for conflicting-entity a catalog folder), so
+    // that the rules judging owners and references run.
+    const std::string org =
+        id == "conflicting-entity" ? "catalog: [org]\n" : "catalog_complete: true\n";
     auto run = [&](const std::string& config, std::vector<std::string> args) {
-      write_file(dir + "/.catalog-lint.yaml", config);
+      write_file(dir + "/.catalog-lint.yaml", org + config);
       args.insert(args.end(), extra.begin(), extra.end());
       args.insert(args.end(), {"--format", "json", "catalog-x.yaml"});
       return run_cli(args, dir);

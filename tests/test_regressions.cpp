@@ -62,7 +62,10 @@ TEST_CASE("regression: a FIFO under --catalog is skipped, not read (no hang)") {
   REQUIRE(mkfifo((dir + "/org/catalog-groups.yaml").c_str(), 0644) == 0);
   write_file(dir + "/catalog-info.yaml", component("payments"));
   const CliRun r = run_cli({"--catalog", "org", "catalog-info.yaml"}, dir);
-  CHECK(r.exit_code == 0);  // a hang would be killed by run_cli's alarm (exit 142)
+  // A hang would be killed by run_cli's alarm (exit 142). The declared org has no Groups, so
+  // the owner is unknown (exit 1).
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("[unknown-owner]") != std::string::npos);
   CHECK(r.err.empty());
 }
 

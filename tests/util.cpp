@@ -185,4 +185,22 @@ std::vector<std::string> brief(const LintResult& result) {
   return out;
 }
 
+std::string git_repo() {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(fmt::format("git init -q '{}'", dir).c_str()) == 0);
+  return dir;
+}
+
+std::pair<int, std::string> sh(const std::string& dir, const std::string& command) {
+  const std::string out = temp_dir() + "/sh-output";
+  const std::string full = "cd '" + dir + "' && (" + command + ") > '" + out + "' 2>&1";
+  const int status = std::system(full.c_str());
+  std::string text = read_file(out);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
+}
+
+bool have(const std::string& program) {
+  return std::system(("command -v '" + program + "' >/dev/null 2>&1").c_str()) == 0;
+}
+
 }  // namespace catalog_lint::test

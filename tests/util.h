@@ -63,6 +63,16 @@ LintResult lint_text(const std::string& text, const std::string& rule = "",
 /// "files=N" (the number of files linted). Throws when the output is not JSON.
 std::vector<std::string> severities_of(const CliRun& run, const std::string& rule);
 
+/// A fresh temporary directory that is a git work tree (`git init`).
+std::string git_repo();
+
+/// Runs `command` through /bin/sh in `dir`; returns its exit status (-1 when killed) and its
+/// standard output and error, combined.
+std::pair<int, std::string> sh(const std::string& dir, const std::string& command);
+
+/// True when `program` is on PATH.
+bool have(const std::string& program);
+
 /// "rule@line:col" for each diagnostic, in report order.
 std::vector<std::string> brief(const LintResult& result);
 

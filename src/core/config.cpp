@@ -45,7 +45,8 @@ constexpr std::string_view kPresetPrefix = "preset:";
 
 // The keys the loader accepts, per mapping. config_keys() and the schema test read these too.
 const std::vector<std::string_view> kTopKeys = {
-    "extends", "rules", "policy", "declarative_rules", "overrides", "include", "exclude"};
+    "extends", "rules",   "policy",  "declarative_rules", "overrides",
+    "include", "exclude", "catalog", "catalog_complete"};
 const std::vector<std::string_view> kOverrideKeys = {"files", "rules"};
 const std::vector<std::string_view> kPolicyKeys = {"annotation_prefix",
                                                    "platform_team",
@@ -295,7 +296,9 @@ struct ConfigLoader::Impl {
 
   const std::pair<std::string, bool>& root_of(const std::string& dir);
   /// Why `canonical` (reached as `name` from a config in `dir`) may not be read, or "".
-  std::string refusal(const std::string& name, const fs::path& canonical, const std::string& dir);
+  /// `what` says what the config does with it ("extend", "name as a catalog source").
+  std::string refusal(const std::string& name, const fs::path& canonical, const std::string& dir,
+                      std::string_view what = "extend");
   ParsedConfig parse(const std::string& file, const std::string& key, const std::string& text,
                      bool is_preset, ExtendsStack& stack);
   const ParsedConfig& load_extends(const Parser& p, const Node* at, const std::string& name,
@@ -350,15 +353,15 @@ const std::pair<std::string, bool>& ConfigLoader::Impl::root_of(const std::strin
 }
 
 std::string ConfigLoader::Impl::refusal(const std::string& name, const fs::path& canonical,
-                                        const std::string& dir) {
+                                        const std::string& dir, std::string_view what) {
   const auto& [root, repository] = root_of(dir);
   if (inside(canonical, root)) return "";
   for (const fs::path& r : extra_roots)
     if (inside(canonical, r)) return "";
   return fmt::format(
-      "'{}' resolves to '{}', outside {} '{}'; a config may extend only files inside {}, or "
+      "'{}' resolves to '{}', outside {} '{}'; a config may {} only files inside {}, or "
       "under a directory given with --allow-extends-from",
-      name, canonical.string(), repository ? "the repository" : "the start directory", root,
+      name, canonical.string(), repository ? "the repository" : "the start directory", root, what,
       repository ? "its own repository" : "the directory the run started in");
 }
 
@@ -553,6 +556,46 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       pol.golden_paths = p.strings(n, "policy.golden_paths");
       for (auto& g : pol.golden_paths) g = to_lower(g);
     }
+  }
+  // catalog: the org catalog sources, relative to this file and inside its repository (like
+  // extends); catalog_complete: the linted files are the whole org. Inherited through extends.
+  if (const Node* n = root->get("catalog")) {
+    pol.catalog.clear();
+    std::vector<std::pair<const Node*, std::string>> items;
+    if (n->is_string()) {
+      items.emplace_back(n, n->text);
+    } else if (n->is_seq()) {
+      if (n->items.size() > ConfigLimits::kMaxCatalogSources)
+        p.fail(n, fmt::format("catalog has {} sources, over the limit of {}", n->items.size(),
+                              ConfigLimits::kMaxCatalogSources));
+      for (const Node* item : n->items) items.emplace_back(item, p.string(item, "catalog item"));
+    } else if (n->type != NodeType::null) {
+      p.fail(n, fmt::format("catalog must be a path or a list of paths (folders or files of "
+                            "entity YAML, or snapshots), found {}",
+                            json_type_name(n->type)));
+    }
+    for (const auto& [at, name] : items) {
+      if (name.empty()) p.fail(at, "catalog item is an empty path");
+      std::error_code ec;
+      fs::path target(name);
+      if (target.is_relative()) target = fs::path(file).parent_path() / target;
+      const fs::path canonical = fs::weakly_canonical(fs::absolute(target, ec), ec);
+      const fs::path from = fs::weakly_canonical(fs::absolute(fs::path(file), ec), ec);
+      if (const std::string why =
+              refusal(name, canonical, from.parent_path().string(), "name as catalog sources");
+          !why.empty())
+        p.fail(at, "catalog " + why);
+      if (!fs::exists(canonical, ec))
+        p.fail(at, fmt::format("catalog source '{}' does not exist (looked for '{}')", name,
+                               target.lexically_normal().string()));
+      pol.catalog.push_back(target.lexically_normal().string());
+    }
+  }
+  if (const Node* n = root->get("catalog_complete")) {
+    if (n->type != NodeType::boolean)
+      p.fail(n, fmt::format("catalog_complete must be true or false, found {}",
+                            json_type_name(n->type)));
+    pol.catalog_complete = to_lower(n->text) == "true";
   }
   if (const Node* dr = root->get("declarative_rules")) {
     if (dr->is_seq()) {
@@ -763,7 +806,7 @@ std::vector<std::string> config_keys() {
 
 bool is_policy_category(std::string_view c) {
   return c == "ownership" || c == "escalation" || c == "golden-path" || c == "escape-hatch" ||
-         c == "change-notice" || c == "policy";
+         c == "change-notice" || c == "policy" || c == "references";
 }
 
 ConfigResolver::ConfigResolver(RuleConfig base, std::shared_ptr<const Config> explicit_config,
@@ -1008,6 +1051,20 @@ std::vector<std::string> ConfigResolver::config_files() {
     out.push_back(file);
     out.insert(out.end(), config->reads.begin(), config->reads.end());  // its extends: chain
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> ConfigResolver::catalog_sources() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  auto add = [&](const Config& c) {
+    for (const std::string& path : c.policy.catalog) out.push_back(path);
+  };
+  if (explicit_) add(*explicit_);
+  for (const auto& [file, config] : files_)
+    if (config) add(*config);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;

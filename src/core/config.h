@@ -97,6 +97,7 @@ struct ConfigLimits {
   static constexpr std::int64_t kMaxPatternMemory = 1 << 20;
   /// Items of one policy list (known_owners, golden_paths, infrastructure_types).
   static constexpr std::size_t kMaxPolicyListItems = 5000;
+  static constexpr std::size_t kMaxCatalogSources = 64;  ///< entries of `catalog:`
 };
 
 /// Where `extends:` may read files from. By default a config file may extend only files inside
@@ -198,6 +199,9 @@ class ConfigResolver {
   /// shown in messages (files named by `extends:` are not listed). For the output guard: no
   /// report may overwrite a config the run read.
   std::vector<std::string> config_files();
+  /// The `catalog:` sources of every config loaded so far (the --config file and each discovered
+  /// one with its extends), sorted, each once: the org catalog of the run.
+  std::vector<std::string> catalog_sources();
   /// Severities from the command line (`--rule`, `--disable`): applied after every config file,
   /// so the command line wins. Call before the first for_file().
   void set_command_line(std::map<std::string, Severity, std::less<>> overrides) {

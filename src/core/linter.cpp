@@ -12,16 +12,21 @@
 #include <exception>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
+#include "core/changes.h"
 #include "core/discover.h"
 #include "core/entity.h"
 #include "core/entity_ref.h"
 #include "core/registry.h"
+#include "core/relations.h"
 #include "core/repo.h"
 #include "core/stamp.h"
 #include "rules/declarative.h"
@@ -121,6 +126,28 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
     if (const Node* profile = spec->get("profile"); profile && profile->is_map())
       if (const Node* n = profile->get("email"); n && n->is_string())
         add_field(s, src, "/spec/profile/email", n, n->text);
+    // Relation fields (the reference rules, rules/references.cpp): the single-valued ones, and
+    // each list's key (for "does not list") and string items.
+    for (const std::string_view f : {"/spec/system", "/spec/domain", "/spec/subcomponentOf",
+                                     "/spec/subdomainOf", "/spec/parent"})
+      if (const Node* n = spec->get(f.substr(6)); n && n->is_string())
+        add_field(s, src, f, n, n->text);
+    static constexpr std::pair<std::string_view, std::string_view> kLists[] = {
+        {"/spec/providesApis", "/spec/providesApis/"},
+        {"/spec/consumesApis", "/spec/consumesApis/"},
+        {"/spec/dependsOn", "/spec/dependsOn/"},
+        {"/spec/dependencyOf", "/spec/dependencyOf/"},
+        {"/spec/children", "/spec/children/"},
+        {"/spec/members", "/spec/members/"},
+        {"/spec/memberOf", "/spec/memberOf/"}};
+    for (const auto& [list, items] : kLists) {
+      const Node* n = spec->get(list.substr(6));
+      if (n == nullptr || !n->is_seq()) continue;
+      add_field(s, src, list, spec->get_key(list.substr(6)), "");
+      for (std::size_t i = 0; i < n->items.size(); ++i)
+        if (n->items[i]->is_string())
+          add_field(s, src, items, n->items[i], n->items[i]->text, static_cast<int>(i));
+    }
   }
   s.fields.shrink_to_fit();
   s.lines.shrink_to_fit();
@@ -412,14 +439,22 @@ void parallel_for(std::size_t n, unsigned jobs, F f) {
   work();
 }
 
-/// Summaries of the Groups, Users and Templates under the `--catalog` paths (unreadable or
-/// unparsable files are skipped: they are not linted, only looked up).
-std::vector<EntitySummary> load_org(const LintOptions& options) {
+/// The org catalog of the run: `--catalog` paths when given (they override the configs), else
+/// the `catalog:` sources of every config the run read (ConfigResolver::catalog_sources).
+std::vector<std::string> catalog_sources(const LintOptions& options) {
+  if (!options.catalogs.empty()) return options.catalogs;
+  return options.resolver ? options.resolver->catalog_sources() : std::vector<std::string>{};
+}
+
+/// Summaries of every entity under the catalog sources (unreadable or unparsable files are
+/// skipped: they are not linted, only looked up).
+std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
+                                    const LintOptions& options) {
   std::vector<EntitySummary> org;
-  if (options.catalogs.empty()) return org;
+  if (sources.empty()) return org;
   const Policy* policy =
       options.resolver ? &options.resolver->fallback().policy() : &builtin_config().policy;
-  const Discovery found = discover(options.catalogs);
+  const Discovery found = discover(sources);
   for (const std::string& file : found.files) {
     FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
     if (!in.error.empty() || in.too_big) continue;
@@ -427,8 +462,6 @@ std::vector<EntitySummary> load_org(const LintOptions& options) {
     for (const LoadedDocument& doc : loaded.documents) {
       if (doc.root == nullptr || !doc.root->is_map()) continue;
       Entity entity{doc.root, doc.index, file};
-      const std::string kind = to_lower(entity.kind());
-      if (kind != "group" && kind != "user" && kind != "template") continue;
       const std::string ref = entity.ref();
       if (ref.empty()) continue;
       org.push_back(summarize(entity, ref, file, *loaded.source, policy));
@@ -438,16 +471,165 @@ std::vector<EntitySummary> load_org(const LintOptions& options) {
   return org;
 }
 
+/// The files of `change.others` a change affects: those that mention (case-insensitively) the
+/// name of an entity the changed files define now (`results`) or defined at the base (`before`)
+/// as a whole token,
+/// and those under the directory of a changed `.catalog-lint.yaml`. An entity a change can
+/// affect names the changed entity (its owner, System, a golden-path tag, an escalation contact),
+/// so a changed catalog file needs no more than that: mentioning a name is a cheap superset of
+/// referring to it, and the catalog phase then judges.
+std::vector<std::string> affected_files(const ChangeSet& change,
+                                        const std::vector<FileResult>& results,
+                                        const std::vector<BaseEntity>& before,
+                                        const LintOptions& options) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> names;
+  for (const FileResult& r : results)
+    for (const EntitySummary& e : r.entities) names.push_back(to_lower(e.name));
+  for (const BaseEntity& b : before) names.push_back(to_lower(b.name));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::erase(names, "");
+  const std::unordered_set<std::string> wanted(names.begin(), names.end());
+  std::size_t longest = 0;
+  for (const std::string& n : names) longest = std::max(longest, n.size());
+  std::error_code ec;
+  auto under = [](const fs::path& file, const fs::path& dir) {
+    const fs::path rel = file.lexically_relative(dir);
+    return !rel.empty() && *rel.begin() != "..";
+  };
+  std::vector<fs::path> config_dirs;
+  for (const std::string& c : change.changed)
+    if (fs::path(c).filename() == ".catalog-lint.yaml")
+      config_dirs.push_back(fs::path(c).parent_path());
+  std::vector<char> take(change.others.size(), 0);
+  if (!config_dirs.empty())
+    for (std::size_t i = 0; i < change.others.size(); ++i) {
+      const fs::path abs = fs::weakly_canonical(fs::absolute(change.others[i], ec), ec);
+      for (const fs::path& dir : config_dirs) take[i] = take[i] || under(abs, dir);
+    }
+  parallel_for(change.others.size(), options.jobs, [&](std::size_t i) {
+    if (take[i] || names.empty()) return;
+    FileBytes in = read_regular_file(change.others[i], options.limits.max_file_bytes);
+    if (!in.error.empty() || in.too_big) return;
+    // A mention is the name as a whole token (entity names are made of name characters
+    // only): one pass over the bytes, each token looked up once, whatever the number of names.
+    auto name_char = [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '-' || c == '_' || c == '.';
+    };
+    const std::string& text = in.bytes;
+    std::string token;
+    for (std::size_t at = 0; at < text.size();) {
+      if (!name_char(text[at])) {
+        ++at;
+        continue;
+      }
+      const std::size_t from = at;
+      while (at < text.size() && name_char(text[at])) ++at;
+      if (at - from > longest) continue;
+      token = to_lower(std::string_view(text).substr(from, at - from));
+      if (wanted.count(token)) {
+        take[i] = 1;
+        return;
+      }
+    }
+  });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < change.others.size(); ++i)
+    if (take[i]) out.push_back(change.others[i]);
+  return out;
+}
+
+/// `removed-entity-referenced`: each entity the changed files defined at the base that no linted
+/// file nor the catalog defines now, while entities still name it in a relation (owners
+/// included). One finding per removed entity, in the changed file, listing the referrers.
+void removed_entities(const std::vector<BaseEntity>& before, const CatalogIndex& index,
+                      const ChangeSet& change, const std::vector<FileResult>& results,
+                      std::vector<Diagnostic>& out) {
+  namespace fs = std::filesystem;
+  std::unordered_set<std::string_view> now;
+  for (const EntitySummary& e : index.entities) now.insert(e.ref);
+  for (const EntitySummary& e : index.org) now.insert(e.ref);
+  struct Referrer {
+    const EntitySummary* entity;
+    const SummaryField* field;
+    std::string_view relation;
+  };
+  std::unordered_map<std::string, std::vector<Referrer>> gone;
+  for (const BaseEntity& b : before)
+    if (!now.count(b.ref)) gone.emplace(b.ref, std::vector<Referrer>{});
+  if (gone.empty()) return;
+  // Each referring value once: a monorepo's catalog holds the linted files too.
+  std::set<std::tuple<std::string_view, std::string_view, int, int>> seen;
+  auto scan = [&](const EntitySummary& e) {
+    for_each_relation(e, [&](const SummaryField& f, const RelationField& r, const EntityRef& ref) {
+      if (auto it = gone.find(ref.key()); it != gone.end())
+        if (seen.emplace(e.ref, f.base, f.item, f.pos.line).second)
+          it->second.push_back(Referrer{&e, &f, relation_name(r.pointer)});
+    });
+  };
+  for (const EntitySummary& e : index.entities) scan(e);
+  for (const EntitySummary& e : index.org) scan(e);
+  std::error_code ec;
+  std::unordered_map<std::string, std::string> shown;  // canonical path → as linted
+  for (const FileResult& r : results)
+    if (!r.file.empty()) shown.emplace(fs::weakly_canonical(fs::absolute(r.file, ec), ec), r.file);
+  std::unordered_set<std::string> reported;
+  for (const BaseEntity& b : before) {
+    auto it = gone.find(b.ref);
+    if (it == gone.end() || it->second.empty() || !reported.insert(b.ref).second) continue;
+    const std::vector<Referrer>& refs = it->second;
+    std::string file = b.file;
+    if (auto s = shown.find(b.file); s != shown.end())
+      file = s->second;
+    else
+      file = fs::path(b.file).lexically_relative(fs::current_path(ec)).generic_string();
+    std::string list;
+    constexpr std::size_t kListed = 5;
+    for (std::size_t i = 0; i < refs.size() && i < kListed; ++i)
+      list += fmt::format("{}{}:{}:{} ({} of {})", i ? ", " : "", refs[i].entity->file,
+                          refs[i].field->pos.line, refs[i].field->pos.column, refs[i].relation,
+                          refs[i].entity->ref);
+    if (refs.size() > kListed) list += fmt::format(" and {} more", refs.size() - kListed);
+    Diagnostic d = file_finding(
+        RuleId::removed_entity_referenced, file,
+        SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
+        fmt::format("entity {} was removed or renamed since '{}', but {} {} still name it: {}",
+                    b.ref, change.ref, refs.size(), refs.size() == 1 ? "entity" : "entities", list),
+        "keep the entity (or its old name) until the referrers are changed, or change them in "
+        "the same pull request");
+    d.entity = b.ref;
+    for (const Referrer& r : refs)
+      d.notes.push_back(RelatedNote{fmt::format("{} of {} names it", r.relation, r.entity->ref),
+                                    r.entity->file, r.field->pos});
+    out.push_back(std::move(d));
+  }
+}
+
+/// finish(), with the base entities of a --changed-since run.
+LintResult finish_run(std::vector<FileResult> results, const LintOptions& options,
+                      const std::vector<BaseEntity>& at_base);
+
 }  // namespace
 
 LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
+  return finish_run(std::move(results), options, {});
+}
+
+namespace {
+
+LintResult finish_run(std::vector<FileResult> results, const LintOptions& options,
+                      const std::vector<BaseEntity>& at_base) {
   LintResult out;
   for (const FileResult& r : results)
     if (!r.file.empty()) out.linted.push_back(r.file);
   out.files = out.linted.size();
   CatalogIndex index;
   index.today = options.today.empty() ? current_date() : options.today;
-  index.org = load_org(options);
+  const std::vector<std::string> sources = catalog_sources(options);
+  index.org = load_org(sources, options);
+  index.org_declared = !sources.empty() || options.catalog_complete || !options.resolver;
   std::size_t diagnostics = 0;
   for (const FileResult& r : results) diagnostics += r.diagnostics.size();
   out.diagnostics.reserve(diagnostics);
@@ -492,6 +674,8 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   });
   for (std::vector<Diagnostic>& list : found)
     for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
+  if (options.change && !at_base.empty())
+    removed_entities(at_base, index, *options.change, results, out.diagnostics);
   // One stamping step for every finding: the configuration of its file.
   std::unordered_map<std::string_view, const RuleConfig*> configs;
   for (const FileResult& r : results)
@@ -517,6 +701,8 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   return out;
 }
 
+}  // namespace
+
 std::vector<FileResult> lint_parallel(const std::vector<std::string>& files,
                                       const LintOptions& options) {
   std::vector<FileResult> results(files.size());
@@ -531,6 +717,17 @@ std::vector<FileResult> lint_parallel(const std::vector<std::string>& files,
 LintResult lint_files(const std::vector<std::string>& files, const LintOptions& options,
                       const std::string& repo_root) {
   std::vector<FileResult> results = lint_parallel(files, options);
+  std::vector<BaseEntity> at_base;
+  if (options.change) {
+    // --changed-since: what the changed files defined at the base, and the files the change
+    // affects (linted too, and reported on like the changed ones).
+    for (const std::string& f : options.change->changed)
+      for (BaseEntity& b : base_entities(*options.change, f, options.limits))
+        at_base.push_back(std::move(b));
+    for (FileResult& r :
+         lint_parallel(affected_files(*options.change, results, at_base, options), options))
+      results.push_back(std::move(r));
+  }
   if (options.follow_locations) {
     std::vector<std::string> known = files;
     std::size_t from = 0;
@@ -549,7 +746,7 @@ LintResult lint_files(const std::vector<std::string>& files, const LintOptions& 
       for (FileResult& r : lint_parallel(more, options)) results.push_back(std::move(r));
     }
   }
-  return finish(std::move(results), options);
+  return finish_run(std::move(results), options, at_base);
 }
 
 }  // namespace catalog_lint

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/changes.h"
 #include "core/config.h"
 #include "core/diagnostic.h"
 #include "core/file_io.h"
@@ -27,9 +28,18 @@ struct LintOptions {
   /// Finds each file's .catalog-lint.yaml (or applies --config). nullptr: every file gets the
   /// built-in default policy and `config` as is (what unit tests and lint_text use).
   std::shared_ptr<ConfigResolver> resolver;
-  /// `--catalog` paths: org catalog folders (or files) whose Groups, Users and Templates are
-  /// loaded for lookups in the catalog phase but not reported on.
+  /// `--catalog` paths: org catalog folders (or files) whose entities are loaded for lookups in
+  /// the catalog phase but not reported on. When empty, the `catalog:` sources of the configs the
+  /// run read are used instead.
   std::vector<std::string> catalogs;
+  /// The linted files are the whole org: owners and references are judged against them even
+  /// without a catalog (a config's `catalog_complete: true` does the same for its files). True
+  /// for runs without a resolver (unit tests, lint_text: the text is the whole context).
+  bool catalog_complete = false;
+  /// `--changed-since`: lint_files then also lints the files the change affects
+  /// (ChangeSet::others that mention an entity a changed file defines or defined, or that a
+  /// changed config or catalog file governs) and reports `removed-entity-referenced`.
+  std::shared_ptr<const ChangeSet> change;
   /// Lint the files that Location entities name by relative target (lint_files only).
   bool follow_locations = true;
 };

@@ -56,6 +56,14 @@ struct Policy {
   std::vector<std::string> known_owners;  ///< entity refs (default kind group), lower-cased keys
   std::vector<std::string> golden_paths;  ///< approved template names, in addition to Templates
   std::vector<std::shared_ptr<const DeclarativeRule>> declarative_rules;
+  /// `catalog:`: the org catalog sources (folders or files of entity YAML, snapshots), as paths
+  /// resolved against the directory of the config file that named them.
+  std::vector<std::string> catalog;
+  /// `catalog_complete: true`: the linted files are the whole organisation (a monorepo).
+  bool catalog_complete = false;
+  /// True when the org is declared (a catalog, or catalog_complete): only then are owners and
+  /// references judged (docs/org-catalog.md "When the org is known").
+  bool org_declared() const { return catalog_complete || !catalog.empty(); }
 
   /// `annotation_prefix` + `name`, e.g. "platform/escape-hatch".
   std::string annotation(std::string_view name) const;

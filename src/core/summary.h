@@ -70,7 +70,9 @@ struct EntitySummary {
   /// spec.owner, golden-path tags (`golden-path…`; other tags are not kept), spec.type,
   /// spec.lifecycle, spec.profile.email, the annotations under the
   /// policy prefix plus backstage.io/source-template and pagerduty.com/*, opsgenie.com/* keys;
-  /// `/metadata` and `/spec` keys. Document order.
+  /// `/metadata` and `/spec` keys; the relation fields (spec.system, domain, subcomponentOf,
+  /// subdomainOf, parent; the keys and string items of providesApis, consumesApis, dependsOn,
+  /// dependencyOf, children, members, memberOf). Document order.
   std::vector<SummaryField> fields;
   const RuleConfig* rules = nullptr;  ///< severities for this entity's file (nullptr: the run's)
   const Policy* policy = nullptr;     ///< policy for this entity's file (nullptr: none)
@@ -90,8 +92,12 @@ struct CatalogIndex {
   /// A deque: filled by moving each file's summaries in and freeing that file's array at once,
   /// so the run never holds two copies of them.
   std::deque<EntitySummary> entities;
-  /// Groups, Users and Templates of `--catalog` folders: looked up, never reported on.
+  /// Every entity of the org catalog (`catalog:` sources or `--catalog`): looked up, never
+  /// reported on.
   std::vector<EntitySummary> org;
+  /// True when the run has an org catalog (or LintOptions::catalog_complete): owners and entity
+  /// references are judged for every entity, whatever its own config says.
+  bool org_declared = false;
   std::string today;  ///< YYYY-MM-DD, for date-based rules
   /// Lookups the catalog rules share, built once on first use by whichever rule asks first
   /// (rules/policy_common.h `org_of`); type-erased, since the engine does not know their type.

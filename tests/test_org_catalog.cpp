@@ -1,0 +1,294 @@
+// The organisation's catalog as an input (issue 14): `catalog:` in .catalog-lint.yaml is used by
+// every way the tool runs, so a partial run (one service folder, named files, standard input,
+// --changed-since) judges owners and entity references against the whole org; without a
+// declared catalog, owners get one note and references are not judged.
+//
+// testdata/org-catalog is a monorepo: org/ (Groups, Users, Systems, a Domain, a Template) and two
+// service folders, each with one planted dangling reference.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "util.h"
+
+namespace fs = std::filesystem;
+using namespace catalog_lint::test;
+
+namespace {
+
+/// A git work tree holding a copy of testdata/org-catalog, committed.
+std::string org_repo() {
+  const std::string dir = git_repo();
+  fs::copy(source_dir() + "/testdata/org-catalog", dir, fs::copy_options::recursive);
+  const auto [code, out] =
+      sh(dir, "git add . && git -c user.email=t@example.com -c user.name=t commit -qm org");
+  REQUIRE_MESSAGE(code == 0, out);
+  return dir;
+}
+
+/// "rule file:line:col" for each finding of a --format json run, in report order, one per line.
+std::string findings(const CliRun& run) {
+  std::string out;
+  const auto j = nlohmann::json::parse(run.out);
+  for (const auto& d : j["diagnostics"])
+    out += fmt::format("{} {}:{}:{}\n", d["rule"].get<std::string>(), d["file"].get<std::string>(),
+                       d["line"].get<int>(), d["column"].get<int>());
+  return out;
+}
+
+/// `items`, one per line (to compare with findings()).
+std::string list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += i + "\n";
+  return out;
+}
+
+const std::string kPayments = "unresolved-reference services/payments/catalog-info.yaml:17:18";
+const std::string kSearch = "unresolved-reference services/search/catalog-info.yaml:15:11";
+
+}  // namespace
+
+TEST_CASE("the org catalog: every way of running finds the planted references, no unknown owner") {
+  const std::string dir = org_repo();
+  SUBCASE("a walk of the whole repository") {
+    const CliRun r = run_cli({"--format", "json"}, dir);
+    CHECK(r.exit_code == 0);  // warnings only
+    CHECK(findings(r) == list({kPayments, kSearch}));
+  }
+  SUBCASE("a walk from one service folder") {
+    const CliRun r = run_cli({"--format", "json"}, dir + "/services/payments");
+    CHECK(r.exit_code == 0);
+    CHECK(findings(r) == list({"unresolved-reference catalog-info.yaml:17:18"}));
+    // The suggestion comes from the whole org: search-api is defined in services/search.
+    CHECK(nlohmann::json::parse(r.out)["diagnostics"][0]["help"] ==
+          "did you mean 'api:default/search-api'?");
+  }
+  SUBCASE("named files") {
+    const CliRun r = run_cli({"--format", "json", "services/search/catalog-info.yaml"}, dir);
+    CHECK(r.exit_code == 0);
+    // dependsOn: [component:payments-api] resolves through the catalog's services/ folder.
+    CHECK(findings(r) == list({kSearch}));
+    const auto d = nlohmann::json::parse(r.out)["diagnostics"][0];
+    CHECK(d["message"] ==
+          "system 'serch' (system:default/serch) names no entity in the linted files or the org "
+          "catalog");
+    CHECK(d["severity"] == "warning");
+    CHECK(d["help"] == "did you mean 'system:default/search'?");
+  }
+  SUBCASE("standard input, named with --stdin-filename") {
+    const CliRun r = run_cli(
+        {"--format", "json", "--stdin", "--stdin-filename", "services/search/catalog-info.yaml"},
+        dir, read_file(dir + "/services/search/catalog-info.yaml"));
+    CHECK(r.exit_code == 0);
+    CHECK(findings(r) == list({kSearch}));
+  }
+  SUBCASE("--changed-since: the changed file and the files that mention its entities") {
+    const std::string file = dir + "/services/payments/catalog-info.yaml";
+    std::string text = read_file(file);
+    text.replace(text.find("Takes payments"), 14, "Takes and refunds payments");
+    write_file(file, text);
+    const CliRun r = run_cli({"--format", "json", "--changed-since", "HEAD"}, dir);
+    CHECK(r.exit_code == 0);
+    // services/search depends on payments-api: linted too, against the whole org.
+    CHECK(findings(r) == list({kPayments, kSearch}));
+    CHECK(nlohmann::json::parse(r.out)["summary"]["files"] == 2);
+  }
+  SUBCASE("--catalog overrides the config's catalog") {
+    // Only org/: payments-api (in services/payments) is now unknown to a run of services/search.
+    const CliRun r =
+        run_cli({"--format", "json", "--catalog", "org", "services/search/catalog-info.yaml"}, dir);
+    CHECK(findings(r) ==
+          list({kSearch, "unresolved-reference services/search/catalog-info.yaml:17:15"}));
+  }
+}
+
+TEST_CASE("the org catalog: without a declared catalog, owners get one note, references none") {
+  const std::string dir = org_repo();
+  // The same tree with a config that names no catalog; known_owners and golden_paths do not
+  // change the verdict: each rule that needs the org says once that it did not judge.
+  for (const std::string config :
+       {"rules: {}\n", "policy:\n  known_owners: [group:default/x]\n  golden_paths: [y]\n"}) {
+    CAPTURE(config);
+    write_file(dir + "/.catalog-lint.yaml", config);
+    const CliRun r = run_cli({"--format", "json", "services/payments/catalog-info.yaml"}, dir);
+    CHECK(r.exit_code == 0);
+    CHECK(findings(r) == list({"missing-escalation-contact services/payments/catalog-info.yaml:5:1",
+                               "unknown-golden-path services/payments/catalog-info.yaml:8:10",
+                               "unknown-owner services/payments/catalog-info.yaml:14:10"}));
+    const auto j = nlohmann::json::parse(r.out);
+    for (const auto& d : j["diagnostics"]) CHECK(d["severity"] == "note");
+    CHECK(j["diagnostics"][2]["message"] ==
+          "owners are not checked: no org catalog is declared, so a team defined elsewhere "
+          "cannot be told from a typo");
+    CHECK(j["diagnostics"][2]["help"] ==
+          "name the org catalog in .catalog-lint.yaml (`catalog: [path/to/org]`), pass "
+          "--catalog PATH, or set `catalog_complete: true` when the linted files are the whole "
+          "org");
+  }
+  // catalog_complete: the linted files are the whole org — here they are not, and it shows (an
+  // unknown owner is one finding: no missing-escalation-contact on top).
+  write_file(dir + "/.catalog-lint.yaml", "catalog_complete: true\n");
+  const CliRun r = run_cli({"--format", "json", "services/payments/catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(findings(r) == list({"unknown-golden-path services/payments/catalog-info.yaml:8:10",
+                             "unknown-owner services/payments/catalog-info.yaml:14:10",
+                             "unresolved-reference services/payments/catalog-info.yaml:15:11",
+                             "unresolved-reference services/payments/catalog-info.yaml:17:18",
+                             "unknown-owner services/payments/catalog-info.yaml:29:10",
+                             "unresolved-reference services/payments/catalog-info.yaml:30:11",
+                             "unknown-owner services/payments/catalog-info.yaml:42:10",
+                             "unresolved-reference services/payments/catalog-info.yaml:43:11"}));
+}
+
+TEST_CASE("the org catalog: conflicting-entity against a catalog from another location") {
+  const std::string dir = org_repo();
+  // A copy of payments-api in another service folder: the catalog (services/) has it from
+  // services/payments, so linting the copy alone is a conflict, reported with both places.
+  const std::string copy = "services/search/catalog-payments.yaml";
+  write_file(dir + "/" + copy, read_file(dir + "/services/payments/catalog-info.yaml"));
+  const CliRun r = run_cli({"--format", "json", copy}, dir);
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  std::string conflicts;
+  for (const auto& d : j["diagnostics"])
+    if (d["rule"] == "conflicting-entity")
+      conflicts += fmt::format("{}:{} {}\n", d["line"].get<int>(), d["column"].get<int>(),
+                               d["message"].get<std::string>());
+  CHECK(conflicts ==
+        list({"6:9 entity component:default/payments-api is already in the org catalog from "
+              "services/payments/catalog-info.yaml:6; Backstage keeps one of them and drops the "
+              "other (\"conflicting entityRef\")",
+              "23:9 entity api:default/payments-rest is already in the org catalog from "
+              "services/payments/catalog-info.yaml:23; Backstage keeps one of them and drops the "
+              "other (\"conflicting entityRef\")",
+              "36:9 entity resource:default/payments-db is already in the org catalog from "
+              "services/payments/catalog-info.yaml:36; Backstage keeps one of them and drops the "
+              "other (\"conflicting entityRef\")"}));
+  // Both files linted: one cause, one finding — duplicate-entity, not also a conflict.
+  const CliRun both = run_cli({"--format", "json", "services"}, dir);
+  int dup = 0, conflict = 0;
+  const auto all = nlohmann::json::parse(both.out);
+  for (const auto& d : all["diagnostics"]) {
+    dup += d["rule"] == "duplicate-entity";
+    conflict += d["rule"] == "conflicting-entity";
+  }
+  CHECK(dup == 3);
+  CHECK(conflict == 0);
+}
+
+TEST_CASE("the org catalog: catalog sources outside the repository or missing are config errors") {
+  const std::string dir = org_repo();
+  const std::string outside = temp_dir();
+  write_file(dir + "/.catalog-lint.yaml", fmt::format("catalog:\n  - org\n  - {}\n", outside));
+  CliRun r = run_cli({"services"}, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(fmt::format(".catalog-lint.yaml:3:5: error: catalog '{}' resolves to '{}', "
+                               "outside the repository",
+                               outside, fs::canonical(outside).string())) != std::string::npos);
+  CHECK(r.err.find("a config may name as catalog sources only files inside its own repository") !=
+        std::string::npos);
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, orgs]\n");
+  r = run_cli({"services"}, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(".catalog-lint.yaml:1:16: error: catalog source 'orgs' does not exist") !=
+        std::string::npos);
+  write_file(dir + "/.catalog-lint.yaml", "catalog_complete: yes\n");
+  r = run_cli({"services"}, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find(".catalog-lint.yaml:1:19: error: catalog_complete must be true or false, "
+                   "found string") != std::string::npos);
+}
+
+TEST_CASE("the org catalog: catalog: is inherited through extends") {
+  const std::string dir = org_repo();
+  write_file(dir + "/base/org.yaml", "catalog: [../org, ../services]\n");
+  write_file(dir + "/.catalog-lint.yaml", "extends: [default, base/org.yaml]\n");
+  const CliRun r = run_cli({"--format", "json", "services/search/catalog-info.yaml"}, dir);
+  CHECK(findings(r) == list({kSearch}));
+}
+
+namespace {
+
+/// Replaces the first `from` in `file` by `to`.
+void edit(const std::string& file, const std::string& from, const std::string& to) {
+  std::string text = read_file(file);
+  const auto at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  text.replace(at, from.size(), to);
+  write_file(file, text);
+}
+
+}  // namespace
+
+TEST_CASE("the org catalog: --changed-since reports a removed Group that others still reference") {
+  const std::string dir = org_repo();
+  // The change renames payments-team (and fixes the parent's children), nothing else.
+  edit(dir + "/org/groups.yaml", "  name: payments-team", "  name: payments-squad");
+  edit(dir + "/org/groups.yaml", "children: [payments-team,", "children: [payments-squad,");
+  const CliRun r = run_cli({"--format", "json", "--changed-since", "HEAD"}, dir);
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  // Every file mentions one of the Groups groups.yaml defines (now or at HEAD): 6 files.
+  CHECK(j["summary"]["files"] == 6);
+  const auto& d = j["diagnostics"][0];
+  CHECK(d["rule"] == "removed-entity-referenced");
+  CHECK(d["severity"] == "error");
+  CHECK(d["file"] == "org/groups.yaml");
+  CHECK(d["line"] == 1);
+  CHECK(d["message"] ==
+        "entity group:default/payments-team was removed or renamed since 'HEAD', but 5 entities "
+        "still name it: org/systems.yaml:13:10 (owner of system:default/payments), "
+        "org/users.yaml:8:14 (memberOf of user:default/alice), "
+        "services/payments/catalog-info.yaml:14:10 (owner of component:default/payments-api), "
+        "services/payments/catalog-info.yaml:29:10 (owner of api:default/payments-rest), "
+        "services/payments/catalog-info.yaml:42:10 (owner of resource:default/payments-db)");
+  CHECK(d["notes"].size() == 5);
+  CHECK(d["notes"][4]["message"] == "owner of resource:default/payments-db names it");
+  // Without the change there is nothing removed.
+  REQUIRE(sh(dir, "git checkout -q -- org/groups.yaml").first == 0);
+  const CliRun clean = run_cli({"--format", "json", "--changed-since", "HEAD"}, dir);
+  CHECK(clean.exit_code == 0);
+  CHECK(findings(clean) == "");
+}
+
+TEST_CASE("the org catalog: --changed-since lints the entities a changed Group contact governs") {
+  const std::string dir = org_repo();
+  // payments-team loses its level-1 contact: the entities it owns lose theirs.
+  edit(dir + "/org/groups.yaml",
+       "  annotations:\n    platform/escalation-level-1: slack:#payments-oncall, "
+       "pagerduty:PPAY001\n",
+       "");
+  const CliRun r = run_cli({"--format", "json", "--changed-since", "HEAD"}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(findings(r) ==
+        list({"missing-escalation-contact org/systems.yaml:10:1",
+              "missing-escalation-contact services/payments/catalog-info.yaml:5:1",
+              "missing-on-call services/payments/catalog-info.yaml:5:1", kPayments,
+              "missing-escalation-contact services/payments/catalog-info.yaml:22:1",
+              "missing-escalation-contact services/payments/catalog-info.yaml:35:1", kSearch}));
+}
+
+TEST_CASE("the org catalog: --changed-since lints the files that mention a renamed entity") {
+  const std::string dir = org_repo();
+  // Only org/ is the catalog: services/search is linted because it mentions payments-api.
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org]\n");
+  REQUIRE(sh(dir, "git -c user.email=t@example.com -c user.name=t commit -qam org-only").first ==
+          0);
+  edit(dir + "/services/payments/catalog-info.yaml", "name: payments-api", "name: payments-svc");
+  const CliRun r = run_cli({"--format", "json", "--changed-since", "HEAD"}, dir);
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["summary"]["files"] == 2);
+  CHECK(findings(r) ==
+        list({"removed-entity-referenced services/payments/catalog-info.yaml:1:1", kPayments,
+              kSearch, "unresolved-reference services/search/catalog-info.yaml:17:15"}));
+  CHECK(j["diagnostics"][0]["message"] ==
+        "entity component:default/payments-api was removed or renamed since 'HEAD', but 1 entity "
+        "still name it: services/search/catalog-info.yaml:17:15 (dependsOn of "
+        "component:default/search)");
+}
