@@ -3,6 +3,8 @@
 // escalation contacts, dates and "did you mean" suggestions.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -49,12 +51,13 @@ std::optional<std::string> nearest(std::string_view value,
 /// name the same unknown owner pays for one search, not one per entity.
 class Suggester {
  public:
-  explicit Suggester(std::vector<std::string> candidates) : candidates_(std::move(candidates)) {}
+  explicit Suggester(std::vector<std::string> candidates);
   /// As nearest(value, candidates).
   const std::optional<std::string>& nearest(std::string_view value);
 
  private:
   std::vector<std::string> candidates_;
+  std::vector<std::array<std::uint8_t, 16>> signatures_;  ///< letter counts per candidate
   std::unordered_map<std::string, std::optional<std::string>> memo_;
 };
 
@@ -84,8 +87,8 @@ class Org {
   std::size_t linted_count(std::string_view key) const;
   /// The entity of the org catalog with ref key `key`, or nullptr.
   const EntitySummary* in_catalog(std::string_view key) const;
-  /// The nearest ref key to `key` among the entities whose kind (lower-case) is one of `kinds`,
-  /// remembered per value.
+  /// The nearest ref key to `key` among the entities of its own kind and namespace, when that
+  /// kind (lower-case) is one of `kinds`; remembered per value.
   std::optional<std::string> nearest_of_kinds(const std::vector<std::string_view>& kinds,
                                               const std::string& key) const;
   /// Names (lower-case) of Templates tagged `golden-path`, plus `e`'s policy.golden_paths.
@@ -98,7 +101,8 @@ class Org {
   std::unordered_map<std::string_view, const EntitySummary*> first_;  ///< linted entities only
   mutable std::mutex mutex_;
   mutable std::map<const Policy*, std::unique_ptr<Suggester>> owners_;
-  mutable std::map<std::string, std::unique_ptr<Suggester>> by_kinds_;  ///< "kind,kind," → …
+  /// `kind:namespace/` → the names under it, for suggestions.
+  mutable std::map<std::string, std::unique_ptr<Suggester>> by_prefix_;
   std::unordered_map<std::string_view, const EntitySummary*> all_;      ///< linted, then catalog
   std::unordered_map<std::string_view, const EntitySummary*> catalog_;  ///< the catalog only
   std::unordered_map<std::string_view, std::size_t> linted_;  ///< definitions in linted files
