@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -9,6 +11,7 @@
 #include <limits>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -252,6 +255,103 @@ std::string recorded_path(const std::string& file, const std::string& root) {
   return uri.relative ? uri.path : file;
 }
 
+// What reading the entity YAML files gave: their entities in `builder`, per-file errors in file
+// order, and the documents left out.
+struct YamlOutcome {
+  std::unique_ptr<SnapshotBuilder> builder;
+  std::vector<std::string> errors;
+  std::size_t entities = 0, skipped = 0, broken = 0;
+};
+
+// Reads, parses and reduces `files` on `jobs` threads.
+YamlOutcome read_yaml_files(const std::vector<std::string>& files, const Limits& limits,
+                            const std::string& root, const std::string& prefix, unsigned jobs) {
+  struct PerFile {
+    std::string error;
+    std::size_t entities = 0, skipped = 0, broken = 0;
+  };
+  std::vector<PerFile> per_file(files.size());
+  const unsigned threads =
+      static_cast<unsigned>(std::clamp<std::size_t>(files.size(), 1, std::max(1u, jobs)));
+  std::vector<std::unique_ptr<SnapshotBuilder>> builders;
+  for (unsigned t = 0; t < threads; ++t)
+    builders.push_back(std::make_unique<SnapshotBuilder>(prefix));
+  std::atomic<std::size_t> next{0};
+  auto work = [&](SnapshotBuilder& builder) {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      const std::string& file = files[i];
+      PerFile& out = per_file[i];
+      try {
+        FileBytes bytes = read_regular_file(file, limits.max_file_bytes);
+        if (bytes.too_big) {
+          out.error = fmt::format("'{}' is {} bytes, over the limit of {} (--limit file-bytes)",
+                                  file, bytes.size, limits.max_file_bytes);
+          continue;
+        }
+        if (!bytes.error.empty()) {
+          out.error = fmt::format("cannot read '{}': {}", file, bytes.error);
+          continue;
+        }
+        const LoadedFile loaded = load_yaml(std::move(bytes.bytes), limits);
+        const std::string recorded = recorded_path(file, root);
+        for (const LoadedDocument& doc : loaded.documents) {
+          if (doc.failed)
+            ++out.broken;
+          else if (doc.root != nullptr)
+            (builder.add(doc.root, recorded, doc.root->pos.line) ? out.entities : out.skipped) += 1;
+        }
+      } catch (const std::bad_alloc&) {
+        out.error = fmt::format("'{}': out of memory", file);
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, std::ref(*builders[t]));
+    work(*builders[0]);
+  }
+  YamlOutcome outcome;
+  outcome.builder = std::move(builders[0]);
+  for (unsigned t = 1; t < threads; ++t) outcome.builder->merge(std::move(*builders[t]));
+  for (const PerFile& f : per_file) {
+    if (!f.error.empty()) outcome.errors.push_back(f.error);
+    outcome.entities += f.entities;
+    outcome.skipped += f.skipped;
+    outcome.broken += f.broken;
+  }
+  return outcome;
+}
+
+// Adds the entities of `catalog` to `builder` on `jobs` threads; (added, left out).
+std::pair<std::size_t, std::size_t> add_entities(const JsonCatalog& catalog,
+                                                 SnapshotBuilder& builder,
+                                                 const std::string& prefix, unsigned jobs) {
+  const std::size_t n = catalog.entities.size();
+  const unsigned threads = static_cast<unsigned>(
+      std::clamp<std::size_t>(n / 1000, 1, std::max(1u, jobs)));  // small files: one thread
+  std::vector<std::unique_ptr<SnapshotBuilder>> builders;
+  std::vector<std::size_t> added(threads, 0);
+  for (unsigned t = 0; t < threads; ++t)
+    builders.push_back(std::make_unique<SnapshotBuilder>(prefix));
+  auto work = [&](unsigned t) {
+    for (std::size_t i = t * n / threads; i < (t + 1) * n / threads; ++i) {
+      const JsonCatalog::Item& item = catalog.entities[i];
+      if (builders[t]->add(item.root, item.file, item.line)) ++added[t];
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+  }
+  std::size_t total = 0;
+  for (unsigned t = 0; t < threads; ++t) {
+    builder.merge(std::move(*builders[t]));
+    total += added[t];
+  }
+  return {total, n - total};
+}
+
 }  // namespace
 
 CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args) {
@@ -272,6 +372,8 @@ CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args) {
       ->check(CLI::Range(0.001, 86400.0));
   cmd->add_option("--page-size", args.page_size, "entities per request (default 500)")
       ->check(CLI::Range(1, 10000));
+  cmd->add_option("--jobs,-j", args.jobs, "worker threads (default: number of cores)")
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--limit", args.limit_args,
                   "resource limit NAME=N (file-bytes, depth, nodes, documents, scalar-bytes); "
                   "repeatable")
@@ -300,6 +402,7 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
   std::vector<std::string> yaml_paths, json_paths, inputs;
   for (const std::string& p : args.paths) (is_json_file(p) ? json_paths : yaml_paths).push_back(p);
   bool failed = false;
+  std::vector<std::jthread> releases;  // joined on return
 
   if (!yaml_paths.empty()) {
     const Discovery found = discover(yaml_paths);
@@ -307,60 +410,34 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
       error(fmt::format("{}: {}", path, reason));
       failed = true;
     }
-    std::size_t entities = 0, skipped = 0, broken = 0;
-    for (const std::string& file : found.files) {
-      inputs.push_back(file);
-      FileBytes bytes = read_regular_file(file, limits.max_file_bytes);
-      if (bytes.too_big) {
-        error(fmt::format("'{}' is {} bytes, over the limit of {} (--limit file-bytes)", file,
-                          bytes.size, limits.max_file_bytes));
-        failed = true;
-        continue;
-      }
-      if (!bytes.error.empty()) {
-        error(fmt::format("cannot read '{}': {}", file, bytes.error));
-        failed = true;
-        continue;
-      }
-      const LoadedFile loaded = load_yaml(std::move(bytes.bytes), limits);
-      const std::string recorded = recorded_path(file, root);
-      for (const LoadedDocument& doc : loaded.documents) {
-        if (doc.failed) {
-          ++broken;
-          continue;
-        }
-        if (doc.root == nullptr) continue;
-        if (builder.add(doc.root, recorded, doc.root->pos.line))
-          ++entities;
-        else
-          ++skipped;
-      }
-    }
-    if (broken > 0)
+    inputs.insert(inputs.end(), found.files.begin(), found.files.end());
+    const YamlOutcome yaml = read_yaml_files(found.files, limits, root, prefix, args.jobs);
+    for (const std::string& message : yaml.errors) error(message);
+    failed = failed || !yaml.errors.empty();
+    builder.merge(std::move(*yaml.builder));
+    if (yaml.broken > 0)
       std::cerr << fmt::format(
           "catalog-lint: warning: {} YAML document(s) with syntax errors were left out; "
           "`catalog-lint` on the same paths shows them\n",
-          broken);
-    if (skipped > 0)
+          yaml.broken);
+    if (yaml.skipped > 0)
       std::cerr << fmt::format(
           "catalog-lint: warning: {} YAML document(s) without a string kind and metadata.name "
           "were left out\n",
-          skipped);
+          yaml.skipped);
     std::string location;
     for (const std::string& p : yaml_paths) location += (location.empty() ? "" : " ") + p;
-    builder.add_source("yaml", location, entities);
+    builder.add_source("yaml", location, yaml.entities);
   }
   for (const std::string& path : json_paths) {
     inputs.push_back(path);
-    const JsonCatalog catalog = read_json_catalog(path, limits);
+    JsonCatalog catalog = read_json_catalog(path, limits);
     if (!catalog.error.empty()) {
       error(catalog.error);
       failed = true;
       continue;
     }
-    std::size_t entities = 0, skipped = 0;
-    for (const JsonCatalog::Item& item : catalog.entities)
-      (builder.add(item.root, item.file, item.line) ? entities : skipped) += 1;
+    const auto [entities, skipped] = add_entities(catalog, builder, prefix, args.jobs);
     if (skipped > 0)
       std::cerr << fmt::format(
           "catalog-lint: warning: '{}': {} entities without a string kind and metadata.name "
@@ -368,6 +445,8 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
           printable(path), skipped);
     // A snapshot given as input keeps its own `sources` out: only where its entities came from.
     builder.add_source("json", path, entities);
+    // Freeing millions of nodes takes a while: another thread does it while the run goes on.
+    releases.emplace_back([doomed = std::move(catalog.arena)]() mutable { doomed.reset(); });
   }
   if (failed) return kExitError;
   if (!args.from_url.empty()) {

@@ -2,7 +2,9 @@
 // YAML, Backstage API export files, or a live Backstage (--from-url).
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -21,7 +23,8 @@ struct SnapshotArgs {
   double connect_timeout = 10;                ///< seconds, per connection
   double timeout = 120;                       ///< seconds, the whole fetch
   int page_size = 500;                        ///< `limit` of each by-query request
-  std::vector<std::string> limit_args;        ///< --limit NAME=N, applied by main
+  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());  ///< worker threads
+  std::vector<std::string> limit_args;  ///< --limit NAME=N, applied by main
 };
 
 /// Adds the `snapshot` subcommand to `app`, its options stored in `args`.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <iterator>
 #include <limits>
 #include <tuple>
 
@@ -410,6 +411,20 @@ bool SnapshotBuilder::add(const Node* root, const std::string& file, int line) {
 void SnapshotBuilder::add_source(std::string type, std::string location, std::size_t entities) {
   impl_->sources.push_back(
       json{{"type", std::move(type)}, {"location", std::move(location)}, {"entities", entities}});
+}
+
+void SnapshotBuilder::merge(SnapshotBuilder&& other) {
+  auto& mine = impl_->entries;
+  auto& theirs = other.impl_->entries;
+  if (mine.empty()) {
+    mine = std::move(theirs);
+  } else {
+    mine.reserve(mine.size() + theirs.size());
+    std::move(theirs.begin(), theirs.end(), std::back_inserter(mine));
+  }
+  theirs.clear();
+  for (json& source : other.impl_->sources) impl_->sources.push_back(std::move(source));
+  other.impl_->sources = json::array();
 }
 
 std::size_t SnapshotBuilder::size() const {

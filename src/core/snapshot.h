@@ -89,6 +89,8 @@ class SnapshotBuilder {
   /// snapshot file, or "url"),
   /// `location` (the path or URL as given) and how many entities came from it.
   void add_source(std::string type, std::string location, std::size_t entities);
+  /// Moves the entities and sources of `other` (e.g. filled by another thread) into this one.
+  void merge(SnapshotBuilder&& other);
   /// Entities added so far.
   std::size_t size() const;
   /// Entity refs (`kind:namespace/name`, lower case) added more than once, sorted.
