@@ -296,6 +296,9 @@ TEST_CASE("snapshot: hostile catalog files are clear errors, never crashes") {
   CHECK(error_of(read_text("")) ==
         "'…/catalog.json' is not valid JSON: parse error at line 1, column 1: syntax error while "
         "parsing value - unexpected end of input; expected '[', '{', or a literal");
+  // nlohmann would stop at the NUL and take `[]` for the whole file.
+  CHECK(error_of(read_text(std::string("[]\0{\"garbage", 11))) ==
+        "'…/catalog.json' is not valid JSON: a NUL byte at offset 2");
   CHECK(error_of(read_text(R"({"format":"catalog-lint-snapshot","version":2,"entities":[]})")) ==
         "'…/catalog.json': unsupported snapshot version '2' (this catalog-lint reads version 1); "
         "write it again with `catalog-lint snapshot`");

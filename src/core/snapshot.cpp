@@ -128,7 +128,7 @@ void set_positions(const Node* root, int line) {
     Node* n = const_cast<Node*>(todo.back());  // the arena's nodes, built here
     todo.pop_back();
     n->pos.line = line;
-    n->pos.column = n->pos.column_utf16 = line > 0 ? 1 : 0;
+    n->pos.column = n->pos.column_utf16 = 1;
     for (const Node* i : n->items) todo.push_back(i);
     for (const auto& [k, v] : n->entries) todo.push_back(k), todo.push_back(v);
   }
@@ -276,6 +276,11 @@ JsonCatalog parse_json_catalog(std::string_view bytes, const std::string& name,
                                const Limits& limits) {
   JsonCatalog out;
   out.arena = std::make_shared<NodeArena>();
+  // nlohmann's lexer takes a NUL byte for the end of the input: what follows would be ignored.
+  if (const std::size_t nul = bytes.find('\0'); nul != bytes.npos) {
+    out.error = fmt::format("'{}' is not valid JSON: a NUL byte at offset {}", name, nul);
+    return out;
+  }
   NodeBuilder builder(*out.arena, limits.max_depth, limits.max_nodes * kCatalogJsonNodesScale);
   bool ok = false;
   try {
