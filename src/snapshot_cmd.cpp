@@ -458,6 +458,11 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
       return kExitError;
     }
   }
+  if (builder.size() == 0) {
+    // An empty snapshot would make every reference to the org look dangling.
+    error("the inputs hold no entities; nothing was written");
+    return kExitError;
+  }
   for (const std::string& ref : builder.duplicate_refs())
     std::cerr << fmt::format(
         "catalog-lint: warning: '{}' is defined more than once; the snapshot keeps every copy "

@@ -30,9 +30,10 @@ struct SnapshotArgs {
 /// Adds the `snapshot` subcommand to `app`, its options stored in `args`.
 CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args);
 
-/// Runs `catalog-lint snapshot`: 0 written, 2 any error (unreadable input, a file with no
-/// entities, HTTP 401/403/other non-200, timeout, oversized or invalid response, an output that
-/// is an input). Messages go to standard error; the token is never printed.
+/// Runs `catalog-lint snapshot`: 0 written, 2 any error (an unreadable or invalid input, no
+/// entity in any input, HTTP 401/403/other non-200, timeout, oversized or invalid response, an
+/// output that is an input); nothing is written then. Messages go to standard error; the token is
+/// never printed.
 int run_snapshot(const SnapshotArgs& args, const Limits& limits);
 
 }  // namespace catalog_lint

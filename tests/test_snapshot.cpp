@@ -339,6 +339,12 @@ TEST_CASE("snapshot: hostile catalog files are clear errors, never crashes") {
         "catalog-lint: error: '" + bad +
             "' is not valid JSON: parse error at line 1, column 2: syntax error while parsing "
             "object key - unexpected end of input; expected string literal\n");
+  const std::string empty_dir = temp_dir();
+  const std::string empty_out = empty_dir + "/out.json";
+  const CliRun empty = snapshot({empty_dir, "-o", empty_out});
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.err == "catalog-lint: error: the inputs hold no entities; nothing was written\n");
+  CHECK_FALSE(fs::exists(empty_out));
   const CliRun none = snapshot({});
   CHECK(none.exit_code == 2);
   CHECK(none.err ==
