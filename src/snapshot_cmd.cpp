@@ -6,7 +6,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <memory>
@@ -244,11 +243,6 @@ std::optional<std::string> fetch_catalog(const SnapshotArgs& args, const Limits&
   return std::nullopt;
 }
 
-bool is_json_file(const std::string& path) {
-  const std::string ext = std::filesystem::path(path).extension().string();
-  return ext == ".json" || ext == ".JSON";
-}
-
 // The path a snapshot records for `file`: relative to the repository root when inside it.
 std::string recorded_path(const std::string& file, const std::string& root) {
   const ArtifactUri uri = artifact_uri(file, root);
@@ -400,7 +394,8 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
   const std::string root = find_repo_root();
   SnapshotBuilder builder(prefix);
   std::vector<std::string> yaml_paths, json_paths, inputs;
-  for (const std::string& p : args.paths) (is_json_file(p) ? json_paths : yaml_paths).push_back(p);
+  for (const std::string& p : args.paths)
+    (is_catalog_json_path(p) ? json_paths : yaml_paths).push_back(p);
   bool failed = false;
   std::vector<std::jthread> releases;  // joined on return
 

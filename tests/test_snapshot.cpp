@@ -282,6 +282,14 @@ TEST_CASE("snapshot: read_json_catalog gives back the entities with file, line a
   CHECK(typed.entities[0].line == 0);
 }
 
+TEST_CASE("snapshot: which catalog sources are JSON") {
+  CHECK(is_catalog_json_path("org/snapshot.json"));
+  CHECK(is_catalog_json_path("EXPORT.JSON"));
+  CHECK_FALSE(is_catalog_json_path("org/"));
+  CHECK_FALSE(is_catalog_json_path("catalog-info.yaml"));
+  CHECK_FALSE(is_catalog_json_path("json"));
+}
+
 TEST_CASE("snapshot: hostile catalog files are clear errors, never crashes") {
   const Limits small = small_limits();
   auto error_of = [](const JsonCatalog& c) {

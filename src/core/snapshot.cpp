@@ -343,6 +343,10 @@ JsonCatalog read_json_catalog(const std::string& path, const Limits& limits) {
   return parse_json_catalog(file.bytes, path, limits);
 }
 
+bool is_catalog_json_path(std::string_view path) {
+  return path.size() >= 5 && to_lower(path.substr(path.size() - 5)) == ".json";
+}
+
 bool snapshot_keeps_annotation(std::string_view key, std::string_view annotation_prefix) {
   return (!annotation_prefix.empty() && key.starts_with(annotation_prefix)) ||
          key.starts_with("pagerduty.com/") || key.starts_with("opsgenie.com/") ||

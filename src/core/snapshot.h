@@ -63,6 +63,10 @@ JsonCatalog read_json_catalog(const std::string& path, const Limits& limits);
 JsonCatalog parse_json_catalog(std::string_view bytes, const std::string& name,
                                const Limits& limits);
 
+/// True when a catalog source path names a JSON catalog file (a snapshot or an API export) rather
+/// than entity YAML: its extension is `.json` (any case).
+bool is_catalog_json_path(std::string_view path);
+
 /// True for the two location annotations and the escalation and template annotations a snapshot
 /// keeps (docs/snapshot.md): keys starting with `annotation_prefix`, `pagerduty.com/`,
 /// `opsgenie.com/`, and backstage.io/source-template, backstage.io/managed-by-location,
