@@ -149,7 +149,7 @@ def main(argv: list[str]) -> int:
         f"Written by `bench/snapshot.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
         f"medians of {args.runs} interleaved runs after one warm-up; "
         f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
-        f"nproc {os.cpu_count()}; `-j` default (all cores); "
+        f"nproc {os.cpu_count()}; `-j` default (all cores); Python "
         f"{platform.python_version()}. Target (issue 14): each < 1 s.",
         "",
         "| command | input | wall s (median) | min | max | CPU s (median) | peak RSS MB | snapshot MB |",
@@ -160,7 +160,7 @@ def main(argv: list[str]) -> int:
         lines.append(
             f"| {name} | {counts[name]} | {statistics.median(t):.3f} | {min(t):.3f} | {max(t):.3f} "
             f"| {statistics.median(cpus[name]):.3f} | {statistics.median(rss[name]):.0f} "
-            f"| {out_size[name] / 1e6 if out_size[name] else 0:.1f} |")
+            f"| {f'{out_size[name] / 1e6:.1f}' if out_size[name] else '—'} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:
