@@ -24,6 +24,7 @@
 #include "core/version.h"
 #include "report/output.h"
 #include "report/report.h"
+#include "snapshot_cmd.h"
 
 namespace cl = catalog_lint;
 
@@ -372,6 +373,8 @@ int main(int argc, char** argv) {
   CLI::App* init_cmd = app.add_subcommand("init", "write a commented starter .catalog-lint.yaml");
   bool init_force = false;
   init_cmd->add_flag("--force", init_force, "overwrite an existing .catalog-lint.yaml");
+  cl::SnapshotArgs snapshot_args;
+  CLI::App* snapshot_cmd = cl::add_snapshot_command(app, snapshot_args);
 
   try {
     app.parse(argc, argv);
@@ -387,6 +390,14 @@ int main(int argc, char** argv) {
   }
   if (*rules_cmd) return checked_stdout(print_rules(), closed);
   if (*explain_cmd) return checked_stdout(explain(explain_id), closed);
+  if (*snapshot_cmd) {
+    cl::Limits snapshot_limits;
+    if (const auto error = apply_limits(snapshot_args.limit_args, snapshot_limits)) {
+      std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
+      return kExitError;
+    }
+    return checked_stdout(cl::run_snapshot(snapshot_args, snapshot_limits), closed);
+  }
   if (*init_cmd) {
     const std::string path = ".catalog-lint.yaml";
     if (!init_force && std::filesystem::exists(path)) {

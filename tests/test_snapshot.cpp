@@ -1,0 +1,504 @@
+// Snapshots of the org catalog (issue 14 item 2, docs/snapshot.md): `catalog-lint snapshot` from
+// entity YAML, from Backstage API exports and from a live server (--from-url, against
+// testdata/api/server.py on 127.0.0.1), and read_json_catalog() of snapshots, exports and hostile
+// files. The API fixtures of testdata/api/ were made with Backstage's own packages
+// (testdata/api/make-fixtures.js).
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/snapshot.h"
+#include "util.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace catalog_lint;
+using namespace catalog_lint::test;
+
+namespace {
+
+const std::vector<std::string> kRefs = {"api:default/payments",
+                                        "component:default/payments-api",
+                                        "component:shop/checkout-web",
+                                        "domain:default/commerce",
+                                        "group:default/payments",
+                                        "group:default/platform-team",
+                                        "resource:default/payments-db",
+                                        "system:default/checkout",
+                                        "template:default/java-service",
+                                        "user:default/jane",
+                                        "user:default/omar"};
+
+std::string ref_of(const json& e) {
+  std::string ns = e["metadata"].value("namespace", "default");
+  std::string s =
+      e["kind"].get<std::string>() + ":" + ns + "/" + e["metadata"]["name"].get<std::string>();
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::vector<std::string> refs_of(const json& snapshot) {
+  std::vector<std::string> out;
+  for (const json& e : snapshot["entities"]) out.push_back(ref_of(e));
+  return out;
+}
+
+const json& entity(const json& snapshot, const std::string& ref) {
+  for (const json& e : snapshot["entities"])
+    if (ref_of(e) == ref) return e;
+  FAIL("no entity " << ref);
+  static const json none;
+  return none;
+}
+
+std::string source_of(const json& e) {
+  return e["source"]["file"].get<std::string>() + ":" +
+         std::to_string(e["source"]["line"].get<int>());
+}
+
+std::string api_dir() {
+  return source_dir() + "/testdata/api";
+}
+
+bool have(const char* program) {
+  return std::system(("command -v " + std::string(program) + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+// The stand-in Backstage (testdata/api/server.py) in a child process, stopped on destruction.
+struct Server {
+  pid_t pid = -1;
+  int port = 0;
+  std::string log;
+  Server() {
+    const std::string dir = temp_dir();
+    const std::string port_file = dir + "/port";
+    log = dir + "/requests.log";
+    write_file(log, "");
+    pid = fork();
+    if (pid == 0) {
+      const std::string script = api_dir() + "/server.py";
+      const std::string fixtures = api_dir();
+      execlp("python3", "python3", script.c_str(), port_file.c_str(), fixtures.c_str(), log.c_str(),
+             static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    // A hang guard, not a timed assertion: the server writes its port at once.
+    for (int i = 0; i < 600 && port == 0; ++i) {
+      std::error_code ec;
+      if (fs::exists(port_file, ec))
+        port = std::stoi(read_file(port_file));
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      int status = 0;
+      if (port == 0 && waitpid(pid, &status, WNOHANG) == pid) {
+        pid = -1;
+        break;
+      }
+    }
+  }
+  ~Server() {
+    if (pid > 0) {
+      kill(pid, SIGTERM);
+      int status = 0;
+      waitpid(pid, &status, 0);
+    }
+  }
+  std::string url(const std::string& prefix) const {
+    return "http://127.0.0.1:" + std::to_string(port) + "/" + prefix;
+  }
+  std::vector<std::string> requests() const {
+    std::vector<std::string> out;
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }
+};
+
+// Runs `catalog-lint snapshot ARGS` from the repository root with the token variable set or not
+// (and no proxy for 127.0.0.1).
+CliRun snapshot(std::vector<std::string> args, const std::string& token = "") {
+  args.insert(args.begin(), "snapshot");
+  RunOptions o;
+  o.cwd = source_dir();
+  o.env = {{"NO_PROXY", "127.0.0.1"}, {"no_proxy", "127.0.0.1"}, {"BACKSTAGE_TOKEN", token}};
+  return run_with(args, o);
+}
+
+Limits small_limits() {
+  Limits l;
+  l.max_file_bytes = 1000;  // catalog files: 32,000 bytes
+  l.max_nodes = 100;        // catalog files: 400 values
+  return l;
+}
+
+JsonCatalog read_text(const std::string& text, const Limits& limits = {}) {
+  const std::string path = temp_dir() + "/catalog.json";
+  write_file(path, text);
+  return read_json_catalog(path, limits);
+}
+
+}  // namespace
+
+TEST_CASE("snapshot: from entity YAML, every entity reduced, sorted by ref, with its file:line") {
+  const CliRun run = snapshot({"testdata/api/org"});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(run.err == "");
+  const json s = json::parse(run.out);
+  CHECK(s["format"] == "catalog-lint-snapshot");
+  CHECK(s["version"] == 1);
+  CHECK(s["generated"].get<std::string>().size() == 20);
+  CHECK(s["sources"] ==
+        json::parse(R"([{"type":"yaml","location":"testdata/api/org","entities":11}])"));
+  CHECK(refs_of(s) == kRefs);
+  CHECK(source_of(entity(s, "component:default/payments-api")) ==
+        "testdata/api/org/services.yaml:1");
+  CHECK(source_of(entity(s, "component:shop/checkout-web")) == "testdata/api/org/services.yaml:20");
+  CHECK(source_of(entity(s, "resource:default/payments-db")) ==
+        "testdata/api/org/services.yaml:47");
+  CHECK(source_of(entity(s, "user:default/omar")) == "testdata/api/org/users.yaml:11");
+  // Only the policy's annotations, the escalation ones and the template/location ones stay.
+  CHECK(entity(s, "component:default/payments-api") == json::parse(R"({
+    "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+    "metadata": {"name": "payments-api", "tags": ["java", "payments"], "annotations": {
+      "platform/escalation-contact": "#payments-oncall", "opsgenie.com/team": "payments",
+      "backstage.io/source-template": "template:default/java-service"}},
+    "spec": {"type": "service", "lifecycle": "production", "owner": "group:payments",
+             "system": "checkout", "providesApis": ["payments"],
+             "dependsOn": ["resource:payments-db"]},
+    "source": {"file": "testdata/api/org/services.yaml", "line": 1}})"));
+  CHECK(entity(s, "group:default/platform-team") == json::parse(R"({
+    "apiVersion": "backstage.io/v1alpha1", "kind": "Group",
+    "metadata": {"name": "platform-team", "annotations": {
+      "platform/escalation-contact": "#platform-oncall", "pagerduty.com/service-id": "PXYZ123"}},
+    "spec": {"type": "team", "profile": {"email": "platform@example.com"},
+             "children": ["payments"]},
+    "source": {"file": "testdata/api/org/groups.yaml", "line": 1}})"));
+  // Template: tags and owner stay, the steps go; an API's definition goes.
+  CHECK(entity(s, "template:default/java-service")["spec"] ==
+        json::parse(R"({"type": "service", "owner": "group:platform-team"})"));
+  CHECK(entity(s, "template:default/java-service")["metadata"]["tags"] ==
+        json::parse(R"(["golden-path", "java"])"));
+  CHECK_FALSE(entity(s, "api:default/payments")["spec"].contains("definition"));
+  // Compact and deterministic: one line, the same bytes twice but for the time.
+  CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);
+  json again = json::parse(snapshot({"testdata/api/org"}).out);
+  again["generated"] = s["generated"];
+  CHECK(again == s);
+}
+
+TEST_CASE("snapshot: from Backstage API exports (an array, one page, concatenated pages)") {
+  const CliRun run = snapshot({"testdata/api/entities.json"});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const json s = json::parse(run.out);
+  CHECK(refs_of(s) == kRefs);
+  const json& web = entity(s, "component:shop/checkout-web");
+  // Where it came from: the managed-by-location target; the line is unknown.
+  CHECK(source_of(web) == "https://github.com/acme/org/blob/main/org/services.yaml:0");
+  CHECK(web["metadata"]["uid"] == "cefcbddf-c9a2-4edb-9d0c-0ca3e46c6db9");
+  CHECK(web["metadata"]["etag"].get<std::string>().size() == 40);
+  CHECK(web["metadata"]["annotations"] == json::parse(R"({
+    "backstage.io/managed-by-location": "url:https://github.com/acme/org/blob/main/org/services.yaml",
+    "backstage.io/managed-by-origin-location": "url:https://github.com/acme/org/blob/main/org/services.yaml"})"));
+  CHECK(web["relations"] == json::parse(R"([
+    {"type": "consumesApi", "targetRef": "api:default/payments"},
+    {"type": "ownedBy", "targetRef": "group:default/payments"},
+    {"type": "partOf", "targetRef": "component:default/payments-api"},
+    {"type": "partOf", "targetRef": "system:default/checkout"}])"));
+  CHECK(s["sources"] ==
+        json::parse(R"([{"type":"json","location":"testdata/api/entities.json","entities":11}])"));
+
+  const CliRun pages = snapshot({"testdata/api/pages.json"});
+  REQUIRE_MESSAGE(pages.exit_code == 0, pages.err);
+  CHECK(json::parse(pages.out)["entities"] == s["entities"]);
+  const CliRun page1 = snapshot({"testdata/api/page1.json"});
+  REQUIRE_MESSAGE(page1.exit_code == 0, page1.err);
+  CHECK(refs_of(json::parse(page1.out)) ==
+        std::vector<std::string>(kRefs.begin(), kRefs.begin() + 6));
+}
+
+TEST_CASE("snapshot: read_json_catalog gives back the entities with file, line and typed nodes") {
+  const std::string out = temp_dir() + "/org.snapshot.json";
+  const CliRun run = snapshot({"testdata/api/org", "-o", out});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(run.out == "");
+  CHECK(run.err == "catalog-lint: wrote 11 entities to '" + out + "'\n");
+  const JsonCatalog c = read_json_catalog(out, Limits{});
+  REQUIRE(c.error == "");
+  REQUIRE(c.entities.size() == 11);
+  const JsonCatalog::Item& web = c.entities[2];
+  CHECK(web.file == "testdata/api/org/services.yaml");
+  CHECK(web.line == 20);
+  CHECK(web.root->get("source") == nullptr);  // ours, not the entity's
+  const Node* ns = web.root->get("metadata")->get("namespace");
+  REQUIRE(ns != nullptr);
+  CHECK(ns->type == NodeType::string);
+  CHECK(ns->text == "shop");
+  CHECK(ns->plain == false);
+  CHECK(ns->key->text == "namespace");
+  CHECK(ns->pos.line == 20);
+  CHECK(ns->pos.column == 1);
+  const Node* consumes = web.root->get("spec")->get("consumesApis");
+  REQUIRE(consumes != nullptr);
+  REQUIRE(consumes->is_seq());
+  CHECK(consumes->items.at(0)->text == "default/payments");
+  CHECK(consumes->items.at(0)->pos.line == 20);
+
+  // An API export: files from managed-by-location, relations as Backstage gives them.
+  const JsonCatalog api = read_json_catalog(api_dir() + "/entities.json", Limits{});
+  REQUIRE(api.error == "");
+  REQUIRE(api.entities.size() == 11);
+  CHECK(api.entities[0].file == "https://github.com/acme/org/blob/main/org/services.yaml");
+  CHECK(api.entities[0].line == 0);
+  CHECK(api.entities[0].root->get("relations")->items.size() == 4);
+  CHECK(api.next_cursor == "");
+  const JsonCatalog page1 = read_json_catalog(api_dir() + "/page1.json", Limits{});
+  CHECK(page1.entities.size() == 6);
+  CHECK(page1.next_cursor.size() > 20);
+
+  // Scalars: typed as the YAML loader types them, text as written.
+  const JsonCatalog typed = read_text(
+      R"([{"kind":"Component","metadata":{"name":"a","n":12,"f":1.50,"b":true,"z":null}}])");
+  REQUIRE(typed.error == "");
+  REQUIRE(typed.entities.size() == 1);
+  const Node* m = typed.entities[0].root->get("metadata");
+  CHECK(m->get("n")->type == NodeType::integer);
+  CHECK(m->get("n")->text == "12");
+  CHECK(m->get("f")->type == NodeType::floating);
+  CHECK(m->get("f")->text == "1.50");
+  CHECK(m->get("b")->type == NodeType::boolean);
+  CHECK(m->get("z")->type == NodeType::null);
+  CHECK(typed.entities[0].file.ends_with("/catalog.json"));  // no location: the file itself
+  CHECK(typed.entities[0].line == 0);
+}
+
+TEST_CASE("snapshot: which catalog sources are JSON") {
+  CHECK(is_catalog_json_path("org/snapshot.json"));
+  CHECK(is_catalog_json_path("EXPORT.JSON"));
+  CHECK_FALSE(is_catalog_json_path("org/"));
+  CHECK_FALSE(is_catalog_json_path("catalog-info.yaml"));
+  CHECK_FALSE(is_catalog_json_path("json"));
+}
+
+TEST_CASE("snapshot: hostile catalog files are clear errors, never crashes") {
+  const Limits small = small_limits();
+  auto error_of = [](const JsonCatalog& c) {
+    CHECK(c.entities.empty());
+    std::string e = c.error;
+    const std::size_t at = e.find("catalog.json'");
+    return at == std::string::npos ? e : "'…/" + e.substr(at);
+  };
+  CHECK(error_of(read_text("apiVersion: backstage.io/v1alpha1\n")) ==
+        "'…/catalog.json' is not valid JSON: parse error at line 1, column 1: syntax error while "
+        "parsing value - invalid literal; last read: 'a'");
+  CHECK(error_of(read_text("")) ==
+        "'…/catalog.json' is not valid JSON: parse error at line 1, column 1: syntax error while "
+        "parsing value - unexpected end of input; expected '[', '{', or a literal");
+  // nlohmann would stop at the NUL and take `[]` for the whole file.
+  CHECK(error_of(read_text(std::string("[]\0{\"garbage", 11))) ==
+        "'…/catalog.json' is not valid JSON: a NUL byte at offset 2");
+  CHECK(error_of(read_text(R"({"format":"catalog-lint-snapshot","version":2,"entities":[]})")) ==
+        "'…/catalog.json': unsupported snapshot version '2' (this catalog-lint reads version 1); "
+        "write it again with `catalog-lint snapshot`");
+  CHECK(error_of(read_text(R"({"format":"other-tool","version":1})")) ==
+        "'…/catalog.json': \"format\" is 'other-tool', not 'catalog-lint-snapshot'");
+  CHECK(error_of(read_text(R"({"a":1})")) ==
+        "'…/catalog.json' is neither a catalog-lint snapshot nor a Backstage API export (expected "
+        "{\"format\": \"catalog-lint-snapshot\", …}, an array of entities, or {\"items\": [...]} "
+        "pages)");
+  CHECK(error_of(read_text(R"({"items":[1]})")) ==
+        "'…/catalog.json': an item of an API page is a JSON number, not an entity object");
+  // Depth: 100,000 nested arrays stop at the depth limit (200).
+  CHECK(error_of(read_text(std::string(100000, '['))) ==
+        "'…/catalog.json' is not valid JSON: JSON nested deeper than 200 levels (limit `depth`)");
+  // Size: over 32 × file-bytes.
+  CHECK(error_of(read_text("[" + std::string(40000, ' ') + "]", small)) ==
+        "'…/catalog.json' is 40002 bytes, over the catalog file limit of 32000 bytes (32 × "
+        "`--limit file-bytes`)");
+  // Values: over 4 × nodes.
+  std::string many = "[0";
+  for (int i = 0; i < 500; ++i) many += ",0";
+  CHECK(error_of(read_text(many + "]", small)) ==
+        "'…/catalog.json' is not valid JSON: more than 400 JSON values (limit `nodes` × 4)");
+  // A directory and a FIFO are refused without blocking.
+  CHECK(read_json_catalog(temp_dir(), Limits{}).error.find("Is a directory") != std::string::npos);
+  const std::string fifo = temp_dir() + "/fifo.json";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(read_json_catalog(fifo, Limits{}).error ==
+        "cannot read '" + fifo + "': not a regular file (a FIFO, socket or device)");
+
+  // The command: exit 2 with the message.
+  const std::string bad = temp_dir() + "/bad.json";
+  write_file(bad, "{");
+  const CliRun run = snapshot({bad});
+  CHECK(run.exit_code == 2);
+  CHECK(run.out == "");
+  CHECK(run.err ==
+        "catalog-lint: error: '" + bad +
+            "' is not valid JSON: parse error at line 1, column 2: syntax error while parsing "
+            "object key - unexpected end of input; expected string literal\n");
+  const std::string empty_dir = temp_dir();
+  const std::string empty_out = empty_dir + "/out.json";
+  const CliRun empty = snapshot({empty_dir, "-o", empty_out});
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.err == "catalog-lint: error: the inputs hold no entities; nothing was written\n");
+  CHECK_FALSE(fs::exists(empty_out));
+  const CliRun none = snapshot({});
+  CHECK(none.exit_code == 2);
+  CHECK(none.err ==
+        "catalog-lint: error: snapshot needs input: entity YAML files or folders, *.json API "
+        "exports, or --from-url\n");
+}
+
+TEST_CASE("snapshot: -o never replaces an input, and writes through a temporary file") {
+  const std::string dir = temp_dir();
+  const std::string input = dir + "/export.json";
+  fs::copy_file(api_dir() + "/entities.json", input);
+  const std::string before = read_file(input);
+  const CliRun run = snapshot({input, "-o", input});
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == "catalog-lint: error: refusing to write '" + input +
+                       "': it is the input file '" + input + "'\n");
+  CHECK(read_file(input) == before);
+  const std::string yaml = dir + "/catalog-info.yaml";
+  fs::copy_file(api_dir() + "/org/users.yaml", yaml);
+  const CliRun yaml_run = snapshot({dir, "-o", yaml});
+  CHECK(yaml_run.exit_code == 2);
+  CHECK(yaml_run.err == "catalog-lint: error: refusing to write '" + yaml +
+                            "': it is the input file '" + yaml + "'\n");
+  // A snapshot is itself an input: snapshot → snapshot keeps files and lines.
+  const std::string first = dir + "/first.json", second = dir + "/second.json";
+  REQUIRE(snapshot({"testdata/api/org", "-o", first}).exit_code == 0);
+  REQUIRE(snapshot({first, "-o", second}).exit_code == 0);
+  json a = json::parse(read_file(first)), b = json::parse(read_file(second));
+  CHECK(b["entities"] == a["entities"]);
+  for (const auto& p : fs::directory_iterator(dir))
+    CHECK(p.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("snapshot --from-url: cursor paging, auth, 500, bad JSON, redirects, size, timeout") {
+  if (!have("python3")) {
+    skip("python3 is not installed: the stand-in Backstage server cannot run");
+    return;
+  }
+  const Server server;
+  REQUIRE_MESSAGE(server.port > 0, "testdata/api/server.py did not start");
+  const std::string cursor =
+      json::parse(read_file(api_dir() + "/page1.json"))["pageInfo"]["nextCursor"];
+
+  SUBCASE("two pages through the cursor") {
+    const CliRun run = snapshot({"--from-url", server.url("ok"), "--page-size", "6"});
+    REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    const json s = json::parse(run.out);
+    CHECK(refs_of(s) == kRefs);
+    CHECK(s["sources"] ==
+          json::array({json{{"type", "url"},
+                            {"location", server.url("ok") + "/api/catalog/entities/by-query"},
+                            {"entities", 11}}}));
+    CHECK(source_of(entity(s, "user:default/jane")) ==
+          "https://github.com/acme/org/blob/main/org/users.yaml:0");
+    std::string escaped;
+    for (char c : cursor)
+      escaped += c == '='   ? std::string("%3D")
+                 : c == '+' ? "%2B"
+                 : c == '/' ? "%2F"
+                            : std::string(1, c);
+    CHECK(server.requests() ==
+          std::vector<std::string>{
+              "/ok/api/catalog/entities/by-query?limit=6 auth=no",
+              "/ok/api/catalog/entities/by-query?limit=6&cursor=" + escaped + " auth=no"});
+    // The same entities as the export file.
+    const json file = json::parse(snapshot({"testdata/api/entities.json"}).out);
+    CHECK(s["entities"] == file["entities"]);
+  }
+  SUBCASE("the full by-query URL with a filter keeps the filter on the first page") {
+    const CliRun run = snapshot(
+        {"--from-url", server.url("ok") + "/api/catalog/entities/by-query?filter=kind=group"});
+    REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    CHECK(server.requests().at(0) ==
+          "/ok/api/catalog/entities/by-query?filter=kind=group&limit=500 auth=no");
+  }
+  SUBCASE("401 without the token, 200 with it; the token is never printed") {
+    const CliRun no = snapshot({"--from-url", server.url("auth")});
+    CHECK(no.exit_code == 2);
+    CHECK(no.out == "");
+    CHECK(no.err == "catalog-lint: error: '" + server.url("auth") +
+                        "/api/catalog/entities/by-query' answered HTTP 401 (unauthorized): no "
+                        "token was sent; put a Backstage token in $BACKSTAGE_TOKEN (or name "
+                        "another variable with --token-env)\n");
+    const CliRun wrong = snapshot({"--from-url", server.url("auth")}, "wrong-token");
+    CHECK(wrong.exit_code == 2);
+    CHECK(wrong.err == "catalog-lint: error: '" + server.url("auth") +
+                           "/api/catalog/entities/by-query' answered HTTP 401 (unauthorized): "
+                           "the token in $BACKSTAGE_TOKEN was refused\n");
+    CHECK(wrong.err.find("wrong-token") == std::string::npos);
+    const CliRun yes = snapshot({"--from-url", server.url("auth")}, "s3cret");
+    REQUIRE_MESSAGE(yes.exit_code == 0, yes.err);
+    CHECK(refs_of(json::parse(yes.out)) == kRefs);
+    CHECK(yes.out.find("s3cret") == std::string::npos);
+    CHECK(yes.err.find("s3cret") == std::string::npos);
+    // --token-env names another variable.
+    RunOptions o;
+    o.cwd = source_dir();
+    o.env = {{"NO_PROXY", "127.0.0.1"}, {"MY_TOKEN", "s3cret"}, {"BACKSTAGE_TOKEN", ""}};
+    CHECK(run_with({"snapshot", "--from-url", server.url("auth"), "--token-env", "MY_TOKEN"}, o)
+              .exit_code == 0);
+  }
+  SUBCASE("server error, not JSON, redirect, oversized, looping cursor") {
+    const std::string q = "/api/catalog/entities/by-query";
+    const CliRun fail = snapshot({"--from-url", server.url("fail")});
+    CHECK(fail.exit_code == 2);
+    CHECK(fail.err == "catalog-lint: error: '" + server.url("fail") + q +
+                          "' answered HTTP 500 (server error) at page 1; try again later\n");
+    const CliRun bad = snapshot({"--from-url", server.url("bad")});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err == "catalog-lint: error: '" + server.url("bad") + q +
+                         "' is not valid JSON: parse error at line 1, column 1: syntax error "
+                         "while parsing value - invalid literal; last read: '<'\n");
+    const CliRun redirect = snapshot({"--from-url", server.url("redirect")});
+    CHECK(redirect.exit_code == 2);
+    CHECK(redirect.err == "catalog-lint: error: '" + server.url("redirect") + q +
+                              "' answered HTTP 302 (redirect to '" + server.url("ok") + q +
+                              "'); give that URL: redirects are not followed, so that the token "
+                              "goes only where you say\n");
+    const CliRun big = snapshot({"--from-url", server.url("big"), "--limit", "file-bytes=65536"});
+    CHECK(big.exit_code == 2);
+    CHECK(big.err == "catalog-lint: error: '" + server.url("big") + q +
+                         "': the catalog is over 2097152 bytes (32 × `--limit file-bytes`); "
+                         "raise the limit\n");
+    const CliRun loop = snapshot({"--from-url", server.url("loop")});
+    CHECK(loop.exit_code == 2);
+    CHECK(loop.err == "catalog-lint: error: '" + server.url("loop") + q +
+                          "': page 2 repeats an earlier cursor; the server's paging loops\n");
+    const CliRun missing = snapshot({"--from-url", server.url("ok") + "/nothing/here"});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err == "catalog-lint: error: '" + server.url("ok") + "/nothing/here" + q +
+                             "' answered HTTP 404; give the base URL of a Backstage backend (its "
+                             "catalog answers at " +
+                             q + ")\n");
+  }
+  SUBCASE("a server that does not answer in time") {
+    const CliRun slow = snapshot({"--from-url", server.url("slow"), "--timeout", "1"});
+    CHECK(slow.exit_code == 2);
+    CHECK(slow.err == "catalog-lint: error: '" + server.url("slow") +
+                          "/api/catalog/entities/by-query': timed out at page 1 "
+                          "(--connect-timeout 10 s, --timeout 1 s for the whole fetch)\n");
+  }
+  SUBCASE("not a URL, another scheme") {
+    const CliRun file = snapshot({"--from-url", "file:///etc/passwd"});
+    CHECK(file.exit_code == 2);
+    CHECK(file.err ==
+          "catalog-lint: error: --from-url 'file:///etc/passwd': only http and https "
+          "URLs are fetched\n");
+  }
+}
