@@ -292,3 +292,28 @@ TEST_CASE("the org catalog: --changed-since lints the files that mention a renam
         "still name it: services/search/catalog-info.yaml:17:15 (dependsOn of "
         "component:default/search)");
 }
+
+TEST_CASE("the org catalog: a service repository of its own, with a snapshot of the org") {
+  // The org repository makes the snapshot; the search team's repository holds only its own file,
+  // the snapshot, and `catalog: [.catalog/org.json]`.
+  const std::string org = org_repo();
+  const std::string service = git_repo();
+  fs::create_directories(service + "/.catalog");
+  // (The other teams' entities: the search team's own are in its own repository.)
+  const CliRun snap =
+      run_cli({"snapshot", "org", "services/payments", "-o", service + "/.catalog/org.json"}, org);
+  REQUIRE_MESSAGE(snap.exit_code == 0, snap.err);
+  write_file(service + "/catalog-info.yaml", read_file(org + "/services/search/catalog-info.yaml"));
+  write_file(service + "/.catalog-lint.yaml", "catalog: [.catalog/org.json]\n");
+  const CliRun r = run_cli({"--format", "json"}, service);
+  CHECK(r.exit_code == 0);
+  CHECK(findings(r) == list({"unresolved-reference catalog-info.yaml:15:11"}));
+  // A snapshot that cannot be read is an error (exit 2), not an empty org.
+  write_file(service + "/.catalog/org.json", "{\"format\": \"something-else\"}\n");
+  const CliRun broken = run_cli({"--format", "json"}, service);
+  CHECK(broken.exit_code == 2);
+  const auto j = nlohmann::json::parse(broken.out);
+  CHECK(j["diagnostics"][0]["rule"] == "unreadable-file");
+  CHECK(j["diagnostics"][0]["message"].get<std::string>().find(
+            "\"format\" is 'something-else', not 'catalog-lint-snapshot'") != std::string::npos);
+}

@@ -28,6 +28,7 @@
 #include "core/registry.h"
 #include "core/relations.h"
 #include "core/repo.h"
+#include "core/snapshot.h"
 #include "core/stamp.h"
 #include "rules/declarative.h"
 
@@ -446,15 +447,45 @@ std::vector<std::string> catalog_sources(const LintOptions& options) {
   return options.resolver ? options.resolver->catalog_sources() : std::vector<std::string>{};
 }
 
-/// Summaries of every entity under the catalog sources (unreadable or unparsable files are
-/// skipped: they are not linted, only looked up).
+/// Summaries of every entity under the catalog sources: entity YAML (folders as discovery walks
+/// them, files), and JSON catalog files (snapshots, Backstage API exports: read_json_catalog).
+/// Unreadable or unparsable YAML files are skipped (they are not linted, only looked up); a JSON
+/// catalog that cannot be read is an `unreadable-file` finding in `errors` (a snapshot is the
+/// whole org: silently ignoring it would make every reference dangle).
 std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
-                                    const LintOptions& options) {
+                                    const LintOptions& options, std::vector<Diagnostic>& errors) {
   std::vector<EntitySummary> org;
   if (sources.empty()) return org;
   const Policy* policy =
       options.resolver ? &options.resolver->fallback().policy() : &builtin_config().policy;
-  const Discovery found = discover(sources);
+  std::vector<std::string> yaml;
+  static const SourceText kNoText{std::string()};
+  for (const std::string& source : sources) {
+    if (!is_catalog_json_path(source)) {
+      yaml.push_back(source);
+      continue;
+    }
+    JsonCatalog json = read_json_catalog(source, options.limits);
+    if (!json.error.empty()) {
+      errors.push_back(file_finding(RuleId::unreadable_file, source,
+                                    SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
+                                    json.error,
+                                    "refresh the catalog file (catalog-lint snapshot), or fix "
+                                    "`catalog:` in .catalog-lint.yaml"));
+      continue;
+    }
+    for (std::size_t i = 0; i < json.entities.size(); ++i) {
+      const JsonCatalog::Item& item = json.entities[i];
+      if (item.root == nullptr || !item.root->is_map()) continue;
+      Entity entity{item.root, static_cast<int>(i), item.file};
+      const std::string ref = entity.ref();
+      if (ref.empty()) continue;
+      org.push_back(summarize(entity, ref, item.file, kNoText, policy));
+      org.back().policy = policy;
+    }
+  }
+  if (yaml.empty()) return org;
+  const Discovery found = discover(yaml);
   for (const std::string& file : found.files) {
     FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
     if (!in.error.empty() || in.too_big) continue;
@@ -628,7 +659,10 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   CatalogIndex index;
   index.today = options.today.empty() ? current_date() : options.today;
   const std::vector<std::string> sources = catalog_sources(options);
-  index.org = load_org(sources, options);
+  std::vector<Diagnostic> catalog_errors;
+  index.org = load_org(sources, options, catalog_errors);
+  if (!catalog_errors.empty()) out.io_error = true;
+  for (Diagnostic& d : catalog_errors) out.diagnostics.push_back(std::move(d));
   index.org_declared = !sources.empty() || options.catalog_complete || !options.resolver;
   std::size_t diagnostics = 0;
   for (const FileResult& r : results) diagnostics += r.diagnostics.size();
