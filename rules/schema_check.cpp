@@ -46,6 +46,16 @@ std::string quote_help(const Node* n) {
   return {};
 }
 
+std::string unknown_placeholder_help(const Node* n) {
+  if (!is_placeholder(n)) return {};
+  const std::string& key = n->entries[0].first->text;
+  if (key == "$text" || key == "$json" || key == "$yaml") return {};
+  return fmt::format(
+      "'{}' is not a placeholder Backstage resolves ($text, $json, $yaml), so the mapping stays "
+      "a mapping; write the value itself, or read it from a file with `$text: ./path`",
+      key);
+}
+
 bool is_js_falsy(const Node* n) {
   switch (n->type) {
     case NodeType::null:
@@ -112,6 +122,7 @@ void check_value(std::vector<SchemaFinding>& out, const Node* value, const Field
   const unsigned bit = type_bit(value);
   if ((field.types & bit) == 0) {
     std::string help = quote_help(value);
+    if (help.empty()) help = unknown_placeholder_help(value);
     if (help.empty()) help = fmt::format("make `{}` {}", dotted, describe(field.types));
     report(out, RuleId::invalid_field_type, value, pointer,
            fmt::format("`{}` must be {}, found {}", dotted, describe(field.types), shown(value)),

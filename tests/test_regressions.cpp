@@ -4,10 +4,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/fingerprint.h"
 #include "util.h"
 
 namespace fs = std::filesystem;
@@ -214,4 +217,106 @@ TEST_CASE("regression: findings on one line share one copy of the line") {
   REQUIRE(r.diagnostics.size() == 500);
   for (const auto& d : r.diagnostics)
     CHECK(d.source_line.get() == r.diagnostics[0].source_line.get());
+}
+
+// Issue 13 (fidelity and diagnostics): one test per kind of fault, each asserting rule, line,
+// column, severity, message and help of every finding.
+namespace {
+// "rule@line:col severity: message | help" for each diagnostic, in report order.
+std::vector<std::string> full(const catalog_lint::LintResult& r) {
+  std::vector<std::string> out;
+  for (const auto& d : r.diagnostics)
+    out.push_back(
+        d.rule + "@" + std::to_string(d.start.line) + ":" + std::to_string(d.start.column) + " " +
+        std::string(catalog_lint::to_string(d.severity)) + ": " + d.message + " | " + d.help);
+  return out;
+}
+const std::string kEntityHead = "apiVersion: backstage.io/v1alpha1\nkind: ";
+}  // namespace
+
+TEST_CASE("regression: a reference with kind and namespace swapped gets the swapped-back hint") {
+  const auto r =
+      lint_text(component("a", "") + "  dependsOn: [resource/default:queue-x, payments/db:x]\n",
+                "invalid-entity-ref");
+  CHECK(full(r) ==
+        std::vector<std::string>{
+            "invalid-entity-ref@9:15 error: `spec.dependsOn[0]` is not a valid entity reference: "
+            "Entity reference \"resource/default:queue-x\" had missing or empty kind (e.g. did "
+            "not start with \"component:\" or similar) | the kind and the namespace are swapped: "
+            "write 'resource:default/queue-x' (<kind>:<namespace>/<name>)",
+            // Not a kind in front: the general hint stays.
+            "invalid-entity-ref@9:41 error: `spec.dependsOn[1]` is not a valid entity reference: "
+            "Entity reference \"payments/db:x\" had missing or empty kind (e.g. did not start "
+            "with \"component:\" or similar) | `spec.dependsOn[1]` needs the kind in every "
+            "reference, e.g. component:payments/db:x or resource:payments/db:x"});
+  // An owner written `namespace:kind/name` is read with kind `default`.
+  const auto o = lint_text(kEntityHead +
+                               "Component\nmetadata:\n  name: a\nspec:\n  type: service\n"
+                               "  lifecycle: production\n  owner: default:group/team-a\n---\n" +
+                               kEntityHead +
+                               "Group\nmetadata:\n  name: team-a\nspec:\n"
+                               "  type: team\n  children: []\n",
+                           "unknown-owner");
+  CHECK(full(o) == std::vector<std::string>{
+                       "unknown-owner@8:10 error: owner 'default:group/team-a' is a default, not a "
+                       "Group or User | the kind and the namespace are swapped: write "
+                       "'group:default/team-a' (<kind>:<namespace>/<name>)"});
+}
+
+TEST_CASE("regression: a $-key that is no Backstage placeholder says so") {
+  const auto r = lint_text(kEntityHead +
+                               "Component\nmetadata:\n  name: a\nspec:\n  type: service\n"
+                               "  lifecycle: production\n  owner: {$topic: team-a}\n",
+                           "invalid-field-type");
+  CHECK(full(r) == std::vector<std::string>{
+                       "invalid-field-type@8:10 error: `spec.owner` must be a string, found a "
+                       "mapping | '$topic' is not a placeholder Backstage resolves ($text, $json, "
+                       "$yaml), so the mapping stays a mapping; write the value itself, or read it "
+                       "from a file with `$text: ./path`"});
+}
+
+TEST_CASE("regression: did-you-mean only for a plausible typo, and never a User for a team") {
+  auto owned = [](const std::string& kind, const std::string& owner) {
+    return kEntityHead + kind + "\nmetadata:\n  name: a\nspec:\n  type: service\n" +
+           "  lifecycle: production\n  owner: " + owner + "\n---\n";
+  };
+  const std::string org = kEntityHead +
+                          "Group\nmetadata:\n  name: security-team\nspec:\n  type: team\n"
+                          "  children: []\n---\n" +
+                          kEntityHead +
+                          "Group\nmetadata:\n  name: ux\nspec:\n  type: team\n"
+                          "  children: []\n---\n" +
+                          kEntityHead + "User\nmetadata:\n  name: jdoe\nspec:\n  memberOf: []\n";
+  const std::string define =
+      "define the Group (or User), pass its catalog with --catalog, or add it to "
+      "policy.known_owners";
+  // Eight edits in thirteen characters, two in two: no suggestion.
+  CHECK(full(lint_text(owned("Component", "payments-team") + org, "unknown-owner")) ==
+        std::vector<std::string>{"unknown-owner@8:10 error: owner 'payments-team' "
+                                 "(group:default/payments-team) is not a known Group or User | " +
+                                 define});
+  CHECK(full(lint_text(owned("Component", "qa") + org, "unknown-owner")) ==
+        std::vector<std::string>{
+            "unknown-owner@8:10 error: owner 'qa' (group:default/qa) is not a known Group or "
+            "User | " +
+            define});
+  // A one-letter typo of a team is still suggested.
+  CHECK(full(lint_text(owned("Component", "securty-team") + org, "unknown-owner")) ==
+        std::vector<std::string>{"unknown-owner@8:10 error: owner 'securty-team' "
+                                 "(group:default/securty-team) is not a known Group or User | "
+                                 "did you mean 'group:default/security-team'?"});
+  // A Component needs a team: the User next to the typo is not offered; a Template may be owned
+  // by a person, so there it is.
+  CHECK(full(lint_text(owned("Component", "user:jdo") + org, "unknown-owner")) ==
+        std::vector<std::string>{"unknown-owner@8:10 error: owner 'user:jdo' (user:default/jdo) "
+                                 "is not a known Group or User | " +
+                                 define});
+  const std::string tmpl =
+      "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\n"
+      "metadata:\n  name: t\nspec:\n  type: service\n  steps: []\n"
+      "  owner: user:jdo\n---\n";
+  CHECK(full(lint_text(tmpl + org, "unknown-owner")) ==
+        std::vector<std::string>{"unknown-owner@8:10 error: owner 'user:jdo' (user:default/jdo) "
+                                 "is not a known Group or User | did you mean "
+                                 "'user:default/jdoe'?"});
 }
