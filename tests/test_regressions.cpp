@@ -320,3 +320,39 @@ TEST_CASE("regression: did-you-mean only for a plausible typo, and never a User 
                                  "is not a known Group or User | did you mean "
                                  "'user:default/jdoe'?"});
 }
+
+TEST_CASE("regression: YAML 1.1 habits get a note saying how Backstage reads the value") {
+  const auto r = lint_text(
+      component("a", "") + "  deprecated: no\n  mode: 0777\n  quoted: \"on\"\n", "yaml-1-1-habit");
+  CHECK(full(r) ==
+        std::vector<std::string>{
+            "yaml-1-1-habit@9:15 note: 'no' is the string \"no\" for Backstage (YAML 1.2), not "
+            "the boolean false of YAML 1.1 | write false for a boolean, or quote it (\"no\") when "
+            "the string is meant",
+            "yaml-1-1-habit@10:9 note: '0777' is the decimal number 777 for Backstage (YAML "
+            "1.2), not the octal 0777 (511) of YAML 1.1 | write 0o777 for the octal value, 777 "
+            "for the decimal one, or quote it (\"0777\") for a string"});
+  // A merge key: the note is at the `<<`, and each field it did not bring links to it.
+  const std::string merged = kEntityHead +
+                             "Component\nmetadata:\n  name: a\n  x-defaults: &d\n"
+                             "    type: service\n    lifecycle: production\nspec:\n  <<: *d\n"
+                             "  owner: team-a\n";
+  CHECK(full(lint_text(merged, "yaml-1-1-habit")) ==
+        std::vector<std::string>{
+            "yaml-1-1-habit@9:3 note: '<<' is an ordinary key for Backstage (YAML 1.2 without "
+            "merge keys): nothing is merged into this mapping | write the fields out in this "
+            "mapping; an alias (`*name`) can only stand for a whole value"});
+  const auto missing = lint_text(merged, "missing-field");
+  REQUIRE(missing.diagnostics.size() == 2);
+  for (const auto& d : missing.diagnostics) {
+    CHECK(d.start.line == 8);
+    REQUIRE(d.notes.size() == 1);
+    CHECK(d.notes[0].pos.line == 9);
+    CHECK(d.notes[0].pos.column == 3);
+  }
+  CHECK(missing.diagnostics[0].message == "`spec` is missing required field `lifecycle`");
+  CHECK(missing.diagnostics[0].notes[0].message ==
+        "'lifecycle' is in the mapping merged here with '<<', which Backstage does not merge");
+  CHECK(missing.diagnostics[1].notes[0].message ==
+        "'type' is in the mapping merged here with '<<', which Backstage does not merge");
+}

@@ -263,7 +263,7 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     for (const auto& d : policy->declarative_rules)
       if (rules->enabled(d->info.id)) declarative.push_back(d.get());
   policy_on = policy_on || !declarative.empty();
-  LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
+  LoadedFile loaded = load_yaml(std::move(bytes), options.limits, /*yaml11_notes=*/true);
   const SourceText& src = *loaded.source;
   auto& out = result.diagnostics;
   for (Diagnostic& d : loaded.diagnostics) {
