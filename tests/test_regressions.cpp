@@ -356,3 +356,41 @@ TEST_CASE("regression: YAML 1.1 habits get a note saying how Backstage reads the
   CHECK(missing.diagnostics[1].notes[0].message ==
         "'type' is in the mapping merged here with '<<', which Backstage does not merge");
 }
+
+TEST_CASE("regression: a suppression comment cannot silence what Backstage rejects") {
+  const std::string dir = temp_dir();
+  write_file(dir + "/catalog-info.yaml",
+             component("payments",
+                       "  # catalog-lint-disable-next-line invalid-tag, yaml-1-1-habit -- portal\n"
+                       "  tags: [Java]\n  x-enabled: yes\n"));
+  const CliRun r = run_cli({"--format", "json", "--fail-on", "note", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);  // the gate stays red
+  const auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> got;
+  for (const auto& d : j["diagnostics"])
+    got.push_back(fmt::format("{}@{}:{} {}: {} | {}", d["rule"].get<std::string>(),
+                              d["line"].get<int>(), d["column"].get<int>(),
+                              d["severity"].get<std::string>(), d["message"].get<std::string>(),
+                              d["help"].is_null() ? "" : d["help"].get<std::string>()));
+  CHECK(got ==
+        std::vector<std::string>{
+            "invalid-suppression@5:3 warning: 'invalid-tag' cannot be suppressed: Backstage "
+            "rejects the document whatever this comment says | fix the finding; if your "
+            "Backstage accepts it (custom validators), turn the rule off in .catalog-lint.yaml; "
+            "to adopt known faults, record a baseline (--write-baseline FILE)",
+            // yaml-1-1-habit is on line 7, not the next line: that part matches nothing.
+            "unused-suppression@5:3 warning: suppression of 'yaml-1-1-habit' matches no finding "
+            "on the next line | remove it, or move it to the line before the finding",
+            "invalid-tag@6:10 error: tag 'Java' is not valid; expected 1-63 characters "
+            "[a-z0-9:+#] separated by single - | use lower-case letters, digits, :, + and #, "
+            "joined by -",
+            "yaml-1-1-habit@7:14 note: 'yes' is the string \"yes\" for Backstage (YAML 1.2), not "
+            "the boolean true of YAML 1.1 | write true for a boolean, or quote it (\"yes\") when "
+            "the string is meant"});
+  CHECK(j["summary"]["suppressed"] == 0);
+  // A baseline may still record such findings (adopting a repository with known faults).
+  REQUIRE(run_cli({"--write-baseline", "base.json", "catalog-info.yaml"}, dir).exit_code == 0);
+  const CliRun b =
+      run_cli({"--format", "json", "--baseline", "base.json", "catalog-info.yaml"}, dir);
+  CHECK(b.exit_code == 0);
+}
