@@ -394,3 +394,31 @@ TEST_CASE("regression: a suppression comment cannot silence what Backstage rejec
       run_cli({"--format", "json", "--baseline", "base.json", "catalog-info.yaml"}, dir);
   CHECK(b.exit_code == 0);
 }
+
+TEST_CASE("regression: scaffolder skeletons are not linted in a walk, and the run says so") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/templates/service/template.yaml",
+             "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata:\n"
+             "  name: service\nspec:\n  type: service\n  owner: team-a\n  steps:\n"
+             "    - id: fetch\n      action: fetch:template\n      input:\n"
+             "        url: ./skeleton\n        values:\n          name: ${{ parameters.name }}\n");
+  const std::string skeleton =
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n"
+      "  name: ${{ values.name | dump }}\n{%- if values.description %}\n"
+      "  description: ${{ values.description }}\n{%- endif %}\nspec:\n  type: service\n"
+      "  lifecycle: production\n  owner: ${{ values.owner }}\n";
+  write_file(dir + "/templates/service/skeleton/catalog-info.yaml", skeleton);
+  write_file(dir + "/templates/other/skeleton/catalog-info.yaml", skeleton);
+  const CliRun r = run_cli({"--color", "never", "."}, dir);
+  CHECK(r.exit_code == 0);  // no yaml-syntax-error, no duplicate-entity from the skeletons
+  CHECK(r.out == "no problems in 1 file\n");
+  CHECK(r.err ==
+        "catalog-lint: note: 2 walked files are scaffolder skeletons (template expressions such "
+        "as ${{ values.name }}), not linted; name a file to lint it\n");
+  // Named, a skeleton is linted as given.
+  const CliRun named =
+      run_cli({"--format", "json", "templates/service/skeleton/catalog-info.yaml"}, dir);
+  CHECK(named.exit_code == 1);
+  CHECK(named.err.empty());
+}
