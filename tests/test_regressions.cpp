@@ -422,3 +422,82 @@ TEST_CASE("regression: scaffolder skeletons are not linted in a walk, and the ru
   CHECK(named.exit_code == 1);
   CHECK(named.err.empty());
 }
+
+TEST_CASE("regression: fingerprints are keyed by value, not list position") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  auto tags = [&](const std::string& list) {
+    write_file(dir + "/catalog-info.yaml", component("payments", "  tags: [" + list + "]\n"));
+  };
+  auto reported = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args{"--format", "json", "--baseline", "base.json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("catalog-info.yaml");
+    const auto j = nlohmann::json::parse(run_cli(args, dir).out);
+    std::vector<std::string> out;
+    for (const auto& d : j["diagnostics"])
+      out.push_back(fmt::format("{}@{}:{} {}", d["rule"].get<std::string>(), d["line"].get<int>(),
+                                d["column"].get<int>(), d["message"].get<std::string>()));
+    return out;
+  };
+  const std::string bad =
+      "invalid-tag@5:14 tag 'Bad' is not valid; expected 1-63 characters [a-z0-9:+#] separated "
+      "by single -";
+  tags("gp, Java, Pricing");
+  REQUIRE(run_cli({"--write-baseline", "base.json", "catalog-info.yaml"}, dir).exit_code == 0);
+  CHECK(nlohmann::json::parse(read_file(dir + "/base.json"))["fingerprints"] == 2);
+  // Insert above: only the new finding is reported.
+  tags("gp, Bad, Java, Pricing");
+  CHECK(reported({}) == std::vector<std::string>{bad});
+  // Reorder: nothing new.
+  tags("Pricing, gp, Java");
+  CHECK(reported({}).empty());
+  // Fix one, add another: the new one is reported, the fixed one is a stale entry.
+  tags("gp, Bad, Pricing");
+  CHECK(reported({}) ==
+        std::vector<std::string>{"stale-baseline-entry@1:1 baseline entry for invalid-tag in "
+                                 "catalog-info.yaml (component:default/payments) no longer "
+                                 "matches a finding",
+                                 bad});
+  // Duplicates are told apart by occurrence: a second 'Java' is new.
+  tags("Java, gp, Java, Pricing");
+  CHECK(reported({}) == std::vector<std::string>{
+                            "invalid-tag@5:20 tag 'Java' is not valid; expected 1-63 characters "
+                            "[a-z0-9:+#] separated by single -"});
+  // SARIF partialFingerprints: inserting a tag above leaves the others' fingerprints alone.
+  auto sarif_prints = [&]() {
+    const auto log =
+        nlohmann::json::parse(run_cli({"--format", "sarif", "catalog-info.yaml"}, dir).out);
+    std::map<std::string, std::string> by_message;
+    for (const auto& res : log["runs"][0]["results"])
+      by_message[res["message"]["text"].get<std::string>()] =
+          res["partialFingerprints"]["catalogLint/v2"].get<std::string>();
+    return by_message;
+  };
+  tags("gp, Java, Pricing");
+  const auto before = sarif_prints();
+  tags("gp, Bad, Java, Pricing");
+  auto after = sarif_prints();
+  REQUIRE(before.size() == 2);
+  REQUIRE(after.size() == 3);
+  for (const auto& [message, print] : before) CHECK(after[message] == print);
+}
+
+TEST_CASE("regression: a baseline written before value fingerprints still matches") {
+  const std::string dir = temp_dir();
+  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+  write_file(dir + "/catalog-info.yaml", component("payments", "  tags: [gp, Java]\n"));
+  // The v1 fingerprint: fingerprint_hash over rule, file, entity and the whole pointer.
+  const std::string fp =
+      catalog_lint::fingerprint_hash("invalid-tag", "catalog-info.yaml",
+                                     "component:default/payments", "/metadata/tags/1") +
+      ":1";
+  write_file(dir + "/base.json",
+             R"({"version":1,"tool":"catalog-lint","findings":[{"fingerprint":")" + fp +
+                 R"(","rule":"invalid-tag","file":"catalog-info.yaml",)"
+                 R"("entity":"component:default/payments","path":"/metadata/tags/1",)"
+                 R"("message":"old"}]})");
+  const CliRun r = run_cli({"--color", "never", "--baseline", "base.json", "."}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "no problems in 1 file (1 suppressed)\n");
+}
