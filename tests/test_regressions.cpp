@@ -501,3 +501,24 @@ TEST_CASE("regression: a baseline written before value fingerprints still matche
   CHECK(r.exit_code == 0);
   CHECK(r.out == "no problems in 1 file (1 suppressed)\n");
 }
+
+TEST_CASE("regression: JUnit has one testcase per entity, clean ones too") {
+  const std::string dir = temp_dir();
+  std::string text;
+  for (const std::string name : {"a", "b", "c", "d", "e"})
+    text += component(name, name == "c" ? "  tags: [Bad]\n" : "") + "---\n";
+  write_file(dir + "/catalog-info.yaml", text);
+  const CliRun r = run_cli({"--format", "junit", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("<testsuites name=\"catalog-lint\" tests=\"5\" failures=\"1\" errors=\"0\">") !=
+        std::string::npos);
+  CHECK(r.out.find("<testsuite name=\"catalog-info.yaml\" tests=\"5\" failures=\"1\"") !=
+        std::string::npos);
+  for (const std::string name : {"a", "b", "d", "e"})
+    CHECK(r.out.find("<testcase name=\"component:default/" + name +
+                     "\" classname=\"catalog-info.yaml\" file=\"catalog-info.yaml\"/>") !=
+          std::string::npos);
+  CHECK(r.out.find("<testcase name=\"component:default/c\" classname=\"catalog-info.yaml\" "
+                   "file=\"catalog-info.yaml\">\n      <failure message=\"tag &apos;Bad&apos; is "
+                   "not valid") != std::string::npos);
+}

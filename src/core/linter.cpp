@@ -492,6 +492,8 @@ LintResult finish(std::vector<FileResult> results, const LintOptions& options) {
   });
   for (std::vector<Diagnostic>& list : found)
     for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
+  for (const EntitySummary& e : index.entities)
+    if (!e.ref.empty()) out.entities.emplace_back(e.file, e.ref);
   // One stamping step for every finding: the configuration of its file.
   std::unordered_map<std::string_view, const RuleConfig*> configs;
   for (const FileResult& r : results)
