@@ -50,6 +50,12 @@ std::string unknown_placeholder_help(const Node* n) {
   if (!is_placeholder(n)) return {};
   const std::string& key = n->entries[0].first->text;
   if (key == "$text" || key == "$json" || key == "$yaml") return {};
+  if (key == "$openapi" || key == "$asyncapi")
+    return fmt::format(
+        "'{}' is resolved only where the OpenAPI module "
+        "(@backstage/plugin-catalog-backend-module-openapi) is installed, not by default "
+        "Backstage ($text, $json, $yaml), where the mapping stays a mapping; use `$text: ./path`",
+        key);
   return fmt::format(
       "'{}' is not a placeholder Backstage resolves ($text, $json, $yaml), so the mapping stays "
       "a mapping; write the value itself, or read it from a file with `$text: ./path`",

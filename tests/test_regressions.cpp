@@ -273,6 +273,18 @@ TEST_CASE("regression: a $-key that is no Backstage placeholder says so") {
                        "mapping | '$topic' is not a placeholder Backstage resolves ($text, $json, "
                        "$yaml), so the mapping stays a mapping; write the value itself, or read it "
                        "from a file with `$text: ./path`"});
+  // $openapi and $asyncapi come from a module that default Backstage does not install.
+  const auto api = lint_text(kEntityHead +
+                                 "API\nmetadata:\n  name: a\nspec:\n  type: openapi\n"
+                                 "  lifecycle: production\n  owner: team-a\n  definition:\n"
+                                 "    $openapi: ./openapi.yaml\n",
+                             "invalid-field-type");
+  CHECK(full(api) == std::vector<std::string>{
+                         "invalid-field-type@10:5 error: `spec.definition` must be a string, found "
+                         "a mapping | '$openapi' is resolved only where the OpenAPI module "
+                         "(@backstage/plugin-catalog-backend-module-openapi) is installed, not by "
+                         "default Backstage ($text, $json, $yaml), where the mapping stays a "
+                         "mapping; use `$text: ./path`"});
 }
 
 TEST_CASE("regression: did-you-mean only for a plausible typo, and never a User for a team") {
