@@ -422,12 +422,18 @@ TEST_CASE("regression: scaffolder skeletons are not linted in a walk, and the ru
       "  lifecycle: production\n  owner: ${{ values.owner }}\n";
   write_file(dir + "/templates/service/skeleton/catalog-info.yaml", skeleton);
   write_file(dir + "/templates/other/skeleton/catalog-info.yaml", skeleton);
+  // Under the Template's fetch:template folder, a file without expressions is a skeleton too
+  // (it would be a second `service`, a duplicate-entity).
+  write_file(dir + "/templates/service/skeleton/docs/catalog-info.yaml",
+             component("service", "  tags: [Copied]\n"));
+  write_file(dir + "/services/catalog-info.yaml", component("service"));
   const CliRun r = run_cli({"--color", "never", "."}, dir);
   CHECK(r.exit_code == 0);  // no yaml-syntax-error, no duplicate-entity from the skeletons
-  CHECK(r.out == "no problems in 1 file\n");
+  CHECK(r.out == "no problems in 2 files\n");
   CHECK(r.err ==
-        "catalog-lint: note: 2 walked files are scaffolder skeletons (template expressions such "
-        "as ${{ values.name }}), not linted; name a file to lint it\n");
+        "catalog-lint: note: 3 walked files are scaffolder skeletons (template expressions such "
+        "as ${{ values.name }}, or under a Template's fetch:template folder), not linted; name a "
+        "file to lint it\n");
   // Named, a skeleton is linted as given.
   const CliRun named =
       run_cli({"--format", "json", "templates/service/skeleton/catalog-info.yaml"}, dir);

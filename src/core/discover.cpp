@@ -46,9 +46,29 @@ bool sniff_skeleton(std::string_view content) {
                           content.find("cookiecutter.") != std::string_view::npos;
   if (!expression) return false;
   static const RE2 expr(R"(\$\{\{|\{%-?[ \t]|\{\{[ \t]*cookiecutter\.)");
+  return RE2::PartialMatch(content, expr) && !declares_template(content);
+}
+
+bool declares_template(std::string_view content) {
   static const RE2 template_kind(
       R"((?mi)^["']?kind["']?[ \t]*:[ \t]*["']?template["']?[ \t\r]*(?:#|$))");
-  return RE2::PartialMatch(content, expr) && !RE2::PartialMatch(content, template_kind);
+  return RE2::PartialMatch(content, template_kind);
+}
+
+std::vector<std::string> template_source_dirs(std::string_view content) {
+  std::vector<std::string> out;
+  if (content.find("fetch:template") == std::string_view::npos &&
+      content.find("fetch:plain") == std::string_view::npos)
+    return out;
+  if (!declares_template(content)) return out;
+  static const RE2 url(R"((?m)^[ \t-]*url[ \t]*:[ \t]*["']?(\.\.?/[^"'\s#]*))");
+  re2::StringPiece in(content.data(), content.size());
+  std::string dir;
+  while (RE2::FindAndConsume(&in, url, &dir)) {
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    if (dir != "." && dir != ".." && dir != "./" && dir != "../") out.push_back(dir);
+  }
+  return out;
 }
 
 bool sniff_backstage_kind(std::string_view content) {
@@ -74,8 +94,9 @@ bool has_yaml_extension(const fs::path& p) {
 
 // What the first 64 KiB of a walked file say about it.
 struct Sniff {
-  bool backstage = false;  ///< sniff_backstage (or, when asked, sniff_backstage_kind)
-  bool skeleton = false;   ///< sniff_skeleton
+  bool backstage = false;                ///< sniff_backstage (or, when asked, sniff_backstage_kind)
+  bool skeleton = false;                 ///< sniff_skeleton
+  std::vector<std::string> source_dirs;  ///< template_source_dirs of a Template
 };
 
 // `kind_too`: a top-level `kind:` naming a built-in kind counts as well (for catalog-* names,
@@ -100,6 +121,7 @@ Sniff sniff_file(const fs::path& p, bool kind_too) {
   out.backstage = (kind_too && sniff_backstage_kind(head)) ||
                   (head.find("backstage.io/") != std::string_view::npos && sniff_backstage(head));
   out.skeleton = (kind_too || out.backstage) && sniff_skeleton(head);
+  if (out.backstage) out.source_dirs = template_source_dirs(head);
   return out;
 }
 
@@ -195,6 +217,8 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
   };
   std::vector<Found> found;
   std::unordered_set<std::string> here;  // identities found by this walk
+  std::vector<std::string> source_dirs;  // fetch:template/fetch:plain folders, lexical, with '/'
+  std::unordered_set<std::string> templates;  // the Templates naming them, as walked
   bool complete = true;
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) {  // the iterator cannot go on after an error
@@ -244,6 +268,9 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
         ++out.skeletons;
         continue;
       }
+      for (const std::string& d : sniff.source_dirs)
+        source_dirs.push_back((p.parent_path() / d).lexically_normal().string() + "/");
+      if (!sniff.source_dirs.empty()) templates.insert(p.string());
     }
     if (!take) continue;
     // Already found, by an earlier argument or by this walk (a file and a symlink to it are one
@@ -256,6 +283,16 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
     found.push_back(Found{p.string(), std::move(abs), std::move(id)});
   }
   const std::unordered_set<std::string> ignored = ignored_query.finish();
+  // Files under a Template's fetch:template / fetch:plain folder are skeletons too, whatever
+  // they hold (fetch:plain copies them unrendered, but into a new repository, not this catalog).
+  if (!source_dirs.empty())
+    std::erase_if(found, [&](const Found& f) {
+      if (templates.count(f.path)) return false;
+      const std::string normal = fs::path(f.path).lexically_normal().string();
+      for (const std::string& d : source_dirs)
+        if (normal.rfind(d, 0) == 0) return ++out.skeletons, true;
+      return false;
+    });
   std::sort(found.begin(), found.end());
   for (Found& f : found) {
     if (ignored.count(f.absolute)) continue;
@@ -309,7 +346,8 @@ Discovery discover(const std::vector<std::string>& paths) {
   if (out.skeletons > 0)
     std::fprintf(stderr,
                  "catalog-lint: note: %zu walked file%s %s scaffolder skeleton%s (template "
-                 "expressions such as ${{ values.name }}), not linted; name a file to lint it\n",
+                 "expressions such as ${{ values.name }}, or under a Template's fetch:template "
+                 "folder), not linted; name a file to lint it\n",
                  out.skeletons, out.skeletons == 1 ? "" : "s", out.skeletons == 1 ? "is a" : "are",
                  out.skeletons == 1 ? "" : "s");
   return out;

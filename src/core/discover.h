@@ -45,6 +45,14 @@ bool sniff_backstage_kind(std::string_view content);
 /// Template (a top-level `kind: Template`, whose steps hold `${{ parameters.x }}`).
 bool sniff_skeleton(std::string_view content);
 
+/// True when `content` has a top-level `kind: Template` (any case).
+bool declares_template(std::string_view content);
+
+/// The relative `url:` folders (`./skeleton`, `../shared`) of the fetch:template / fetch:plain
+/// steps of a Template's text, as written; empty when `content` is no Template with such a step.
+/// (A line-based approximation: every relative `url:` of a Template that uses either action.)
+std::vector<std::string> template_source_dirs(std::string_view content);
+
 /// True when `content` declares a Backstage apiVersion (`backstage.io/…` or
 /// `scaffolder.backstage.io/…`, any version part) at the start of a line.
 bool sniff_backstage(std::string_view content);
@@ -53,7 +61,8 @@ bool sniff_backstage(std::string_view content);
 /// recursively for `catalog-info.yaml|yml`, for other `catalog-*.yaml|yml` files that
 /// `sniff_backstage` or `sniff_backstage_kind`, and for other `.yaml`/`.yml` files that
 /// `sniff_backstage`.
-/// Walked files that sniff_skeleton are counted in `skeletons`, not taken.
+/// Walked files that sniff_skeleton, or that lie under a walked Template's
+/// template_source_dirs, are counted in `skeletons`, not taken.
 /// `.git` and `node_modules` are skipped, and so are files git reports as ignored
 /// (`git check-ignore`, when the directory is in a git work tree and git is installed).
 /// Directory symlinks are not followed (no loops). A path that does not exist is an error.
