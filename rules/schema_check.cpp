@@ -54,7 +54,8 @@ std::string unknown_placeholder_help(const Node* n) {
     return fmt::format(
         "'{}' is resolved only where the OpenAPI module "
         "(@backstage/plugin-catalog-backend-module-openapi) is installed, not by default "
-        "Backstage ($text, $json, $yaml), where the mapping stays a mapping; use `$text: ./path`",
+        "Backstage ($text, $json, $yaml), where the mapping stays a mapping; use `$text:` with "
+        "the same target",
         key);
   return fmt::format(
       "'{}' is not a placeholder Backstage resolves ($text, $json, $yaml), so the mapping stays "

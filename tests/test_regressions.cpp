@@ -284,7 +284,7 @@ TEST_CASE("regression: a $-key that is no Backstage placeholder says so") {
                          "a mapping | '$openapi' is resolved only where the OpenAPI module "
                          "(@backstage/plugin-catalog-backend-module-openapi) is installed, not by "
                          "default Backstage ($text, $json, $yaml), where the mapping stays a "
-                         "mapping; use `$text: ./path`"});
+                         "mapping; use `$text:` with the same target"});
 }
 
 TEST_CASE("regression: did-you-mean only for a plausible typo, and never a User for a team") {
