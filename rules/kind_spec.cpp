@@ -27,13 +27,22 @@ void check_ref(const Entity& e, const RefField& f, bool typed, const Node* value
   const EntityRefParse parsed =
       parse_entity_ref(value->text, f.default_kind, e.namespace_or_default());
   if (parsed.ref) return;
-  std::string help = f.default_kind.empty()
-                         ? fmt::format(
-                               "`{}` needs the kind in every reference, e.g. component:{} or "
-                               "resource:{}",
-                               dotted, value->text.empty() ? "name" : value->text,
-                               value->text.empty() ? "name" : value->text)
-                         : "write the reference as [<kind>:][<namespace>/]<name>";
+  std::string help;
+  if (const auto swapped = swapped_kind_namespace(value->text, [](std::string_view part) {
+        return find_kind_case_insensitive(part) != nullptr;
+      }))
+    help = fmt::format(
+        "the kind and the namespace are swapped: write '{}' "
+        "(<kind>:<namespace>/<name>)",
+        *swapped);
+  else
+    help = f.default_kind.empty()
+               ? fmt::format(
+                     "`{}` needs the kind in every reference, e.g. component:{} or "
+                     "resource:{}",
+                     dotted, value->text.empty() ? "name" : value->text,
+                     value->text.empty() ? "name" : value->text)
+               : "write the reference as [<kind>:][<namespace>/]<name>";
   ctx.report(value, pointer,
              fmt::format("`{}` is not a valid entity reference: {}", dotted, parsed.error),
              std::move(help));

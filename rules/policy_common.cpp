@@ -103,8 +103,9 @@ std::optional<std::string> Org::nearest_of_kinds(const std::vector<std::string_v
     std::sort(names.begin(), names.end());
     it = by_prefix_.emplace(prefix, std::make_unique<Suggester>(std::move(names))).first;
   }
-  const auto& near = it->second->nearest(std::string_view(key).substr(prefix.size()));
-  if (!near) return std::nullopt;
+  const std::string_view name = std::string_view(key).substr(prefix.size());
+  const auto& near = it->second->nearest(name);
+  if (!near || !plausible_typo(name, *near)) return std::nullopt;
   return prefix + *near;
 }
 
@@ -113,15 +114,22 @@ const EntitySummary* Org::first_defined(std::string_view key) const {
   return it == first_.end() ? nullptr : it->second;
 }
 
-std::optional<std::string> Org::nearest_owner(const Policy& policy, const std::string& key) const {
+std::optional<std::string> Org::nearest_owner(const Policy& policy, const std::string& key,
+                                              bool teams_only) const {
   std::lock_guard lock(mutex_);
-  auto it = owners_.find(&policy);
+  auto it = owners_.find({&policy, teams_only});
   if (it == owners_.end()) {
     std::vector<std::string> keys = owner_keys();
     for (const auto& k : policy.known_owners) keys.push_back(k);
-    it = owners_.emplace(&policy, std::make_unique<Suggester>(std::move(keys))).first;
+    if (teams_only)
+      std::erase_if(keys, [](const std::string& k) { return k.starts_with("user:"); });
+    it = owners_
+             .emplace(std::pair{&policy, teams_only}, std::make_unique<Suggester>(std::move(keys)))
+             .first;
   }
-  return it->second->nearest(key);
+  const std::optional<std::string>& near = it->second->nearest(key);
+  if (near && plausible_typo(key, *near)) return near;
+  return std::nullopt;
 }
 
 const Org& org_of(const CatalogIndex& index) {
@@ -300,6 +308,16 @@ std::optional<std::string> nearest(std::string_view value,
 Suggester::Suggester(std::vector<std::string> candidates) : candidates_(std::move(candidates)) {
   signatures_.reserve(candidates_.size());
   for (const std::string& c : candidates_) signatures_.push_back(signature(c));
+}
+
+bool plausible_typo(std::string_view value, std::string_view suggestion) {
+  auto name_length = [](std::string_view s) {
+    const std::size_t slash = s.rfind('/');
+    return slash == std::string_view::npos ? s.size() : s.size() - slash - 1;
+  };
+  const std::size_t n = std::min(name_length(value), name_length(suggestion));
+  const std::size_t limit = std::max<std::size_t>(1, n / 4) + 1;
+  return bounded_distance(value, suggestion, limit) < limit;
 }
 
 const std::optional<std::string>& Suggester::nearest(std::string_view value) {

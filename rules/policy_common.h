@@ -47,6 +47,11 @@ std::optional<std::string> owner_key(const EntitySummary& e);
 std::optional<std::string> nearest(std::string_view value,
                                    const std::vector<std::string>& candidates);
 
+/// True when `suggestion` is close enough to `value` to offer as "did you mean": at most
+/// max(1, n / 4) edits, n being the length of the shorter name part (after the last `/`), so that
+/// a value sharing little with the candidate (`payments-team`, `security-team`) gets none.
+bool plausible_typo(std::string_view value, std::string_view suggestion);
+
 /// nearest() over a fixed candidate list, remembered per value: a catalog where many entities
 /// name the same unknown owner pays for one search, not one per entity.
 class Suggester {
@@ -69,9 +74,10 @@ class Org {
   /// The first entity of the run with ref key `key` among the linted files, or nullptr.
   const EntitySummary* first_defined(std::string_view key) const;
   /// The nearest known owner to `key` for entities under `policy` (its known_owners are
-  /// candidates too), remembered per value: many entities naming one unknown owner cost one
-  /// search.
-  std::optional<std::string> nearest_owner(const Policy& policy, const std::string& key) const;
+  /// candidates too; only Groups when `teams_only`), remembered per value: many entities naming
+  /// one unknown owner cost one search. Only a plausible_typo() is returned.
+  std::optional<std::string> nearest_owner(const Policy& policy, const std::string& key,
+                                           bool teams_only = false) const;
   /// The Group, User or Template with ref key `key` (linted entities first), or nullptr.
   const EntitySummary* find(const std::string& key) const;
   /// True when `key` is a Group or User entity, or in `e`'s policy.known_owners.
@@ -100,7 +106,7 @@ class Org {
   std::unordered_map<std::string, const EntitySummary*> by_ref_;
   std::unordered_map<std::string_view, const EntitySummary*> first_;  ///< linted entities only
   mutable std::mutex mutex_;
-  mutable std::map<const Policy*, std::unique_ptr<Suggester>> owners_;
+  mutable std::map<std::pair<const Policy*, bool>, std::unique_ptr<Suggester>> owners_;
   /// `kind:namespace/` → the names under it, for suggestions.
   mutable std::map<std::string, std::unique_ptr<Suggester>> by_prefix_;
   std::unordered_map<std::string_view, const EntitySummary*> all_;      ///< linted, then catalog

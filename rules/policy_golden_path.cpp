@@ -59,7 +59,7 @@ std::shared_ptr<const CatalogRule> make_unknown_golden_path() {
       const std::string name = t->value.substr(kTagPrefix.size());
       if (std::find(approved.begin(), approved.end(), name) != approved.end()) continue;
       std::string help = "use the name of a Template tagged golden-path";
-      if (auto near = nearest(name, approved))
+      if (auto near = nearest(name, approved); near && plausible_typo(name, *near))
         help = fmt::format("did you mean 'golden-path:{}'?", *near);
       ctx.report_field(e, *t, fmt::format("tag '{}' names no approved golden path", t->value),
                        std::move(help));

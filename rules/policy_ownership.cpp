@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/entity_ref.h"
+#include "kinds.h"
 #include "policy_common.h"
 
 namespace catalog_lint {
@@ -32,8 +33,16 @@ std::shared_ptr<const CatalogRule> make_unknown_owner() {
     std::string help =
         "define the Group (or User), pass its catalog with --catalog, or "
         "add it to policy.known_owners";
-    if (const auto near = org.nearest_owner(policy_of(e), *key))
+    // Where the policy wants a team (owner-is-user), a person is never the suggestion.
+    const bool teams_only = kind_in(e, {"component", "api", "resource", "system", "domain"});
+    if (const auto near = org.nearest_owner(policy_of(e), *key, teams_only))
       help = fmt::format("did you mean '{}'?", *near);
+    if (const auto swapped = swapped_kind_namespace(owner->value, [](std::string_view part) {
+          return find_kind_case_insensitive(part) != nullptr;
+        }))
+      help = fmt::format(
+          "the kind and the namespace are swapped: write '{}' (<kind>:<namespace>/<name>)",
+          *swapped);
     ctx.report_field(
         e, *owner,
         kind == "group" || kind == "user"

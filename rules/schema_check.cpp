@@ -46,6 +46,23 @@ std::string quote_help(const Node* n) {
   return {};
 }
 
+std::string unknown_placeholder_help(const Node* n) {
+  if (!is_placeholder(n)) return {};
+  const std::string& key = n->entries[0].first->text;
+  if (key == "$text" || key == "$json" || key == "$yaml") return {};
+  if (key == "$openapi" || key == "$asyncapi")
+    return fmt::format(
+        "'{}' is resolved only where the OpenAPI module "
+        "(@backstage/plugin-catalog-backend-module-openapi) is installed, not by default "
+        "Backstage ($text, $json, $yaml), where the mapping stays a mapping; use `$text:` with "
+        "the same target",
+        key);
+  return fmt::format(
+      "'{}' is not a placeholder Backstage resolves ($text, $json, $yaml), so the mapping stays "
+      "a mapping; write the value itself, or read it from a file with `$text: ./path`",
+      key);
+}
+
 bool is_js_falsy(const Node* n) {
   switch (n->type) {
     case NodeType::null:
@@ -112,6 +129,7 @@ void check_value(std::vector<SchemaFinding>& out, const Node* value, const Field
   const unsigned bit = type_bit(value);
   if ((field.types & bit) == 0) {
     std::string help = quote_help(value);
+    if (help.empty()) help = unknown_placeholder_help(value);
     if (help.empty()) help = fmt::format("make `{}` {}", dotted, describe(field.types));
     report(out, RuleId::invalid_field_type, value, pointer,
            fmt::format("`{}` must be {}, found {}", dotted, describe(field.types), shown(value)),
@@ -191,11 +209,67 @@ const std::vector<SchemaFinding>& findings(const Entity& e, EntityContext& ctx) 
 namespace catalog_lint {
 
 namespace {
+// The node at JSON pointer `pointer` under `root` (mapping keys and sequence indices), or nullptr.
+const Node* at_pointer(const Node* root, std::string_view pointer) {
+  const Node* n = root;
+  while (n != nullptr && !pointer.empty()) {
+    pointer.remove_prefix(1);  // the '/'
+    const std::size_t slash = pointer.find('/');
+    const std::string_view raw = pointer.substr(0, slash);
+    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
+    std::string token;  // RFC 6901: `~1` is `/`, `~0` is `~`
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '~' && i + 1 < raw.size()) {
+        token += raw[i + 1] == '1' ? '/' : '~';
+        ++i;
+      } else {
+        token += raw[i];
+      }
+    }
+    if (n->is_map()) {
+      n = n->get(token);
+    } else if (n->is_seq() && !token.empty() &&
+               token.find_first_not_of("0123456789") == std::string::npos && token.size() < 10) {
+      const std::size_t i = std::stoul(token);
+      n = i < n->items.size() ? n->items[i] : nullptr;
+    } else {
+      n = nullptr;
+    }
+  }
+  return n;
+}
+
+// For a missing field `/…/name`: the `<<` key of the mapping that lacks it, when the mapping(s)
+// it names hold `name` (Backstage does not merge them: yaml-1-1-habit), else nullptr.
+const Node* unmerged_from(const Entity& e, const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return nullptr;
+  const Node* map = at_pointer(e.root, std::string_view(path).substr(0, slash));
+  if (map == nullptr || !map->is_map()) return nullptr;
+  const std::string name = path.substr(slash + 1);
+  for (const auto& [key, value] : map->entries) {
+    if (!key->plain || key->text != "<<") continue;
+    if (value->is_map() && value->get(name)) return key;
+    if (value->is_seq())
+      for (const Node* item : value->items)
+        if (item->is_map() && item->get(name)) return key;
+  }
+  return nullptr;
+}
+
 // One of the three schema rules: reports the schema findings of its own id.
 std::shared_ptr<const EntityRule> schema_rule(RuleId id) {
   return entity_rule([id](const Entity& e, EntityContext& ctx) {
-    for (const SchemaFinding& f : schema::findings(e, ctx))
-      if (f.rule == id) ctx.report(f.at, f.path, f.message, f.help);
+    for (const SchemaFinding& f : schema::findings(e, ctx)) {
+      if (f.rule != id) continue;
+      ctx.report(f.at, f.path, f.message, f.help);
+      if (id == RuleId::missing_field)
+        if (const Node* merge = unmerged_from(e, f.path))
+          ctx.note_last(fmt::format("'{}' is in the mapping merged here with '<<', which Backstage "
+                                    "does not merge",
+                                    f.path.substr(f.path.rfind('/') + 1)),
+                        std::string(ctx.file()), merge->pos);
+    }
   });
 }
 }  // namespace

@@ -64,6 +64,11 @@ void check_object(std::vector<SchemaFinding>& out, const Node* map, const Object
 /// A help text for a YAML scalar that resolved to a non-string where a string is expected.
 std::string quote_help(const Node* n);
 
+/// A help text for a one-key mapping whose key starts with `$` but is not one of Backstage's
+/// placeholders (`$text`, `$json`, `$yaml`; PlaceholderProcessor leaves others as they are), or ""
+/// for any other node.
+std::string unknown_placeholder_help(const Node* n);
+
 /// JavaScript falsiness of the value Backstage sees: null, false, any zero or NaN, "".
 bool is_js_falsy(const Node* n);
 

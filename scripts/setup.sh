@@ -22,6 +22,12 @@ werror=OFF
 if [ "${CI:-}" = "true" ]; then werror=ON; fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCATALOG_LINT_WERROR="$werror"
 cmake --build build -j"$(nproc)"
+# Say what an install replaces: an existing /usr/local/bin/catalog-lint is overwritten.
+target=/usr/local/bin/catalog-lint
+if [ -x "$target" ]; then
+  previous="$("$target" --version 2>/dev/null || echo "of unknown version")"
+  echo "== replacing $target ($previous) with $(build/catalog-lint --version)"
+fi
 $sudo cmake --install build --prefix /usr/local
 
 echo

@@ -181,18 +181,20 @@ TEST_CASE("bounds: the repository boundary comes from the Location's file, not t
 
 TEST_CASE("bounds: 100,000 findings under 740,000 suppression rule entries") {
   // Was O(findings x directives x rules): minutes.
-  std::string text = std::string(kComponent) + "  tags: [A";
-  for (int i = 1; i < 100000; ++i) text += ", A";
+  // (A suppressible rule: findings that make Backstage reject the document cannot be silenced.)
+  std::string text = std::string(kComponent) + "  x-flags: [no";
+  for (int i = 1; i < 100000; ++i) text += ",no";
   text += "]\n";
-  std::string line = "# catalog-lint-disable-file invalid-tag";
-  for (int i = 1; i < 40; ++i) line += ",invalid-tag";
+  std::string line = "# catalog-lint-disable-file yaml-1-1-habit";
+  for (int i = 1; i < 40; ++i) line += ",yaml-1-1-habit";
   line += " -- generated\n";
   for (int i = 0; i < 18500; ++i) text += line;
   text += kSpec;
   const std::string dir = temp_dir();
-  write_file(dir + "/catalog-info.yaml", text);
-  const CliRun r =
-      run_cli({"--limit", "findings=1000000", "--format", "json", "catalog-info.yaml"}, dir);
+  write_file(dir + "/catalog-info.yaml", text);  // 12 MB: the rule id is longer than invalid-tag
+  const CliRun r = run_cli({"--limit", "findings=1000000", "--limit", "file-bytes=16777216",
+                            "--format", "json", "catalog-info.yaml"},
+                           dir);
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["diagnostics"].empty());

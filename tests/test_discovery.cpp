@@ -216,3 +216,45 @@ TEST_CASE("discovery: a config symlink that points nowhere is an error, not no c
           "point it at a config file or remove it\n");
   }
 }
+
+TEST_CASE(
+    "discovery: a walked catalog-*.yaml that declares no Backstage apiVersion or kind is "
+    "not an entity file") {
+  const std::string dir = temp_dir();
+  // The workflow of docs/ci.md, under the name it gives, and a scaffolder step fragment.
+  const std::string ci = read_file(source_dir() + "/docs/ci.md");
+  const std::string marker = "`.github/workflows/catalog-lint.yml`:\n\n```yaml\n";
+  const std::size_t at = ci.find(marker);
+  REQUIRE(at != std::string::npos);
+  const std::size_t from = at + marker.size();
+  write_file(dir + "/.github/workflows/catalog-lint.yml",
+             ci.substr(from, ci.find("```", from) - from));
+  write_file(dir + "/template/catalog-register.yaml",
+             "id: register\nname: Register\naction: catalog:register\ninput:\n"
+             "  repoContentsUrl: ${{ steps['publish'].output.repoContentsUrl }}\n");
+  // Taken: catalog-info.yaml whatever it holds, and catalog-* files with a Backstage kind or
+  // apiVersion (their faults are findings).
+  write_file(dir + "/a/catalog-info.yaml", "name: not-an-entity\n");
+  write_file(dir + "/b/catalog-payments.yaml",
+             "kind: Component\nmetadata:\n  name: payments\nspec:\n  type: service\n"
+             "  lifecycle: production\n  owner: team-a\n");
+  write_file(dir + "/c/catalog-billing.yml", tagged_component("billing"));
+  const CliRun r = run_cli({"--format", "json", "."}, dir);
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> got;
+  for (const auto& d : j["diagnostics"])
+    got.push_back(
+        fmt_args({d["file"].get<std::string>(), d["rule"].get<std::string>(),
+                  std::to_string(d["line"].get<int>()), std::to_string(d["column"].get<int>())}));
+  CHECK(got == std::vector<std::string>{"catalog-lint a/catalog-info.yaml missing-field 1 1",
+                                        "catalog-lint a/catalog-info.yaml missing-field 1 1",
+                                        "catalog-lint a/catalog-info.yaml missing-field 1 1",
+                                        "catalog-lint a/catalog-info.yaml unknown-root-field 1 1",
+                                        "catalog-lint b/catalog-payments.yaml missing-field 1 1",
+                                        "catalog-lint c/catalog-billing.yml invalid-tag 5 10"});
+  CHECK(j["summary"]["files"] == 3);
+  // Named on the command line, a file is linted as given, whatever its name and content.
+  const CliRun named = run_cli({"--format", "json", "template/catalog-register.yaml"}, dir);
+  CHECK(nlohmann::json::parse(named.out)["summary"]["files"] == 1);
+}

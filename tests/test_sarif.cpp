@@ -99,7 +99,7 @@ void check_invariants(const json& log) {
   for (const json& r : run["results"]) {
     REQUIRE(r.contains("ruleIndex"));
     CHECK(rules.at(r["ruleIndex"].get<std::size_t>())["id"] == r["ruleId"]);
-    CHECK(r["partialFingerprints"].contains("catalogLint/v1"));
+    CHECK(r["partialFingerprints"].contains("catalogLint/v2"));
     CHECK_FALSE(r["partialFingerprints"].contains("primaryLocationLineHash"));
     const json& region = r["locations"][0]["physicalLocation"]["region"];
     CHECK(region["startLine"].get<int>() >= 1);
@@ -147,8 +147,8 @@ TEST_CASE("sarif: partialFingerprints survive lines inserted above the finding")
     return (*r)["locations"][0]["physicalLocation"]["region"]["startLine"].get<int>();
   };
   CHECK(line(a) == line(b) + 3);
-  CHECK((*a)["partialFingerprints"]["catalogLint/v1"] ==
-        (*b)["partialFingerprints"]["catalogLint/v1"]);
+  CHECK((*a)["partialFingerprints"]["catalogLint/v2"] ==
+        (*b)["partialFingerprints"]["catalogLint/v2"]);
   fs::remove_all(tmp);
 }
 

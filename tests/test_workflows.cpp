@@ -119,9 +119,9 @@ TEST_CASE("cli: suppression comments hide findings; SARIF keeps them as suppress
   const std::string dir = temp_dir();
   write_file(dir + "/catalog-info.yaml",
              component("payments",
-                       "  # catalog-lint-disable-next-line invalid-tag -- portal needs it\n"
-                       "  tags: [Java]\n"
-                       "  # catalog-lint-disable-next-line invalid-label\n"
+                       "  # catalog-lint-disable-next-line yaml-1-1-habit -- portal needs it\n"
+                       "  x-enabled: yes\n"
+                       "  # catalog-lint-disable-next-line yaml-1-1-habit\n"
                        "  labels: {tier: gold}\n"));
   const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
   CHECK(r.exit_code == 0);  // warnings only
@@ -134,7 +134,7 @@ TEST_CASE("cli: suppression comments hide findings; SARIF keeps them as suppress
   for (const auto& res : log["runs"][0]["results"])
     if (res.contains("suppressions")) {
       ++suppressed;
-      CHECK(res["ruleId"] == "invalid-tag");
+      CHECK(res["ruleId"] == "yaml-1-1-habit");
       CHECK(res["suppressions"][0] == nlohmann::json::parse(R"({"kind":"inSource",
         "status":"accepted","justification":"portal needs it"})"));
     }

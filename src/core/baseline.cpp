@@ -23,17 +23,25 @@ namespace {
 // ones, which are still counted so that numbering matches the SARIF output, and for findings of
 // an always-reported rule — internal-error, invalid-config, unreadable-file —, which a baseline
 // never records or hides: the run could not check something).
+// `legacy`: the same for the v1 fingerprints (whole JSON pointer, no value) that baselines
+// written before issue 13 hold, so that they still match.
 std::vector<std::string> fingerprints(const LintResult& result, const std::string& root,
-                                      std::vector<std::string>* uris = nullptr) {
-  FingerprintCounter counter;
+                                      std::vector<std::string>* uris = nullptr,
+                                      std::vector<std::string>* legacy = nullptr) {
+  FingerprintCounter counter, legacy_counter;
   std::vector<std::string> out;
   for (const Diagnostic& d : result.diagnostics) {
     // The same inputs and counting as SARIF's partialFingerprints (report/sarif.cpp).
     const ArtifactUri a = artifact_uri(d.file, root);
     if (uris) uris->push_back(a.path);
-    const std::string fp = counter.next(d.rule, a.uri, d.entity, d.path);
+    const std::string fp = counter.next(d, a.uri);
     const RuleInfo* info = Registry::instance().find(d.rule);
-    out.push_back(d.suppressed || (info && info->always_reported) ? "" : fp);
+    const bool recorded = !d.suppressed && !(info && info->always_reported);
+    out.push_back(recorded ? fp : "");
+    if (legacy) {
+      const std::string old = legacy_counter.next(d.rule, a.uri, d.entity, d.path);
+      legacy->push_back(recorded ? old : "");
+    }
   }
   return out;
 }
@@ -66,18 +74,21 @@ std::string baseline_json(const LintResult& result, const std::string& root,
                             {"path", d.path},
                             {"message", d.message}});
   }
-  for (const BaselineEntry& e : keep)
+  for (const BaselineEntry& e : keep) {
     findings.push_back(json{{"fingerprint", e.fingerprint},
                             {"rule", e.rule},
                             {"file", e.file},
                             {"entity", e.entity},
                             {"path", e.path},
                             {"message", e.message}});
+    if (e.scheme != 2) findings.back()["scheme"] = e.scheme;
+  }
   std::sort(findings.begin(), findings.end(), [](const json& a, const json& b) {
     return std::tie(a["file"], a["rule"], a["fingerprint"]) <
            std::tie(b["file"], b["rule"], b["fingerprint"]);
   });
-  json doc = {{"version", 1}, {"tool", "catalog-lint"}, {"findings", findings}};
+  json doc = {
+      {"version", 1}, {"tool", "catalog-lint"}, {"fingerprints", 2}, {"findings", findings}};
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -98,8 +109,12 @@ Baseline load_baseline(const std::string& path) {
     if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("findings") ||
         !doc["findings"].is_array())
       throw std::runtime_error("not a catalog-lint baseline (version 1)");
+    const int scheme = doc.contains("fingerprints") ? doc.value("fingerprints", 0) : 1;
+    if (scheme != 1 && scheme != 2) throw std::runtime_error("unknown fingerprints version");
     for (const auto& f : doc["findings"]) {
       BaselineEntry e;
+      e.scheme = f.contains("scheme") ? f.value("scheme", 0) : scheme;
+      if (e.scheme != 1 && e.scheme != 2) throw std::runtime_error("unknown fingerprint scheme");
       e.fingerprint = f.at("fingerprint").get<std::string>();
       e.rule = f.value("rule", "");
       e.file = f.value("file", "");
@@ -116,15 +131,24 @@ Baseline load_baseline(const std::string& path) {
 
 void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
                     const RuleConfig& config) {
-  std::map<std::string, std::size_t> index;  // fingerprint -> entry
+  std::map<std::string, std::size_t> index, legacy_index;  // fingerprint -> entry, per scheme
   for (std::size_t i = 0; i < baseline.entries.size(); ++i)
-    index.emplace(baseline.entries[i].fingerprint, i);
+    (baseline.entries[i].scheme == 1 ? legacy_index : index)
+        .emplace(baseline.entries[i].fingerprint, i);
   std::vector<bool> used(baseline.entries.size(), false);
-  const std::vector<std::string> fps = fingerprints(result, root);
+  std::vector<std::string> legacy;
+  const std::vector<std::string> fps =
+      fingerprints(result, root, nullptr, legacy_index.empty() ? nullptr : &legacy);
   for (std::size_t i = 0; i < fps.size(); ++i) {
     if (fps[i].empty()) continue;
     auto it = index.find(fps[i]);
-    if (it == index.end()) continue;
+    if (it == index.end() && !legacy.empty()) {
+      it = legacy_index.find(legacy[i]);
+      if (it == legacy_index.end()) continue;
+    } else if (it == index.end()) {
+      continue;
+    }
+    if (used[it->second]) continue;
     used[it->second] = true;
     result.diagnostics[i].suppressed = true;
     result.diagnostics[i].suppression_kind = "external";

@@ -1,7 +1,7 @@
 // Baselines: record today's findings so a CI gate fails only on new ones (--write-baseline FILE,
 // --baseline FILE). Findings match on the same stable fingerprint SARIF uses (rule, file relative
-// to the repository root, entity ref, field path; not the line), so a baseline survives edits that
-// move lines.
+// to the repository root, entity ref, field path without list positions, the offending value;
+// not the line), so a baseline survives edits that move lines or insert list items.
 #pragma once
 
 #include <string>
@@ -13,8 +13,11 @@ namespace catalog_lint {
 
 /// One recorded finding.
 struct BaselineEntry {
-  std::string fingerprint;  ///< fingerprint_hash(...) ":" occurrence (1-based)
+  std::string fingerprint;  ///< finding_hash(...) ":" occurrence (1-based)
   std::string rule, file, entity, path, message;
+  /// 2: finding_hash (baselines with `"fingerprints": 2`); 1: the older fingerprint_hash over the
+  /// whole JSON pointer (baselines written before it; entries carried over keep `"scheme": 1`).
+  int scheme = 2;
 };
 
 /// A loaded baseline file.
@@ -24,7 +27,8 @@ struct Baseline {
 };
 
 /// The baseline of `result`'s unsuppressed diagnostics as JSON text:
-/// `{"version":1,"tool":"catalog-lint","findings":[{fingerprint,rule,file,entity,path,message}]}`,
+/// `{"version":1,"tool":"catalog-lint","fingerprints":2,"findings":[{fingerprint,rule,file,entity,
+/// path,message}]}`,
 /// sorted, files relative to `root`.
 /// `keep`: entries of an existing baseline to carry over (those of files this run did not lint).
 std::string baseline_json(const LintResult& result, const std::string& root,

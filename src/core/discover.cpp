@@ -30,9 +30,51 @@ bool is_catalog_file_name(std::string_view name) {
          name.substr(0, 8) == "catalog-";
 }
 
+bool is_entity_file_name(std::string_view name) {
+  return name == "catalog-info.yaml" || name == "catalog-info.yml";
+}
+
 bool sniff_backstage(std::string_view content) {
   static const RE2 re(
       R"((?m)^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io/)");
+  return RE2::PartialMatch(content, re);
+}
+
+bool sniff_skeleton(std::string_view content) {
+  const bool expression = content.find("${{") != std::string_view::npos ||
+                          content.find("{%") != std::string_view::npos ||
+                          content.find("cookiecutter.") != std::string_view::npos;
+  if (!expression) return false;
+  static const RE2 expr(R"(\$\{\{|\{%-?[ \t]|\{\{[ \t]*cookiecutter\.)");
+  return RE2::PartialMatch(content, expr) && !declares_template(content);
+}
+
+bool declares_template(std::string_view content) {
+  static const RE2 template_kind(
+      R"((?mi)^["']?kind["']?[ \t]*:[ \t]*["']?template["']?[ \t\r]*(?:#|$))");
+  return RE2::PartialMatch(content, template_kind);
+}
+
+std::vector<std::string> template_source_dirs(std::string_view content) {
+  std::vector<std::string> out;
+  if (content.find("fetch:template") == std::string_view::npos &&
+      content.find("fetch:plain") == std::string_view::npos)
+    return out;
+  if (!declares_template(content)) return out;
+  static const RE2 url(R"((?m)^[ \t-]*url[ \t]*:[ \t]*["']?(\.\.?/[^"'\s#]*))");
+  re2::StringPiece in(content.data(), content.size());
+  std::string dir;
+  while (RE2::FindAndConsume(&in, url, &dir)) {
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    if (dir != "." && dir != ".." && dir != "./" && dir != "../") out.push_back(dir);
+  }
+  return out;
+}
+
+bool sniff_backstage_kind(std::string_view content) {
+  static const RE2 re(
+      R"((?mi)^["']?kind["']?[ \t]*:[ \t]*["']?(?:component|api|resource|system|domain|group|user|)"
+      R"(location|template)["']?[ \t\r]*(?:#|$))");
   return RE2::PartialMatch(content, re);
 }
 
@@ -50,13 +92,23 @@ bool has_yaml_extension(const fs::path& p) {
   return ext == ".yaml" || ext == ".yml";
 }
 
-bool file_sniffs_backstage(const fs::path& p) {
+// What the first 64 KiB of a walked file say about it.
+struct Sniff {
+  bool backstage = false;                ///< sniff_backstage (or, when asked, sniff_backstage_kind)
+  bool skeleton = false;                 ///< sniff_skeleton
+  std::vector<std::string> source_dirs;  ///< template_source_dirs of a Template
+};
+
+// `kind_too`: a top-level `kind:` naming a built-in kind counts as well (for catalog-* names,
+// where a missing or mistyped apiVersion is a finding to report, not a reason to skip).
+Sniff sniff_file(const fs::path& p, bool kind_too) {
   // The first 64 KiB, read into one buffer reused across files (no zero-filling per file), and
   // RE2 only when the bytes hold "backstage.io/" at all: every match of the sniff contains it.
   constexpr std::size_t kSniffBytes = 64 * 1024;
   thread_local std::string buf(kSniffBytes, '\0');
+  Sniff out;
   const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return false;
+  if (fd < 0) return out;
   std::size_t got = 0;
   while (got < kSniffBytes) {
     const ssize_t n = ::read(fd, buf.data() + got, kSniffBytes - got);
@@ -66,8 +118,11 @@ bool file_sniffs_backstage(const fs::path& p) {
   }
   ::close(fd);
   const std::string_view head(buf.data(), got);
-  if (head.find("backstage.io/") == std::string_view::npos) return false;
-  return sniff_backstage(head);
+  out.backstage = (kind_too && sniff_backstage_kind(head)) ||
+                  (head.find("backstage.io/") != std::string_view::npos && sniff_backstage(head));
+  out.skeleton = (kind_too || out.backstage) && sniff_skeleton(head);
+  if (out.backstage) out.source_dirs = template_source_dirs(head);
+  return out;
 }
 
 // The identity of a file for de-duplication: its physical path, symlinks resolved (a file and a
@@ -162,6 +217,8 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
   };
   std::vector<Found> found;
   std::unordered_set<std::string> here;  // identities found by this walk
+  std::vector<std::string> source_dirs;  // fetch:template/fetch:plain folders, lexical, with '/'
+  std::unordered_set<std::string> templates;  // the Templates naming them, as walked
   bool complete = true;
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) {  // the iterator cannot go on after an error
@@ -195,9 +252,26 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
     if (!has_yaml_extension(p)) continue;
     const bool regular = it->is_regular_file(sec);
     // A catalog file that is a broken or looping symlink, a FIFO or a device is handed to the
-    // linter, which reports it as unreadable; other YAML files are only taken when they sniff.
-    const bool take =
-        is_catalog_file_name(name) ? !(it->is_directory(sec)) : regular && file_sniffs_backstage(p);
+    // linter, which reports it as unreadable. Other YAML files are only taken when they sniff;
+    // `catalog-info.yaml` always, other `catalog-*.yaml` names (a workflow `catalog-lint.yml`, a
+    // scaffolder step `catalog-register.yaml`) when they declare a Backstage apiVersion or kind.
+    // A scaffolder skeleton (entity fields holding `${{ values.name }}`) is not an entity yet:
+    // it is counted, not linted (named on the command line, it is linted as given).
+    bool take = false;
+    if (!regular) {
+      take = is_catalog_file_name(name) && !it->is_directory(sec);
+    } else {
+      const bool by_name = is_entity_file_name(name);
+      const Sniff sniff = sniff_file(p, /*kind_too=*/is_catalog_file_name(name));
+      take = by_name || sniff.backstage;
+      if (take && sniff.skeleton) {
+        ++out.skeletons;
+        continue;
+      }
+      for (const std::string& d : sniff.source_dirs)
+        source_dirs.push_back((p.parent_path() / d).lexically_normal().string() + "/");
+      if (!sniff.source_dirs.empty()) templates.insert(p.string());
+    }
     if (!take) continue;
     // Already found, by an earlier argument or by this walk (a file and a symlink to it are one
     // file)? Only files actually taken count as found: one git ignores is not taken, and a
@@ -209,6 +283,16 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
     found.push_back(Found{p.string(), std::move(abs), std::move(id)});
   }
   const std::unordered_set<std::string> ignored = ignored_query.finish();
+  // Files under a Template's fetch:template / fetch:plain folder are skeletons too, whatever
+  // they hold (fetch:plain copies them unrendered, but into a new repository, not this catalog).
+  if (!source_dirs.empty())
+    std::erase_if(found, [&](const Found& f) {
+      if (templates.count(f.path)) return false;
+      const std::string normal = fs::path(f.path).lexically_normal().string();
+      for (const std::string& d : source_dirs)
+        if (normal.rfind(d, 0) == 0) return ++out.skeletons, true;
+      return false;
+    });
   std::sort(found.begin(), found.end());
   for (Found& f : found) {
     if (ignored.count(f.absolute)) continue;
@@ -259,6 +343,13 @@ Discovery discover(const std::vector<std::string>& paths) {
       out.walked[it->second] = false;
     }
   }
+  if (out.skeletons > 0)
+    std::fprintf(stderr,
+                 "catalog-lint: note: %zu walked file%s %s scaffolder skeleton%s (template "
+                 "expressions such as ${{ values.name }}, or under a Template's fetch:template "
+                 "folder), not linted; name a file to lint it\n",
+                 out.skeletons, out.skeletons == 1 ? "" : "s", out.skeletons == 1 ? "is a" : "are",
+                 out.skeletons == 1 ? "" : "s");
   return out;
 }
 

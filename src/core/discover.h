@@ -26,17 +26,43 @@ struct Discovery {
   std::vector<bool> walked;        ///< per file: found by walking a directory (not named)
   std::vector<std::pair<std::string, std::string>> errors;  ///< (path, reason)
   ListedDirs listed;  ///< the directories walked (none for named files)
+  /// Walked files left out as scaffolder skeletons (sniff_skeleton); named files never are.
+  std::size_t skeletons = 0;
 };
 
 /// True for `catalog-info.yaml|yml` and `catalog-*.yaml|yml` (the file name only).
 bool is_catalog_file_name(std::string_view filename);
+
+/// True for `catalog-info.yaml|yml`, the name a walk takes whatever the content.
+bool is_entity_file_name(std::string_view filename);
+
+/// True when `content` has a top-level `kind:` naming one of Backstage's built-in kinds
+/// (Component, API, Resource, System, Domain, Group, User, Location, Template; any case).
+bool sniff_backstage_kind(std::string_view content);
+
+/// True when `content` holds a template expression of a scaffolder skeleton (`${{ values.x }}`,
+/// a Nunjucks tag `{% if %}`, or cookiecutter's `{{ cookiecutter.x }}`) and is not itself a
+/// Template (a top-level `kind: Template`, whose steps hold `${{ parameters.x }}`).
+bool sniff_skeleton(std::string_view content);
+
+/// True when `content` has a top-level `kind: Template` (any case).
+bool declares_template(std::string_view content);
+
+/// The relative `url:` folders (`./skeleton`, `../shared`) of the fetch:template / fetch:plain
+/// steps of a Template's text, as written; empty when `content` is no Template with such a step.
+/// (A line-based approximation: every relative `url:` of a Template that uses either action.)
+std::vector<std::string> template_source_dirs(std::string_view content);
 
 /// True when `content` declares a Backstage apiVersion (`backstage.io/…` or
 /// `scaffolder.backstage.io/…`, any version part) at the start of a line.
 bool sniff_backstage(std::string_view content);
 
 /// Expands `paths`: a file is taken as given (whatever its name); a directory is walked
-/// recursively for catalog files by name, plus other `.yaml`/`.yml` files that `sniff_backstage`.
+/// recursively for `catalog-info.yaml|yml`, for other `catalog-*.yaml|yml` files that
+/// `sniff_backstage` or `sniff_backstage_kind`, and for other `.yaml`/`.yml` files that
+/// `sniff_backstage`.
+/// Walked files that sniff_skeleton, or that lie under a walked Template's
+/// template_source_dirs, are counted in `skeletons`, not taken.
 /// `.git` and `node_modules` are skipped, and so are files git reports as ignored
 /// (`git check-ignore`, when the directory is in a git work tree and git is installed).
 /// Directory symlinks are not followed (no loops). A path that does not exist is an error.

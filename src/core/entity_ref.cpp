@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace catalog_lint {
 
 std::string to_lower(std::string_view s) {
@@ -13,6 +15,27 @@ std::string to_lower(std::string_view s) {
 
 std::string EntityRef::key() const {
   return to_lower(kind) + ":" + to_lower(ns) + "/" + to_lower(name);
+}
+
+std::optional<std::string> swapped_kind_namespace(std::string_view text,
+                                                  bool (*is_kind)(std::string_view)) {
+  const std::size_t colon = text.find(':');
+  const std::size_t slash = text.find('/');
+  if (colon == std::string_view::npos || slash == std::string_view::npos) return std::nullopt;
+  // The two parts before the name, in the order written, and the name.
+  const std::size_t first_end = std::min(colon, slash), second_end = std::max(colon, slash);
+  const std::string_view first = text.substr(0, first_end);
+  const std::string_view second = text.substr(first_end + 1, second_end - first_end - 1);
+  const std::string_view name = text.substr(second_end + 1);
+  if (first.empty() || second.empty() || name.empty()) return std::nullopt;
+  if (name.find_first_of(":/") != std::string_view::npos) return std::nullopt;
+  // `kind/namespace:name`: the kind comes first, followed by a slash.
+  if (slash < colon && is_kind(first) && !is_kind(second))
+    return fmt::format("{}:{}/{}", first, second, name);
+  // `namespace:kind/name`: a known kind in the namespace's place, none in the kind's.
+  if (colon < slash && is_kind(second) && !is_kind(first))
+    return fmt::format("{}:{}/{}", second, first, name);
+  return std::nullopt;
 }
 
 EntityRefParse parse_entity_ref(std::string_view text, std::string_view default_kind,

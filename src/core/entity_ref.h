@@ -29,6 +29,14 @@ struct EntityRefParse {
 EntityRefParse parse_entity_ref(std::string_view text, std::string_view default_kind,
                                 std::string_view default_namespace);
 
+/// The reference `text` most likely meant when its kind and namespace are swapped, or
+/// std::nullopt: `<kind>/<namespace>:<name>` (e.g. `resource/default:queue-x`, which Backstage
+/// reads as namespace `resource` and name `default:queue-x`) and `<namespace>:<kind>/<name>`
+/// (e.g. `default:resource/queue-x`, kind `default`) both give `resource:default/queue-x`.
+/// `is_kind` says whether a part names a known kind (the part as written; callers ignore case).
+std::optional<std::string> swapped_kind_namespace(std::string_view text,
+                                                  bool (*is_kind)(std::string_view));
+
 /// ASCII lower-case copy (Backstage uses `toLocaleLowerCase('en-US')`; refs are ASCII in practice).
 std::string to_lower(std::string_view s);
 

@@ -291,7 +291,7 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     for (const auto& d : policy->declarative_rules)
       if (rules->enabled(d->info.id)) declarative.push_back(d.get());
   policy_on = policy_on || !declarative.empty();
-  LoadedFile loaded = load_yaml(std::move(bytes), options.limits);
+  LoadedFile loaded = load_yaml(std::move(bytes), options.limits, /*yaml11_notes=*/true);
   const SourceText& src = *loaded.source;
   auto& out = result.diagnostics;
   for (Diagnostic& d : loaded.diagnostics) {
@@ -710,6 +710,8 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
     for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
   if (options.change && !at_base.empty())
     removed_entities(at_base, index, *options.change, results, out.diagnostics);
+  for (const EntitySummary& e : index.entities)
+    if (!e.ref.empty()) out.entities.emplace_back(e.file, e.ref);
   // One stamping step for every finding: the configuration of its file.
   std::unordered_map<std::string_view, const RuleConfig*> configs;
   for (const FileResult& r : results)

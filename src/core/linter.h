@@ -66,8 +66,11 @@ struct LintResult {
   std::vector<Diagnostic> diagnostics;  ///< sorted by diagnostic_less
   std::size_t files = 0;                ///< files linted
   std::vector<std::string> linted;      ///< their paths, as reported
-  bool io_error = false;                ///< some file could not be read
-  bool internal_error = false;          ///< some rule failed (an internal-error finding)
+  /// (file, entity ref) of every entity of the linted files with a ref, in file and document
+  /// order (JUnit's testcases).
+  std::vector<std::pair<std::string, std::string>> entities;
+  bool io_error = false;        ///< some file could not be read
+  bool internal_error = false;  ///< some rule failed (an internal-error finding)
 };
 
 /// The effective rule configuration of `file` in a run with `options`: its config file (or

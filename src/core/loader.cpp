@@ -548,6 +548,9 @@ class Builder : public YAML::EventHandler {
         next_index_(first_index),
         exemptions_(exemptions) {}
 
+  /// Report yaml-1-1-habit notes (catalog files; configuration files are not read by Backstage).
+  bool yaml11_notes = false;
+
   /// Closes an exemption left open by the last scalar or flow collection (end of input).
   void finish() {
     if (pending_line_ > 0) {
@@ -1047,11 +1050,14 @@ class Builder : public YAML::EventHandler {
     top.weight = std::max(top.weight, weight);
     if (top.node->is_seq()) {
       top.node->items.push_back(n);
+      if (!is_alias) note_yaml11_value(n);
     } else if (top.pending_key == nullptr) {
       top.pending_key = n;
       top.key_is_alias = is_alias;
       if (!top.flow && !is_alias) check_key_colon(n);
+      if (!is_alias) note_merge_key(n);
     } else {
+      if (!is_alias) note_yaml11_value(n);
       // The key is complete once its value arrives.
       // (Arena nodes are ours to change; the Frame keeps keys const for the tree.)
       if (!top.pending_key->is_scalar() && !top.key_is_alias)
@@ -1061,6 +1067,72 @@ class Builder : public YAML::EventHandler {
       if (n->key == nullptr && !is_alias) n->key = top.pending_key;
       top.pending_key = nullptr;
     }
+  }
+
+  // yaml-1-1-habit: a plain value that YAML 1.1 reads differently (a boolean for yes/no/on/off,
+  // octal for 0777) in a document Backstage reads as YAML 1.2 (https://yaml.org/type/bool.html,
+  // https://yaml.org/type/int.html).
+  void note_yaml11_value(const Node* n) {
+    if (!yaml11_notes || yaml11_ || !n->plain || !n->is_scalar()) return;
+    // Cheap tests first: this runs for every plain scalar of every file.
+    const std::string& t = n->text;
+    auto is_boolean_word = [&] {
+      if (t.size() < 2 || t.size() > 3) return false;
+      for (const std::string_view w :
+           {"yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"})
+        if (t == w) return true;
+      return false;
+    };
+    auto is_octal_like = [&] {
+      const std::size_t from = !t.empty() && (t[0] == '-' || t[0] == '+') ? 1 : 0;
+      if (t.size() < from + 2 || t[from] != '0') return false;
+      return t.find_first_not_of("01234567", from) == std::string::npos;
+    };
+    if (n->is_string() && is_boolean_word()) {
+      const bool truthy = n->text[0] == 'y' || n->text[0] == 'Y' || n->text == "on" ||
+                          n->text == "On" || n->text == "ON";
+      add_habit(n,
+                fmt::format("'{}' is the string \"{}\" for Backstage (YAML 1.2), not the "
+                            "boolean {} of YAML 1.1",
+                            n->text, n->text, truthy ? "true" : "false"),
+                fmt::format("write {} for a boolean, or quote it (\"{}\") when the string is meant",
+                            truthy ? "true" : "false", n->text));
+    } else if (n->type == NodeType::integer && is_octal_like()) {
+      const bool negative = n->text[0] == '-';
+      std::string_view digits(n->text);
+      if (digits[0] == '-' || digits[0] == '+') digits.remove_prefix(1);
+      if (digits.size() > 18) return;  // no exact value to show
+      long long octal_value = 0, decimal_value = 0;
+      for (const char c : digits) {
+        octal_value = octal_value * 8 + (c - '0');
+        decimal_value = decimal_value * 10 + (c - '0');
+      }
+      if (octal_value == decimal_value) return;  // 00 to 07 mean the same either way
+      const std::string decimal = std::to_string(decimal_value);
+      const std::string sign = negative ? "-" : "";
+      add_habit(n,
+                fmt::format("'{}' is the decimal number {}{} for Backstage (YAML 1.2), not the "
+                            "octal {}{} ({}{}) of YAML 1.1",
+                            n->text, sign, decimal, sign, digits, sign, octal_value),
+                fmt::format("write {}0o{} for the octal value, {}{} for the decimal one, or quote "
+                            "it (\"{}\") for a string",
+                            sign, digits.substr(1), sign, decimal, n->text));
+    }
+  }
+  // yaml-1-1-habit: `<<` is a plain key for Backstage (merge: false), not a YAML 1.1 merge key.
+  void note_merge_key(const Node* key) {
+    if (!yaml11_notes || yaml11_ || !key->plain || !key->is_string() || key->text != "<<") return;
+    add_habit(key,
+              "'<<' is an ordinary key for Backstage (YAML 1.2 without merge keys): nothing is "
+              "merged into this mapping",
+              "write the fields out in this mapping; an alias (`*name`) can only stand for a "
+              "whole value");
+  }
+  void add_habit(const Node* at, std::string message, std::string help) {
+    Diagnostic d = make_diag(RuleId::yaml_1_1_habit, std::move(message), std::move(help), at->pos,
+                             current_index());
+    d.end = at->end;
+    file_.diagnostics.push_back(std::move(d));
   }
 
   // Two keys are the same when their values are (yaml's uniqueKeys compares resolved scalars):
@@ -1356,7 +1428,7 @@ std::string untab_blank_lines(const SourceText& src) {
 
 }  // namespace
 
-LoadedFile load_yaml(std::string bytes, const Limits& limits) {
+LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes) {
   LoadedFile f;
   const std::size_t size = bytes.size();
   f.source = std::make_unique<SourceText>(std::move(bytes));
@@ -1409,6 +1481,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits) {
     MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
     std::istream in(&buf);
     Builder builder(f, limits, line_offset, next_index, exemptions);
+    builder.yaml11_notes = yaml11_notes;
     // What this attempt added, to undo if it is retried.
     const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(), exemptions.lines.size(),
                                  exemptions.quoted.size(), from_parser.size()};

@@ -53,6 +53,8 @@ struct LoadedFile {
 /// encoding problems (UTF-16/32, invalid UTF-8, NUL bytes), bare CR line breaks, tab indentation,
 /// syntax errors (per document, parsing resumes at the next `---`), duplicate keys, excessive or
 /// recursive aliases and limit overruns all become diagnostics. Throws std::bad_alloc only.
-LoadedFile load_yaml(std::string bytes, const Limits& limits);
+/// `yaml11_notes`: also note values that YAML 1.1 reads differently (`yaml-1-1-habit`: yes/no/
+/// on/off, 0777, `<<`), for files Backstage reads; configuration files leave it off.
+LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes = false);
 
 }  // namespace catalog_lint

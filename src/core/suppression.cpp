@@ -72,15 +72,24 @@ struct Entries {
   bool used = false;
 };
 
+// A rule whose findings make Backstage reject the document (category backstage or yaml, error
+// by default): a comment cannot change that, so it cannot silence them (issue 13).
+bool backstage_rejects(const RuleInfo* info) {
+  return info != nullptr && (info->category == "backstage" || info->category == "yaml") &&
+         info->default_severity == Severity::error;
+}
+
 // One file: marks the diagnostics at `mine` (indices into `diagnostics`), then reports on its
 // directives, appending to `diagnostics` (and their indices to `mine`).
 void apply_one(const std::string& file, std::vector<Suppression>& directives,
                std::vector<Diagnostic>& diagnostics, std::vector<std::size_t>& mine) {
+  const Registry& registry = Registry::instance();
   std::unordered_map<Key, Entries, KeyHash> index;
   for (std::size_t k = 0; k < directives.size(); ++k) {
     const Suppression& s = directives[k];
     for (std::size_t i = 0; i < s.rules.size(); ++i)
-      index[Key{s.whole_file ? 0 : s.target_line, s.rules[i]}].list.push_back(Entry{k, i});
+      if (!backstage_rejects(registry.find(s.rules[i])))  // those stay reported
+        index[Key{s.whole_file ? 0 : s.target_line, s.rules[i]}].list.push_back(Entry{k, i});
   }
   auto find = [&](int line, std::string_view rule) -> Entries* {
     const auto it = index.find(Key{line, rule});
@@ -108,7 +117,6 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
       d.suppression_reason = directives[first].reason;
     }
   }
-  const Registry& registry = Registry::instance();
   auto report = [&](RuleId rule, const Suppression& s, std::string message, std::string help) {
     Diagnostic d = new_diagnostic(rule);
     d.message = std::move(message);
@@ -132,10 +140,19 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
       report(RuleId::invalid_suppression, s, "suppression comment gives no reason",
              "add ` -- <why this finding is acceptable>` after the rule ids");
     for (std::size_t i = 0; i < s.rules.size(); ++i) {
-      if (registry.find(s.rules[i]) == nullptr) {
+      const RuleInfo* info = registry.find(s.rules[i]);
+      if (info == nullptr) {
         report(RuleId::invalid_suppression, s,
                fmt::format("suppression names unknown rule '{}'", s.rules[i]),
                "`catalog-lint rules` lists the rule ids");
+      } else if (backstage_rejects(info)) {
+        report(RuleId::invalid_suppression, s,
+               fmt::format("'{}' cannot be suppressed: Backstage rejects the document whatever "
+                           "this comment says",
+                           s.rules[i]),
+               "fix the finding; if your Backstage accepts it (custom validators), turn the "
+               "rule off in .catalog-lint.yaml; to adopt known faults, record a baseline "
+               "(--write-baseline FILE)");
       } else if (!s.used[i]) {
         report(RuleId::unused_suppression, s,
                fmt::format("suppression of '{}' matches no finding{}", s.rules[i],

@@ -3,7 +3,9 @@
 //   # catalog-lint-disable-file RULE[, RULE...] -- reason
 // A suppressed diagnostic is kept (marked) so that SARIF can show it as dismissed; a directive
 // that matches nothing, names an unknown rule, or gives no reason is reported itself, as ESLint
-// reports unused disable directives (--report-unused-disable-directives).
+// reports unused disable directives (--report-unused-disable-directives). A directive cannot
+// silence a rule whose findings make Backstage reject the document (category backstage or yaml,
+// error by default): those findings stay, and the directive gets an invalid-suppression warning.
 #pragma once
 
 #include <memory>

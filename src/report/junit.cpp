@@ -104,17 +104,20 @@ void report_junit(std::ostream& out, const LintResult& result, const JunitOption
     }
     return it->second;
   };
-  for (const std::string& f : options.files) suite_of(f);
-  for (const Diagnostic& d : result.diagnostics) {
-    if (d.suppressed) continue;
-    Suite& s = suite_of(d.file);
-    const std::string name = testcase_name(d);
+  auto case_of = [](Suite& s, const std::string& name) -> TestCase& {
     auto it = s.index.find(name);
     if (it == s.index.end()) {
       it = s.index.emplace(name, s.cases.size()).first;
       s.cases.push_back(TestCase{name, {}, {}});
     }
-    TestCase& tc = s.cases[it->second];
+    return s.cases[it->second];
+  };
+  for (const std::string& f : options.files) suite_of(f);
+  // One testcase per entity, a clean one too (it passes), in document order.
+  for (const auto& [file, ref] : result.entities) case_of(suite_of(file), ref);
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.suppressed) continue;
+    TestCase& tc = case_of(suite_of(d.file), testcase_name(d));
     (d.severity >= options.fail_on ? tc.failures : tc.others).push_back(&d);
   }
 

@@ -323,8 +323,7 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
       res["relatedLocations"] = std::move(related);
     }
     res["message"] = {{"text", text}};
-    res["partialFingerprints"] = {
-        {std::string(kFingerprintKey), fingerprints.next(d.rule, a.uri, d.entity, d.path)}};
+    res["partialFingerprints"] = {{std::string(kFingerprintKey), fingerprints.next(d, a.uri)}};
     if (d.suppressed) {
       // §3.35: a suppressed result stays in the log, so code scanning shows it as dismissed.
       json suppression = {{"kind", d.suppression_kind.empty() ? "inSource" : d.suppression_kind},
