@@ -86,10 +86,14 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
     const auto it = index.find(Key{line, rule});
     return it == index.end() ? nullptr : &it->second;
   };
+  const Registry& registry = Registry::instance();
   if (!index.empty()) {
     for (const std::size_t at : mine) {
       Diagnostic& d = diagnostics[at];
       if (d.suppressed) continue;
+      // A file that was not (fully) linted cannot be made to look clean (invalid-config,
+      // limit-exceeded, ...: registry front matter `always_reported`).
+      if (const RuleInfo* info = registry.find(d.rule); info && info->always_reported) continue;
       Entries* on_line = d.start.line > 0 ? find(d.start.line, d.rule) : nullptr;  // 0: file
       Entries* whole = find(0, d.rule);
       if (on_line == nullptr && whole == nullptr) continue;
@@ -108,7 +112,6 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
       d.suppression_reason = directives[first].reason;
     }
   }
-  const Registry& registry = Registry::instance();
   auto report = [&](RuleId rule, const Suppression& s, std::string message, std::string help) {
     Diagnostic d = new_diagnostic(rule);
     d.message = std::move(message);
@@ -132,10 +135,15 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
       report(RuleId::invalid_suppression, s, "suppression comment gives no reason",
              "add ` -- <why this finding is acceptable>` after the rule ids");
     for (std::size_t i = 0; i < s.rules.size(); ++i) {
-      if (registry.find(s.rules[i]) == nullptr) {
+      const RuleInfo* info = registry.find(s.rules[i]);
+      if (info == nullptr) {
         report(RuleId::invalid_suppression, s,
                fmt::format("suppression names unknown rule '{}'", s.rules[i]),
                "`catalog-lint rules` lists the rule ids");
+      } else if (info->always_reported) {
+        report(RuleId::invalid_suppression, s,
+               fmt::format("'{}' is always reported and cannot be suppressed", s.rules[i]),
+               "fix what it reports (the file is not fully linted until then)");
       } else if (!s.used[i]) {
         report(RuleId::unused_suppression, s,
                fmt::format("suppression of '{}' matches no finding{}", s.rules[i],
