@@ -297,6 +297,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   const ClosedStreams closed = plug_closed_streams();
   cl::set_skip_after_timeout(true);  // a git that hangs costs one deadline per run
+  cl::anchor_git_environment();      // GIT_DIR=.git means the same to `git -C DIR`
   CLI::App app{"catalog-lint: a fast validator and linter for Backstage catalog files",
                "catalog-lint"};
   app.set_version_flag("--version", std::string(cl::kVersion));

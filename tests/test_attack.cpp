@@ -378,3 +378,27 @@ TEST_CASE("attack 3: Location targets that leave the repository through a symlin
             "no file"});
   CHECK(nlohmann::json::parse(r.out)["summary"]["files"] == 1);  // x.yaml was not read
 }
+
+TEST_CASE("attack 3: a relative GIT_DIR means the same repository to every git the tool runs") {
+  // `GIT_DIR=.git catalog-lint …` at the top of a work tree (as some hooks and scripts run it):
+  // `git -C loc rev-parse` read .git relative to loc/ and took loc/ as the top, so a Location's
+  // target in a sibling folder was "outside the repository".
+  const std::string dir = git_repo();
+  write_file(dir + "/loc/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: l\n"
+             "spec:\n  targets: [../svc/catalog-info.yaml]\n");
+  write_file(dir + "/svc/catalog-info.yaml", kEntity);
+  for (const std::vector<std::pair<std::string, std::string>>& env :
+       {std::vector<std::pair<std::string, std::string>>{},
+        {{"GIT_DIR", ".git"}},
+        {{"GIT_DIR", ".git"}, {"GIT_WORK_TREE", "."}}}) {
+    CAPTURE(env.size());
+    const CliRun r =
+        run_with({"--format", "json", "loc/catalog-info.yaml"}, RunOptions{.cwd = dir, .env = env});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "");
+    CHECK(findings(r) ==
+          std::vector<std::string>{"invalid-tag error 5:10 tag 'Java' is not valid; expected 1-63 "
+                                   "characters [a-z0-9:+#] separated by single -"});
+  }
+}

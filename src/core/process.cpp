@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -223,6 +224,26 @@ CommandResult Command::finish() {
   if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
   pid_ = -1;
   return result_;
+}
+
+void anchor_git_environment() {
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (ec) return;
+  for (const char* name :
+       {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0' || *value == '/') continue;
+    ::setenv(name, (cwd / value).lexically_normal().c_str(), 1);
+  }
+  // With GIT_DIR and no GIT_WORK_TREE, git takes its own working directory as the work tree's top
+  // (unless core.worktree says otherwise): fix the top that a git run here sees.
+  if (std::getenv("GIT_DIR") != nullptr && std::getenv("GIT_WORK_TREE") == nullptr) {
+    const CommandResult r = run_command({"git", "rev-parse", "--show-toplevel"});
+    std::string top = r.exit_code == 0 ? r.output : "";
+    while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+    if (!top.empty()) ::setenv("GIT_WORK_TREE", top.c_str(), 1);
+  }
 }
 
 std::vector<std::string> split_nul(std::string_view output) {

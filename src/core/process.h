@@ -91,6 +91,15 @@ class Command {
   CommandResult result_;
 };
 
+/// Makes relative paths in git's environment variables (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE,
+/// GIT_OBJECT_DIRECTORY, GIT_COMMON_DIR; git(1) "Environment Variables") absolute, relative to
+/// the current directory, as a git run here reads them: the tool runs `git -C DIR`, which would
+/// read them relative to DIR (a hook's GIT_INDEX_FILE=.git/index, a GIT_DIR=.git). With GIT_DIR
+/// and no GIT_WORK_TREE, sets GIT_WORK_TREE to the top a git run here sees (`git rev-parse
+/// --show-toplevel`: git takes its working directory as the top then, which `-C DIR` would move).
+/// Changes the process environment: call it once at start, before any thread.
+void anchor_git_environment();
+
 /// The entries of NUL-separated output (`git … -z`), empty entries left out.
 std::vector<std::string> split_nul(std::string_view output);
 
