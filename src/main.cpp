@@ -599,10 +599,11 @@ int main(int argc, char** argv) {
         }
         // What was just recorded is accepted: report it as suppressed, like a later run would.
         cl::apply_baseline(cl::load_baseline(write_baseline_file), result, root,
-                           cl::rules_for(write_baseline_file, options));
+                           cl::rules_for(write_baseline_file, options),
+                           options.limits.max_findings);
       } else {
         cl::apply_baseline(cl::load_baseline(baseline_file), result, root,
-                           cl::rules_for(baseline_file, options));
+                           cl::rules_for(baseline_file, options), options.limits.max_findings);
       }
     } catch (const std::runtime_error& e) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", e.what());

@@ -402,3 +402,35 @@ TEST_CASE("attack 3: a relative GIT_DIR means the same repository to every git t
                                    "characters [a-z0-9:+#] separated by single -"});
   }
 }
+
+TEST_CASE("attack 3: a baseline's stale entries are reported up to the findings limit") {
+  // A baseline of 26 MB (200,000 stale entries) made a 174 MB SARIF report and 964 MB of memory.
+  const std::string dir = git_repo();
+  write_file(dir + "/catalog-info.yaml", kEntity);
+  nlohmann::json entries = nlohmann::json::array();
+  for (int i = 0; i < 5; ++i)
+    entries.push_back({{"fingerprint", fmt::format("{:016x}:1", i)},
+                       {"rule", "invalid-tag"},
+                       {"file", "catalog-info.yaml"},
+                       {"entity", ""},
+                       {"path", ""},
+                       {"message", "m"}});
+  write_file(dir + "/b.json", nlohmann::json{{"version", 1}, {"findings", entries}}.dump());
+  const std::string stale =
+      "stale-baseline-entry note 1:1 baseline entry for invalid-tag in catalog-info.yaml no "
+      "longer matches a finding";
+  const std::string tag =
+      "invalid-tag error 5:10 tag 'Java' is not valid; expected 1-63 characters [a-z0-9:+#] "
+      "separated by single -";
+  const CliRun r = run_cli(
+      {"--baseline", "b.json", "--limit", "findings=3", "--format", "json", "catalog-info.yaml"},
+      dir);
+  CHECK(r.exit_code == 1);
+  CHECK(findings(r) == std::vector<std::string>{"limit-exceeded error 1:1 baseline has more than 3 "
+                                                "entries that no longer match a finding; the rest "
+                                                "are not reported",
+                                                stale, stale, stale, tag});
+  const CliRun all =
+      run_cli({"--baseline", "b.json", "--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(findings(all) == std::vector<std::string>{stale, stale, stale, stale, stale, tag});
+}

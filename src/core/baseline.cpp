@@ -115,7 +115,7 @@ Baseline load_baseline(const std::string& path) {
 }
 
 void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
-                    const RuleConfig& config) {
+                    const RuleConfig& config, std::size_t max_findings) {
   std::map<std::string, std::size_t> index;  // fingerprint -> entry
   for (std::size_t i = 0; i < baseline.entries.size(); ++i)
     index.emplace(baseline.entries[i].fingerprint, i);
@@ -132,8 +132,24 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
   }
   std::set<std::string> linted;
   for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
+  std::size_t stale = 0;
   for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
     if (used[i] || !linted.count(baseline.entries[i].file)) continue;
+    if (++stale > max_findings) {
+      Diagnostic d = new_diagnostic(RuleId::limit_exceeded);
+      d.message = fmt::format(
+          "baseline has more than {} entries that no longer match a finding; the rest are not "
+          "reported",
+          max_findings);
+      d.help =
+          "run with --write-baseline to shrink the baseline, or raise the limit with --limit "
+          "findings=N";
+      d.file = baseline.path;
+      d.start = SourcePos{1, 1, 1, 0};
+      d.document = -1;
+      if (stamp(d, config)) result.diagnostics.push_back(std::move(d));
+      break;
+    }
     const BaselineEntry& e = baseline.entries[i];
     Diagnostic d = new_diagnostic(RuleId::stale_baseline_entry);
     d.message = fmt::format("baseline entry for {} in {}{} no longer matches a finding", e.rule,
