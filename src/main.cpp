@@ -388,7 +388,10 @@ int main(int argc, char** argv) {
   if (*explain_cmd) return checked_stdout(explain(explain_id), closed);
   if (*init_cmd) {
     const std::string path = ".catalog-lint.yaml";
-    if (!init_force && std::filesystem::exists(path)) {
+    // A symlink counts as there even when it leads nowhere: writing would create its target,
+    // wherever a checked-out repository points it.
+    std::error_code ec;
+    if (!init_force && std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
       std::cerr << "catalog-lint: error: .catalog-lint.yaml exists; use --force to overwrite\n";
       return kExitError;
     }

@@ -434,3 +434,16 @@ TEST_CASE("attack 3: a baseline's stale entries are reported up to the findings 
       run_cli({"--baseline", "b.json", "--format", "json", "catalog-info.yaml"}, dir);
   CHECK(findings(all) == std::vector<std::string>{stale, stale, stale, stale, stale, tag});
 }
+
+TEST_CASE("attack 3: init never creates the target of a dangling symlink without --force") {
+  // A checked-out `.catalog-lint.yaml -> ../elsewhere/planted` made `init` write outside.
+  const std::string base = temp_dir();
+  fs::create_directories(base + "/repo");
+  fs::create_directories(base + "/elsewhere");
+  fs::create_symlink("../elsewhere/planted", base + "/repo/.catalog-lint.yaml");
+  const CliRun r = run_cli({"init"}, base + "/repo");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "");
+  CHECK(r.err == "catalog-lint: error: .catalog-lint.yaml exists; use --force to overwrite\n");
+  CHECK_FALSE(fs::exists(base + "/elsewhere/planted"));
+}
