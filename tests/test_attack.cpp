@@ -447,3 +447,26 @@ TEST_CASE("attack 3: init never creates the target of a dangling symlink without
   CHECK(r.err == "catalog-lint: error: .catalog-lint.yaml exists; use --force to overwrite\n");
   CHECK_FALSE(fs::exists(base + "/elsewhere/planted"));
 }
+
+TEST_CASE("attack 3: a baseline of a file whose name is not UTF-8 does not grow on each rewrite") {
+  // The entry's file was written as JSON (0xFF became U+FFFD) and compared with the raw name:
+  // each --write-baseline kept the old entry and added it again, and it was never stale.
+  const std::string dir = git_repo();
+  write_file(dir + "/catalog-\xff.yaml", kEntity);
+  for (int run = 1; run <= 3; ++run) {
+    CAPTURE(run);
+    const CliRun r = run_cli({"--write-baseline", "b.json", "."}, dir);
+    CHECK(r.exit_code == 0);
+    const nlohmann::json b = nlohmann::json::parse(read_file(dir + "/b.json"));
+    REQUIRE(b["findings"].size() == 1);
+    CHECK(b["findings"][0]["file"] == "catalog-\xEF\xBF\xBD.yaml");
+  }
+  write_file(dir + "/catalog-\xff.yaml", "# fixed\n" + kEntity.substr(0, kEntity.find("  tags")) +
+                                             kEntity.substr(kEntity.find("spec:")));
+  const CliRun fixed = run_cli({"--baseline", "b.json", "--format", "json", "."}, dir);
+  CHECK(fixed.exit_code == 0);
+  CHECK(findings(fixed) ==
+        std::vector<std::string>{
+            "stale-baseline-entry note 1:1 baseline entry for invalid-tag in "
+            "catalog-\xEF\xBF\xBD.yaml (component:default/s) no longer matches a finding"});
+}

@@ -14,11 +14,18 @@
 #include "core/fingerprint.h"
 #include "core/registry.h"
 #include "core/repo.h"
+#include "core/source.h"
 #include "core/stamp.h"
 
 namespace catalog_lint {
 
 namespace {
+// A file as a baseline entry names it: its artifact path, as valid UTF-8 (JSON text), so that a
+// name that is not (a byte 0xFF) compares equal to what was written and read back.
+std::string entry_file(const std::string& file, const std::string& root) {
+  return sanitize_utf8(artifact_uri(file, root).path);
+}
+
 // The fingerprints of `result`'s diagnostics, index-aligned with them (empty for suppressed
 // ones, which are still counted so that numbering matches the SARIF output, and for findings of
 // an always-reported rule — internal-error, invalid-config, unreadable-file —, which a baseline
@@ -30,7 +37,7 @@ std::vector<std::string> fingerprints(const LintResult& result, const std::strin
   for (const Diagnostic& d : result.diagnostics) {
     // The same inputs and counting as SARIF's partialFingerprints (report/sarif.cpp).
     const ArtifactUri a = artifact_uri(d.file, root);
-    if (uris) uris->push_back(a.path);
+    if (uris) uris->push_back(sanitize_utf8(a.path));
     const std::string fp = counter.next(d.rule, a.uri, d.entity, d.path);
     const RuleInfo* info = Registry::instance().find(d.rule);
     out.push_back(d.suppressed || (info && info->always_reported) ? "" : fp);
@@ -43,7 +50,7 @@ std::vector<BaselineEntry> entries_of_other_files(const Baseline& baseline,
                                                   const LintResult& result,
                                                   const std::string& root) {
   std::set<std::string> linted;
-  for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
+  for (const std::string& f : result.linted) linted.insert(entry_file(f, root));
   std::vector<BaselineEntry> out;
   for (const BaselineEntry& e : baseline.entries)
     if (!linted.count(e.file)) out.push_back(e);
@@ -131,7 +138,7 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
     result.diagnostics[i].suppression_reason = "recorded in baseline " + baseline.path;
   }
   std::set<std::string> linted;
-  for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
+  for (const std::string& f : result.linted) linted.insert(entry_file(f, root));
   std::size_t stale = 0;
   for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
     if (used[i] || !linted.count(baseline.entries[i].file)) continue;
