@@ -470,3 +470,34 @@ TEST_CASE("attack 3: a baseline of a file whose name is not UTF-8 does not grow 
             "stale-baseline-entry note 1:1 baseline entry for invalid-tag in "
             "catalog-\xEF\xBF\xBD.yaml (component:default/s) no longer matches a finding"});
 }
+
+TEST_CASE("attack 3: a linted file that is a symlink out of its repository is never read") {
+  // A committed `catalog-env.yaml -> /proc/self/environ` printed the CI runner's environment
+  // (tokens included) in the snippet of a finding.
+  const std::string dir = git_repo();
+  const std::string outside = temp_dir();
+  write_file(outside + "/secret.yaml", "token: [hunter2\n");
+  fs::create_symlink(outside + "/secret.yaml", dir + "/catalog-secret.yaml");
+  write_file(dir + "/svc/real.yaml", kEntity);
+  fs::create_symlink("svc/real.yaml", dir + "/catalog-inside.yaml");  // inside: read
+  const CliRun r = run_cli({"--format", "json", "catalog-secret.yaml", "catalog-inside.yaml"}, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("hunter2") == std::string::npos);
+  std::error_code ec;
+  const std::string target = fs::canonical(outside + "/secret.yaml", ec).string();
+  const std::string top = fs::canonical(dir, ec).string();
+  CHECK(findings(r) ==
+        std::vector<std::string>{
+            "invalid-tag error 5:10 tag 'Java' is not valid; expected 1-63 characters "
+            "[a-z0-9:+#] separated by single -",
+            fmt::format("unreadable-file error 1:1 cannot read file: it is a symbolic link to "
+                        "'{}', outside the repository '{}'; files outside the repository are "
+                        "never read",
+                        target, top)});
+  // Found by the walk too.
+  const CliRun walked = run_cli({"."}, dir);
+  CHECK(walked.exit_code == 2);
+  CHECK(walked.out.find("hunter2") == std::string::npos);
+  CHECK(walked.out.find("catalog-secret.yaml:1:1: error: cannot read file: it is a symbolic "
+                        "link to") != std::string::npos);
+}

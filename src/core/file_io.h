@@ -15,7 +15,15 @@ struct FileBytes {
 };
 
 /// Reads a regular file of at most `limit` bytes. FIFOs, devices and directories are refused
-/// (never blocks); never throws.
+/// (never blocks); so is a symbolic link that leads out of the git repository holding the link
+/// (link_leaves_repository()). Never throws.
 FileBytes read_regular_file(const std::string& path, std::size_t limit);
+
+/// Why `path`, when it is a symbolic link, must not be read, or "": its target (all links
+/// resolved) lies outside the git repository that holds the link's directory (git_toplevel(),
+/// asked once per directory). A repository's content chooses where its links lead: a committed
+/// `catalog-env.yaml -> /proc/self/environ` would otherwise print the CI runner's environment in
+/// a finding's snippet. A link in no repository (the user's own files) is not checked.
+std::string link_leaves_repository(const std::string& path);
 
 }  // namespace catalog_lint
