@@ -501,3 +501,34 @@ TEST_CASE("attack 3: a linted file that is a symlink out of its repository is ne
   CHECK(walked.out.find("catalog-secret.yaml:1:1: error: cannot read file: it is a symbolic "
                         "link to") != std::string::npos);
 }
+
+TEST_CASE("attack 3: no output is written through a symlink out of its repository") {
+  // A committed `results.sarif -> ../victim` (or a dangling link to a file to be planted) had
+  // `--format sarif -o results.sarif` in CI write the report over a file outside the checkout.
+  const std::string dir = git_repo();
+  const std::string outside = temp_dir();
+  write_file(outside + "/victim", "precious\n");
+  write_file(dir + "/catalog-info.yaml", kEntity);
+  fs::create_symlink(outside + "/victim", dir + "/results.sarif");
+  fs::create_symlink(outside + "/planted", dir + "/baseline.json");
+  std::error_code ec;
+  const std::string top = fs::canonical(dir, ec).string();
+  const CliRun r = run_cli({"--format", "sarif", "-o", "results.sarif", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == fmt::format("catalog-lint: error: refusing to write results.sarif: it is a "
+                             "symbolic link to '{}/victim', outside the repository '{}'; name the "
+                             "file itself to write there\n",
+                             fs::canonical(outside, ec).string(), top));
+  CHECK(read_file(outside + "/victim") == "precious\n");
+  const CliRun b = run_cli({"--write-baseline", "baseline.json", "catalog-info.yaml"}, dir);
+  CHECK(b.exit_code == 2);
+  CHECK(b.err.find("refusing to write baseline.json: it is a symbolic link to") !=
+        std::string::npos);
+  CHECK_FALSE(fs::exists(outside + "/planted"));
+  // A link that stays inside the repository is followed.
+  fs::create_symlink("reports/out.json", dir + "/out.json");
+  fs::create_directories(dir + "/reports");
+  const CliRun in = run_cli({"--format", "json", "-o", "out.json", "catalog-info.yaml"}, dir);
+  CHECK(in.exit_code == 1);
+  CHECK(nlohmann::json::parse(read_file(dir + "/reports/out.json"))["summary"]["errors"] == 1);
+}

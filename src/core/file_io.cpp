@@ -41,29 +41,39 @@ std::string repository_of(const std::string& dir) {
 
 }  // namespace
 
-std::string link_leaves_repository(const std::string& path) {
+std::optional<LinkOutside> link_leaves_repository(const std::string& path) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return "";
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
   std::error_code ec;
   const fs::path link = fs::absolute(path, ec).lexically_normal();
   const fs::path dir = fs::weakly_canonical(link.parent_path(), ec);
-  if (ec) return "";
-  const std::string top = repository_of(dir.string());
-  if (top.empty()) return "";
-  const fs::path target = fs::weakly_canonical(link, ec);
-  if (ec) return "";  // a loop or a dangling link: open() reports it
+  if (ec) return std::nullopt;
+  std::string top = repository_of(dir.string());
+  if (top.empty()) return std::nullopt;
+  // Each link of the chain in turn (weakly_canonical() stops at a dangling one, whose target a
+  // write would create): a loop gives up, and open() reports it.
+  fs::path target = link;
+  for (int hops = 0;; ++hops) {
+    const fs::path parent = fs::weakly_canonical(target.parent_path(), ec);
+    if (ec || hops == 40) return std::nullopt;
+    target = parent / target.filename();
+    if (!fs::is_symlink(fs::symlink_status(target, ec))) break;
+    const fs::path next = fs::read_symlink(target, ec);
+    if (ec) return std::nullopt;
+    target = (next.is_absolute() ? next : parent / next).lexically_normal();
+  }
   const fs::path rel = target.lexically_relative(top);
-  if (!rel.empty() && *rel.begin() != "..") return "";
-  return fmt::format(
-      "it is a symbolic link to '{}', outside the repository '{}'; files outside the repository "
-      "are never read",
-      target.string(), top);
+  if (!rel.empty() && *rel.begin() != "..") return std::nullopt;
+  return LinkOutside{target.string(), std::move(top)};
 }
 
 FileBytes read_regular_file(const std::string& path, std::size_t limit) {
   FileBytes out;
-  if (std::string why = link_leaves_repository(path); !why.empty()) {
-    out.error = std::move(why);
+  if (const auto outside = link_leaves_repository(path)) {
+    out.error = fmt::format(
+        "it is a symbolic link to '{}', outside the repository '{}'; files outside the "
+        "repository are never read",
+        outside->target, outside->top);
     return out;
   }
   // Only regular files are read: a FIFO or a device (/dev/zero, a terminal) could block forever

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace catalog_lint {
@@ -19,11 +20,15 @@ struct FileBytes {
 /// (link_leaves_repository()). Never throws.
 FileBytes read_regular_file(const std::string& path, std::size_t limit);
 
-/// Why `path`, when it is a symbolic link, must not be read, or "": its target (all links
-/// resolved) lies outside the git repository that holds the link's directory (git_toplevel(),
-/// asked once per directory). A repository's content chooses where its links lead: a committed
-/// `catalog-env.yaml -> /proc/self/environ` would otherwise print the CI runner's environment in
-/// a finding's snippet. A link in no repository (the user's own files) is not checked.
-std::string link_leaves_repository(const std::string& path);
+/// Where `path` leads when it is a symbolic link whose target (all links resolved) lies outside
+/// the git repository that holds the link's directory (git_toplevel(), asked once per directory):
+/// {target, repository top}; else std::nullopt. A repository's content chooses where its links
+/// lead: a committed `catalog-env.yaml -> /proc/self/environ` would print the CI runner's
+/// environment in a finding's snippet, and a committed `results.sarif -> ~/.bashrc` would have a
+/// report written over it. A link in no repository (the user's own files) is not checked.
+struct LinkOutside {
+  std::string target, top;
+};
+std::optional<LinkOutside> link_leaves_repository(const std::string& path);
 
 }  // namespace catalog_lint
