@@ -302,6 +302,8 @@ int main(int argc, char** argv) {
   // git may exit before reading all we write to it; a closed stdout pipe is not fatal either.
   std::signal(SIGPIPE, SIG_IGN);
   const ClosedStreams closed = plug_closed_streams();
+  cl::set_skip_after_timeout(true);  // a git that hangs costs one deadline per run
+  cl::anchor_git_environment();      // GIT_DIR=.git means the same to `git -C DIR`
   CLI::App app{"catalog-lint: a fast validator and linter for Backstage catalog files",
                "catalog-lint"};
   app.set_version_flag("--version", std::string(cl::kVersion));
@@ -326,7 +328,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"error", "warning", "note"}));
   app.add_option("--jobs,-j", jobs, "worker threads (default: number of cores)")
       ->check(CLI::Range(1u, 1024u));
-  app.add_option("--today", today, "fix today's date (YYYY-MM-DD) for date-based rules");
+  const CLI::Option* today_opt =
+      app.add_option("--today", today, "fix today's date (YYYY-MM-DD) for date-based rules");
   std::string config_file;
   std::vector<std::string> catalogs;
   cl::ConfigLoadOptions load_options;
@@ -379,13 +382,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitClean : kExitError;
+    const int code = app.exit(e);  // --help and --version print to std::cout: check it
+    return code == 0 ? checked_stdout(kExitClean, closed) : kExitError;
   }
   if (!cl::child_timeout_from_env()) {
     std::cerr << fmt::format(
-        "catalog-lint: error: {} '{}' is not a positive number of milliseconds\n",
-        cl::kChildTimeoutVariable, cl::printable(std::getenv(cl::kChildTimeoutVariable)));
+        "catalog-lint: error: {} '{}' is not a whole number of milliseconds from 1 to {}\n",
+        cl::kChildTimeoutVariable, cl::printable(std::getenv(cl::kChildTimeoutVariable)),
+        cl::kMaxChildTimeoutMs);
     return kExitError;
   }
   if (*rules_cmd) return checked_stdout(print_rules(), closed);
@@ -400,7 +404,10 @@ int main(int argc, char** argv) {
   }
   if (*init_cmd) {
     const std::string path = ".catalog-lint.yaml";
-    if (!init_force && std::filesystem::exists(path)) {
+    // A symlink counts as there even when it leads nowhere: writing would create its target,
+    // wherever a checked-out repository points it.
+    std::error_code ec;
+    if (!init_force && std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
       std::cerr << "catalog-lint: error: .catalog-lint.yaml exists; use --force to overwrite\n";
       return kExitError;
     }
@@ -412,7 +419,7 @@ int main(int argc, char** argv) {
     return checked_stdout(kExitClean, closed);
   }
 
-  if (!today.empty() && !cl::parse_date_days(today)) {
+  if (today_opt->count() > 0 && !cl::parse_date_days(today)) {
     std::cerr << fmt::format("catalog-lint: error: --today '{}' is not a date (YYYY-MM-DD)\n",
                              today);
     return kExitError;
@@ -446,12 +453,24 @@ int main(int argc, char** argv) {
   options.jobs = jobs;
   options.today = today;
   options.catalogs = catalogs;
-  for (const std::string& c : catalogs)
-    if (::access(c.c_str(), R_OK) != 0) {
-      std::cerr << fmt::format("catalog-lint: error: --catalog '{}': no such file or directory\n",
-                               c);
+  for (const std::string& c : catalogs) {
+    // A FIFO or device is never opened (it could block or never end): only a folder or a file.
+    struct stat st {};
+    const bool exists = ::stat(c.c_str(), &st) == 0;
+    std::string why;
+    if (!exists && errno == ENOENT)
+      why = "no such file or directory";
+    else if (!exists || ::access(c.c_str(), R_OK) != 0)
+      why = fmt::format("cannot read it: {}", std::strerror(errno));
+    else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+      why =
+          "not a folder or a regular file (a FIFO, socket or device); give the org catalog's "
+          "folder";
+    if (!why.empty()) {
+      std::cerr << fmt::format("catalog-lint: error: --catalog '{}': {}\n", cl::printable(c), why);
       return kExitError;
     }
+  }
   std::shared_ptr<const cl::Config> explicit_config;
   try {
     if (!config_file.empty())
@@ -607,10 +626,11 @@ int main(int argc, char** argv) {
         }
         // What was just recorded is accepted: report it as suppressed, like a later run would.
         cl::apply_baseline(cl::load_baseline(write_baseline_file), result, root,
-                           cl::rules_for(write_baseline_file, options));
+                           cl::rules_for(write_baseline_file, options),
+                           options.limits.max_findings);
       } else {
         cl::apply_baseline(cl::load_baseline(baseline_file), result, root,
-                           cl::rules_for(baseline_file, options));
+                           cl::rules_for(baseline_file, options), options.limits.max_findings);
       }
     } catch (const std::runtime_error& e) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", e.what());

@@ -14,11 +14,18 @@
 #include "core/fingerprint.h"
 #include "core/registry.h"
 #include "core/repo.h"
+#include "core/source.h"
 #include "core/stamp.h"
 
 namespace catalog_lint {
 
 namespace {
+// A file as a baseline entry names it: its artifact path, as valid UTF-8 (JSON text), so that a
+// name that is not (a byte 0xFF) compares equal to what was written and read back.
+std::string entry_file(const std::string& file, const std::string& root) {
+  return sanitize_utf8(artifact_uri(file, root).path);
+}
+
 // The fingerprints of `result`'s diagnostics, index-aligned with them (empty for suppressed
 // ones, which are still counted so that numbering matches the SARIF output, and for findings of
 // an always-reported rule — internal-error, invalid-config, unreadable-file —, which a baseline
@@ -33,7 +40,7 @@ std::vector<std::string> fingerprints(const LintResult& result, const std::strin
   for (const Diagnostic& d : result.diagnostics) {
     // The same inputs and counting as SARIF's partialFingerprints (report/sarif.cpp).
     const ArtifactUri a = artifact_uri(d.file, root);
-    if (uris) uris->push_back(a.path);
+    if (uris) uris->push_back(sanitize_utf8(a.path));
     const std::string fp = counter.next(d, a.uri);
     const RuleInfo* info = Registry::instance().find(d.rule);
     const bool recorded = !d.suppressed && !(info && info->always_reported);
@@ -51,7 +58,7 @@ std::vector<BaselineEntry> entries_of_other_files(const Baseline& baseline,
                                                   const LintResult& result,
                                                   const std::string& root) {
   std::set<std::string> linted;
-  for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
+  for (const std::string& f : result.linted) linted.insert(entry_file(f, root));
   std::vector<BaselineEntry> out;
   for (const BaselineEntry& e : baseline.entries)
     if (!linted.count(e.file)) out.push_back(e);
@@ -130,7 +137,7 @@ Baseline load_baseline(const std::string& path) {
 }
 
 void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
-                    const RuleConfig& config) {
+                    const RuleConfig& config, std::size_t max_findings) {
   std::map<std::string, std::size_t> index, legacy_index;  // fingerprint -> entry, per scheme
   for (std::size_t i = 0; i < baseline.entries.size(); ++i)
     (baseline.entries[i].scheme == 1 ? legacy_index : index)
@@ -155,9 +162,25 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
     result.diagnostics[i].suppression_reason = "recorded in baseline " + baseline.path;
   }
   std::set<std::string> linted;
-  for (const std::string& f : result.linted) linted.insert(artifact_uri(f, root).path);
+  for (const std::string& f : result.linted) linted.insert(entry_file(f, root));
+  std::size_t stale = 0;
   for (std::size_t i = 0; i < baseline.entries.size(); ++i) {
     if (used[i] || !linted.count(baseline.entries[i].file)) continue;
+    if (++stale > max_findings) {
+      Diagnostic d = new_diagnostic(RuleId::limit_exceeded);
+      d.message = fmt::format(
+          "baseline has more than {} entries that no longer match a finding; the rest are not "
+          "reported",
+          max_findings);
+      d.help =
+          "run with --write-baseline to shrink the baseline, or raise the limit with --limit "
+          "findings=N";
+      d.file = baseline.path;
+      d.start = SourcePos{1, 1, 1, 0};
+      d.document = -1;
+      if (stamp(d, config)) result.diagnostics.push_back(std::move(d));
+      break;
+    }
     const BaselineEntry& e = baseline.entries[i];
     Diagnostic d = new_diagnostic(RuleId::stale_baseline_entry);
     d.message = fmt::format("baseline entry for {} in {}{} no longer matches a finding", e.rule,

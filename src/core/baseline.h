@@ -48,7 +48,10 @@ Baseline load_baseline(const std::string& path);
 /// enabled) in the baseline file, so the baseline can shrink. Entries of files this run did not
 /// lint (a pre-commit or --changed-since run) are left alone. `config`: the effective
 /// configuration of the baseline file (rules_for(baseline path)), which stamps those findings.
+/// At most `max_findings` (Limits::max_findings) stale entries are reported; past them one
+/// `limit-exceeded` finding says the rest are not, so a huge baseline cannot grow the report
+/// without bound.
 void apply_baseline(const Baseline& baseline, LintResult& result, const std::string& root,
-                    const RuleConfig& config);
+                    const RuleConfig& config, std::size_t max_findings = 10'000);
 
 }  // namespace catalog_lint

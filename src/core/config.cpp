@@ -415,6 +415,10 @@ const ParsedConfig& ConfigLoader::Impl::load_extends(const Parser& p, const Node
   if (target.is_relative()) target = fs::path(p.file()).parent_path() / target;
   const std::string shown = target.lexically_normal().string();
   const fs::path canonical = fs::weakly_canonical(fs::absolute(target, ec), ec);
+  if (ec == std::errc::too_many_symbolic_link_levels)
+    p.fail(at, fmt::format("cannot read extended config '{}': it is a symbolic-link loop (a link "
+                           "that leads back to itself)",
+                           shown));
   const fs::path from = fs::weakly_canonical(fs::absolute(fs::path(p.file()), ec), ec);
   if (const std::string why = refusal(name, canonical, from.parent_path().string()); !why.empty())
     p.fail(at, "extends " + why);
@@ -716,6 +720,10 @@ std::shared_ptr<const Config> ConfigLoader::load(const std::string& file,
                                                  const std::string& confine_to) {
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(fs::absolute(fs::path(file), ec), ec);
+  if (ec == std::errc::too_many_symbolic_link_levels)
+    throw ConfigError(file, {},
+                      "cannot read config file: it is a symbolic-link loop (a link that leads "
+                      "back to itself)");
   if (!confine_to.empty()) {
     const fs::path root = fs::weakly_canonical(fs::absolute(confine_to, ec), ec);
     if (!inside(canonical, root))

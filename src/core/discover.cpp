@@ -257,8 +257,11 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
     // scaffolder step `catalog-register.yaml`) when they declare a Backstage apiVersion or kind.
     // A scaffolder skeleton (entity fields holding `${{ values.name }}`) is not an entity yet:
     // it is counted, not linted (named on the command line, it is linted as given).
+    // A symbolic link is never read here (it may lead out of the repository): a catalog-*.yaml
+    // one is handed to the linter, which reads only what stays inside; other names are skipped
+    // (their target, when inside, is walked as itself).
     bool take = false;
-    if (!regular) {
+    if (!regular || symlink) {
       take = is_catalog_file_name(name) && !it->is_directory(sec);
     } else {
       const bool by_name = is_entity_file_name(name);

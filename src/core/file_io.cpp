@@ -6,11 +6,76 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/repo.h"
 
 namespace catalog_lint {
 
+namespace fs = std::filesystem;
+
+namespace {
+
+// The canonical top of the repository holding directory `dir` (canonical), or "": asked once per
+// directory and process (files are read by several threads).
+std::string repository_of(const std::string& dir) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::string> known;
+  {
+    std::lock_guard lock(mutex);
+    if (const auto it = known.find(dir); it != known.end()) return it->second;
+  }
+  std::string top = git_toplevel(dir, "symbolic links are followed wherever they lead");
+  std::error_code ec;
+  if (!top.empty()) {
+    const fs::path canonical = fs::weakly_canonical(top, ec);
+    if (!ec) top = canonical.string();
+  }
+  std::lock_guard lock(mutex);
+  return known.emplace(dir, std::move(top)).first->second;
+}
+
+}  // namespace
+
+std::optional<LinkOutside> link_leaves_repository(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
+  std::error_code ec;
+  const fs::path link = fs::absolute(path, ec).lexically_normal();
+  const fs::path dir = fs::weakly_canonical(link.parent_path(), ec);
+  if (ec) return std::nullopt;
+  std::string top = repository_of(dir.string());
+  if (top.empty()) return std::nullopt;
+  // Each link of the chain in turn (weakly_canonical() stops at a dangling one, whose target a
+  // write would create): a loop gives up, and open() reports it.
+  fs::path target = link;
+  for (int hops = 0;; ++hops) {
+    const fs::path parent = fs::weakly_canonical(target.parent_path(), ec);
+    if (ec || hops == 40) return std::nullopt;
+    target = parent / target.filename();
+    if (!fs::is_symlink(fs::symlink_status(target, ec))) break;
+    const fs::path next = fs::read_symlink(target, ec);
+    if (ec) return std::nullopt;
+    target = (next.is_absolute() ? next : parent / next).lexically_normal();
+  }
+  const fs::path rel = target.lexically_relative(top);
+  if (!rel.empty() && *rel.begin() != "..") return std::nullopt;
+  return LinkOutside{target.string(), std::move(top)};
+}
+
 FileBytes read_regular_file(const std::string& path, std::size_t limit) {
   FileBytes out;
+  if (const auto outside = link_leaves_repository(path)) {
+    out.error = fmt::format(
+        "it is a symbolic link to '{}', outside the repository '{}'; files outside the "
+        "repository are never read",
+        outside->target, outside->top);
+    return out;
+  }
   // Only regular files are read: a FIFO or a device (/dev/zero, a terminal) could block forever
   // or never end. O_NONBLOCK keeps open() itself from waiting for a FIFO's writer.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace catalog_lint {
@@ -15,7 +16,19 @@ struct FileBytes {
 };
 
 /// Reads a regular file of at most `limit` bytes. FIFOs, devices and directories are refused
-/// (never blocks); never throws.
+/// (never blocks); so is a symbolic link that leads out of the git repository holding the link
+/// (link_leaves_repository()). Never throws.
 FileBytes read_regular_file(const std::string& path, std::size_t limit);
+
+/// Where `path` leads when it is a symbolic link whose target (all links resolved) lies outside
+/// the git repository that holds the link's directory (git_toplevel(), asked once per directory):
+/// {target, repository top}; else std::nullopt. A repository's content chooses where its links
+/// lead: a committed `catalog-env.yaml -> /proc/self/environ` would print the CI runner's
+/// environment in a finding's snippet, and a committed `results.sarif -> ~/.bashrc` would have a
+/// report written over it. A link in no repository (the user's own files) is not checked.
+struct LinkOutside {
+  std::string target, top;
+};
+std::optional<LinkOutside> link_leaves_repository(const std::string& path);
 
 }  // namespace catalog_lint

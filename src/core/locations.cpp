@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/glob.h"
-#include "core/process.h"
+#include "core/repo.h"
 #include "core/rule.h"
 
 namespace fs = std::filesystem;
@@ -220,10 +220,8 @@ class Roots {
   const fs::path& of(const fs::path& dir) {
     const auto it = roots_.find(dir.string());
     if (it != roots_.end()) return it->second;
-    const CommandResult r =
-        run_command({"git", "-C", dir.string(), "rev-parse", "--show-toplevel"});
-    std::string top = r.exit_code == 0 ? r.output : std::string();
-    while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+    const std::string top = git_toplevel(
+        dir.string(), "Location targets are read only inside the Location file's own directory");
     std::error_code ec;
     fs::path root = top.empty() ? dir : fs::path(top);
     const fs::path canonical = fs::weakly_canonical(root, ec);
@@ -285,16 +283,30 @@ void resolve_location_targets(const std::vector<LocationTarget>& targets,
       continue;
     }
     std::size_t found = 0;
+    std::string escaped;  // the first match that a symlink leads out of the repository
     for (const std::string& m : expander.expand(pattern.string())) {
       const fs::path real = fs::weakly_canonical(m, ec);
-      if (!inside(real, root)) continue;  // a symlink out of the repository
+      if (!inside(real, root)) {  // a symlink out of the repository
+        if (escaped.empty()) escaped = fs::path(m).lexically_relative(dir).string();
+        continue;
+      }
       ++found;
       if (!seen.insert(real.string()).second) continue;
       const fs::path rel = fs::path(m).lexically_relative(cwd);
       files.push_back(rel.empty() || *rel.begin() == ".." ? m : rel.string());
       known.push_back(files.back());
     }
-    if (found == 0 && !t.optional)
+    if (!escaped.empty())
+      report(out, t, RuleId::location_target_outside_repository,
+             !has_wildcard(t.target)
+                 ? fmt::format("Location target '{}' leads outside the repository through a "
+                               "symbolic link; it is not read",
+                               t.target)
+                 : fmt::format("Location target '{}' matches '{}', which leads outside the "
+                               "repository through a symbolic link; it is not read",
+                               t.target, escaped),
+             "a Location in a repository should only name files of that repository");
+    else if (found == 0 && !t.optional)
       report(out, t, RuleId::location_target_not_found,
              fmt::format("Location target '{}' matches no file", t.target),
              "fix the path (it is relative to this file), or set `spec.presence: optional`");

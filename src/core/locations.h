@@ -31,10 +31,10 @@ struct LocationTarget {
 /// followed. Matches are appended to `files` (as paths relative to the current directory, like
 /// discovered files; never one already in `known`); a target that matches no file gives a
 /// `location-target-not-found` diagnostic (unless optional), and a target that leaves the
-/// repository gives `location-target-outside-repository` and is not read. The repository is
-/// `repo_root` (absolute) when given; when empty, that of each Location's own file (`git -C
-/// <its directory> rev-parse --show-toplevel`, asked once per directory), or, for a file in no
-/// repository, the current directory.
+/// repository, by its path or through a symbolic link (for a glob: one of its matches), gives
+/// `location-target-outside-repository` and is not read. The repository is `repo_root`
+/// (absolute) when given; when empty, that of each Location's own file (git_toplevel() of its
+/// directory, asked once per directory), or, for a file in no repository, its own directory.
 /// Each directory is listed at most once per call and each distinct pattern expanded once, so
 /// many Locations over one tree cost one walk of it plus in-memory matching.
 /// The findings are not yet stamped (src/core/stamp.h).

@@ -8,7 +8,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <mutex>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -18,16 +22,52 @@ namespace catalog_lint {
 std::optional<std::chrono::milliseconds> child_timeout_from_env() {
   const char* value = std::getenv(kChildTimeoutVariable);
   if (value == nullptr) return std::chrono::seconds(10);
-  const std::string_view text(value);
-  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != text.npos)
-    return std::nullopt;
-  const long long ms = std::stoll(std::string(text));
-  if (ms <= 0) return std::nullopt;
+  std::string_view text(value);
+  if (text.empty() || text.find_first_not_of("0123456789") != text.npos) return std::nullopt;
+  text.remove_prefix(std::min(text.find_first_not_of('0'), text.size()));  // leading zeros
+  long long ms = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (ec != std::errc() || end != text.data() + text.size() || ms <= 0 || ms > kMaxChildTimeoutMs)
+    return std::nullopt;  // (out of range, 0, or only zeros)
   return std::chrono::milliseconds(ms);
+}
+
+namespace {
+
+// set_skip_after_timeout(): whether it is on, and the programs that were killed (deadline or
+// output limit), each with the message later commands of it report.
+struct TimedOut {
+  std::mutex mutex;
+  bool on = false;
+  std::map<std::string, std::string, std::less<>> programs;
+};
+
+TimedOut& timed_out_programs() {
+  static TimedOut t;
+  return t;
+}
+
+}  // namespace
+
+void set_skip_after_timeout(bool on) {
+  TimedOut& t = timed_out_programs();
+  std::lock_guard lock(t.mutex);
+  t.on = on;
+  t.programs.clear();
 }
 
 Command::Command(const std::vector<std::string>& argv, CommandLimits limits) : limits_(limits) {
   if (argv.empty()) return;
+  {
+    TimedOut& t = timed_out_programs();
+    std::lock_guard lock(t.mutex);
+    if (const auto it = t.programs.find(argv[0]); it != t.programs.end()) {
+      result_.skipped = true;
+      result_.killed = it->second;
+      return;
+    }
+    program_ = argv[0];
+  }
   int in_pipe[2], out_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) != 0) return;
   if (pipe2(out_pipe, O_CLOEXEC) != 0) {
@@ -78,6 +118,20 @@ void Command::kill_group() {
   result_.exit_code = -1;
 }
 
+void Command::time_out() {
+  result_.timed_out = true;
+  result_.killed = fmt::format("did not finish within {} ms", limits_.timeout.count());
+  remember_kill();
+}
+
+void Command::remember_kill() {
+  TimedOut& t = timed_out_programs();
+  std::lock_guard lock(t.mutex);
+  if (t.on)
+    t.programs.emplace(program_,
+                       fmt::format("was not run (an earlier {} {})", program_, result_.killed));
+}
+
 void Command::pump(std::string_view bytes) {
   using clock = std::chrono::steady_clock;
   const clock::time_point start = clock::now();
@@ -94,8 +148,7 @@ void Command::pump(std::string_view bytes) {
     const std::chrono::milliseconds left = limits_.timeout - spent();
     if (left.count() <= 0) {
       kill_group();
-      result_.timed_out = true;
-      result_.killed = fmt::format("did not finish within {} ms", limits_.timeout.count());
+      time_out();
       return;
     }
     // Only writing is asked for: once the bytes are out, return without waiting for output.
@@ -127,6 +180,7 @@ void Command::pump(std::string_view bytes) {
             kill_group();
             result_.output_too_big = true;
             result_.killed = fmt::format("wrote more than {} bytes", limits_.max_output);
+            remember_kill();
             return;
           }
         }
@@ -161,8 +215,7 @@ CommandResult Command::finish() {
     }
     if (waited_ + (clock::now() - start) >= limits_.timeout) {
       kill_group();
-      result_.timed_out = true;
-      result_.killed = fmt::format("did not finish within {} ms", limits_.timeout.count());
+      time_out();
       return result_;
     }
     usleep(static_cast<useconds_t>(nap.count()));
@@ -171,6 +224,26 @@ CommandResult Command::finish() {
   if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);
   pid_ = -1;
   return result_;
+}
+
+void anchor_git_environment() {
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (ec) return;
+  for (const char* name :
+       {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0' || *value == '/') continue;
+    ::setenv(name, (cwd / value).lexically_normal().c_str(), 1);
+  }
+  // With GIT_DIR and no GIT_WORK_TREE, git takes its own working directory as the work tree's top
+  // (unless core.worktree says otherwise): fix the top that a git run here sees.
+  if (std::getenv("GIT_DIR") != nullptr && std::getenv("GIT_WORK_TREE") == nullptr) {
+    const CommandResult r = run_command({"git", "rev-parse", "--show-toplevel"});
+    std::string top = r.exit_code == 0 ? r.output : "";
+    while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+    if (!top.empty()) ::setenv("GIT_WORK_TREE", top.c_str(), 1);
+  }
 }
 
 std::vector<std::string> split_nul(std::string_view output) {

@@ -16,10 +16,21 @@ namespace catalog_lint {
 /// "Environment").
 inline constexpr const char* kChildTimeoutVariable = "CATALOG_LINT_CHILD_TIMEOUT_MS";
 
-/// The deadline for child processes: CATALOG_LINT_CHILD_TIMEOUT_MS when set (a positive decimal
-/// number of milliseconds, at most 12 digits), else 10 s. std::nullopt when the variable is set
-/// to anything else (main reports that as a usage error).
+/// The largest deadline CATALOG_LINT_CHILD_TIMEOUT_MS may set, in milliseconds (about 31 years:
+/// "never" in practice, and far from overflowing std::chrono's nanosecond arithmetic).
+inline constexpr long long kMaxChildTimeoutMs = 999'999'999'999;
+
+/// The deadline for child processes: CATALOG_LINT_CHILD_TIMEOUT_MS when set (decimal digits only,
+/// leading zeros allowed, a value from 1 to kMaxChildTimeoutMs milliseconds), else 10 s.
+/// std::nullopt when the variable is set to anything else (main reports that as a usage error).
 std::optional<std::chrono::milliseconds> child_timeout_from_env();
+
+/// Whether a program that was killed (deadline or output limit) is started again. When turned on
+/// (main does, for the whole run), later commands of a program (argv[0]) that was once killed are
+/// not started: they finish at once with exit_code -1, `skipped` set and `killed` saying why, so a
+/// git that hangs costs one deadline per run, not one per directory asked. Turning it on or off
+/// forgets the programs seen so far. Off by default (unit tests run commands that time out).
+void set_skip_after_timeout(bool on);
 
 /// Bounds on one command. The deadline counts only the time the caller spends waiting for the
 /// command or reading its output (in write() and finish()), not the caller's own work between
@@ -38,8 +49,11 @@ struct CommandResult {
   bool timed_out = false;
   /// Killed because it wrote more than CommandLimits::max_output bytes (output holds those).
   bool output_too_big = false;
-  /// Why it was killed, for messages ("did not finish within 300 ms", "wrote more than 1048576
-  /// bytes"); "" when it ran to its end (whatever its exit code).
+  /// Not started: the same program was killed earlier (set_skip_after_timeout).
+  bool skipped = false;
+  /// Why it was killed or not run, for messages ("did not finish within 300 ms", "wrote more
+  /// than 1048576 bytes", "was not run (an earlier git did not finish within 300 ms)"); "" when
+  /// it ran to its end (whatever its exit code).
   std::string killed;
 };
 
@@ -66,13 +80,25 @@ class Command {
  private:
   void pump(std::string_view bytes);  // writes bytes (may be empty) while draining output
   void kill_group();                  // kills and reaps the command (and its group)
+  void time_out();                    // records a deadline kill in result_, then remember_kill()
+  void remember_kill();  // later commands of this program are skipped (set_skip_after_timeout)
   pid_t pid_ = -1;
+  std::string program_;  // argv[0]
   CommandLimits limits_;
   std::chrono::milliseconds waited_{0};  // time spent in pump() so far
   int in_ = -1;                          // its standard input (our write end), -1 once closed
   int out_ = -1;  // its standard output (our read end), -1 once at end of file
   CommandResult result_;
 };
+
+/// Makes relative paths in git's environment variables (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE,
+/// GIT_OBJECT_DIRECTORY, GIT_COMMON_DIR; git(1) "Environment Variables") absolute, relative to
+/// the current directory, as a git run here reads them: the tool runs `git -C DIR`, which would
+/// read them relative to DIR (a hook's GIT_INDEX_FILE=.git/index, a GIT_DIR=.git). With GIT_DIR
+/// and no GIT_WORK_TREE, sets GIT_WORK_TREE to the top a git run here sees (`git rev-parse
+/// --show-toplevel`: git takes its working directory as the top then, which `-C DIR` would move).
+/// Changes the process environment: call it once at start, before any thread.
+void anchor_git_environment();
 
 /// The entries of NUL-separated output (`git … -z`), empty entries left out.
 std::vector<std::string> split_nul(std::string_view output);

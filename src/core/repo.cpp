@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,20 @@
 namespace catalog_lint {
 
 namespace fs = std::filesystem;
+
+std::string git_toplevel(const std::string& dir, std::string_view fallback) {
+  const CommandResult r = run_command({"git", "-C", dir, "rev-parse", "--show-toplevel"});
+  if (!r.killed.empty()) {
+    static std::mutex mutex;
+    static std::set<std::string, std::less<>> said;
+    std::lock_guard lock(mutex);
+    if (said.emplace(fallback).second)
+      std::cerr << fmt::format("catalog-lint: warning: git rev-parse {}; {}\n", r.killed, fallback);
+  }
+  std::string top = r.exit_code == 0 ? r.output : "";
+  while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+  return top;
+}
 
 std::string find_repo_root() {
   std::error_code ec;
@@ -23,14 +38,8 @@ std::string find_repo_root() {
   static std::map<std::string, std::string> known;
   std::lock_guard lock(mutex);
   if (const auto it = known.find(cwd.string()); it != known.end()) return it->second;
-  const CommandResult r = run_command({"git", "rev-parse", "--show-toplevel"});
-  std::string top = r.exit_code == 0 ? r.output : "";
-  if (!r.killed.empty())
-    std::cerr << fmt::format(
-        "catalog-lint: warning: git rev-parse {}; paths are taken relative to the current "
-        "directory\n",
-        r.killed);
-  while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+  const std::string top =
+      git_toplevel(cwd.string(), "paths are taken relative to the current directory");
   const fs::path root = top.empty() ? cwd : fs::path(top);
   const fs::path canonical = fs::weakly_canonical(root, ec);
   return known[cwd.string()] = (ec ? root : canonical).string();

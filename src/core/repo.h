@@ -3,12 +3,21 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace catalog_lint {
 
+/// The top directory of the git work tree holding directory `dir` (`git -C DIR rev-parse
+/// --show-toplevel`), as git prints it (no line end); "" when `dir` is in no work tree or git
+/// cannot be run. When git was killed at its deadline or output limit, or not run because an
+/// earlier git was (set_skip_after_timeout), also says so on stderr, once per run and `fallback`:
+/// "catalog-lint: warning: git rev-parse did not finish within 300 ms; FALLBACK", where
+/// `fallback` is the caller's words for what it does instead.
+std::string git_toplevel(const std::string& dir, std::string_view fallback);
+
 /// The repository root that artifact URIs are relative to (SARIF §3.4.4, §3.14.14 `%SRCROOT%`):
-/// `git rev-parse --show-toplevel` run in the current directory, else the current directory.
-/// Absolute, with symlinks resolved.
+/// git_toplevel() of the current directory, else the current directory (a killed git is reported
+/// on stderr). Absolute, with symlinks resolved; git is asked once per working directory.
 std::string find_repo_root();
 
 /// How a file path appears in SARIF and GitHub annotations (SARIF §3.4.3 `uri`, §3.4.4

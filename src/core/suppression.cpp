@@ -99,6 +99,9 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
     for (const std::size_t at : mine) {
       Diagnostic& d = diagnostics[at];
       if (d.suppressed) continue;
+      // A file that was not (fully) linted cannot be made to look clean (invalid-config,
+      // limit-exceeded, ...: registry front matter `always_reported`).
+      if (const RuleInfo* info = registry.find(d.rule); info && info->always_reported) continue;
       Entries* on_line = d.start.line > 0 ? find(d.start.line, d.rule) : nullptr;  // 0: file
       Entries* whole = find(0, d.rule);
       if (on_line == nullptr && whole == nullptr) continue;
@@ -145,6 +148,10 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
         report(RuleId::invalid_suppression, s,
                fmt::format("suppression names unknown rule '{}'", s.rules[i]),
                "`catalog-lint rules` lists the rule ids");
+      } else if (info->always_reported) {
+        report(RuleId::invalid_suppression, s,
+               fmt::format("'{}' is always reported and cannot be suppressed", s.rules[i]),
+               "fix what it reports (the file is not fully linted until then)");
       } else if (backstage_rejects(info)) {
         report(RuleId::invalid_suppression, s,
                fmt::format("'{}' cannot be suppressed: Backstage rejects the document whatever "

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include <set>
@@ -9,6 +10,24 @@
 #include "report/report.h"
 
 namespace catalog_lint {
+
+namespace {
+
+// The code point at the start of `s` (valid UTF-8) when it reorders or breaks the text it is
+// shown in, else 0: the bidirectional formatting characters of "Trojan Source" (CVE-2021-42574;
+// Unicode UAX #9: U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and the line and
+// paragraph separators U+2028, U+2029 (a line break in many viewers).
+char32_t reordering_code_point(std::string_view s) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  if (s.size() >= 2 && byte(0) == 0xD8 && byte(1) == 0x9C) return 0x061C;
+  if (s.size() < 3 || byte(0) != 0xE2) return 0;
+  const char32_t cp = 0x2000 + ((byte(1) & 0x3F) << 6) + (byte(2) & 0x3F);
+  const bool reorders = cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
+                        (cp >= 0x2066 && cp <= 0x2069);
+  return reorders ? cp : 0;
+}
+
+}  // namespace
 
 std::string printable(std::string_view text) {
   const std::string valid = sanitize_utf8(text);
@@ -26,6 +45,9 @@ std::string printable(std::string_view text) {
       // C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F): U+009B is CSI on many terminals.
       out += fmt::format("<U+{:04X}>", static_cast<unsigned char>(valid[i + 1]));
       ++i;
+    } else if (const char32_t cp = reordering_code_point(std::string_view(valid).substr(i))) {
+      out += fmt::format("<U+{:04X}>", static_cast<std::uint32_t>(cp));
+      i += cp < 0x800 ? 1 : 2;
     } else {
       out += static_cast<char>(c);
     }
@@ -131,6 +153,12 @@ class ColumnIndex {
   bool done_ = false;               // the line has no more marks
 };
 
+// The number of code points of valid UTF-8 `s`.
+int code_points(std::string_view s) {
+  return static_cast<int>(std::count_if(
+      s.begin(), s.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+}
+
 // The part of the raw source `line` to show (made printable), and the caret column within it.
 // Costs O(kSnippetWidth) plus ColumnIndex's share: one line may carry 100,000 findings.
 std::pair<std::string, int> snippet(std::string_view line, int column, ColumnIndex& index) {
@@ -141,10 +169,15 @@ std::pair<std::string, int> snippet(std::string_view line, int column, ColumnInd
   const std::size_t b = at == std::string_view::npos ? 0 : at;
   const bool cut_right = after != std::string_view::npos;
   const std::size_t e = cut_right ? after : line.size();
-  if (first == 1 && !cut_right) return {printable(line), column};
+  // The caret's column in what is shown: printable() may widen a code point before it (C1 and
+  // bidirectional controls become `<U+202E>`).
+  int caret = column - first + 1;
+  if (const std::size_t c = index.find(line, column); c != std::string_view::npos && c >= b)
+    caret = 1 + code_points(printable(line.substr(b, c - b)));
+  if (first == 1 && !cut_right) return {printable(line), caret};
   std::string out =
       (first > 1 ? "…" : "") + printable(line.substr(b, e - b)) + (cut_right ? "…" : "");
-  return {out, column - first + 1 + (first > 1 ? 1 : 0)};
+  return {out, caret + (first > 1 ? 1 : 0)};
 }
 
 // Spaces (or tabs where the source has tabs) up to code point column `column`.

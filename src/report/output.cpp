@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "core/file_io.h"
+
 namespace catalog_lint {
 
 namespace {
@@ -138,6 +140,11 @@ std::optional<std::string> write_file_atomically(const std::string& path,
 }
 
 std::optional<std::string> write_output(const std::string& path, std::string_view content) {
+  if (const auto outside = link_leaves_repository(path))
+    return fmt::format(
+        "refusing to write {}: it is a symbolic link to '{}', outside the repository '{}'; "
+        "name the file itself to write there",
+        path, outside->target, outside->top);
   bool via_proc = false;
   const fs::path real = follow_links(path, via_proc);
   struct stat st {};

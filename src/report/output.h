@@ -43,7 +43,9 @@ std::optional<std::string> plan_outputs(const std::vector<OutputArg>& args,
 std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content);
 
 /// Writes `content` to the output `path` without destroying what is there: a symlink is followed
-/// (the file it names is written, the link stays, a dangling one creates its target); a regular
+/// (the file it names is written, the link stays, a dangling one creates its target), unless it
+/// is a link in a git repository that leads out of it (link_leaves_repository(): refused, so that
+/// a committed `results.sarif -> ~/.bashrc` cannot have a CI run write over it); a regular
 /// file (or none) is replaced atomically by write_file_atomically(); anything else that exists
 /// (character or block device, FIFO, socket, and whatever /dev/stdout, /dev/fd/N or
 /// /proc/self/fd/N lead to, regular or not) is opened and written in place, appending, never
