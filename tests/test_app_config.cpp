@@ -83,6 +83,44 @@ TEST_CASE("app-config: catalog.rules and catalog.locations judged end to end") {
     CHECK(r.exit_code == 0);
     CHECK(findings(r) == kNothing + kSystem);
   }
+  SUBCASE("standard input is judged as the file it names") {
+    const CliRun r =
+        run_cli({"--format", "json", "--stdin", "--stdin-filename", "catalog/systems.yaml"}, dir,
+                read_file(dir + "/catalog/systems.yaml"));
+    CHECK(r.exit_code == 0);
+    CHECK(findings(r) == kNothing + kSystem);
+  }
+  SUBCASE("a walk from a subfolder finds the config above it") {
+    const CliRun r = run_cli({"--format", "json"}, dir + "/catalog");
+    CHECK(r.exit_code == 0);
+    // The app-config is outside the working directory: shown with its full path, like configs.
+    const std::string prod = fs::canonical(dir + "/app-config.production.yaml").string();
+    CHECK(findings(r) ==
+          "catalog-location-matches-nothing " + prod +
+              ":31:15 warning catalog.locations file target '../../catalog/old-teams/*.yaml' "
+              "matches no file (Backstage resolves it in the backend's directory "
+              "'packages/backend')\n"
+              "kind-not-allowed-by-catalog-rules org/people.yaml:14:9 warning kind 'User' is not "
+              "allowed from location 'file:../../catalog/org/people.yaml' (" +
+              prod +
+              ":23:15), so Backstage drops this entity; allowed there: Component, API, Location, "
+              "Resource, Group\n"
+              "kind-not-allowed-by-catalog-rules systems.yaml:4:9 warning kind 'System' is not "
+              "allowed from location 'file:../../catalog/systems.yaml' (" +
+              prod +
+              ":27:15), so Backstage drops this entity; allowed there: Component, API, Location, "
+              "Resource\n");
+  }
+  SUBCASE("no output overwrites an app-config file") {
+    const std::string before = read_file(dir + "/app-config.production.yaml");
+    const CliRun r = run_cli(
+        {"--format", "json", "--output", "app-config.production.yaml", "catalog/systems.yaml"},
+        dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("refusing to write 'app-config.production.yaml': it is the config file") !=
+          std::string::npos);
+    CHECK(read_file(dir + "/app-config.production.yaml") == before);
+  }
   SUBCASE("with --fail-on warning the findings fail the run") {
     const CliRun r = run_cli({"--fail-on", "warning", "catalog/systems.yaml"}, dir);
     CHECK(r.exit_code == 1);
