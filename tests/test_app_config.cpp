@@ -56,6 +56,12 @@ const std::string kSystem =
     "kind-not-allowed-by-catalog-rules catalog/systems.yaml:4:9 warning kind 'System' is not "
     "allowed from location 'file:../../catalog/systems.yaml' (app-config.production.yaml:27:15), "
     "so Backstage drops this entity; allowed there: Component, API, Location, Resource\n";
+// Through a Location: catalog/all.yaml (a config location) names ./teams/*.yaml, so the Group
+// there originates at the all.yaml location, which allows no Group.
+const std::string kTeam =
+    "kind-not-allowed-by-catalog-rules catalog/teams/platform.yaml:4:9 warning kind 'Group' is "
+    "not allowed from location 'file:../../catalog/all.yaml' (app-config.production.yaml:37:15), "
+    "so Backstage drops this entity; allowed there: Component, API, Location, Resource\n";
 const std::string kNothing =
     "catalog-location-matches-nothing app-config.production.yaml:31:15 warning catalog.locations "
     "file target '../../catalog/old-teams/*.yaml' matches no file (Backstage resolves it in the "
@@ -70,13 +76,25 @@ TEST_CASE("app-config: catalog.rules and catalog.locations judged end to end") {
     CHECK(r.exit_code == 0);  // warnings only
     // The Group is allowed by its location's rules (added to catalog.rules), the Template by a
     // catalog.rules entry whose `locations:` pattern matches; the components by catalog.rules.
-    CHECK(findings(r) == kNothing + kUser + kSystem);
+    CHECK(findings(r) == kNothing + kUser + kSystem + kTeam);
     const auto j = nlohmann::json::parse(r.out);
     for (const auto& d : j["diagnostics"])
       if (d["rule"] == "kind-not-allowed-by-catalog-rules" && d["file"] == "catalog/systems.yaml")
         CHECK(d["help"] ==
               "add `rules: [{allow: [System]}]` to that location at "
               "app-config.production.yaml:27:15, or `- allow: [System]` to catalog.rules");
+  }
+  SUBCASE("a file reached through a Location is judged against the origin location") {
+    // Named alone, the Location that leads to it is not in the run: not judged.
+    CliRun r = run_cli({"--format", "json", "catalog/teams/platform.yaml"}, dir);
+    CHECK(r.exit_code == 0);
+    CHECK(findings(r) == kNothing);
+    // With the org catalog declared, its Locations are followed too.
+    write_file(dir + "/.catalog-lint.yaml",
+               "app_config: [app-config.yaml, app-config.production.yaml]\ncatalog: [catalog]\n");
+    r = run_cli({"--format", "json", "catalog/teams/platform.yaml"}, dir);
+    CHECK(r.exit_code == 0);
+    CHECK(findings(r) == kNothing + kTeam);
   }
   SUBCASE("a named file is judged against the location that ingests it") {
     const CliRun r = run_cli({"--format", "json", "catalog/systems.yaml"}, dir);
@@ -109,6 +127,11 @@ TEST_CASE("app-config: catalog.rules and catalog.locations judged end to end") {
               "allowed from location 'file:../../catalog/systems.yaml' (" +
               prod +
               ":27:15), so Backstage drops this entity; allowed there: Component, API, Location, "
+              "Resource\n"
+              "kind-not-allowed-by-catalog-rules teams/platform.yaml:4:9 warning kind 'Group' is "
+              "not allowed from location 'file:../../catalog/all.yaml' (" +
+              prod +
+              ":37:15), so Backstage drops this entity; allowed there: Component, API, Location, "
               "Resource\n");
   }
   SUBCASE("no output overwrites an app-config file") {

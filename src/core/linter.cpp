@@ -127,6 +127,17 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
     if (const Node* profile = spec->get("profile"); profile && profile->is_map())
       if (const Node* n = profile->get("email"); n && n->is_string())
         add_field(s, src, "/spec/profile/email", n, n->text);
+    // A Location's targets: kind-not-allowed-by-catalog-rules follows them back to the
+    // app-config location an entity originates at.
+    if (s.kind == "Location") {
+      if (const Node* n = spec->get("target"); n && n->is_string())
+        add_field(s, src, "/spec/target", n, n->text);
+      if (const Node* n = spec->get("targets"); n && n->is_seq())
+        for (std::size_t i = 0; i < n->items.size(); ++i)
+          if (n->items[i]->is_string())
+            add_field(s, src, "/spec/targets/", n->items[i], n->items[i]->text,
+                      static_cast<int>(i));
+    }
     // Relation fields (the reference rules, rules/references.cpp): the single-valued ones, and
     // each list's key (for "does not list") and string items.
     for (const std::string_view f : {"/spec/system", "/spec/domain", "/spec/subcomponentOf",
