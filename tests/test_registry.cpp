@@ -169,6 +169,16 @@ std::vector<std::string> trigger(const std::string& rule, const std::string& dir
     write_file(dir + "/catalog-x.yaml", component);
     return {"--changed-since", "HEAD"};
   }
+  if (rule == "kind-not-allowed-by-catalog-rules" ||
+      rule == "catalog-location-matches-nothing") {  // app-config.yaml (named by the config)
+    write_file(dir + "/app-config.yaml",
+               "catalog:\n  locations:\n    - type: file\n      target: catalog-x.yaml\n"
+               "    - type: file\n      target: missing/*.yaml\n");
+    write_file(dir + "/catalog-x.yaml",
+               "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team\n"
+               "spec:\n  type: team\n  children: []\n");
+    return {};
+  }
   if (rule == "unreadable-file") {
     REQUIRE(symlink("nowhere", (dir + "/catalog-x.yaml").c_str()) == 0);
     return {};
@@ -213,7 +223,10 @@ TEST_CASE(
     // The org is declared (catalog_complete, or for conflicting-entity a catalog folder), so
     // that the rules judging owners and references run.
     const std::string org =
-        id == "conflicting-entity" ? "catalog: [org]\n" : "catalog_complete: true\n";
+        id == "conflicting-entity" ? "catalog: [org]\n"
+        : id == "kind-not-allowed-by-catalog-rules" || id == "catalog-location-matches-nothing"
+            ? "catalog_complete: true\napp_config: app-config.yaml\n"
+            : "catalog_complete: true\n";
     auto run = [&](const std::string& config, std::vector<std::string> args) {
       write_file(dir + "/.catalog-lint.yaml", org + config);
       args.insert(args.end(), extra.begin(), extra.end());

@@ -11,9 +11,11 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
+#include "core/app_config.h"
 #include "core/embedded_presets.h"
 #include "core/entity_ref.h"
 #include "core/file_io.h"
@@ -46,7 +48,7 @@ constexpr std::string_view kPresetPrefix = "preset:";
 // The keys the loader accepts, per mapping. config_keys() and the schema test read these too.
 const std::vector<std::string_view> kTopKeys = {
     "extends", "rules",   "policy",  "declarative_rules", "overrides",
-    "include", "exclude", "catalog", "catalog_complete"};
+    "include", "exclude", "catalog", "catalog_complete",  "app_config"};
 const std::vector<std::string_view> kOverrideKeys = {"files", "rules"};
 const std::vector<std::string_view> kPolicyKeys = {"annotation_prefix",
                                                    "platform_team",
@@ -563,37 +565,63 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   }
   // catalog: the org catalog sources, relative to this file and inside its repository (like
   // extends); catalog_complete: the linted files are the whole org. Inherited through extends.
-  if (const Node* n = root->get("catalog")) {
-    pol.catalog.clear();
-    std::vector<std::pair<const Node*, std::string>> items;
+  // app_config: Backstage's app-config files, found the same way (one code path, `paths`).
+  auto paths = [&](const Node* n, std::string_view key, std::size_t limit, std::string_view items,
+                   std::string_view kinds, std::string_view what) {
+    std::vector<std::tuple<const Node*, std::string, fs::path>> out;  // node, name, canonical
+    std::vector<std::pair<const Node*, std::string>> names;
     if (n->is_string()) {
-      items.emplace_back(n, n->text);
+      names.emplace_back(n, n->text);
     } else if (n->is_seq()) {
-      if (n->items.size() > ConfigLimits::kMaxCatalogSources)
-        p.fail(n, fmt::format("catalog has {} sources, over the limit of {}", n->items.size(),
-                              ConfigLimits::kMaxCatalogSources));
-      for (const Node* item : n->items) items.emplace_back(item, p.string(item, "catalog item"));
+      if (n->items.size() > limit)
+        p.fail(n, fmt::format("{} has {} {}, over the limit of {}", key, n->items.size(), items,
+                              limit));
+      for (const Node* item : n->items)
+        names.emplace_back(item, p.string(item, fmt::format("{} item", key)));
     } else if (n->type != NodeType::null) {
-      p.fail(n, fmt::format("catalog must be a path or a list of paths (folders or files of "
-                            "entity YAML, or snapshots), found {}",
+      p.fail(n, fmt::format("{} must be a path or a list of paths ({}), found {}", key, kinds,
                             json_type_name(n->type)));
     }
-    for (const auto& [at, name] : items) {
-      if (name.empty()) p.fail(at, "catalog item is an empty path");
+    for (const auto& [at, name] : names) {
+      if (name.empty()) p.fail(at, fmt::format("{} item is an empty path", key));
       std::error_code ec;
       fs::path target(name);
       if (target.is_relative()) target = fs::path(file).parent_path() / target;
       const fs::path canonical = fs::weakly_canonical(fs::absolute(target, ec), ec);
       const fs::path from = fs::weakly_canonical(fs::absolute(fs::path(file), ec), ec);
-      if (const std::string why =
-              refusal(name, canonical, from.parent_path().string(), "name as catalog sources");
+      if (const std::string why = refusal(name, canonical, from.parent_path().string(), what);
           !why.empty())
-        p.fail(at, "catalog " + why);
+        p.fail(at, fmt::format("{} {}", key, why));
       if (!fs::exists(canonical, ec))
-        p.fail(at, fmt::format("catalog source '{}' does not exist (looked for '{}')", name,
+        p.fail(at, fmt::format("{} {} '{}' does not exist (looked for '{}')", key,
+                               key == "catalog" ? "source" : "file", name,
                                target.lexically_normal().string()));
-      pol.catalog.push_back(target.lexically_normal().string());
+      out.emplace_back(at, target.lexically_normal().string(), canonical);
     }
+    return out;
+  };
+  if (const Node* n = root->get("catalog")) {
+    pol.catalog.clear();
+    for (const auto& [at, shown, canonical] :
+         paths(n, "catalog", ConfigLimits::kMaxCatalogSources, "sources",
+               "folders or files of entity YAML, or snapshots", "name as catalog sources"))
+      pol.catalog.push_back(shown);
+  }
+  if (const Node* n = root->get("app_config")) {
+    pol.app_config.reset();
+    std::vector<AppConfigSource> sources;
+    for (const auto& [at, shown, canonical] :
+         paths(n, "app_config", AppConfigLimits::kMaxFiles, "files", "Backstage app-config files",
+               "name as app-config files")) {
+      std::error_code ec;
+      if (!fs::is_regular_file(canonical, ec))
+        p.fail(at, fmt::format("app_config file '{}' is not a regular file", shown));
+      sources.push_back(AppConfigSource{shown, canonical.string()});
+    }
+    std::error_code ec;
+    const fs::path from = fs::weakly_canonical(fs::absolute(fs::path(file), ec), ec);
+    if (!sources.empty())
+      pol.app_config = load_app_config(sources, root_of(from.parent_path().string()).first);
   }
   if (const Node* n = root->get("catalog_complete")) {
     if (n->type != NodeType::boolean)
@@ -701,6 +729,8 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   stack.pop_back();
   for (const std::string& f : out.closure)
     if (f != key) config.reads.push_back(f);  // the files it extends, not itself
+  if (pol.app_config)  // and the app-config files: no output may overwrite them either
+    for (const std::string& f : pol.app_config->canonical_files) config.reads.push_back(f);
   out.config = std::make_shared<const Config>(std::move(config));
   return out;
 }
@@ -1075,6 +1105,22 @@ std::vector<std::string> ConfigResolver::catalog_sources() {
     if (config) add(*config);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::shared_ptr<const AppConfig>> ConfigResolver::app_configs() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<const AppConfig>> out;
+  auto add = [&](const Config& c) {
+    if (c.policy.app_config && std::find(out.begin(), out.end(), c.policy.app_config) == out.end())
+      out.push_back(c.policy.app_config);
+  };
+  if (explicit_) add(*explicit_);
+  std::vector<std::string> keys;  // files_ is unordered: a deterministic order
+  for (const auto& [file, config] : files_) keys.push_back(file);
+  std::sort(keys.begin(), keys.end());
+  for (const std::string& k : keys)
+    if (const auto& c = files_.at(k)) add(*c);
   return out;
 }
 

@@ -202,6 +202,9 @@ class ConfigResolver {
   /// The `catalog:` sources of every config loaded so far (the --config file and each discovered
   /// one with its extends), sorted, each once: the org catalog of the run.
   std::vector<std::string> catalog_sources();
+  /// The `app_config:` of every config loaded so far (the --config file and each discovered
+  /// one with its extends), each once, in the order first seen.
+  std::vector<std::shared_ptr<const AppConfig>> app_configs();
   /// Severities from the command line (`--rule`, `--disable`): applied after every config file,
   /// so the command line wins. Call before the first for_file().
   void set_command_line(std::map<std::string, Severity, std::less<>> overrides) {

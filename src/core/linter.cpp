@@ -21,6 +21,7 @@
 
 #include <fmt/format.h>
 
+#include "core/app_config.h"
 #include "core/changes.h"
 #include "core/discover.h"
 #include "core/entity.h"
@@ -127,6 +128,17 @@ EntitySummary summarize(const Entity& entity, const std::string& ref, const std:
     if (const Node* profile = spec->get("profile"); profile && profile->is_map())
       if (const Node* n = profile->get("email"); n && n->is_string())
         add_field(s, src, "/spec/profile/email", n, n->text);
+    // A Location's targets: kind-not-allowed-by-catalog-rules follows them back to the
+    // app-config location an entity originates at.
+    if (s.kind == "Location") {
+      if (const Node* n = spec->get("target"); n && n->is_string())
+        add_field(s, src, "/spec/target", n, n->text);
+      if (const Node* n = spec->get("targets"); n && n->is_seq())
+        for (std::size_t i = 0; i < n->items.size(); ++i)
+          if (n->items[i]->is_string())
+            add_field(s, src, "/spec/targets/", n->items[i], n->items[i]->text,
+                      static_cast<int>(i));
+    }
     // Relation fields (the reference rules, rules/references.cpp): the single-valued ones, and
     // each list's key (for "does not list") and string items.
     for (const std::string_view f : {"/spec/system", "/spec/domain", "/spec/subcomponentOf",
@@ -638,6 +650,33 @@ void removed_entities(const std::vector<BaseEntity>& before, const CatalogIndex&
   }
 }
 
+/// `catalog-location-matches-nothing`: each `file` target of the run's app-config files that
+/// matches no file (FileReaderProcessor: "file <target> does not exist"), at the target in its
+/// app-config file, once per position.
+void unmatched_locations(const std::vector<std::shared_ptr<const AppConfig>>& configs,
+                         std::vector<Diagnostic>& out) {
+  namespace fs = std::filesystem;
+  std::set<std::tuple<std::string, int, int>> seen;
+  for (const auto& c : configs)
+    for (const AppConfigLocation* l : c->matching_nothing()) {
+      if (!seen.emplace(l->file, l->pos.line, l->pos.column).second) continue;
+      std::error_code ec;
+      const fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(l->file), ec), ec);
+      std::string backend = fs::path(c->backend_dir).lexically_relative(dir.parent_path()).string();
+      if (backend.empty()) backend = c->backend_dir;
+      Diagnostic d = file_finding(
+          RuleId::catalog_location_matches_nothing, l->file, l->pos,
+          fmt::format("catalog.locations file target '{}' matches no file (Backstage resolves it "
+                      "in the backend's directory '{}')",
+                      l->target, backend),
+          "fix the target (relative to the backend's working directory), or remove the "
+          "location: Backstage reports \"file ... does not exist\" and ingests nothing from it");
+      d.end = l->end;
+      d.source_line = std::make_shared<const std::string>(l->line);
+      out.push_back(std::move(d));
+    }
+}
+
 /// finish(), with the base entities of a --changed-since run.
 LintResult finish_run(std::vector<FileResult> results, const LintOptions& options,
                       const std::vector<BaseEntity>& at_base);
@@ -708,6 +747,7 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   });
   for (std::vector<Diagnostic>& list : found)
     for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
+  if (options.resolver) unmatched_locations(options.resolver->app_configs(), out.diagnostics);
   if (options.change && !at_base.empty())
     removed_entities(at_base, index, *options.change, results, out.diagnostics);
   for (const EntitySummary& e : index.entities)

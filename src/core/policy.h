@@ -16,6 +16,8 @@ class RE2;
 
 namespace catalog_lint {
 
+struct AppConfig;
+
 /// A policy check written in YAML (docs/policy.md "Declarative rules"): for entities matching every
 /// non-empty selector, require one annotation, label, tag or field, optionally matching `pattern`
 /// (RE2, full match) or one of `one_of`.
@@ -61,6 +63,8 @@ struct Policy {
   std::vector<std::string> catalog;
   /// `catalog_complete: true`: the linted files are the whole organisation (a monorepo).
   bool catalog_complete = false;
+  /// `app_config:`: Backstage's app-config files, merged (core/app_config.h); null when none.
+  std::shared_ptr<const AppConfig> app_config;
   /// True when the org is declared (a catalog, or catalog_complete): only then are owners and
   /// references judged (docs/org-catalog.md "When the org is known").
   bool org_declared() const { return catalog_complete || !catalog.empty(); }
