@@ -23,12 +23,7 @@ namespace {
 
 /// A git work tree holding a copy of testdata/app-config, committed.
 std::string app_repo() {
-  const std::string dir = git_repo();
-  fs::copy(source_dir() + "/testdata/app-config", dir, fs::copy_options::recursive);
-  const auto [code, out] =
-      sh(dir, "git add . && git -c user.email=t@example.com -c user.name=t commit -qm app");
-  REQUIRE_MESSAGE(code == 0, out);
-  return dir;
+  return committed_copy("app-config");
 }
 
 /// "rule file:line:col severity message" for each finding of the two app-config rules in a

@@ -23,12 +23,7 @@ namespace {
 
 /// A git work tree holding a copy of testdata/org-catalog, committed.
 std::string org_repo() {
-  const std::string dir = git_repo();
-  fs::copy(source_dir() + "/testdata/org-catalog", dir, fs::copy_options::recursive);
-  const auto [code, out] =
-      sh(dir, "git add . && git -c user.email=t@example.com -c user.name=t commit -qm org");
-  REQUIRE_MESSAGE(code == 0, out);
-  return dir;
+  return committed_copy("org-catalog");
 }
 
 /// "rule file:line:col" for each finding of a --format json run, in report order, one per line.

@@ -191,6 +191,16 @@ std::string git_repo() {
   return dir;
 }
 
+std::string committed_copy(const std::string& name) {
+  const std::string dir = git_repo();
+  std::filesystem::copy(source_dir() + "/testdata/" + name, dir,
+                        std::filesystem::copy_options::recursive);
+  const auto [code, out] =
+      sh(dir, "git add . && git -c user.email=t@example.com -c user.name=t commit -qm " + name);
+  REQUIRE_MESSAGE(code == 0, out);
+  return dir;
+}
+
 std::pair<int, std::string> sh(const std::string& dir, const std::string& command) {
   const std::string out = temp_dir() + "/sh-output";
   const std::string full = "cd '" + dir + "' && (" + command + ") > '" + out + "' 2>&1";

@@ -66,6 +66,9 @@ std::vector<std::string> severities_of(const CliRun& run, const std::string& rul
 /// A fresh temporary directory that is a git work tree (`git init`).
 std::string git_repo();
 
+/// A git_repo() holding a copy of `testdata/<name>` (from the source tree), committed.
+std::string committed_copy(const std::string& name);
+
 /// Runs `command` through /bin/sh in `dir`; returns its exit status (-1 when killed) and its
 /// standard output and error, combined.
 std::pair<int, std::string> sh(const std::string& dir, const std::string& command);
