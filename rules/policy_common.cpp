@@ -11,6 +11,7 @@
 
 #include "core/entity_ref.h"
 #include "core/node.h"
+#include "core/relations.h"
 #include "core/validators.h"
 
 namespace catalog_lint::policy {
@@ -71,6 +72,19 @@ Org::Org(const CatalogIndex& index) : declared_(index.org_declared) {
 const EntitySummary* Org::find_any(std::string_view key) const {
   auto it = all_.find(key);
   return it == all_.end() ? nullptr : it->second;
+}
+
+const std::unordered_set<std::string>& Org::relation_targets(const EntitySummary& e,
+                                                             std::string_view pointer) const {
+  std::lock_guard lock(targets_mutex_);
+  auto& slot = targets_[{&e, pointer}];
+  if (!slot) {
+    slot = std::make_unique<std::unordered_set<std::string>>();
+    for_each_relation(e, [&](const SummaryField&, const RelationField& r, const EntityRef& ref) {
+      if (r.pointer == pointer) slot->insert(ref.key());
+    });
+  }
+  return *slot;
 }
 
 std::size_t Org::linted_count(std::string_view key) const {

@@ -89,6 +89,10 @@ class Org {
   bool judged(const EntitySummary& e) const;
   /// Any entity with ref key `key`: the linted files first, then the catalog; or nullptr.
   const EntitySummary* find_any(std::string_view key) const;
+  /// The ref keys relation list `pointer` of `e` names (`/spec/children`, …), parsed once per
+  /// (entity, field) and run: a Group with 10,000 children is read once, not once per child.
+  const std::unordered_set<std::string>& relation_targets(const EntitySummary& e,
+                                                          std::string_view pointer) const;
   /// How many times the linted files define ref key `key`.
   std::size_t linted_count(std::string_view key) const;
   /// The entity of the org catalog with ref key `key`, or nullptr.
@@ -113,6 +117,10 @@ class Org {
   std::unordered_map<std::string_view, const EntitySummary*> catalog_;  ///< the catalog only
   std::unordered_map<std::string_view, std::size_t> linted_;  ///< definitions in linted files
   bool declared_ = false;
+  mutable std::mutex targets_mutex_;
+  mutable std::map<std::pair<const EntitySummary*, std::string_view>,
+                   std::unique_ptr<std::unordered_set<std::string>>>
+      targets_;
   std::vector<std::string> golden_templates_;
 };
 

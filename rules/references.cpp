@@ -57,9 +57,9 @@ std::vector<std::string> targets(const EntitySummary& e, std::string_view pointe
   return out;
 }
 
-bool lists(const EntitySummary& e, std::string_view pointer, const std::string& key) {
-  const auto t = targets(e, pointer);
-  return std::find(t.begin(), t.end(), key) != t.end();
+bool lists(const Org& org, const EntitySummary& e, std::string_view pointer,
+           const std::string& key) {
+  return org.relation_targets(e, pointer).count(key) > 0;
 }
 
 }  // namespace
@@ -113,7 +113,7 @@ std::shared_ptr<const CatalogRule> make_inconsistent_group_hierarchy() {
       const std::string key = ref.key();
       const EntitySummary* other = org.find_any(key);
       if (other == nullptr || !kind_in(*other, {"group"})) return;
-      if (r.pointer == "/spec/parent" && !lists(*other, "/spec/children", e.ref)) {
+      if (r.pointer == "/spec/parent" && !lists(org, *other, "/spec/children", e.ref)) {
         Diagnostic* d = ctx.report_field(
             e, f,
             fmt::format("parent '{}' does not list '{}' in its spec.children", f.value, e.name),
@@ -152,7 +152,7 @@ std::shared_ptr<const CatalogRule> make_inconsistent_membership() {
       if (r.pointer == "/spec/memberOf" && kind_in(*other, {"group"})) {
         // A Group need not list its members (spec.members is optional); when it does, the list
         // must include every User that says it is a member.
-        if (other->field("/spec/members") == nullptr || lists(*other, "/spec/members", e.ref))
+        if (other->field("/spec/members") == nullptr || lists(org, *other, "/spec/members", e.ref))
           return;
         Diagnostic* d = ctx.report_field(
             e, f, fmt::format("group '{}' lists spec.members without '{}'", f.value, e.name),
@@ -162,7 +162,7 @@ std::shared_ptr<const CatalogRule> make_inconsistent_membership() {
           d->notes.push_back(
               RelatedNote{"the group is defined here", other->file, other->name_pos});
       } else if (r.pointer == "/spec/members" && kind_in(*other, {"user"})) {
-        if (lists(*other, "/spec/memberOf", e.ref)) return;
+        if (lists(org, *other, "/spec/memberOf", e.ref)) return;
         Diagnostic* d = ctx.report_field(
             e, f,
             fmt::format("member '{}' does not name '{}' in its spec.memberOf", f.value, e.name),
@@ -194,16 +194,24 @@ std::shared_ptr<const CatalogRule> make_hierarchy_cycle() {
     std::vector<const EntitySummary*> chain{&e};
     std::unordered_set<const EntitySummary*> seen{&e};
     const EntitySummary* at = &e;
-    while (true) {
+    // A named bound: deeper hierarchies are not followed further (no finding), so the rule costs
+    // at most kMaxHierarchyDepth steps per entity whatever the catalog.
+    constexpr std::size_t kMaxHierarchyDepth = 256;
+    bool cycle = false;
+    while (chain.size() <= kMaxHierarchyDepth) {
       const auto next = targets(*at, pointer);
       if (next.empty()) return;
       const EntitySummary* n = org.find_any(next.front());
       if (n == nullptr) return;
-      if (n == &e) break;                  // back at the start: e is on a cycle
+      if (n == &e) {  // back at the start: e is on a cycle
+        cycle = true;
+        break;
+      }
       if (!seen.insert(n).second) return;  // a cycle that does not pass through e
       chain.push_back(n);
       at = n;
     }
+    if (!cycle) return;
     for (const EntitySummary* c : chain)
       if (c->ref < e.ref) return;  // reported at its smallest member
     std::string path;

@@ -312,3 +312,30 @@ TEST_CASE("the org catalog: a service repository of its own, with a snapshot of 
   CHECK(j["diagnostics"][0]["message"].get<std::string>().find(
             "\"format\" is 'something-else', not 'catalog-lint-snapshot'") != std::string::npos);
 }
+
+TEST_CASE("the org catalog: hierarchy rules stay linear on a wide and a deep org") {
+  // One Group with 3,000 children (each naming it as parent), and a parent chain of 300 Groups
+  // that closes into a cycle longer than the 256-step bound: no finding, and no quadratic work.
+  const std::string dir = git_repo();
+  write_file(dir + "/.catalog-lint.yaml", "catalog_complete: true\n");
+  auto group = [](const std::string& name, const std::string& parent, const std::string& children) {
+    return "---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: " + name +
+           "\nspec:\n  type: team\n" + (parent.empty() ? "" : "  parent: " + parent + "\n") +
+           "  children: [" + children + "]\n";
+  };
+  std::string wide, children;
+  for (int i = 0; i < 3000; ++i) {
+    children += (i ? ", " : "") + fmt::format("t{}", i);
+    wide += group(fmt::format("t{}", i), "root", "");
+  }
+  wide = group("root", "", children) + wide;
+  write_file(dir + "/catalog-wide.yaml", wide);
+  std::string deep;
+  for (int i = 0; i < 300; ++i)
+    deep += group(fmt::format("d{}", i), fmt::format("d{}", (i + 1) % 300),
+                  fmt::format("d{}", (i + 299) % 300));
+  write_file(dir + "/catalog-deep.yaml", deep);
+  const CliRun r = run_cli({"--format", "json", "--rule", "missing-escalation-contact=off"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(findings(r) == "");
+}
