@@ -23,6 +23,7 @@
 #include "core/loader.h"
 #include "core/process.h"
 #include "core/registry.h"
+#include "core/repo.h"
 #include "core/validators.h"
 
 namespace fs = std::filesystem;
@@ -346,10 +347,10 @@ const std::pair<std::string, bool>& ConfigLoader::Impl::root_of(const std::strin
   if (!options.root.empty()) {
     root = {fs::weakly_canonical(options.root, ec).string(), true};
   } else {
-    const CommandResult r = run_command({"git", "-C", dir, "rev-parse", "--show-toplevel"});
-    std::string top = r.output;
-    while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
-    if (r.exit_code == 0 && !top.empty()) root = {fs::weakly_canonical(top, ec).string(), true};
+    // git_toplevel says on stderr (once) when git did not answer and the fallback applies.
+    const std::string top = git_toplevel(
+        dir, "config files may extend and name catalog sources only inside the start directory");
+    if (!top.empty()) root = {fs::weakly_canonical(top, ec).string(), true};
   }
   return roots.emplace(dir, std::move(root)).first->second;
 }

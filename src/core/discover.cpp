@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -155,7 +156,10 @@ class IgnoredQuery {
     if (!git_) return ignored;
     git_->write(pending_);
     const CommandResult r = git_->finish();
-    if (!r.killed.empty())
+    // Said once per run: after one git is killed, the others are not started at all, and a
+    // line per walked directory would say the same thing again.
+    static std::atomic<bool> said{false};
+    if (!r.killed.empty() && !said.exchange(true))
       std::fprintf(stderr,
                    "catalog-lint: warning: git check-ignore %s; .gitignore files were not "
                    "applied\n",
