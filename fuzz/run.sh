@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-if [ "${#targets[@]}" -eq 0 ]; then targets=(fuzz_loader fuzz_pipeline fuzz_config fuzz_glob fuzz_suppression); fi
+if [ "${#targets[@]}" -eq 0 ]; then targets=(fuzz_loader fuzz_pipeline fuzz_config fuzz_glob fuzz_suppression fuzz_catalog_json); fi
 
 cxx="${CXX_FUZZ:-$(command -v clang++-14 || command -v clang++)}"
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$cxx" \

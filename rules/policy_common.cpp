@@ -48,7 +48,7 @@ std::optional<std::string> owner_key(const EntitySummary& e) {
   return p.ref->key();
 }
 
-Org::Org(const CatalogIndex& index) : declared_(index.org_declared) {
+Org::Org(const CatalogIndex& index) : declared_(index.org_declared), failed_(index.catalog_failed) {
   auto add = [&](const EntitySummary& e) {
     all_.emplace(e.ref, &e);  // the first definition wins; linted files come first
     const std::string kind = to_lower(e.kind);
@@ -163,6 +163,7 @@ bool Org::known_owner(const std::string& key, const EntitySummary& e) const {
 }
 
 bool Org::judged(const EntitySummary& e) const {
+  if (failed_) return false;  // a partial org would make every missing entity a finding
   return declared_ || policy_of(e).org_declared();
 }
 

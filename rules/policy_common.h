@@ -83,7 +83,8 @@ class Org {
   /// True when `key` is a Group or User entity, or in `e`'s policy.known_owners.
   bool known_owner(const std::string& key, const EntitySummary& e) const;
   /// True when the org is known for `e`: the run has an org catalog (`catalog:`, `--catalog`) or
-  /// `e`'s config says `catalog_complete: true`. Only then are owners and references judged;
+  /// `e`'s config says `catalog_complete: true`, and every catalog source could be read. Only
+  /// then are owners and references judged;
   /// Groups among the linted files and policy.known_owners are looked up, but never make the
   /// org known by themselves (a partial run would call every other team unknown).
   bool judged(const EntitySummary& e) const;
@@ -117,6 +118,7 @@ class Org {
   std::unordered_map<std::string_view, const EntitySummary*> catalog_;  ///< the catalog only
   std::unordered_map<std::string_view, std::size_t> linted_;  ///< definitions in linted files
   bool declared_ = false;
+  bool failed_ = false;  ///< a catalog source could not be read
   mutable std::mutex targets_mutex_;
   mutable std::map<std::pair<const EntitySummary*, std::string_view>,
                    std::unique_ptr<std::unordered_set<std::string>>>

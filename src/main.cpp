@@ -340,7 +340,7 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_file,
                  "use this config file instead of the nearest .catalog-lint.yaml");
   app.add_option("--catalog", catalogs,
-                 "org catalog folder whose Groups/Users/Templates are looked up, not linted; "
+                 "org catalog (folder, file or snapshot) whose entities are looked up, not linted; "
                  "repeatable")
       ->allow_extra_args(false);
   app.add_flag("--quiet,-q", quiet,

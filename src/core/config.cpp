@@ -565,8 +565,9 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
     }
   }
   // catalog: the org catalog sources, relative to this file and inside its repository (like
-  // extends); catalog_complete: the linted files are the whole org. Inherited through extends.
-  // app_config: Backstage's app-config files, found the same way (one code path, `paths`).
+  // extends); catalog_complete: the repository is the whole org (its directory is the catalog).
+  // Inherited through extends. app_config: Backstage's app-config files, found the same way (one
+  // code path, `paths`).
   auto paths = [&](const Node* n, std::string_view key, std::size_t limit, std::string_view items,
                    std::string_view kinds, std::string_view what) {
     std::vector<std::tuple<const Node*, std::string, fs::path>> out;  // node, name, canonical
@@ -1100,6 +1101,12 @@ std::vector<std::string> ConfigResolver::catalog_sources() {
   std::vector<std::string> out;
   auto add = [&](const Config& c) {
     for (const std::string& path : c.policy.catalog) out.push_back(path);
+    // catalog_complete: the config's repository (its directory and below) is the whole org, so
+    // a partial run looks the rest of it up there.
+    if (c.policy.catalog_complete && !c.file.empty()) {
+      const std::string dir = std::filesystem::path(c.file).parent_path().string();
+      out.push_back(dir.empty() ? "." : dir);
+    }
   };
   if (explicit_) add(*explicit_);
   for (const auto& [file, config] : files_)

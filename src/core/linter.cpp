@@ -700,7 +700,7 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   const std::vector<std::string> sources = catalog_sources(options);
   std::vector<Diagnostic> catalog_errors;
   index.org = load_org(sources, options, catalog_errors);
-  if (!catalog_errors.empty()) out.io_error = true;
+  if (!catalog_errors.empty()) out.io_error = index.catalog_failed = true;
   for (Diagnostic& d : catalog_errors) out.diagnostics.push_back(std::move(d));
   index.org_declared = !sources.empty() || options.catalog_complete || !options.resolver;
   std::size_t diagnostics = 0;

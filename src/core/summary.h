@@ -98,6 +98,9 @@ struct CatalogIndex {
   /// True when the run has an org catalog (or LintOptions::catalog_complete): owners and entity
   /// references are judged for every entity, whatever its own config says.
   bool org_declared = false;
+  /// A catalog source could not be read (an unreadable-file finding says which): owners and
+  /// references are then not judged at all, rather than against a partial org.
+  bool catalog_failed = false;
   std::string today;  ///< YYYY-MM-DD, for date-based rules
   /// Lookups the catalog rules share, built once on first use by whichever rule asks first
   /// (rules/policy_common.h `org_of`); type-erased, since the engine does not know their type.
