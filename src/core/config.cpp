@@ -1101,12 +1101,9 @@ std::vector<std::string> ConfigResolver::catalog_sources() {
   std::vector<std::string> out;
   auto add = [&](const Config& c) {
     for (const std::string& path : c.policy.catalog) out.push_back(path);
-    // catalog_complete: the config's repository (its directory and below) is the whole org, so
-    // a partial run looks the rest of it up there.
-    if (c.policy.catalog_complete && !c.file.empty()) {
-      const std::string dir = std::filesystem::path(c.file).parent_path().string();
-      out.push_back(dir.empty() ? "." : dir);
-    }
+    // catalog_complete: the repository is the whole org, so a partial run looks the rest of it
+    // up there (the repository of the working directory; outside any, the working directory).
+    if (c.policy.catalog_complete) out.push_back(find_repo_root());
   };
   if (explicit_) add(*explicit_);
   for (const auto& [file, config] : files_)

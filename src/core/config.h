@@ -200,8 +200,8 @@ class ConfigResolver {
   /// report may overwrite a config the run read.
   std::vector<std::string> config_files();
   /// The `catalog:` sources of every config loaded so far (the --config file and each discovered
-  /// one with its extends), and the directory of each config that says `catalog_complete: true`,
-  /// sorted, each once: the org catalog of the run.
+  /// one with its extends), and the repository (find_repo_root()) when one says
+  /// `catalog_complete: true`; sorted, each once: the org catalog of the run.
   std::vector<std::string> catalog_sources();
   /// The `app_config:` of every config loaded so far (the --config file and each discovered
   /// one with its extends), each once, in the order first seen.

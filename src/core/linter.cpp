@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -465,7 +466,8 @@ std::vector<std::string> catalog_sources(const LintOptions& options) {
 /// catalog that cannot be read is an `unreadable-file` finding in `errors` (a snapshot is the
 /// whole org: silently ignoring it would make every reference dangle).
 std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
-                                    const LintOptions& options, std::vector<Diagnostic>& errors) {
+                                    const LintOptions& options, std::vector<Diagnostic>& errors,
+                                    const std::vector<FileResult>& linted) {
   std::vector<EntitySummary> org;
   if (sources.empty()) return org;
   const Policy* policy =
@@ -497,8 +499,19 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
     }
   }
   if (yaml.empty()) return org;
+  // A catalog file the run lints is not read again: its entities are in the index already (a
+  // monorepo's `catalog: [org, services]`, or catalog_complete, over a walk of the repository).
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  auto key = [&](const std::string& f) {
+    return fs::absolute(fs::path(f), ec).lexically_normal().string();
+  };
+  std::unordered_set<std::string> seen;
+  for (const FileResult& r : linted)
+    if (!r.file.empty()) seen.insert(key(r.file));
   const Discovery found = discover(yaml);
   for (const std::string& file : found.files) {
+    if (seen.count(key(file))) continue;
     FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
     if (!in.error.empty() || in.too_big) continue;
     LoadedFile loaded = load_yaml(std::move(in.bytes), options.limits);
@@ -699,7 +712,7 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   index.today = options.today.empty() ? current_date() : options.today;
   const std::vector<std::string> sources = catalog_sources(options);
   std::vector<Diagnostic> catalog_errors;
-  index.org = load_org(sources, options, catalog_errors);
+  index.org = load_org(sources, options, catalog_errors, results);
   if (!catalog_errors.empty()) out.io_error = index.catalog_failed = true;
   for (Diagnostic& d : catalog_errors) out.diagnostics.push_back(std::move(d));
   index.org_declared = !sources.empty() || options.catalog_complete || !options.resolver;

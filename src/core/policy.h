@@ -61,8 +61,8 @@ struct Policy {
   /// `catalog:`: the org catalog sources (folders or files of entity YAML, snapshots), as paths
   /// resolved against the directory of the config file that named them.
   std::vector<std::string> catalog;
-  /// `catalog_complete: true`: the repository is the whole organisation (a monorepo); the config's
-  /// directory is then a catalog source (ConfigResolver::catalog_sources).
+  /// `catalog_complete: true`: the repository is the whole organisation (a monorepo); it is then
+  /// a catalog source (ConfigResolver::catalog_sources).
   bool catalog_complete = false;
   /// `app_config:`: Backstage's app-config files, merged (core/app_config.h); null when none.
   std::shared_ptr<const AppConfig> app_config;
