@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/linter.h"
+#include "core/registry.h"
 #include "core/source.h"
 #include "core/suppression.h"
 
@@ -24,6 +25,12 @@ void reference(const std::string& file, std::vector<Suppression>& directives,
       if (!s.whole_file && d.start.line != s.target_line) continue;
       for (std::size_t i = 0; i < s.rules.size(); ++i) {
         if (s.rules[i] != d.rule) continue;
+        // Issue 13: a finding Backstage rejects (category backstage/yaml, error by default) is
+        // never suppressed; the directive stays unused.
+        const RuleInfo* info = Registry::instance().find(d.rule);
+        if (info && (info->category == "backstage" || info->category == "yaml") &&
+            info->default_severity == Severity::error)
+          continue;
         s.used[i] = true;
         if (!d.suppressed) {
           d.suppressed = true;
