@@ -199,19 +199,33 @@ std::vector<const AppConfigLocation*> AppConfig::locations_of(
   return out;
 }
 
+namespace {
+
+/// True when `rule` (of catalog.rules) applies to entities from `origin`.
+bool applies(const AppConfigRule& rule, const AppConfigLocation& origin) {
+  return rule.any_location ||
+         std::any_of(rule.locations.begin(), rule.locations.end(),
+                     [&](const auto& m) { return location_matches(m, origin); });
+}
+
+/// True when catalog.locations entry `l` has its own rules, and they are for `origin` (same type
+/// and exact target).
+bool adds_rules_for(const AppConfigLocation& l, const AppConfigLocation& origin) {
+  return l.has_rules && l.type == origin.type && l.resolved == origin.resolved;
+}
+
+}  // namespace
+
 bool AppConfig::allowed(std::string_view kind, std::string_view spec_type,
                         const AppConfigLocation& origin) const {
   for (const AppConfigRule& rule : rules) {
-    const bool here = rule.any_location ||
-                      std::any_of(rule.locations.begin(), rule.locations.end(),
-                                  [&](const auto& m) { return location_matches(m, origin); });
-    if (!here) continue;
+    if (!applies(rule, origin)) continue;
     for (const AppConfigAllow& a : rule.allow)
       if (kind_matches(a, kind, spec_type)) return true;
   }
   // Each catalog.locations entry with rules adds them for its own target (type and exact).
   for (const AppConfigLocation& l : locations)
-    if (l.has_rules && l.type == origin.type && l.resolved == origin.resolved)
+    if (adds_rules_for(l, origin))
       for (const std::string& k : l.allow)
         if (to_lower(k) == to_lower(kind)) return true;
   return false;
@@ -223,15 +237,12 @@ std::string AppConfig::allowed_text(const AppConfigLocation& origin) const {
     if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(std::move(k));
   };
   for (const AppConfigRule& rule : rules) {
-    const bool here = rule.any_location ||
-                      std::any_of(rule.locations.begin(), rule.locations.end(),
-                                  [&](const auto& m) { return location_matches(m, origin); });
-    if (!here) continue;
+    if (!applies(rule, origin)) continue;
     for (const AppConfigAllow& a : rule.allow)
       add(a.spec_type.empty() ? a.kind : fmt::format("{} (spec.type '{}')", a.kind, a.spec_type));
   }
   for (const AppConfigLocation& l : locations)
-    if (l.has_rules && l.type == origin.type && l.resolved == origin.resolved)
+    if (adds_rules_for(l, origin))
       for (const std::string& k : l.allow) add(k);
   if (kinds.empty()) return "nothing";
   std::string out;
