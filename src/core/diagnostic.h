@@ -36,6 +36,28 @@ struct RelatedNote {
   SourcePos pos;
 };
 
+/// One replacement in the original bytes of a file: `[begin, end)` (0-based byte offsets, `end`
+/// ≥ `begin`; equal for an insertion) becomes `text`. Offsets refer to the file as read, before
+/// any other edit.
+struct TextEdit {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  std::string text;
+};
+
+/// Whether a fix may be applied without review (the classes of ruff's and ESLint's fixes).
+/// `safe`: the document keeps its meaning for Backstage and for people (quoting a number where a
+/// string is required). `unsafe`: it may change meaning (a did-you-mean replacement); applied
+/// only with `--unsafe-fixes`.
+enum class FixSafety : std::uint8_t { safe, unsafe };
+
+/// A machine-applicable fix of one finding: non-overlapping edits of one file, in offset order.
+struct Fix {
+  std::string description;  ///< imperative, lower-case start: "quote '4711' as a string"
+  FixSafety safety = FixSafety::safe;
+  std::vector<TextEdit> edits;
+};
+
 /// One finding. `rule`, `severity` and `category` are stamped by the engine from the rule registry
 /// and the effective configuration; rules supply only message, help, position and path.
 struct Diagnostic {
@@ -62,6 +84,8 @@ struct Diagnostic {
   bool suppressed = false;
   std::string suppression_kind;  ///< "inSource" (comment) or "external" (baseline); SARIF §3.35.2
   std::string suppression_reason;  ///< the justification given, if any
+  /// The fix this finding offers, if any (edits of `file`'s original bytes).
+  std::optional<Fix> fix;
 };
 
 /// Deterministic report order: file, line, column, rule, then message.
