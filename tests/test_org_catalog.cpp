@@ -227,9 +227,16 @@ TEST_CASE("the org catalog: --changed-since reports a removed Group that others 
   CHECK(d["rule"] == "removed-entity-referenced");
   CHECK(d["severity"] == "error");
   CHECK(d["file"] == "org/groups.yaml");
-  CHECK(d["line"] == 1);
+  // At the new name: the Group of the same kind the file now defines in its place.
+  CHECK(d["line"] == 36);
+  CHECK(d["column"] == 9);
+  CHECK(d["entity"] == "group:default/payments-squad");
+  CHECK(d["help"] ==
+        "change the referrers to 'payments-squad' in the same pull request, or keep the name "
+        "'payments-team' until they are changed");
   CHECK(d["message"] ==
-        "entity group:default/payments-team was removed or renamed since 'HEAD', but 5 entities "
+        "entity group:default/payments-team was renamed to group:default/payments-squad since "
+        "'HEAD', but 5 entities "
         "still name it: org/systems.yaml:13:10 (owner of system:default/payments), "
         "org/users.yaml:8:14 (memberOf of user:default/alice), "
         "services/payments/catalog-info.yaml:14:10 (owner of component:default/payments-api), "
@@ -273,12 +280,41 @@ TEST_CASE("the org catalog: --changed-since lints the files that mention a renam
   const auto j = nlohmann::json::parse(r.out);
   CHECK(j["summary"]["files"] == 2);
   CHECK(findings(r) ==
-        list({"removed-entity-referenced services/payments/catalog-info.yaml:1:1", kPayments,
+        list({"removed-entity-referenced services/payments/catalog-info.yaml:6:9", kPayments,
               kSearch, "unresolved-reference services/search/catalog-info.yaml:17:15"}));
   CHECK(j["diagnostics"][0]["message"] ==
-        "entity component:default/payments-api was removed or renamed since 'HEAD', but 1 entity "
-        "still name it: services/search/catalog-info.yaml:17:15 (dependsOn of "
-        "component:default/search)");
+        "entity component:default/payments-api was renamed to component:default/payments-svc "
+        "since 'HEAD', but 1 entity still name it: services/search/catalog-info.yaml:17:15 "
+        "(dependsOn of component:default/search)");
+}
+
+TEST_CASE("the org catalog: --changed-since reports a deleted entity at the top of its file") {
+  const std::string dir = org_repo();
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org]\n");
+  REQUIRE(sh(dir, "git -c user.email=t@example.com -c user.name=t commit -qam org-only").first ==
+          0);
+  // The Component's document goes; no other Component takes its place in the file.
+  const std::string file = dir + "/services/payments/catalog-info.yaml";
+  std::string text = read_file(file);
+  const auto first = text.find("apiVersion:");
+  const auto second = text.find("---\n", first);
+  REQUIRE(second != std::string::npos);
+  text.erase(first, second + 4 - first);
+  write_file(file, text);
+  const CliRun r = run_cli({"--format", "json", "--changed-since", "HEAD"}, dir);
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& d = j["diagnostics"][0];
+  CHECK(d["rule"] == "removed-entity-referenced");
+  CHECK(d["file"] == "services/payments/catalog-info.yaml");
+  CHECK(d["line"] == 1);
+  CHECK(d["column"] == 1);
+  CHECK(d["message"] ==
+        "entity component:default/payments-api was removed since 'HEAD', but 1 entity still name "
+        "it: services/search/catalog-info.yaml:17:15 (dependsOn of component:default/search)");
+  CHECK(d["help"] ==
+        "keep the entity until the referrers are changed, or change them in the same pull "
+        "request");
 }
 
 TEST_CASE("the org catalog: a service repository of its own, with a snapshot of the org") {

@@ -631,16 +631,34 @@ void removed_entities(const std::vector<BaseEntity>& before, const CatalogIndex&
   std::unordered_map<std::string, std::string> shown;  // canonical path → as linted
   for (const FileResult& r : results)
     if (!r.file.empty()) shown.emplace(fs::weakly_canonical(fs::absolute(r.file, ec), ec), r.file);
+  std::unordered_set<std::string_view> existed;
+  for (const BaseEntity& b : before) existed.insert(b.ref);
+  // The entity of the same kind that the changed file defines now and did not at the base, nearest
+  // to where the removed one was: the rename's new name, if there is one.
+  auto successor = [&](const BaseEntity& b, const std::string& file) -> const EntitySummary* {
+    const std::string_view kind = std::string_view(b.ref).substr(0, b.ref.find(':') + 1);
+    const EntitySummary* best = nullptr;
+    for (const EntitySummary& e : index.entities) {
+      if (e.file != file || !e.ref.starts_with(kind) || existed.count(e.ref)) continue;
+      if (!best ||
+          std::abs(e.name_pos.line - b.pos.line) < std::abs(best->name_pos.line - b.pos.line))
+        best = &e;
+    }
+    return best;
+  };
   std::unordered_set<std::string> reported;
   for (const BaseEntity& b : before) {
     auto it = gone.find(b.ref);
     if (it == gone.end() || it->second.empty() || !reported.insert(b.ref).second) continue;
     const std::vector<Referrer>& refs = it->second;
     std::string file = b.file;
-    if (auto s = shown.find(b.file); s != shown.end())
+    const EntitySummary* next = nullptr;
+    if (auto s = shown.find(b.file); s != shown.end()) {
       file = s->second;
-    else
+      next = successor(b, file);
+    } else {
       file = fs::path(b.file).lexically_relative(fs::current_path(ec)).generic_string();
+    }
     std::string list;
     constexpr std::size_t kListed = 5;
     for (std::size_t i = 0; i < refs.size() && i < kListed; ++i)
@@ -648,14 +666,28 @@ void removed_entities(const std::vector<BaseEntity>& before, const CatalogIndex&
                           refs[i].field->pos.line, refs[i].field->pos.column, refs[i].relation,
                           refs[i].entity->ref);
     if (refs.size() > kListed) list += fmt::format(" and {} more", refs.size() - kListed);
-    Diagnostic d = file_finding(
-        RuleId::removed_entity_referenced, file,
-        SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
-        fmt::format("entity {} was removed or renamed since '{}', but {} {} still name it: {}",
-                    b.ref, change.ref, refs.size(), refs.size() == 1 ? "entity" : "entities", list),
-        "keep the entity (or its old name) until the referrers are changed, or change them in "
-        "the same pull request");
-    d.entity = b.ref;
+    const std::string still = fmt::format("{} {} still name it: {}", refs.size(),
+                                          refs.size() == 1 ? "entity" : "entities", list);
+    Diagnostic d =
+        next
+            ? file_finding(RuleId::removed_entity_referenced, file, next->name_pos,
+                           fmt::format("entity {} was renamed to {} since '{}', but {}", b.ref,
+                                       next->ref, change.ref, still),
+                           fmt::format("change the referrers to '{}' in the same pull request, "
+                                       "or keep the name '{}' until they are changed",
+                                       next->name, b.name))
+            : file_finding(
+                  RuleId::removed_entity_referenced, file,
+                  SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
+                  fmt::format("entity {} was removed since '{}', but {}", b.ref, change.ref, still),
+                  "keep the entity until the referrers are changed, or change them in the same "
+                  "pull request");
+    if (next) {
+      d.end = next->name_end;
+      d.document = next->document;
+      d.source_line = std::make_shared<const std::string>(next->line_text(next->name_line));
+    }
+    d.entity = next ? next->ref : b.ref;
     for (const Referrer& r : refs)
       d.notes.push_back(RelatedNote{fmt::format("{} of {} names it", r.relation, r.entity->ref),
                                     r.entity->file, r.field->pos});
