@@ -576,9 +576,14 @@ int main(int argc, char** argv) {
     std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
     return kExitError;
   }
-  // Invalid config files are findings (invalid-config) and, as run errors, on stderr too.
-  for (const cl::ConfigError& e : options.resolver->claimed_errors())
-    std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
+  // Invalid config files are findings (invalid-config) and, as run errors, on stderr too, unless
+  // the human report on standard output already shows them (once is enough on a terminal).
+  const bool human_on_stdout = std::any_of(plan.begin(), plan.end(), [](const cl::OutputSpec& s) {
+    return s.to_stdout() && s.format == "human";
+  });
+  if (!human_on_stdout)
+    for (const cl::ConfigError& e : options.resolver->claimed_errors())
+      std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
   // The output guard, before anything is written: no output (baseline, report files) may be an
   // input of the run (a linted file, Location targets included; a config; the baseline; the file
   // standard input stands for; a --catalog file) or another output.

@@ -200,35 +200,35 @@ TEST_CASE("app-config: hostile app-config files are config errors at their line 
     write_file(dir + "/bad.yaml", "- catalog\n- rules\n");
     const CliRun r = run("app_config: bad.yaml\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("bad.yaml:1:1: error: an app-config file must be a mapping, found array") !=
+    CHECK(r.out.find("bad.yaml:1:1: error: an app-config file must be a mapping, found array") !=
           std::string::npos);
   }
   SUBCASE("catalog.rules of the wrong shape") {
     write_file(dir + "/bad.yaml", "catalog:\n  rules:\n    - allow: Group\n");
     const CliRun r = run("app_config: bad.yaml\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("bad.yaml:3:14: error: catalog.rules[].allow must be a list, found string") !=
+    CHECK(r.out.find("bad.yaml:3:14: error: catalog.rules[].allow must be a list, found string") !=
           std::string::npos);
   }
   SUBCASE("a location without a target") {
     write_file(dir + "/bad.yaml", "catalog:\n  locations:\n    - type: file\n");
     const CliRun r = run("app_config: bad.yaml\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("bad.yaml:3:7: error: a catalog.locations item needs `target`") !=
+    CHECK(r.out.find("bad.yaml:3:7: error: a catalog.locations item needs `target`") !=
           std::string::npos);
   }
   SUBCASE("not YAML") {
     write_file(dir + "/bad.yaml", "catalog: [unclosed\n");
     const CliRun r = run("app_config: bad.yaml\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("bad.yaml:") != std::string::npos);
-    CHECK(r.err.find("(yaml-syntax-error)") != std::string::npos);
+    CHECK(r.out.find("bad.yaml:") != std::string::npos);
+    CHECK(r.out.find("(yaml-syntax-error)") != std::string::npos);
   }
   SUBCASE("huge") {
     write_file(dir + "/huge.yaml", "app:\n  title: '" + std::string(1u << 20, 'x') + "'\n");
     const CliRun r = run("app_config: [app-config.yaml, huge.yaml]\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("huge.yaml: error: app-config file is 1048593 bytes, over the limit of "
+    CHECK(r.out.find("huge.yaml:1:1: error: app-config file is 1048593 bytes, over the limit of "
                      "1048576 bytes") != std::string::npos);
   }
   SUBCASE("outside the repository") {
@@ -236,28 +236,28 @@ TEST_CASE("app-config: hostile app-config files are config errors at their line 
     write_file(outside, "catalog: {}\n");
     const CliRun r = run(fmt::format("app_config:\n  - app-config.yaml\n  - {}\n", outside));
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find(fmt::format(".catalog-lint.yaml:3:5: error: app_config '{}' resolves to '{}', "
+    CHECK(r.out.find(fmt::format(".catalog-lint.yaml:3:5: error: app_config '{}' resolves to '{}', "
                                  "outside the repository",
                                  outside, fs::canonical(outside).string())) != std::string::npos);
-    CHECK(r.err.find("a config may name as app-config files only files inside its own "
+    CHECK(r.out.find("a config may name as app-config files only files inside its own "
                      "repository") != std::string::npos);
   }
   SUBCASE("missing") {
     const CliRun r = run("app_config: [app-config.yaml, app-config.staging.yaml]\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find(".catalog-lint.yaml:1:31: error: app_config file 'app-config.staging.yaml' "
+    CHECK(r.out.find(".catalog-lint.yaml:1:31: error: app_config file 'app-config.staging.yaml' "
                      "does not exist (looked for 'app-config.staging.yaml')") != std::string::npos);
   }
   SUBCASE("a directory") {
     const CliRun r = run("app_config: packages\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find(".catalog-lint.yaml:1:13: error: app_config file 'packages' is not a regular "
+    CHECK(r.out.find(".catalog-lint.yaml:1:13: error: app_config file 'packages' is not a regular "
                      "file") != std::string::npos);
   }
   SUBCASE("a number") {
     const CliRun r = run("app_config: 7\n");
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find(".catalog-lint.yaml:1:13: error: app_config must be a path or a list of "
+    CHECK(r.out.find(".catalog-lint.yaml:1:13: error: app_config must be a path or a list of "
                      "paths (Backstage app-config files), found number") != std::string::npos);
   }
 }

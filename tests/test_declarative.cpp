@@ -73,6 +73,6 @@ TEST_CASE("declarative: a service must name its source by any of two annotations
              "      label: [a, '']\n");
   const CliRun bad = run_cli({"catalog-none.yaml"}, dir);
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find(".catalog-lint.yaml:5:14: error: require.label must not be empty") !=
+  CHECK(bad.out.find(".catalog-lint.yaml:5:14: error: require.label must not be empty") !=
         std::string::npos);
 }

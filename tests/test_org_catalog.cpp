@@ -175,20 +175,20 @@ TEST_CASE("the org catalog: catalog sources outside the repository or missing ar
   write_file(dir + "/.catalog-lint.yaml", fmt::format("catalog:\n  - org\n  - {}\n", outside));
   CliRun r = run_cli({"services"}, dir);
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find(fmt::format(".catalog-lint.yaml:3:5: error: catalog '{}' resolves to '{}', "
+  CHECK(r.out.find(fmt::format(".catalog-lint.yaml:3:5: error: catalog '{}' resolves to '{}', "
                                "outside the repository",
                                outside, fs::canonical(outside).string())) != std::string::npos);
-  CHECK(r.err.find("a config may name as catalog sources only files inside its own repository") !=
+  CHECK(r.out.find("a config may name as catalog sources only files inside its own repository") !=
         std::string::npos);
   write_file(dir + "/.catalog-lint.yaml", "catalog: [org, orgs]\n");
   r = run_cli({"services"}, dir);
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find(".catalog-lint.yaml:1:16: error: catalog source 'orgs' does not exist") !=
+  CHECK(r.out.find(".catalog-lint.yaml:1:16: error: catalog source 'orgs' does not exist") !=
         std::string::npos);
   write_file(dir + "/.catalog-lint.yaml", "catalog_complete: yes\n");
   r = run_cli({"services"}, dir);
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find(".catalog-lint.yaml:1:19: error: catalog_complete must be true or false, "
+  CHECK(r.out.find(".catalog-lint.yaml:1:19: error: catalog_complete must be true or false, "
                    "found string") != std::string::npos);
 }
 

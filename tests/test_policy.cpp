@@ -289,7 +289,7 @@ TEST_CASE("policy: the CLI reports a config error with its position and exits 2"
              "  type: team\n  children: []\n");
   write_file(dir + "/.catalog-lint.yaml", "policy:\n  escape_hatch_expiry_warning_days: -1\n");
   // Files, not ".": directory discovery is not what this tests.
-  const CliRun r = run_cli({"catalog-info.yaml"}, dir);
+  const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
   CHECK(r.exit_code == 2);
   CHECK(r.err ==
         "catalog-lint: .catalog-lint.yaml:2:37: error: "

@@ -264,7 +264,7 @@ TEST_CASE(
   CHECK(nlohmann::json::parse(named_file.out)["summary"]["files"] == 1);
   // Bad override entries are config errors with their position.
   write_file(dir + "/.catalog-lint.yaml", "overrides:\n  - rules: {invalid-tag: off}\n");
-  const CliRun bad = run_cli({"."}, dir);
+  const CliRun bad = run_cli({"--format", "sarif", "."}, dir);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err ==
         "catalog-lint: .catalog-lint.yaml:2:5: error: an overrides entry needs `files`\n");

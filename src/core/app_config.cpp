@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "core/config.h"
+#include "core/config_error.h"
 #include "core/entity_ref.h"
 #include "core/file_io.h"
 #include "core/glob.h"

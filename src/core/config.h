@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/config_error.h"
 #include "core/date.h"
 #include "core/diagnostic.h"
 #include "core/discover.h"
@@ -25,24 +26,6 @@ class RE2;
 }
 
 namespace catalog_lint {
-
-/// A configuration problem: unknown key, wrong type, bad regex, unreadable file, preset not found.
-/// `file` and `pos` locate it (pos may be invalid for file-level problems). The CLI prints
-/// `file:line:col: error: message` and exits 2.
-class ConfigError : public std::runtime_error {
- public:
-  ConfigError(std::string file, SourcePos pos, std::string message);
-  const std::string& file() const { return file_; }
-  SourcePos pos() const { return pos_; }
-  const std::string& message() const { return message_; }
-  /// `file:line:col: error: message` (or `file: error: message` without a position).
-  std::string format() const;
-
- private:
-  std::string file_;
-  SourcePos pos_;
-  std::string message_;
-};
 
 /// One loaded configuration: the policy and the per-rule severity overrides from `rules:`.
 /// A path glob of a config file: `*`, `?`, `[...]` within one path segment, `**` across

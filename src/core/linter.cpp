@@ -722,6 +722,22 @@ void unmatched_locations(const std::vector<std::shared_ptr<const AppConfig>>& co
     }
 }
 
+/// One cause, one finding: a `yaml-1-1-habit` note on a value that an `invalid-field-type` finding
+/// (still on after stamping) already reports at the same place. The type error's help says how
+/// YAML 1.2 reads the value and how to quote it; the note would say it again.
+void drop_restated_habits(std::vector<Diagnostic>& diagnostics) {
+  const std::string_view type = rule_name(RuleId::invalid_field_type);
+  const std::string_view habit = rule_name(RuleId::yaml_1_1_habit);
+  // (Owned strings: erase_if moves the diagnostics while the set is read.)
+  std::set<std::tuple<std::string, int, int>> typed;
+  for (const Diagnostic& d : diagnostics)
+    if (d.rule == type) typed.emplace(d.file, d.start.line, d.start.column);
+  if (typed.empty()) return;
+  std::erase_if(diagnostics, [&](const Diagnostic& d) {
+    return d.rule == habit && typed.count(std::make_tuple(d.file, d.start.line, d.start.column));
+  });
+}
+
 /// finish(), with the base entities of a --changed-since run.
 LintResult finish_run(std::vector<FileResult> results, const LintOptions& options,
                       const std::vector<BaseEntity>& at_base);
@@ -807,6 +823,7 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
     return rules_for(file, options);
   };
   stamp_all(out.diagnostics, rules_of);
+  drop_restated_habits(out.diagnostics);
   // Suppressions judge the stamped findings (a suppression of a rule that is off matches
   // nothing); the findings they add are stamped the same way.
   const std::size_t before_suppressions = out.diagnostics.size();

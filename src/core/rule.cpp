@@ -6,7 +6,6 @@
 #include <mutex>
 #include <unordered_set>
 
-#include "core/registry.h"
 
 namespace catalog_lint {
 
