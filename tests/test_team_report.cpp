@@ -511,3 +511,67 @@ TEST_CASE("team report: report: levels: from the config, and invalid levels") {
   CHECK(empty.exit_code == 2);
   CHECK(empty.err.find("report.levels must be a list of 1 to 16 levels") != std::string::npos);
 }
+
+TEST_CASE("team report: testdata/policy/example-org in JSON, markdown and HTML, by hand") {
+  const std::string dir = committed_copy("policy/example-org");
+  const json r = report_of(dir, {"."});
+  // 30 entities: search-team's 7 (search-api, indexer, query-suggest, search-index, search-vpc,
+  // System search, its Group), checkout-team's 8 (five Components, gift-cards through its owner
+  // jdoe, System storefront, its Group, jdoe), payments' 6, platform's 6 (4 Templates, prod-eks,
+  // its Group), security-team's scanner (a policy.known_owners team), the committee's Group, and
+  // ranking (owner 'search-tem'): unowned.
+  CHECK(r["org"]["entities"] == 30);
+  CHECK(r["org"]["findings"]["total"] == 23);
+  std::vector<std::string> rows;
+  for (const json& t : r["teams"])
+    rows.push_back(fmt::format("{} {} {} {}", t["ref"].get<std::string>(),
+                               t["level"].is_null() ? "none" : t["level"].get<std::string>(),
+                               t["entities"].get<long>(), t["findings"]["total"].get<long>()));
+  CHECK(rows == std::vector<std::string>{
+                    "group:default/architecture-committee gold 1 0",
+                    "group:default/checkout-team none 8 8", "group:default/payments-team gold 6 0",
+                    "group:default/platform-team gold 6 0", "group:default/search-team none 7 13",
+                    "group:default/security-team gold 1 0", "unowned none 1 2"});
+  const json& search = team(r, "group:default/search-team");
+  // search-vpc (infrastructure-not-platform-owned) reaches no level; only System search and
+  // the Group reach silver.
+  CHECK(search["levels"]["bronze"]["reached"] == 6);
+  CHECK(search["levels"]["silver"]["reached"] == 2);
+  // Golden paths 7 of 10 org-wide: cart (unknown), search-api (two), ranking (none) fail;
+  // coupons, ledger-bridge and indexer are escape-hatched, not applicable.
+  CHECK(r["org"]["kpis"]["golden_path_adoption"] ==
+        json{{"numerator", 7}, {"denominator", 10}, {"share", 0.7}});
+  CHECK(search["kpis"]["escalation_coverage"] ==
+        json{{"numerator", 2}, {"denominator", 6}, {"share", 2.0 / 6.0}});
+  // Escape hatches: days left from 2026-12-01.
+  const json& hatch = search["inventories"]["escape_hatches"];
+  REQUIRE(hatch.size() == 1);
+  CHECK(hatch[0]["entity"] == "component:default/indexer");
+  CHECK(hatch[0]["days_left"] == 19);
+  CHECK(team(r, "group:default/payments-team")["inventories"]["escape_hatches"][0]["days_left"] ==
+        211);
+  const json& coupons = team(r, "group:default/checkout-team")["inventories"]["escape_hatches"][0];
+  CHECK(coupons["days_left"] == -16);
+  CHECK(coupons["state"] == "expired");
+  CHECK(coupons["monitoring"].is_null());
+  CHECK(search["inventories"]["deprecated"] ==
+        json::parse(R"([{"entity":"component:default/query-suggest","deprecated_on":"2026-11-20",
+          "sunset_date":"2026-11-27","notice_days":7,"required_notice_days":14,
+          "days_to_sunset":-4}])"));
+  // Markdown and HTML carry the same figures.
+  const CliRun md = run_cli({"report", "--today", kToday, "."}, dir);
+  REQUIRE(md.exit_code == 0);
+  CHECK(
+      md.out.find("30 entities, 23 findings, org level **none** (2026-12-01). Golden paths 70% "
+                  "(7/10) · Security 75% (18/24) · Cost 94% (16/17) · Escalation 75% (15/20)\n") !=
+      std::string::npos);
+  CHECK(md.out.find("| group:default/search-team | none | 7 | 13 | 50% (1/2) | 50% (3/6) | 80% "
+                    "(4/5) | 33% (2/6) | 86% | 29% | 29% |\n") != std::string::npos);
+  const CliRun html = run_cli({"report", "--today", kToday, "--format", "html", "."}, dir);
+  REQUIRE(html.exit_code == 0);
+  CHECK(html.out.find("<tr class=\"team\" data-team=\"group:default/search-team\" "
+                      "data-level=\"none\" data-entities=\"7\" data-findings=\"13\">") !=
+        std::string::npos);
+  CHECK(html.out.find("<div class=\"kpi\" id=\"org-golden_path_adoption\"><b>70% (7/10)</b>Golden "
+                      "paths</div>") != std::string::npos);
+}

@@ -335,6 +335,20 @@ Json build(const LintResult& result, const BuildOptions& options) {
   };
   for (const EntitySummary& e : index.entities) add_people(e);
   for (const EntitySummary& e : index.org) add_people(e);
+  // Owners defined outside the linted files and the catalog (policy.known_owners) are teams too.
+  std::set<const Policy*> policies;
+  for (const EntitySummary& e : index.entities)
+    if (e.policy != nullptr) policies.insert(e.policy);
+  for (const Policy* p : policies)
+    for (const std::string& k : p->known_owners)
+      if (k.starts_with("group:") && !groups.count(k)) {
+        const auto slash = k.find('/');
+        groups[k] = Json{{"ref", k},
+                         {"name", slash == std::string::npos ? k : k.substr(slash + 1)},
+                         {"type", nullptr},
+                         {"parent", nullptr},
+                         {"children", Json::array()}};
+      }
 
   Json levels_json = Json::array();
   for (const ReportLevel& l : levels)
@@ -477,8 +491,13 @@ void aggregate(Json& report) {
   fresh(org);
   for (Json& e : report["entities"]) {
     // The team: the owner Group, or a User owner's first Group; else unowned.
+    // A Group belongs to itself and a User to its first Group (the org structure is the
+    // teams' own).
     std::string team;
-    const std::string owner = str(e["owner"]);
+    const std::string ref_of = e["ref"].get<std::string>();
+    const std::string owner = e["kind"] == "group"  ? ref_of
+                              : e["kind"] == "user" ? ref_of
+                                                    : str(e["owner"]);
     if (groups.count(owner))
       team = owner;
     else if (const auto it = user_team.find(owner); it != user_team.end())
