@@ -93,7 +93,11 @@ int write_all(const ReportArgs& args, const std::vector<OutputSpec>& plan,
       error(why);
       return kExitError;
     }
-    comparison = team::compare(*old, report);
+    // Its teams are recomputed from its checked records: what compare() reads is never taken
+    // from the file as is.
+    team::Json again = std::move(*old);
+    team::aggregate(again);
+    comparison = team::compare(again, report);
   }
   team::HtmlOptions html;
   html.source_url = args.source_url;

@@ -459,6 +459,18 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
     CHECK(run.out.empty());
     CHECK(run.err.starts_with(c.message));
   }
+  // --compare recomputes the old report's teams from its records: a file without them (or with
+  // forged ones) is read like the original.
+  json stripped = good;
+  stripped.erase("teams");
+  stripped.erase("org");
+  stripped["teams"] = "forged";
+  write_file(dir + "/stripped.json", stripped.dump());
+  const CliRun cmp = run_cli(
+      {"report", "--today", kToday, "--format", "json", "--compare", "stripped.json", "half-a"},
+      dir);
+  REQUIRE_MESSAGE(cmp.exit_code == 0, cmp.err);
+  CHECK(json::parse(cmp.out)["comparison"]["touched"] == json::array());
   // The output guard of a plain run: never over a linted file.
   const std::string before = read_file(dir + "/half-a/checkout.yaml");
   const CliRun over =
