@@ -587,3 +587,58 @@ TEST_CASE("team report: testdata/policy/example-org in JSON, markdown and HTML, 
   CHECK(html.out.find("<div class=\"kpi\" id=\"org-golden_path_adoption\"><b>70% (7/10)</b>Golden "
                       "paths</div>") != std::string::npos);
 }
+
+TEST_CASE("team report: mutated report inputs are refused or merged, never an exception") {
+  using catalog_lint::team::Json;
+  const std::string dir = committed_copy("report");
+  const CliRun run =
+      run_cli({"report", "--today", kToday, "--format", "json", "half-a", "half-b"}, dir);
+  REQUIRE(run.exit_code == 0);
+  const Json good = Json::parse(run.out);
+  // Every value of the report (pointer order), replaced in turn by each of these or removed.
+  std::vector<Json::json_pointer> pointers;
+  const Json flat = good.flatten();
+  for (const auto& [key, value] : flat.items()) {
+    Json::json_pointer p(key);
+    for (; !p.empty(); p = p.parent_pointer()) pointers.push_back(p);
+  }
+  std::sort(pointers.begin(), pointers.end(),
+            [](const auto& a, const auto& b) { return a.to_string() < b.to_string(); });
+  pointers.erase(std::unique(pointers.begin(), pointers.end()), pointers.end());
+  const std::vector<Json> replacements = {nullptr, 7, -1, "x", Json::array(), Json::object(), true};
+  std::size_t refused = 0, merged = 0;
+  for (const auto& p : pointers) {
+    for (std::size_t i = 0; i <= replacements.size(); ++i) {
+      Json bad = good;
+      if (i == replacements.size()) {
+        bad[p.parent_pointer()].is_object() ? (void)bad[p.parent_pointer()].erase(p.back())
+                                            : (void)(bad[p] = nullptr);
+      } else {
+        bad[p] = replacements[i];
+      }
+      CAPTURE(p.to_string());
+      CAPTURE(i);
+      std::string error;
+      try {
+        const auto parsed = catalog_lint::team::parse_input(bad.dump(), "bad.json", error);
+        if (!parsed) {
+          ++refused;
+          CHECK(!error.empty());
+          continue;
+        }
+        auto out = catalog_lint::team::merge({*parsed, good}, error);
+        if (out) {
+          ++merged;
+          (void)catalog_lint::team::compare(*out, good);
+          (void)catalog_lint::team::render_html(*out, nullptr, {});
+          (void)catalog_lint::team::render_markdown(*out, nullptr);
+        }
+      } catch (const std::exception& e) {
+        FAIL_CHECK("exception: " << e.what());
+      }
+    }
+  }
+  MESSAGE(fmt::format("{} mutations: {} refused, {} merged", refused + merged, refused, merged));
+  CHECK(refused > 0);
+  CHECK(merged > 0);
+}
