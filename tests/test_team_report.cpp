@@ -642,3 +642,27 @@ TEST_CASE("team report: mutated report inputs are refused or merged, never an ex
   CHECK(refused > 0);
   CHECK(merged > 0);
 }
+
+TEST_CASE("team report: suppression comments and the baseline apply as in a plain run") {
+  const std::string dir = committed_copy("report");
+  // A file-wide suppression of missing-golden-path in half-a: cart then passes golden paths.
+  const std::string path = dir + "/half-a/checkout.yaml";
+  write_file(path,
+             "# catalog-lint-disable-file missing-golden-path -- cart predates the templates\n" +
+                 read_file(path));
+  const json r = report_of(dir, {"half-a"});
+  CHECK(entity(r, "component:default/cart")["findings"] == json::array());
+  CHECK(entity(r, "component:default/cart")["areas"]["golden-paths"] == "pass");
+  CHECK(team(r, "group:default/checkout-team")["findings"]["total"] == 4);
+  // The baseline of half-b: its 4 findings are accepted, the report has none.
+  const CliRun write =
+      run_cli({"--write-baseline", "baseline.json", "--today", kToday, "half-b"}, dir);
+  REQUIRE_MESSAGE(write.exit_code == 0, write.err);
+  const CliRun run = run_cli(
+      {"report", "--baseline", "baseline.json", "--today", kToday, "--format", "json", "half-b"},
+      dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const json b = json::parse(run.out);
+  CHECK(b["org"]["findings"]["total"] == 0);
+  CHECK(team(b, "group:default/payments-team")["level"] == "gold");
+}
