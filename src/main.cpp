@@ -24,6 +24,7 @@
 #include "core/version.h"
 #include "report/output.h"
 #include "report/report.h"
+#include "report_cmd.h"
 #include "snapshot_cmd.h"
 
 namespace cl = catalog_lint;
@@ -378,6 +379,9 @@ int main(int argc, char** argv) {
   init_cmd->add_flag("--force", init_force, "overwrite an existing .catalog-lint.yaml");
   cl::SnapshotArgs snapshot_args;
   CLI::App* snapshot_cmd = cl::add_snapshot_command(app, snapshot_args);
+  cl::ReportArgs report_args;
+  CLI::App* report_cmd = cl::add_report_command(app, report_args);
+  std::vector<cl::OutputSpec> report_plan;
 
   try {
     app.parse(argc, argv);
@@ -424,9 +428,15 @@ int main(int argc, char** argv) {
                              today);
     return kExitError;
   }
+  if (*report_cmd) {  // the report's own outputs, or the whole of a --merge
+    if (const auto code = cl::report_prepare(report_args, report_plan))
+      return checked_stdout(*code, closed);
+    if (!report_args.paths.empty()) paths = report_args.paths;
+  }
   if (paths.empty()) paths.push_back(".");
 
   cl::LintOptions options;
+  options.keep_index = report_cmd->parsed();
   std::map<std::string, cl::Severity, std::less<>> command_line;
   if (const auto error = command_line_rules(rule_args, disable_args, command_line)) {
     std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
@@ -543,6 +553,7 @@ int main(int argc, char** argv) {
     std::cerr << fmt::format("catalog-lint: error: {}\n", *error);
     return kExitError;
   }
+  if (*report_cmd) plan = report_plan;  // guarded below like any output
   cl::LintResult result;
   try {
     if (use_stdin) {
@@ -642,6 +653,8 @@ int main(int argc, char** argv) {
       return kExitError;
     }
   }
+  if (*report_cmd)
+    return checked_stdout(cl::run_report(report_args, plan, result, options), closed);
   // Output dispatch: every requested format, files written atomically, at most one to stdout.
   bool write_failed = false;
   for (const cl::OutputSpec& spec : plan) {

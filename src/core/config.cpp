@@ -36,8 +36,12 @@ constexpr std::string_view kPresetPrefix = "preset:";
 
 // The keys the loader accepts, per mapping. config_keys() and the schema test read these too.
 const std::vector<std::string_view> kTopKeys = {
-    "extends", "rules",   "policy",  "declarative_rules", "overrides",
-    "include", "exclude", "catalog", "catalog_complete",  "app_config"};
+    "extends", "rules",   "policy",           "declarative_rules", "overrides", "include",
+    "exclude", "catalog", "catalog_complete", "app_config",        "report"};
+const std::vector<std::string_view> kReportKeys = {"levels"};
+const std::vector<std::string_view> kLevelKeys = {"name", "require"};
+/// Levels of `report: levels:` at most.
+constexpr std::size_t kMaxReportLevels = 16;
 const std::vector<std::string_view> kOverrideKeys = {"files", "rules"};
 const std::vector<std::string_view> kPolicyKeys = {"annotation_prefix",
                                                    "platform_team",
@@ -552,6 +556,30 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       for (auto& g : pol.golden_paths) g = to_lower(g);
     }
   }
+  // report: levels: the team report's cumulative levels (docs/report.md); requirement names are
+  // checked by the report, which knows the areas and rules.
+  if (const Node* rn = root->get("report")) {
+    p.check_map(rn, kReportKeys, "report");
+    if (const Node* ln = rn->get("levels")) {
+      if (!ln->is_seq() || ln->items.empty() || ln->items.size() > kMaxReportLevels)
+        p.fail(ln, fmt::format("report.levels must be a list of 1 to {} levels", kMaxReportLevels));
+      pol.report_levels.clear();
+      for (const Node* item : ln->items) {
+        p.check_map(item, kLevelKeys, "report.levels item");
+        const Node* name = item->get("name");
+        const Node* req = item->get("require");
+        if (name == nullptr || req == nullptr)
+          p.fail(item, "report.levels item needs `name` and `require`");
+        ReportLevel level{p.string(name, "report.levels name"),
+                          p.strings(req, "report.levels require")};
+        if (level.name.empty()) p.fail(name, "report.levels name is empty");
+        for (const ReportLevel& l : pol.report_levels)
+          if (l.name == level.name)
+            p.fail(name, fmt::format("report.levels name '{}' is given twice", level.name));
+        pol.report_levels.push_back(std::move(level));
+      }
+    }
+  }
   // catalog: the org catalog sources, relative to this file and inside its repository (like
   // extends); catalog_complete: the repository is the whole org (its directory is the catalog).
   // Inherited through extends. app_config: Backstage's app-config files, found the same way (one
@@ -825,6 +853,8 @@ std::vector<std::string> config_keys() {
   for (auto k : kTopKeys) out.emplace_back(k);
   for (auto k : kOverrideKeys) out.push_back("overrides[]." + std::string(k));
   for (auto k : kPolicyKeys) out.push_back("policy." + std::string(k));
+  for (auto k : kReportKeys) out.push_back("report." + std::string(k));
+  for (auto k : kLevelKeys) out.push_back("report.levels[]." + std::string(k));
   for (auto k : kRuleKeys) out.push_back("declarative_rules[]." + std::string(k));
   for (auto k : kSelectKeys) out.push_back("declarative_rules[].select." + std::string(k));
   for (auto k : kRequireKeys) out.push_back("declarative_rules[].require." + std::string(k));

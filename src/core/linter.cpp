@@ -756,7 +756,8 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   for (const FileResult& r : results)
     if (!r.file.empty()) out.linted.push_back(r.file);
   out.files = out.linted.size();
-  CatalogIndex index;
+  const auto kept = std::make_shared<CatalogIndex>();  // not movable (once_flag): shared
+  CatalogIndex& index = *kept;
   index.today = options.today.empty() ? current_date() : options.today;
   const std::vector<std::string> sources = catalog_sources(options);
   std::vector<Diagnostic> catalog_errors;
@@ -836,6 +837,7 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   for (const Diagnostic& d : out.diagnostics)
     out.internal_error = out.internal_error || d.rule == rule_name(RuleId::internal_error);
   std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(), diagnostic_less);
+  if (options.keep_index) out.index = kept;
   return out;
 }
 

@@ -42,6 +42,8 @@ struct LintOptions {
   std::shared_ptr<const ChangeSet> change;
   /// Lint the files that Location entities name by relative target (lint_files only).
   bool follow_locations = true;
+  /// Keep the catalog index in LintResult::index (the team report reads the entities).
+  bool keep_index = false;
 };
 
 /// Findings of one file, before the catalog phase.
@@ -71,6 +73,8 @@ struct LintResult {
   std::vector<std::pair<std::string, std::string>> entities;
   bool io_error = false;        ///< some file could not be read
   bool internal_error = false;  ///< some rule failed (an internal-error finding)
+  /// Every entity of the run and of its org catalog, when LintOptions::keep_index; else null.
+  std::shared_ptr<const CatalogIndex> index;
 };
 
 /// The effective rule configuration of `file` in a run with `options`: its config file (or

@@ -44,6 +44,14 @@ struct DeclarativeRule {
   std::vector<std::string> one_of;  ///< allowed values, may be empty
 };
 
+/// One cumulative level of the team report (`report: levels:` in .catalog-lint.yaml,
+/// docs/report.md): an entity reaches it when every requirement of it and of the levels before it
+/// holds. A requirement is a policy area id (`ownership`, `golden-paths`, …) or a rule id.
+struct ReportLevel {
+  std::string name;                  ///< e.g. "silver"; unique within the list
+  std::vector<std::string> require;  ///< area or rule ids, checked by the report (not the loader)
+};
+
 /// The organisation's platform-ownership values (issue 3 "Configuration"; the model's
 /// "Escalation Path", "Golden Paths", "Escape Hatches" and "Change Management" sections).
 struct Policy {
@@ -58,6 +66,8 @@ struct Policy {
   std::vector<std::string> known_owners;  ///< entity refs (default kind group), lower-cased keys
   std::vector<std::string> golden_paths;  ///< approved template names, in addition to Templates
   std::vector<std::shared_ptr<const DeclarativeRule>> declarative_rules;
+  /// `report: levels:` in order, lowest first; empty = the report's default bronze/silver/gold.
+  std::vector<ReportLevel> report_levels;
   /// `catalog:`: the org catalog sources (folders or files of entity YAML, snapshots), as paths
   /// resolved against the directory of the config file that named them.
   std::vector<std::string> catalog;

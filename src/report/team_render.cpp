@@ -1,0 +1,441 @@
+// The team report's markdown and HTML forms (docs/report.md), rendered from its JSON.
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "report/report.h"
+#include "report/team_report.h"
+
+namespace catalog_lint::team {
+
+namespace {
+
+std::string s(const Json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_null()) return "";
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// "60% (3/5)", or "—" when nothing was measured.
+std::string pct(const Json& kpi) {
+  if (!kpi.contains("share") || kpi["share"].is_null()) return "—";
+  return fmt::format("{:.0f}% ({}/{})", std::floor(kpi["share"].get<double>() * 100 + 0.5),
+                     s(kpi["numerator"]), s(kpi["denominator"]));
+}
+std::string share_text(const Json& share) {
+  if (share.is_null()) return "—";
+  return fmt::format("{:.0f}%", std::floor(share.get<double>() * 100 + 0.5));
+}
+
+// Text for a markdown table cell: valid UTF-8, no controls, `|` and HTML specials escaped.
+std::string md(const Json& j) {
+  std::string out;
+  for (char c : printable(s(j))) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else if (c == '`')
+      out += "'";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// Text for HTML character data and quoted attribute values.
+std::string h(const Json& j) {
+  std::string out;
+  for (char c : printable(s(j))) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string level_of(const Json& row) {
+  return row["level"].is_string() ? row["level"].get<std::string>() : "none";
+}
+
+const char* kKpis[][2] = {{"golden_path_adoption", "Golden paths"},
+                          {"security_compliance", "Security"},
+                          {"cost_attribution", "Cost"},
+                          {"escalation_coverage", "Escalation"}};
+
+std::string change_line(const Json& t) {
+  std::vector<std::string> parts;
+  if (t["level_move"].is_string()) parts.push_back(s(t["level_move"]));
+  if (!t["findings_added"].empty())
+    parts.push_back(fmt::format("{} findings added", t["findings_added"].size()));
+  if (!t["findings_fixed"].empty())
+    parts.push_back(fmt::format("{} fixed", t["findings_fixed"].size()));
+  if (!t["escape_hatches_opened"].empty())
+    parts.push_back(
+        fmt::format("escape hatches opened: {}",
+                    fmt::join(t["escape_hatches_opened"].get<std::vector<std::string>>(), ", ")));
+  if (!t["escape_hatches_closed"].empty())
+    parts.push_back(
+        fmt::format("escape hatches closed: {}",
+                    fmt::join(t["escape_hatches_closed"].get<std::vector<std::string>>(), ", ")));
+  if (!t["escape_hatches_expired"].empty())
+    parts.push_back(
+        fmt::format("escape hatches expired: {}",
+                    fmt::join(t["escape_hatches_expired"].get<std::vector<std::string>>(), ", ")));
+  if (parts.empty())
+    parts.push_back(t["new_level"].is_null() ? "no longer in the report" : "new in the report");
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+}  // namespace
+
+std::string render_markdown(const Json& report, const Json* comparison) {
+  std::ostringstream o;
+  const Json& org = report["org"];
+  o << "## Catalog compliance by team\n\n";
+  o << fmt::format("{} entities, {} findings, org level **{}** ({}). ", s(org["entities"]),
+                   s(org["findings"]["total"]), md(level_of(org)), md(report["today"]));
+  std::vector<std::string> k;
+  for (const auto& [key, label] : kKpis)
+    k.push_back(fmt::format("{} {}", label, pct(org["kpis"][key])));
+  o << fmt::format("{}\n\n", fmt::join(k, " · "));
+  if (comparison != nullptr) {
+    o << "### Teams this change touches\n\n";
+    if ((*comparison)["touched"].empty())
+      o << "None: no team's level, findings or escape hatches change.\n";
+    for (const Json& t : (*comparison)["teams"])
+      if (t["changed"].get<bool>())
+        o << fmt::format("- **{}**: {}\n", md(t["ref"]), md(change_line(t)));
+    o << "\n";
+  }
+  o << "| Team | Level | Entities | Findings";
+  for (const auto& [key, label] : kKpis) o << " | " << label;
+  for (const Json& l : report["levels"]) o << " | " << md(l["name"]);
+  o << " |\n|---|---|--:|--:";
+  for (std::size_t i = 0; i < 4 + report["levels"].size(); ++i) o << "|--:";
+  o << "|\n";
+  for (const Json& t : report["teams"]) {
+    o << fmt::format("| {} | {} | {} | {}", md(t["ref"]), md(level_of(t)), s(t["entities"]),
+                     s(t["findings"]["total"]));
+    for (const auto& [key, label] : kKpis) o << " | " << pct(t["kpis"][key]);
+    for (const Json& l : report["levels"])
+      o << " | " << share_text(t["levels"][s(l["name"])]["share"]);
+    o << " |\n";
+  }
+  o << "\n";
+  for (const Json& t : report["teams"]) {
+    o << fmt::format("<details><summary>{}: {}, {} entities, {} findings</summary>\n\n",
+                     md(t["ref"]), md(level_of(t)), s(t["entities"]), s(t["findings"]["total"]));
+    o << "| Area | Pass | Fail | Not applicable | Not measured | Share "
+         "|\n|---|--:|--:|--:|--:|--:|\n";
+    for (const std::string& a : area_ids()) {
+      const Json& c = t["areas"][a];
+      o << fmt::format("| {} | {} | {} | {} | {} | {} |\n", a, s(c["pass"]), s(c["fail"]),
+                       s(c["not_applicable"]), s(c["not_measured"]), share_text(c["share"]));
+    }
+    const Json& inv = t["inventories"];
+    if (!inv["escape_hatches"].empty()) {
+      o << "\n**Escape hatches**\n\n| Entity | Reason | Approval | Approved by | Expires | Days "
+           "left | Monitoring |\n|---|---|---|---|---|--:|---|\n";
+      for (const Json& x : inv["escape_hatches"])
+        o << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md(x["entity"]), md(x["reason"]),
+                         md(x["approval"]), md(x["approved_by"]), md(x["expires"]),
+                         md(x["days_left"]), md(x["monitoring"]));
+    }
+    if (!inv["deprecated"].empty()) {
+      o << "\n**Deprecated**\n\n| Entity | Deprecated on | Sunset | Notice (days) | Required | "
+           "Days to sunset |\n|---|---|---|--:|--:|--:|\n";
+      for (const Json& x : inv["deprecated"])
+        o << fmt::format("| {} | {} | {} | {} | {} | {} |\n", md(x["entity"]),
+                         md(x["deprecated_on"]), md(x["sunset_date"]), md(x["notice_days"]),
+                         md(x["required_notice_days"]), md(x["days_to_sunset"]));
+    }
+    for (const auto& [key, label] :
+         {std::pair{"missing_cost_center", "Without cost centre"},
+          std::pair{"missing_data_classification", "Without data classification"},
+          std::pair{"outside_golden_path", "Outside any golden path"}}) {
+      if (inv[key].empty()) continue;
+      std::vector<std::string> refs;
+      for (const Json& r : inv[key]) refs.push_back(md(r));
+      o << fmt::format("\n**{}**: {}\n", label, fmt::join(refs, ", "));
+    }
+    o << "\n</details>\n\n";
+  }
+  return o.str();
+}
+
+namespace {
+
+// `text` percent-encoded for a URL path (RFC 3986 unreserved characters and '/' kept).
+std::string url_path(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+std::string link(const HtmlOptions& options, const Json& f) {
+  const std::string where = fmt::format("{}:{}", s(f["file"]), s(f["line"]));
+  if (options.source_url.empty()) return h(where);
+  std::string url = options.source_url;
+  for (std::size_t p; (p = url.find("{path}")) != std::string::npos;)
+    url.replace(p, 6, url_path(s(f["file"])));
+  for (std::size_t p; (p = url.find("{line}")) != std::string::npos;)
+    url.replace(p, 6, s(f["line"]));
+  return fmt::format("<a href=\"{}\">{}</a>", h(url), h(where));
+}
+
+std::string anchor(const Json& ref) {
+  std::string out = "team-";
+  for (char c : s(ref)) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return out;
+}
+
+constexpr std::string_view kStyle = R"(
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:72em;padding:0 1em;color:#1f2328}
+h1{font-size:1.6em}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2em}
+table{border-collapse:collapse;margin:.6em 0;width:100%}th,td{border:1px solid #d0d7de;padding:.25em .5em;text-align:left;vertical-align:top}
+th{background:#f6f8fa}#teams th{cursor:pointer}td.n{text-align:right}
+.kpis{display:flex;gap:1em;flex-wrap:wrap}.kpi{border:1px solid #d0d7de;border-radius:6px;padding:.5em 1em}
+.kpi b{display:block;font-size:1.5em}.lv-none{color:#cf222e}.muted{color:#656d76}
+@media print{#teams th{cursor:auto}section{break-inside:avoid-page}a{color:inherit}}
+)";
+
+constexpr std::string_view kScript = R"(
+document.querySelectorAll('#teams th').forEach(function(th,i){th.addEventListener('click',function(){
+var tb=th.closest('table').tBodies[0],rows=Array.from(tb.rows),asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';
+rows.sort(function(a,b){var x=a.cells[i].dataset.v||a.cells[i].textContent,y=b.cells[i].dataset.v||b.cells[i].textContent;
+var nx=parseFloat(x),ny=parseFloat(y),c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);return asc?c:-c;});
+rows.forEach(function(r){tb.appendChild(r);});});});
+)";
+
+const char* kColours[] = {"#cd7f32", "#9ea7ad", "#d4a017", "#2da44e", "#0969da", "#8250df"};
+
+// An SVG chart: per team, a bar split by the highest level its entities reach.
+std::string chart(const Json& report) {
+  const Json& levels = report["levels"];
+  const Json& teams = report["teams"];
+  const int row = 26, left = 220, width = 460;
+  const int height = 40 + row * static_cast<int>(teams.size()) + 30;
+  std::ostringstream o;
+  o << fmt::format(
+      "<svg id=\"levels-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
+      "role=\"img\" aria-label=\"levels per team\">",
+      left + width + 20, height);
+  o << fmt::format(
+      "<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">Entities by highest level "
+      "reached</text>");
+  int y = 30;
+  for (const Json& t : teams) {
+    const double n = t["entities"].get<double>();
+    o << fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
+                     left - 8, y + 15, h(t["ref"]));
+    double x = left;
+    // Below the first level, then each level's exact count (reached it but not the next).
+    std::vector<std::pair<std::string, double>> parts{
+        {"none", t["below_first_level"].get<double>()}};
+    for (std::size_t i = 0; i < levels.size(); ++i) {
+      const double here = t["levels"][s(levels[i]["name"])]["reached"].get<double>();
+      const double next = i + 1 < levels.size()
+                              ? t["levels"][s(levels[i + 1]["name"])]["reached"].get<double>()
+                              : 0;
+      parts.emplace_back(s(levels[i]["name"]), here - next);
+    }
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (n <= 0 || parts[i].second <= 0) continue;
+      const double w = width * parts[i].second / n;
+      o << fmt::format(
+          "<rect class=\"bar\" data-level=\"{}\" x=\"{:.1f}\" y=\"{}\" width=\"{:.1f}\" "
+          "height=\"20\" fill=\"{}\"><title>{}: {} {}</title></rect>",
+          h(parts[i].first), x, y, w, i == 0 ? "#cf222e" : kColours[(i - 1) % 6], h(t["ref"]),
+          parts[i].second, h(parts[i].first));
+      x += w;
+    }
+    y += row;
+  }
+  int lx = left;
+  std::vector<std::string> names{"none"};
+  for (const Json& l : levels) names.push_back(s(l["name"]));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    o << fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" "
+        "font-size=\"12\">{}</text>",
+        lx, y + 6, i == 0 ? "#cf222e" : kColours[(i - 1) % 6], lx + 16, y + 16, h(names[i]));
+    lx += 24 + 8 * static_cast<int>(names[i].size()) + 12;
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+}  // namespace
+
+std::string render_html(const Json& report, const Json* comparison, const HtmlOptions& options) {
+  std::ostringstream o;
+  const Json& org = report["org"];
+  o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+       "<title>Catalog compliance by team</title><style>"
+    << kStyle << "</style></head><body>\n";
+  o << fmt::format(
+      "<h1>Catalog compliance by team</h1><p class=\"muted\">{} · catalog-lint {} · levels: ",
+      h(report["today"]), h(report["tool"]["version"]));
+  for (const Json& l : report["levels"])
+    o << fmt::format(
+        "<b>{}</b> ({}) ", h(l["name"]),
+        h(fmt::format("{}", fmt::join(l["require"].get<std::vector<std::string>>(), ", "))));
+  o << "</p>\n<section id=\"org\"><h2>Organisation</h2><div class=\"kpis\">";
+  o << fmt::format("<div class=\"kpi\" id=\"org-entities\"><b>{}</b>entities</div>",
+                   h(org["entities"]));
+  o << fmt::format("<div class=\"kpi\" id=\"org-findings\"><b>{}</b>findings</div>",
+                   h(org["findings"]["total"]));
+  o << fmt::format("<div class=\"kpi\" id=\"org-level\"><b>{}</b>org level</div>",
+                   h(level_of(org)));
+  for (const auto& [key, label] : kKpis)
+    o << fmt::format("<div class=\"kpi\" id=\"org-{}\"><b>{}</b>{}</div>", key,
+                     h(pct(org["kpis"][key])), label);
+  o << "</div>\n" << chart(report) << "</section>\n";
+  if (comparison != nullptr) {
+    o << "<section id=\"changes\"><h2>What changed</h2><ul>";
+    if ((*comparison)["touched"].empty())
+      o << "<li>No team's level, findings or escape hatches change.</li>";
+    for (const Json& t : (*comparison)["teams"])
+      if (t["changed"].get<bool>())
+        o << fmt::format("<li><b>{}</b>: {}</li>", h(t["ref"]), h(change_line(t)));
+    o << "</ul></section>\n";
+  }
+  o << "<section><h2>Teams</h2><table "
+       "id=\"teams\"><thead><tr><th>Team</th><th>Parent</th><th>Level</th><th>Entities</"
+       "th><th>Findings</th>";
+  for (const auto& [key, label] : kKpis) o << "<th>" << label << "</th>";
+  o << "</tr></thead><tbody>\n";
+  for (const Json& t : report["teams"]) {
+    o << fmt::format(
+        "<tr class=\"team\" data-team=\"{}\" data-level=\"{}\" data-entities=\"{}\" "
+        "data-findings=\"{}\">",
+        h(t["ref"]), h(level_of(t)), h(t["entities"]), h(t["findings"]["total"]));
+    o << fmt::format(
+        "<td><a href=\"#{}\">{}</a></td><td>{}</td><td class=\"lv-{}\">{}</td><td "
+        "class=\"n\">{}</td><td class=\"n\">{}</td>",
+        anchor(t["ref"]), h(t["ref"]), h(t["parent"]), h(level_of(t)), h(level_of(t)),
+        h(t["entities"]), h(t["findings"]["total"]));
+    for (const auto& [key, label] : kKpis) {
+      const Json& k = t["kpis"][key];
+      o << fmt::format("<td class=\"n\" data-v=\"{}\">{}</td>",
+                       k["share"].is_null() ? "-1" : s(k["share"]), h(pct(k)));
+    }
+    o << "</tr>\n";
+  }
+  o << "</tbody></table></section>\n";
+  std::map<std::string, std::string> parents;  // team -> parent team
+  for (const Json& t : report["teams"])
+    if (t["parent"].is_string()) parents[s(t["ref"])] = s(t["parent"]);
+  for (const Json& t : report["teams"]) {
+    o << fmt::format(
+        "<section class=\"team-section\" id=\"{}\"><h2>{} <span class=\"muted\">{} · {} entities · "
+        "{} findings</span></h2>",
+        anchor(t["ref"]), h(t["ref"]), h(level_of(t)), h(t["entities"]), h(t["findings"]["total"]));
+    o << "<table><thead><tr><th>Area</th><th>Pass</th><th>Fail</th><th>Not applicable</th><th>Not "
+         "measured</th><th>Share</th></tr></thead><tbody>";
+    for (const std::string& a : area_ids()) {
+      const Json& c = t["areas"][a];
+      o << fmt::format(
+          "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td "
+          "class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+          a, h(c["pass"]), h(c["fail"]), h(c["not_applicable"]), h(c["not_measured"]),
+          share_text(c["share"]));
+    }
+    o << "</tbody></table>";
+    const Json& inv = t["inventories"];
+    if (!inv["escape_hatches"].empty()) {
+      o << "<h3>Escape "
+           "hatches</h3><table><thead><tr><th>Entity</th><th>Reason</th><th>Approval</"
+           "th><th>Approved by</th><th>Expires</th><th>Days "
+           "left</th><th>Monitoring</th></tr></thead><tbody>";
+      for (const Json& x : inv["escape_hatches"])
+        o << fmt::format(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
+            "class=\"n\">{}</td><td>{}</td></tr>",
+            h(x["entity"]), h(x["reason"]), h(x["approval"]), h(x["approved_by"]), h(x["expires"]),
+            h(x["days_left"]), h(x["monitoring"]));
+      o << "</tbody></table>";
+    }
+    if (!inv["deprecated"].empty()) {
+      o << "<h3>Deprecated</h3><table><thead><tr><th>Entity</th><th>Deprecated "
+           "on</th><th>Sunset</th><th>Notice (days)</th><th>Required</th><th>Days to "
+           "sunset</th></tr></thead><tbody>";
+      for (const Json& x : inv["deprecated"])
+        o << fmt::format(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td "
+            "class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            h(x["entity"]), h(x["deprecated_on"]), h(x["sunset_date"]), h(x["notice_days"]),
+            h(x["required_notice_days"]), h(x["days_to_sunset"]));
+      o << "</tbody></table>";
+    }
+    for (const auto& [key, label] :
+         {std::pair{"missing_cost_center", "Without cost centre"},
+          std::pair{"missing_data_classification", "Without data classification"},
+          std::pair{"outside_golden_path", "Outside any golden path"}}) {
+      if (inv[key].empty()) continue;
+      std::vector<std::string> refs;
+      for (const Json& r : inv[key]) refs.push_back(h(r));
+      o << fmt::format("<p><b>{}</b>: {}</p>", label, fmt::join(refs, ", "));
+    }
+    // The findings of the team's entities (its departments' too).
+    std::vector<std::string> rows;
+    for (const Json& e : report["entities"]) {
+      bool mine = false;
+      if (t["ref"] == kUnowned) {
+        mine = e["team"].is_null();
+      } else if (e["team"].is_string()) {
+        std::string g = e["team"].get<std::string>();
+        for (int i = 0; i < 256 && !g.empty() && !mine; ++i) {
+          mine = g == t["ref"];
+          const auto it = parents.find(g);
+          g = it == parents.end() ? std::string() : it->second;
+        }
+      }
+      if (!mine) continue;
+      for (const Json& f : e["findings"])
+        rows.push_back(fmt::format(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", link(options, f),
+            h(e["ref"]), h(f["severity"]), h(f["rule"]), h(f["message"])));
+    }
+    if (!rows.empty())
+      o << fmt::format(
+          "<h3>Findings</h3><table "
+          "class=\"findings\"><thead><tr><th>Where</th><th>Entity</th><th>Severity</th><th>Rule</"
+          "th><th>Message</th></tr></thead><tbody>{}</tbody></table>",
+          fmt::join(rows, ""));
+    o << "</section>\n";
+  }
+  o << "<script>" << kScript << "</script></body></html>\n";
+  return o.str();
+}
+
+}  // namespace catalog_lint::team

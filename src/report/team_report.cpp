@@ -1,0 +1,953 @@
+// The team report's model: entity records from a lint run, aggregation by team, input checks,
+// merge and comparison (docs/report.md).
+#include "report/team_report.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/date.h"
+#include "core/entity_ref.h"
+#include "core/summary.h"
+#include "core/version.h"
+
+namespace catalog_lint::team {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kPass = "pass";
+constexpr std::string_view kFail = "fail";
+constexpr std::string_view kNotApplicable = "not-applicable";
+constexpr std::string_view kNotMeasured = "not-measured";
+
+bool in(std::string_view x, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), x) != set.end();
+}
+
+std::string relative_to(const std::string& file, const std::string& root) {
+  if (root.empty() || file.empty() || file.front() == '<') return file;
+  std::error_code ec;
+  const fs::path abs = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  const fs::path rel = abs.lexically_relative(root);
+  if (rel.empty() || rel.native().starts_with("..")) return file;
+  return rel.generic_string();
+}
+
+const SummaryField* annotation(const EntitySummary& e, std::string_view name) {
+  if (e.policy == nullptr) return nullptr;
+  std::string pointer = "/metadata/annotations/";
+  for (char c : e.policy->annotation(name)) {
+    if (c == '~')
+      pointer += "~0";
+    else if (c == '/')
+      pointer += "~1";
+    else
+      pointer += c;
+  }
+  const SummaryField* f = e.field(pointer);
+  return f != nullptr && !f->value.empty() ? f : nullptr;
+}
+
+Json text_or_null(const SummaryField* f) {
+  return f ? Json(f->value) : Json(nullptr);
+}
+
+// Whether declarative rule `r` selects `e` by kind, type, lifecycle and namespace. Tags: only
+// golden-path tags are kept in summaries, so a has_tag selector naming another tag is taken to
+// match (the area is then judged by its findings alone).
+bool selects(const DeclarativeRule& r, const EntitySummary& e) {
+  auto has = [](const std::vector<std::string>& list, std::string_view v, bool fold) {
+    if (list.empty()) return true;
+    return std::any_of(list.begin(), list.end(), [&](const std::string& x) {
+      return fold ? to_lower(x) == to_lower(v) : x == v;
+    });
+  };
+  if (!has(r.kinds, e.kind, true) || !has(r.types, e.type, false) ||
+      !has(r.lifecycles, e.lifecycle, false) || !has(r.namespaces, e.ns, false))
+    return false;
+  if (r.has_tags.empty()) return true;
+  for (const std::string& t : r.has_tags) {
+    if (!t.starts_with("golden-path")) return true;
+    for (const SummaryField* kept : e.tags())
+      if (kept->value == t) return true;
+  }
+  return false;
+}
+
+std::vector<const SummaryField*> golden_tags(const EntitySummary& e) {
+  std::vector<const SummaryField*> out;
+  if (to_lower(e.kind) == "template") return out;
+  for (const SummaryField* t : e.tags())
+    if (t->value.starts_with("golden-path:")) out.push_back(t);
+  return out;
+}
+
+double share(std::int64_t num, std::int64_t den) {
+  return den == 0 ? 0.0 : static_cast<double>(num) / static_cast<double>(den);
+}
+Json share_or_null(std::int64_t num, std::int64_t den) {
+  return den == 0 ? Json(nullptr) : Json(share(num, den));
+}
+
+}  // namespace
+
+const std::vector<std::string>& area_ids() {
+  static const std::vector<std::string> ids = {
+      "backstage",     "ownership", "escalation",          "golden-paths", "escape-hatches",
+      "change-notice", "cost",      "data-classification", "references",   "declarative"};
+  return ids;
+}
+
+std::string area_of(std::string_view rule, std::string_view category) {
+  if (rule == "internal-error" || rule == "invalid-config" || category == "suppression") return "";
+  if (rule == "missing-cost-center") return "cost";
+  if (rule == "missing-data-classification") return "data-classification";
+  if (in(category, {"backstage", "yaml", "input"})) return "backstage";
+  if (in(category, {"catalog", "references"})) return "references";
+  if (category == "ownership") return "ownership";
+  if (category == "escalation") return "escalation";
+  if (category == "golden-path") return "golden-paths";
+  if (category == "escape-hatch") return "escape-hatches";
+  if (category == "change-notice") return "change-notice";
+  return "declarative";  // a declarative rule of the repository's own (category policy or other)
+}
+
+std::vector<ReportLevel> default_levels() {
+  return {
+      {"bronze", {"backstage", "ownership"}},
+      {"silver", {"escalation", "references", "change-notice"}},
+      {"gold", {"golden-paths", "escape-hatches", "cost", "data-classification", "declarative"}}};
+}
+
+std::optional<std::string> check_levels(const std::vector<ReportLevel>& levels,
+                                        const std::vector<std::string>& rule_ids) {
+  if (levels.empty()) return "report.levels is empty";
+  for (const ReportLevel& l : levels) {
+    if (l.require.empty()) return fmt::format("report.levels '{}' requires nothing", l.name);
+    for (const std::string& r : l.require) {
+      const auto& a = area_ids();
+      if (std::find(a.begin(), a.end(), r) == a.end() &&
+          std::find(rule_ids.begin(), rule_ids.end(), r) == rule_ids.end())
+        return fmt::format(
+            "report.levels '{}' requires '{}', which is neither a policy area ({}) nor a rule id",
+            l.name, r, fmt::join(a, ", "));
+    }
+  }
+  return std::nullopt;
+}
+
+// ---- build: entity records from a lint run ----
+
+Json build(const LintResult& result, const BuildOptions& options) {
+  const CatalogIndex& index = *result.index;
+  const std::vector<ReportLevel> levels =
+      options.levels.empty() ? default_levels() : options.levels;
+  std::set<std::string> rule_requirements;
+  for (const ReportLevel& l : levels)
+    for (const std::string& r : l.require)
+      if (std::find(area_ids().begin(), area_ids().end(), r) == area_ids().end())
+        rule_requirements.insert(r);
+
+  // Findings by entity (file, document); the others are unattributed.
+  std::map<std::pair<std::string, int>, std::vector<const Diagnostic*>> by_entity;
+  std::set<std::pair<std::string, int>> entity_keys;
+  for (const EntitySummary& e : index.entities)
+    if (!e.ref.empty()) entity_keys.emplace(e.file, e.document);
+  Json unattributed = Json::array();
+  auto finding = [&](const Diagnostic& d) {
+    return Json{{"rule", d.rule},
+                {"severity", std::string(to_string(d.severity))},
+                {"area", area_of(d.rule, d.category)},
+                {"message", d.message},
+                {"file", relative_to(d.file, options.root)},
+                {"line", d.start.line},
+                {"column", d.start.column}};
+  };
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.suppressed || d.fixed_severity == Severity::note) continue;
+    const std::pair<std::string, int> key{d.file, d.document};
+    if (!d.entity.empty() && entity_keys.count(key))
+      by_entity[key].push_back(&d);
+    else
+      unattributed.push_back(finding(d));
+  }
+
+  const bool org_known = index.org_declared && !index.catalog_failed;
+  const Registry& registry = Registry::instance();
+  Json entities = Json::array();
+  for (const EntitySummary& e : index.entities) {
+    if (e.ref.empty()) continue;
+    const RuleConfig* rules = e.rules;
+    const Policy* policy = e.policy;
+    const std::string kind = to_lower(e.kind);
+    const auto& found = by_entity[{e.file, e.document}];
+    // The rules of each area and whether any runs for this entity.
+    std::map<std::string, bool, std::less<>> measured;
+    auto enabled = [&](std::string_view id) { return rules == nullptr || rules->enabled(id); };
+    for (const Rule& r : registry.rules())
+      if (const std::string a = area_of(r.info.id, r.info.category);
+          !a.empty() && enabled(r.info.id))
+        measured[a] = true;
+    const DeclarativeRule* cost_rule = nullptr;
+    const DeclarativeRule* class_rule = nullptr;
+    bool other_declarative = false;
+    if (policy != nullptr)
+      for (const auto& d : policy->declarative_rules) {
+        if (!enabled(d->info.id)) continue;
+        const std::string a = area_of(d->info.id, d->info.category);
+        if (a == "cost")
+          cost_rule = d.get();
+        else if (a == "data-classification")
+          class_rule = d.get();
+        else if (a == "declarative" && selects(*d, e))
+          other_declarative = true;
+      }
+    measured["cost"] = cost_rule != nullptr;
+    measured["data-classification"] = class_rule != nullptr;
+    measured["declarative"] = other_declarative;
+    if (!org_known) measured["ownership"] = measured["references"] = false;
+    const SummaryField* hatch = annotation(e, "escape-hatch");
+    const auto tags = golden_tags(e);
+    auto applicable = [&](std::string_view area) {
+      if (area == "ownership")
+        return in(kind, {"component", "api", "resource", "system", "domain", "template"});
+      if (area == "escalation") return in(kind, {"component", "api", "resource", "system"});
+      if (area == "golden-paths")
+        return !tags.empty() ||
+               (kind == "component" && in(e.type, {"service", "website"}) && hatch == nullptr);
+      if (area == "escape-hatches") return hatch != nullptr;
+      if (area == "change-notice") return e.lifecycle == "deprecated";
+      if (area == "cost") return cost_rule == nullptr || selects(*cost_rule, e);
+      if (area == "data-classification") return class_rule == nullptr || selects(*class_rule, e);
+      if (area == "declarative") return other_declarative;
+      return true;
+    };
+    Json areas = Json::object();
+    for (const std::string& a : area_ids()) {
+      const bool failed = std::any_of(found.begin(), found.end(), [&](const Diagnostic* d) {
+        return area_of(d->rule, d->category) == a;
+      });
+      areas[a] = std::string(failed                               ? kFail
+                             : !applicable(a)                     ? kNotApplicable
+                             : !measured.count(a) || !measured[a] ? kNotMeasured
+                                                                  : kPass);
+    }
+    Json rule_states = Json::object();
+    for (const std::string& id : rule_requirements) {
+      const bool failed = std::any_of(found.begin(), found.end(),
+                                      [&](const Diagnostic* d) { return d->rule == id; });
+      std::string area;
+      if (const RuleInfo* info = registry.find(id)) area = area_of(id, info->category);
+      if (policy != nullptr)
+        for (const auto& d : policy->declarative_rules)
+          if (d->info.id == id) area = area_of(id, d->info.category);
+      const std::string area_state =
+          area.empty() ? std::string(kPass) : areas[area].get<std::string>();
+      rule_states[id] = std::string(failed                         ? kFail
+                                    : area_state == kNotApplicable ? kNotApplicable
+                                    : !enabled(id)                 ? kNotMeasured
+                                                                   : kPass);
+    }
+    Json findings = Json::array();
+    for (const Diagnostic* d : found) findings.push_back(finding(*d));
+    Json owner = nullptr;
+    if (const SummaryField* o = e.field("/spec/owner")) {
+      const EntityRefParse p = parse_entity_ref(o->value, "group", e.ns);
+      if (p.ref) owner = p.ref->key();
+    }
+    Json record = {{"ref", e.ref},
+                   {"kind", kind},
+                   {"type", e.type.empty() ? Json(nullptr) : Json(e.type)},
+                   {"lifecycle", e.lifecycle.empty() ? Json(nullptr) : Json(e.lifecycle)},
+                   {"file", relative_to(e.file, options.root)},
+                   {"line", e.name_pos.line},
+                   {"owner", owner},
+                   {"areas", std::move(areas)}};
+    if (!rule_states.empty()) record["rules"] = std::move(rule_states);
+    record["golden_path"] =
+        tags.empty() ? Json(nullptr)
+                     : Json(tags.front()->value.substr(std::string("golden-path:").size()));
+    record["cost_center"] = text_or_null(annotation(e, "cost-center"));
+    record["data_classification"] = text_or_null(annotation(e, "data-classification"));
+    record["escape_hatch"] =
+        hatch == nullptr
+            ? Json(nullptr)
+            : Json{{"reason", hatch->value},
+                   {"approval", text_or_null(annotation(e, "escape-hatch-approval"))},
+                   {"approved_by", text_or_null(annotation(e, "escape-hatch-approved-by"))},
+                   {"expires", text_or_null(annotation(e, "escape-hatch-expires"))},
+                   {"monitoring", text_or_null(annotation(e, "escape-hatch-monitoring"))}};
+    record["deprecation"] =
+        e.lifecycle != "deprecated"
+            ? Json(nullptr)
+            : Json{{"deprecated_on", text_or_null(annotation(e, "deprecated-on"))},
+                   {"sunset_date", text_or_null(annotation(e, "sunset-date"))},
+                   {"required_notice_days", policy ? policy->deprecation_notice_days : 14}};
+    record["findings"] = std::move(findings);
+    entities.push_back(std::move(record));
+  }
+
+  // One record per ref (the first definition wins, as in a merge), in ref order.
+  {
+    std::vector<Json> sorted;
+    std::set<std::string> seen;
+    for (Json& e : entities)
+      if (seen.insert(e["ref"].get<std::string>()).second) sorted.push_back(std::move(e));
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Json& a, const Json& b) {
+      return a["ref"].get<std::string>() < b["ref"].get<std::string>();
+    });
+    entities = Json::array();
+    for (Json& e : sorted) entities.push_back(std::move(e));
+  }
+  // Groups and users of the linted files and the org catalog (the first definition wins).
+  std::map<std::string, Json> groups, users;
+  auto add_people = [&](const EntitySummary& e) {
+    const std::string kind = to_lower(e.kind);
+    if (kind != "group" && kind != "user") return;
+    auto refs = [&](std::string_view list, std::string_view default_kind) {
+      Json out = Json::array();
+      for (const SummaryField& f : e.fields)
+        if (f.base.starts_with(list) && f.item >= 0)
+          if (const auto p = parse_entity_ref(f.value, default_kind, e.ns); p.ref)
+            out.push_back(p.ref->key());
+      return out;
+    };
+    if (kind == "group") {
+      if (groups.count(e.ref)) return;
+      Json parent = nullptr;
+      if (const SummaryField* f = e.field("/spec/parent"))
+        if (const auto p = parse_entity_ref(f->value, "group", e.ns); p.ref) parent = p.ref->key();
+      groups[e.ref] = Json{{"ref", e.ref},
+                           {"name", e.name},
+                           {"type", e.type.empty() ? Json(nullptr) : Json(e.type)},
+                           {"parent", parent},
+                           {"children", refs("/spec/children/", "group")}};
+    } else if (!users.count(e.ref)) {
+      users[e.ref] = Json{{"ref", e.ref}, {"member_of", refs("/spec/memberOf/", "group")}};
+    }
+  };
+  for (const EntitySummary& e : index.entities) add_people(e);
+  for (const EntitySummary& e : index.org) add_people(e);
+  // Owners defined outside the linted files and the catalog (policy.known_owners) are teams too.
+  std::set<const Policy*> policies;
+  for (const EntitySummary& e : index.entities)
+    if (e.policy != nullptr) policies.insert(e.policy);
+  for (const Policy* p : policies)
+    for (const std::string& k : p->known_owners)
+      if (k.starts_with("group:") && !groups.count(k)) {
+        const auto slash = k.find('/');
+        groups[k] = Json{{"ref", k},
+                         {"name", slash == std::string::npos ? k : k.substr(slash + 1)},
+                         {"type", nullptr},
+                         {"parent", nullptr},
+                         {"children", Json::array()}};
+      }
+
+  Json levels_json = Json::array();
+  for (const ReportLevel& l : levels)
+    levels_json.push_back({{"name", l.name}, {"require", l.require}});
+  Json report = {{"report_version", kReportVersion},
+                 {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
+                 {"today", index.today},
+                 {"sources", options.sources},
+                 {"levels", std::move(levels_json)},
+                 {"areas", area_ids()},
+                 {"groups", Json::array()},
+                 {"users", Json::array()},
+                 {"entities", std::move(entities)},
+                 {"unattributed_findings", std::move(unattributed)}};
+  for (auto& [ref, g] : groups) report["groups"].push_back(std::move(g));
+  for (auto& [ref, u] : users) report["users"].push_back(std::move(u));
+  aggregate(report);
+  return report;
+}
+
+// ---- aggregate: teams and org from entity records ----
+
+namespace {
+
+// Counters of one row (a team, a department, the org, unowned).
+struct Row {
+  std::int64_t direct = 0, entities = 0;
+  std::map<std::string, std::int64_t> kinds, lifecycles, by_area, by_severity;
+  std::int64_t findings = 0;
+  std::map<std::string, std::array<std::int64_t, 4>> areas;  // pass, fail, n/a, not measured
+  std::vector<std::int64_t> reached;                         // per level
+  std::int64_t no_level = 0;
+  std::array<std::int64_t, 2> security{0, 0};  // compliant, measured
+  Json escape_hatches = Json::array(), deprecated = Json::array(), no_cost = Json::array(),
+       no_class = Json::array(), outside = Json::array();
+};
+
+std::int64_t days_between(const std::string& from, const std::string& to, bool& ok) {
+  const auto a = parse_date_days(from), b = parse_date_days(to);
+  ok = a && b;
+  return ok ? static_cast<std::int64_t>(*b) - static_cast<std::int64_t>(*a) : 0;
+}
+
+std::string str(const Json& j) {
+  return j.is_string() ? j.get<std::string>() : std::string();
+}
+
+Json row_json(const Row& r, const Json& levels) {
+  Json kinds = Json::object(), lifecycles = Json::object(), by_area = Json::object(),
+       by_severity = Json::object();
+  for (const auto& [k, n] : r.kinds) kinds[k] = n;
+  for (const auto& [k, n] : r.lifecycles) lifecycles[k] = n;
+  for (const std::string& a : area_ids()) by_area[a] = r.by_area.count(a) ? r.by_area.at(a) : 0;
+  if (r.by_area.count("")) by_area["other"] = r.by_area.at("");
+  for (const char* s : {"error", "warning", "note"})
+    by_severity[s] = r.by_severity.count(s) ? r.by_severity.at(s) : 0;
+  Json areas = Json::object();
+  for (const std::string& a : area_ids()) {
+    const auto c = r.areas.count(a) ? r.areas.at(a) : std::array<std::int64_t, 4>{0, 0, 0, 0};
+    areas[a] = {{"pass", c[0]},
+                {"fail", c[1]},
+                {"not_applicable", c[2]},
+                {"not_measured", c[3]},
+                {"share", share_or_null(c[0], c[0] + c[1])}};
+  }
+  Json level = nullptr;
+  Json level_counts = Json::object();
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    const std::string name = levels[i]["name"];
+    level_counts[name] = {{"reached", r.reached[i]},
+                          {"share", share_or_null(r.reached[i], r.entities)}};
+    if (r.entities > 0 && r.reached[i] == r.entities) level = name;
+  }
+  auto kpi = [&](std::string_view area) {
+    const auto c = r.areas.count(std::string(area)) ? r.areas.at(std::string(area))
+                                                    : std::array<std::int64_t, 4>{0, 0, 0, 0};
+    return Json{{"numerator", c[0]},
+                {"denominator", c[0] + c[1]},
+                {"share", share_or_null(c[0], c[0] + c[1])}};
+  };
+  Json kpis = {{"golden_path_adoption", kpi("golden-paths")},
+               {"security_compliance",
+                {{"numerator", r.security[0]},
+                 {"denominator", r.security[1]},
+                 {"share", share_or_null(r.security[0], r.security[1])}}},
+               {"cost_attribution", kpi("cost")},
+               {"escalation_coverage", kpi("escalation")}};
+  return Json{
+      {"direct_entities", r.direct},
+      {"entities", r.entities},
+      {"kinds", std::move(kinds)},
+      {"lifecycles", std::move(lifecycles)},
+      {"findings", {{"total", r.findings}, {"by_area", by_area}, {"by_severity", by_severity}}},
+      {"areas", std::move(areas)},
+      {"level", level},
+      {"levels", std::move(level_counts)},
+      {"below_first_level", r.no_level},
+      {"kpis", std::move(kpis)},
+      {"inventories",
+       {{"escape_hatches", r.escape_hatches},
+        {"deprecated", r.deprecated},
+        {"missing_cost_center", r.no_cost},
+        {"missing_data_classification", r.no_class},
+        {"outside_golden_path", r.outside}}}};
+}
+
+}  // namespace
+
+void aggregate(Json& report) {
+  // Copies and fresh lookups only: inserting a key into an ordered_json object may move its
+  // other values, so no reference into `report` or an entity outlives an insertion.
+  const Json levels = report["levels"];
+  const std::string today = str(report["today"]);
+  // The Group hierarchy: a group's parent is its spec.parent, else the group listing it in
+  // spec.children.
+  std::map<std::string, const Json*> groups;
+  std::map<std::string, std::string> parent;
+  for (const Json& g : report["groups"]) groups.emplace(g["ref"].get<std::string>(), &g);
+  for (const auto& [ref, g] : groups)
+    if ((*g)["parent"].is_string()) parent[ref] = (*g)["parent"].get<std::string>();
+  for (const auto& [ref, g] : groups)
+    for (const Json& c : (*g)["children"]) {
+      const std::string child = c.get<std::string>();
+      if (groups.count(child) && !parent.count(child)) parent[child] = ref;
+    }
+  std::map<std::string, std::string> user_team;
+  for (const Json& u : report["users"])
+    for (const Json& m : u["member_of"])
+      if (groups.count(m.get<std::string>())) {
+        user_team.emplace(u["ref"].get<std::string>(), m.get<std::string>());
+        break;
+      }
+
+  std::map<std::string, Row> rows;  // by group ref, plus kUnowned
+  Row org;
+  const std::size_t nlevels = levels.size();
+  auto fresh = [&](Row& r) {
+    if (r.reached.empty()) r.reached.assign(nlevels, 0);
+  };
+  fresh(org);
+  for (Json& e : report["entities"]) {
+    // The team: the owner Group, or a User owner's first Group; else unowned.
+    // A Group belongs to itself and a User to its first Group (the org structure is the
+    // teams' own).
+    std::string team;
+    const std::string ref_of = e["ref"].get<std::string>();
+    const std::string owner = e["kind"] == "group"  ? ref_of
+                              : e["kind"] == "user" ? ref_of
+                                                    : str(e["owner"]);
+    if (groups.count(owner))
+      team = owner;
+    else if (const auto it = user_team.find(owner); it != user_team.end())
+      team = it->second;
+    e["team"] = team.empty() ? Json(nullptr) : Json(team);
+    e["level"] = nullptr;  // the key exists before `areas` refers into `e`
+    // The entity's level: the highest whose requirements, and those of the levels before it,
+    // pass or do not apply; a requirement not measured blocks it.
+    const Json& areas = e["areas"];
+    int reached = -1;
+    for (std::size_t i = 0; i < nlevels; ++i) {
+      bool ok = true;
+      for (const Json& req : levels[i]["require"]) {
+        const std::string id = req.get<std::string>();
+        std::string state;
+        if (areas.contains(id))
+          state = areas[id].get<std::string>();
+        else if (e.contains("rules") && e["rules"].contains(id))
+          state = e["rules"][id].get<std::string>();
+        else
+          state = std::string(kNotMeasured);
+        if (state != kPass && state != kNotApplicable) ok = false;
+      }
+      if (!ok) break;
+      reached = static_cast<int>(i);
+    }
+    e["level"] = reached < 0 ? Json(nullptr) : levels[static_cast<std::size_t>(reached)]["name"];
+
+    std::vector<Row*> targets{&org};
+    if (team.empty()) {
+      targets.push_back(&rows[std::string(kUnowned)]);
+    } else {
+      std::set<std::string> seen;
+      for (std::string g = team; !g.empty() && seen.insert(g).second && seen.size() <= 256;) {
+        targets.push_back(&rows[g]);
+        const auto it = parent.find(g);
+        g = it == parent.end() || !groups.count(it->second) ? std::string() : it->second;
+      }
+    }
+    const std::string ref = e["ref"].get<std::string>();
+    Json hatch_item = nullptr, deprecated_item = nullptr;
+    if (e["escape_hatch"].is_object()) {
+      const Json& h = e["escape_hatch"];
+      bool ok = false;
+      const std::int64_t left = days_between(today, str(h["expires"]), ok);
+      hatch_item = {{"entity", ref},
+                    {"reason", h["reason"]},
+                    {"approval", h["approval"]},
+                    {"approved_by", h["approved_by"]},
+                    {"expires", h["expires"]},
+                    {"monitoring", h["monitoring"]},
+                    {"days_left", ok ? Json(left) : Json(nullptr)},
+                    {"state", !ok        ? "no-expiry"
+                              : left < 0 ? "expired"
+                                         : "open"}};
+    }
+    if (e["deprecation"].is_object()) {
+      const Json& d = e["deprecation"];
+      bool notice_ok = false, sunset_ok = false;
+      const std::int64_t notice =
+          days_between(str(d["deprecated_on"]), str(d["sunset_date"]), notice_ok);
+      const std::int64_t to_sunset = days_between(today, str(d["sunset_date"]), sunset_ok);
+      deprecated_item = {{"entity", ref},
+                         {"deprecated_on", d["deprecated_on"]},
+                         {"sunset_date", d["sunset_date"]},
+                         {"notice_days", notice_ok ? Json(notice) : Json(nullptr)},
+                         {"required_notice_days", d["required_notice_days"]},
+                         {"days_to_sunset", sunset_ok ? Json(to_sunset) : Json(nullptr)}};
+    }
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      Row& r = *targets[t];
+      fresh(r);
+      if (t <= 1) ++r.direct;  // the org and the owning team (or unowned) own it directly
+      ++r.entities;
+      ++r.kinds[e["kind"].get<std::string>()];
+      ++r.lifecycles[e["lifecycle"].is_string() ? e["lifecycle"].get<std::string>() : "none"];
+      for (const Json& f : e["findings"]) {
+        ++r.findings;
+        ++r.by_area[f["area"].get<std::string>()];
+        ++r.by_severity[f["severity"].get<std::string>()];
+      }
+      for (const std::string& a : area_ids()) {
+        const std::string s =
+            areas.contains(a) ? areas[a].get<std::string>() : std::string(kNotMeasured);
+        auto& c = r.areas[a];
+        ++c[s == kPass ? 0 : s == kFail ? 1 : s == kNotApplicable ? 2 : 3];
+      }
+      for (int i = 0; i <= reached; ++i) ++r.reached[static_cast<std::size_t>(i)];
+      if (reached < 0) ++r.no_level;
+      // Security compliance: ownership, escape hatches and data classification.
+      bool measured = false, failed = false;
+      for (const char* a : {"ownership", "escape-hatches", "data-classification"}) {
+        const std::string s = areas.contains(a) ? areas[a].get<std::string>() : "";
+        measured = measured || s == kPass || s == kFail;
+        failed = failed || s == kFail;
+      }
+      if (measured) ++r.security[1], r.security[0] += failed ? 0 : 1;
+      if (!hatch_item.is_null()) r.escape_hatches.push_back(hatch_item);
+      if (!deprecated_item.is_null()) r.deprecated.push_back(deprecated_item);
+      if (str(areas["cost"]) != kNotApplicable && e["cost_center"].is_null())
+        r.no_cost.push_back(ref);
+      if (str(areas["data-classification"]) != kNotApplicable &&
+          str(areas["data-classification"]) != kNotMeasured && e["data_classification"].is_null())
+        r.no_class.push_back(ref);
+      if (e["golden_path"].is_null() && e["kind"] == "component" &&
+          (e["type"] == "service" || e["type"] == "website"))
+        r.outside.push_back(ref);
+    }
+  }
+  Json teams = Json::array();
+  for (const auto& [ref, r] : rows) {
+    Json row;
+    if (ref == kUnowned) {
+      row = {{"ref", ref}, {"name", ref}, {"type", nullptr}, {"parent", nullptr}};
+    } else {
+      const Json& g = *groups.at(ref);
+      const auto p = parent.find(ref);
+      row = {{"ref", ref},
+             {"name", g["name"]},
+             {"type", g["type"]},
+             {"parent",
+              p == parent.end() || !groups.count(p->second) ? Json(nullptr) : Json(p->second)}};
+    }
+    row.update(row_json(r, levels));
+    teams.push_back(std::move(row));
+  }
+  // The unattributed findings count at org level.
+  for (const Json& f : report["unattributed_findings"]) {
+    ++org.findings;
+    ++org.by_area[f["area"].get<std::string>()];
+    ++org.by_severity[f["severity"].get<std::string>()];
+  }
+  report["teams"] = std::move(teams);
+  Json org_row = {{"ref", "org"}, {"name", "organisation"}};
+  org_row.update(row_json(org, levels));
+  report["org"] = std::move(org_row);
+}
+
+// ---- input checks, parse, merge, compare ----
+
+std::optional<std::string> check_input(const Json& r) {
+  if (!r.is_object()) return std::string("the report is not a JSON object");
+  if (!r.contains("report_version") || !r["report_version"].is_number_integer())
+    return std::string("no report_version: not a catalog-lint team report");
+  if (r["report_version"] != kReportVersion)
+    return fmt::format("report_version {} is not {}, the version this catalog-lint reads",
+                       r["report_version"].dump(), kReportVersion);
+  auto need = [&](const Json& obj, const std::string& where, std::string_view key, auto is_ok,
+                  std::string_view what) -> std::optional<std::string> {
+    if (!obj.contains(key) || !is_ok(obj[std::string(key)]))
+      return fmt::format("{}{} is not {}", where, key, what);
+    return std::nullopt;
+  };
+  const auto is_str = [](const Json& j) { return j.is_string(); };
+  const auto is_str_or_null = [](const Json& j) { return j.is_string() || j.is_null(); };
+  const auto is_arr = [](const Json& j) { return j.is_array(); };
+  const auto is_obj = [](const Json& j) { return j.is_object(); };
+  const auto is_obj_or_null = [](const Json& j) { return j.is_object() || j.is_null(); };
+  const auto is_int = [](const Json& j) { return j.is_number_integer(); };
+  const auto is_str_arr = [](const Json& j) {
+    return j.is_array() &&
+           std::all_of(j.begin(), j.end(), [](const Json& x) { return x.is_string(); });
+  };
+  for (auto [key, ok, what] :
+       {std::tuple{"today", +[](const Json& j) { return j.is_string(); }, "a string"},
+        std::tuple{"levels", +[](const Json& j) { return j.is_array() && !j.empty(); },
+                   "a non-empty array"},
+        std::tuple{"groups", +[](const Json& j) { return j.is_array(); }, "an array"},
+        std::tuple{"users", +[](const Json& j) { return j.is_array(); }, "an array"},
+        std::tuple{"entities", +[](const Json& j) { return j.is_array(); }, "an array"},
+        std::tuple{"unattributed_findings", +[](const Json& j) { return j.is_array(); },
+                   "an array"}})
+    if (auto e = need(r, "", key, ok, what)) return e;
+  std::size_t i = 0;
+  for (const Json& l : r["levels"]) {
+    const std::string w = fmt::format("levels[{}].", i++);
+    if (!l.is_object()) return fmt::format("levels[{}] is not an object", i - 1);
+    if (auto e = need(l, w, "name", is_str, "a string")) return e;
+    if (auto e = need(l, w, "require", is_str_arr, "an array of strings")) return e;
+  }
+  i = 0;
+  for (const Json& g : r["groups"]) {
+    const std::string w = fmt::format("groups[{}].", i++);
+    if (!g.is_object()) return fmt::format("groups[{}] is not an object", i - 1);
+    if (auto e = need(g, w, "ref", is_str, "a string")) return e;
+    if (auto e = need(g, w, "name", is_str, "a string")) return e;
+    if (auto e = need(g, w, "type", is_str_or_null, "a string or null")) return e;
+    if (auto e = need(g, w, "parent", is_str_or_null, "a string or null")) return e;
+    if (auto e = need(g, w, "children", is_str_arr, "an array of strings")) return e;
+  }
+  i = 0;
+  for (const Json& u : r["users"]) {
+    const std::string w = fmt::format("users[{}].", i++);
+    if (!u.is_object()) return fmt::format("users[{}] is not an object", i - 1);
+    if (auto e = need(u, w, "ref", is_str, "a string")) return e;
+    if (auto e = need(u, w, "member_of", is_str_arr, "an array of strings")) return e;
+  }
+  auto check_finding = [&](const Json& f, const std::string& w) -> std::optional<std::string> {
+    if (!f.is_object()) return fmt::format("{} is not an object", w);
+    for (const char* k : {"rule", "severity", "area", "message", "file"})
+      if (auto e = need(f, w + ".", k, is_str, "a string")) return e;
+    for (const char* k : {"line", "column"})
+      if (auto e = need(f, w + ".", k, is_int, "an integer")) return e;
+    if (!in(f["severity"].get<std::string>(), {"error", "warning", "note"}))
+      return fmt::format("{}.severity is not error, warning or note", w);
+    return std::nullopt;
+  };
+  i = 0;
+  for (const Json& e : r["entities"]) {
+    const std::string w = fmt::format("entities[{}].", i++);
+    if (!e.is_object()) return fmt::format("entities[{}] is not an object", i - 1);
+    for (const char* k : {"ref", "kind", "file"})
+      if (auto m = need(e, w, k, is_str, "a string")) return m;
+    for (const char* k :
+         {"type", "lifecycle", "owner", "golden_path", "cost_center", "data_classification"})
+      if (auto m = need(e, w, k, is_str_or_null, "a string or null")) return m;
+    if (auto m = need(e, w, "line", is_int, "an integer")) return m;
+    if (auto m = need(e, w, "areas", is_obj, "an object")) return m;
+    for (const auto& [a, s] : e["areas"].items())
+      if (!s.is_string() || !in(s.get<std::string>(), {kPass, kFail, kNotApplicable, kNotMeasured}))
+        return fmt::format("{}areas.{} is not pass, fail, not-applicable or not-measured", w, a);
+    for (const std::string& a : area_ids())
+      if (!e["areas"].contains(a)) return fmt::format("{}areas has no '{}'", w, a);
+    if (e.contains("rules")) {
+      if (!e["rules"].is_object()) return fmt::format("{}rules is not an object", w);
+      for (const auto& [a, s] : e["rules"].items())
+        if (!s.is_string()) return fmt::format("{}rules.{} is not a string", w, a);
+    }
+    if (auto m = need(e, w, "escape_hatch", is_obj_or_null, "an object or null")) return m;
+    if (e["escape_hatch"].is_object()) {
+      if (auto m = need(e["escape_hatch"], w + "escape_hatch.", "reason", is_str, "a string"))
+        return m;
+      for (const char* k : {"approval", "approved_by", "expires", "monitoring"})
+        if (auto m =
+                need(e["escape_hatch"], w + "escape_hatch.", k, is_str_or_null, "a string or null"))
+          return m;
+    }
+    if (auto m = need(e, w, "deprecation", is_obj_or_null, "an object or null")) return m;
+    if (e["deprecation"].is_object()) {
+      for (const char* k : {"deprecated_on", "sunset_date"})
+        if (auto m =
+                need(e["deprecation"], w + "deprecation.", k, is_str_or_null, "a string or null"))
+          return m;
+      if (auto m = need(e["deprecation"], w + "deprecation.", "required_notice_days", is_int,
+                        "an integer"))
+        return m;
+    }
+    if (auto m = need(e, w, "findings", is_arr, "an array")) return m;
+    std::size_t j = 0;
+    for (const Json& f : e["findings"])
+      if (auto m = check_finding(f, fmt::format("{}findings[{}]", w, j++))) return m;
+  }
+  i = 0;
+  for (const Json& f : r["unattributed_findings"])
+    if (auto m = check_finding(f, fmt::format("unattributed_findings[{}]", i++))) return m;
+  return std::nullopt;
+}
+
+std::optional<Json> parse_input(const std::string& text, const std::string& name,
+                                std::string& error) {
+  if (text.size() > kMaxInputBytes) {
+    error = fmt::format("'{}' is {} bytes, over the limit of {} for a report", name, text.size(),
+                        kMaxInputBytes);
+    return std::nullopt;
+  }
+  // Nesting is checked before parsing: one pass over the text, outside strings.
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxInputDepth) {
+        error = fmt::format("'{}' nests deeper than {} levels: not a catalog-lint team report",
+                            name, kMaxInputDepth);
+        return std::nullopt;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) {
+    // Parsed again with exceptions only to say where and why.
+    try {
+      const Json again = Json::parse(text);
+      (void)again;
+    } catch (const Json::exception& e) {
+      error = fmt::format("'{}' is not JSON: {}", name, e.what());
+      return std::nullopt;
+    }
+    error = fmt::format("'{}' is not JSON", name);
+    return std::nullopt;
+  }
+  if (auto m = check_input(j)) {
+    error = fmt::format("'{}': {}", name, *m);
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::optional<Json> merge(std::vector<Json> inputs, std::string& error) {
+  if (inputs.empty()) {
+    error = "--merge needs at least one report";
+    return std::nullopt;
+  }
+  Json out = {{"report_version", kReportVersion},
+              {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
+              {"today", inputs[0]["today"]},
+              {"sources", Json::array()},
+              {"levels", inputs[0]["levels"]},
+              {"areas", area_ids()},
+              {"groups", Json::array()},
+              {"users", Json::array()},
+              {"entities", Json::array()},
+              {"unattributed_findings", Json::array()}};
+  std::map<std::string, Json*> groups, users;
+  std::map<std::string, Json*> entities;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    Json& in = inputs[i];
+    if (in["levels"] != out["levels"]) {
+      error = fmt::format(
+          "report {} uses other levels than report 1; merge reports made with the same "
+          "report.levels",
+          i + 1);
+      return std::nullopt;
+    }
+    if (in["today"].get<std::string>() > out["today"].get<std::string>())
+      out["today"] = in["today"];
+    if (in.contains("sources") && in["sources"].is_array())
+      for (const Json& s : in["sources"]) out["sources"].push_back(s);
+    for (Json& g : in["groups"]) groups.emplace(g["ref"].get<std::string>(), &g);
+    for (Json& u : in["users"]) users.emplace(u["ref"].get<std::string>(), &u);
+    for (Json& e : in["entities"]) entities.emplace(e["ref"].get<std::string>(), &e);
+    for (const Json& f : in["unattributed_findings"]) out["unattributed_findings"].push_back(f);
+  }
+  // Moved, not copied: the inputs are ours.
+  for (auto& [ref, g] : groups) out["groups"].push_back(std::move(*g));
+  for (auto& [ref, u] : users) out["users"].push_back(std::move(*u));
+  for (auto& [ref, e] : entities) out["entities"].push_back(std::move(*e));
+  aggregate(out);
+  return out;
+}
+
+namespace {
+
+// A finding's identity across runs: rule, entity and message (lines move).
+std::string finding_key(const std::string& entity, const Json& f) {
+  return fmt::format("{}\x1f{}\x1f{}", f["rule"].get<std::string>(), entity,
+                     f["message"].get<std::string>());
+}
+
+}  // namespace
+
+Json compare(const Json& old, const Json& now) {
+  // Per team: entity refs, findings and escape hatches of old and new.
+  struct Side {
+    std::string level = "none";
+    bool present = false;
+    std::set<std::string> findings;
+    std::map<std::string, std::string> hatches;  // entity -> state
+  };
+  std::map<std::string, std::array<Side, 2>> teams;
+  auto scan = [&](const Json& report, int side) {
+    for (const Json& t : report["teams"]) {
+      Side& s = teams[t["ref"].get<std::string>()][static_cast<std::size_t>(side)];
+      s.present = true;
+      s.level = t["level"].is_string() ? t["level"].get<std::string>() : "none";
+      for (const Json& h : t["inventories"]["escape_hatches"])
+        s.hatches[h["entity"].get<std::string>()] = h["state"].get<std::string>();
+    }
+    std::map<std::string, std::string> parent;
+    for (const Json& t : report["teams"])
+      if (t["parent"].is_string())
+        parent[t["ref"].get<std::string>()] = t["parent"].get<std::string>();
+    for (const Json& e : report["entities"]) {
+      std::vector<std::string> chain;
+      if (e.contains("team") && e["team"].is_string()) {
+        std::set<std::string> seen;
+        for (std::string g = e["team"].get<std::string>(); !g.empty() && seen.insert(g).second;) {
+          chain.push_back(g);
+          const auto it = parent.find(g);
+          g = it == parent.end() ? std::string() : it->second;
+        }
+      } else {
+        chain.emplace_back(kUnowned);
+      }
+      for (const std::string& g : chain)
+        for (const Json& f : e["findings"])
+          teams[g][static_cast<std::size_t>(side)].findings.insert(
+              finding_key(e["ref"].get<std::string>(), f));
+    }
+  };
+  scan(old, 0);
+  scan(now, 1);
+  Json out = Json::array();
+  Json touched = Json::array();
+  for (const auto& [ref, sides] : teams) {
+    const Side& a = sides[0];
+    const Side& b = sides[1];
+    auto split = [](const std::string& key) {
+      const auto p1 = key.find('\x1f');
+      const auto p2 = key.find('\x1f', p1 + 1);
+      return Json{{"rule", key.substr(0, p1)},
+                  {"entity", key.substr(p1 + 1, p2 - p1 - 1)},
+                  {"message", key.substr(p2 + 1)}};
+    };
+    Json added = Json::array(), fixed = Json::array(), opened = Json::array(),
+         closed = Json::array(), expired = Json::array();
+    for (const std::string& k : b.findings)
+      if (!a.findings.count(k)) added.push_back(split(k));
+    for (const std::string& k : a.findings)
+      if (!b.findings.count(k)) fixed.push_back(split(k));
+    for (const auto& [entity, state] : b.hatches) {
+      const auto it = a.hatches.find(entity);
+      if (it == a.hatches.end()) opened.push_back(entity);
+      if (state == "expired" && (it == a.hatches.end() || it->second != "expired"))
+        expired.push_back(entity);
+    }
+    for (const auto& [entity, state] : a.hatches)
+      if (!b.hatches.count(entity)) closed.push_back(entity);
+    const bool moved = a.level != b.level;
+    const bool any = moved || !added.empty() || !fixed.empty() || !opened.empty() ||
+                     !closed.empty() || !expired.empty() || a.present != b.present;
+    Json row = {{"ref", ref},
+                {"old_level", a.present ? Json(a.level) : Json(nullptr)},
+                {"new_level", b.present ? Json(b.level) : Json(nullptr)},
+                {"level_move", moved ? Json(fmt::format("{} → {}", a.present ? a.level : "absent",
+                                                        b.present ? b.level : "absent"))
+                                     : Json(nullptr)},
+                {"findings_added", std::move(added)},
+                {"findings_fixed", std::move(fixed)},
+                {"escape_hatches_opened", std::move(opened)},
+                {"escape_hatches_closed", std::move(closed)},
+                {"escape_hatches_expired", std::move(expired)},
+                {"changed", any}};
+    if (any) touched.push_back(ref);
+    out.push_back(std::move(row));
+  }
+  return Json{{"old_today", old["today"]},
+              {"new_today", now["today"]},
+              {"touched", std::move(touched)},
+              {"teams", std::move(out)}};
+}
+
+}  // namespace catalog_lint::team

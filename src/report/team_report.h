@@ -1,0 +1,98 @@
+// The team report (issue 15, docs/report.md): a lint result aggregated by owner team through the
+// Group hierarchy, with policy areas, cumulative levels, inventories and KPIs; its JSON form
+// (schemas/team-report.schema.json), merge of many reports and comparison of two.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/linter.h"
+#include "core/policy.h"
+
+namespace catalog_lint::team {
+
+/// The report JSON type: keys keep their insertion order, so output is stable.
+using Json = nlohmann::ordered_json;
+
+/// `report_version` of the JSON this code writes and reads.
+constexpr int kReportVersion = 1;
+/// The row of entities whose owner resolves to no known Group (missing, invalid or unknown).
+constexpr std::string_view kUnowned = "unowned";
+/// Bytes of one report that --compare or --merge reads at most.
+constexpr std::size_t kMaxInputBytes = std::size_t{256} << 20;
+/// JSON nesting depth of a report input at most (the schema needs 6).
+constexpr int kMaxInputDepth = 32;
+
+/// The policy areas, in report order: backstage, ownership, escalation, golden-paths,
+/// escape-hatches, change-notice, cost, data-classification, references, declarative.
+const std::vector<std::string>& area_ids();
+
+/// The area of a rule from its id and category (registry or declarative rule), or "" for the
+/// tool's own findings (suppression comments, baselines, configs, internal errors): those belong
+/// to no area.
+std::string area_of(std::string_view rule, std::string_view category);
+
+/// The default levels, derived from the platform-ownership model: bronze (valid for Backstage
+/// and accountably owned), silver (+ escalation, references, change notice), gold (+ golden
+/// paths, escape hatches, cost, data classification, declarative rules).
+std::vector<ReportLevel> default_levels();
+
+/// What build() needs besides the lint result.
+struct BuildOptions {
+  std::string root;                  ///< repository root: entity and finding paths are relative
+  std::vector<ReportLevel> levels;   ///< empty = default_levels()
+  std::vector<std::string> sources;  ///< what was linted, as given (informational)
+};
+
+/// An error message when `levels` names a requirement that is neither an area nor a rule id in
+/// `rule_ids`, or has no levels; std::nullopt when valid.
+std::optional<std::string> check_levels(const std::vector<ReportLevel>& levels,
+                                        const std::vector<std::string>& rule_ids);
+
+/// The report of one run: `result` must carry its index (LintOptions::keep_index). Suppressed
+/// findings and informational notes (a fixed note severity) are left out.
+Json build(const LintResult& result, const BuildOptions& options);
+
+/// Recomputes `teams` and `org` of `report` from its `entities`, `groups`, `users`, `levels` and
+/// `today` (what build() and merge() both end with). `report` must have passed check_input().
+void aggregate(Json& report);
+
+/// An error message ("entities[3].areas is not an object") when `report` is not a team report
+/// of kReportVersion this code can read; std::nullopt when it is.
+std::optional<std::string> check_input(const Json& report);
+
+/// Parses report JSON text read from `name`: an error message in `error` (not JSON, nested over
+/// kMaxInputDepth, wrong version or shape) and std::nullopt on failure.
+std::optional<Json> parse_input(const std::string& text, const std::string& name,
+                                std::string& error);
+
+/// One report of every input's entities (the first definition of a ref wins), groups and users,
+/// aggregated again: equal to the report of all their trees linted at once. An error message in
+/// `error` when the inputs' levels differ.
+std::optional<Json> merge(std::vector<Json> inputs, std::string& error);
+
+/// Per team, what changed from `old` to `now`: level moves, findings added and fixed, escape
+/// hatches opened, closed and expired; `touched` lists the teams with any change.
+Json compare(const Json& old, const Json& now);
+
+/// GitHub-flavoured markdown (job summary, PR comment): one table of teams, then per team details
+/// in <details>; with a comparison, first the teams the change touches.
+std::string render_markdown(const Json& report, const Json* comparison);
+
+/// Options of the HTML page.
+struct HtmlOptions {
+  /// Link template of a finding: `{path}` and `{line}` are replaced (e.g.
+  /// `https://github.com/org/repo/blob/main/{path}#L{line}`); empty = no links.
+  std::string source_url;
+};
+
+/// One self-contained HTML page (no external resource): an org overview with an inline SVG chart
+/// of levels per team, a sortable table of teams, one section per team with its inventories and
+/// findings.
+std::string render_html(const Json& report, const Json* comparison, const HtmlOptions& options);
+
+}  // namespace catalog_lint::team

@@ -1,0 +1,254 @@
+#include "report_cmd.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "core/file_io.h"
+#include "core/registry.h"
+#include "core/repo.h"
+#include "report/report.h"
+#include "report/team_report.h"
+
+namespace catalog_lint {
+
+namespace {
+
+constexpr int kExitClean = 0;
+constexpr int kExitError = 2;
+
+void error(const std::string& message) {
+  std::cerr << "catalog-lint: error: " << printable(message) << "\n";
+}
+
+bool is_report_format(const std::string& f) {
+  return f == "json" || f == "markdown" || f == "html";
+}
+
+// Reads and checks one report JSON (--compare, --merge): an error message or the report.
+std::optional<team::Json> read_report(const std::string& path, std::string_view option,
+                                      std::string& why) {
+  const FileBytes f = read_regular_file(path, team::kMaxInputBytes);
+  if (f.too_big) {
+    why = fmt::format("{} '{}' is {} bytes, over the limit of {} for a report", option, path,
+                      f.size, team::kMaxInputBytes);
+    return std::nullopt;
+  }
+  if (!f.error.empty()) {
+    why = fmt::format("{} '{}': cannot read it: {}", option, path, f.error);
+    return std::nullopt;
+  }
+  std::string inner;
+  auto j = team::parse_input(f.bytes, path, inner);
+  if (!j) why = fmt::format("{} {}", option, inner);
+  return j;
+}
+
+// No output may be a report this run reads (--compare, --merge) or another output.
+std::optional<std::string> guard(const std::vector<OutputSpec>& plan, const ReportArgs& args) {
+  std::vector<std::pair<FileIdentity, std::string>> seen;
+  for (const OutputSpec& o : plan) {
+    if (o.to_stdout()) continue;
+    const auto id = file_identity(o.file);
+    if (!id) continue;
+    for (const auto& [other, name] : seen)
+      if (other == *id)
+        return fmt::format("refusing to write '{}': it is also the output file '{}'", o.file, name);
+    seen.emplace_back(*id, o.file);
+    std::vector<std::pair<std::string, std::string>> inputs;
+    if (!args.compare.empty()) inputs.emplace_back("the --compare file", args.compare);
+    for (const std::string& m : args.merge) inputs.emplace_back("a --merge file", m);
+    for (const auto& [role, path] : inputs)
+      if (const auto in = file_identity(path); in && in->name.empty() && *in == *id)
+        return fmt::format("refusing to write '{}': it is {} '{}'", o.file, role, path);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> write_stdout(const std::string& text) {
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      return fmt::format("cannot write the report to standard output: {}", std::strerror(errno));
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return std::nullopt;
+}
+
+// Writes `report` (and the comparison, when --compare) in every planned format.
+int write_all(const ReportArgs& args, const std::vector<OutputSpec>& plan,
+              const team::Json& report) {
+  std::optional<team::Json> comparison;
+  if (!args.compare.empty()) {
+    std::string why;
+    const auto old = read_report(args.compare, "--compare", why);
+    if (!old) {
+      error(why);
+      return kExitError;
+    }
+    // Its teams are recomputed from its checked records: what compare() reads is never taken
+    // from the file as is.
+    team::Json again = std::move(*old);
+    team::aggregate(again);
+    comparison = team::compare(again, report);
+  }
+  team::HtmlOptions html;
+  html.source_url = args.source_url;
+  bool failed = false;
+  for (const OutputSpec& spec : plan) {
+    std::string text;
+    if (spec.format == "json") {
+      team::Json out = report;
+      if (comparison) out["comparison"] = *comparison;
+      text = out.dump(2, ' ', false, team::Json::error_handler_t::replace) + "\n";
+    } else if (spec.format == "html") {
+      text = team::render_html(report, comparison ? &*comparison : nullptr, html);
+    } else {
+      text = team::render_markdown(report, comparison ? &*comparison : nullptr);
+    }
+    const auto why = spec.to_stdout() ? write_stdout(text) : write_output(spec.file, text);
+    if (why) error(*why), failed = true;
+  }
+  return failed ? kExitError : kExitClean;
+}
+
+}  // namespace
+
+CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
+  CLI::App* cmd = app.add_subcommand(
+      "report",
+      "the per-team compliance report (docs/report.md): lint, then aggregate by owner team");
+  cmd->fallthrough();
+  cmd->add_option("paths", args.paths, "files or directories to lint (default: .)");
+  args.format_opt =
+      cmd->add_option("--format", args.formats,
+                      "json|markdown|html, or FORMAT=FILE; repeatable (default: markdown)")
+          ->allow_extra_args(false);
+  args.output_opt = cmd->add_option("--output,-o", args.outputs,
+                                    "write the preceding --format to FILE; repeatable")
+                        ->allow_extra_args(false);
+  cmd->add_option("--compare", args.compare,
+                  "an earlier JSON report: show per team what changed since");
+  cmd->add_option("--merge", args.merge,
+                  "JSON reports (one per repository) to combine into one; no lint")
+      ->expected(1, -1);
+  cmd->add_option("--source-url", args.source_url,
+                  "HTML link of a finding, with {path} and {line}, e.g. "
+                  "https://github.com/org/repo/blob/main/{path}#L{line}");
+  args.command = cmd;
+  return cmd;
+}
+
+std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& plan) {
+  plan.clear();
+  std::size_t next_format = 0, next_output = 0;
+  for (const CLI::Option* opt : args.command->parse_order()) {
+    if (opt == args.format_opt && next_format < args.formats.size()) {
+      std::string f = args.formats[next_format++];
+      std::string file;
+      if (const auto eq = f.find('='); eq != std::string::npos)
+        file = f.substr(eq + 1), f.resize(eq);
+      if (!is_report_format(f)) {
+        error(fmt::format("report --format '{}': expected json, markdown or html", f));
+        return kExitError;
+      }
+      plan.push_back({f, file});
+    } else if (opt == args.output_opt && next_output < args.outputs.size()) {
+      const std::string& file = args.outputs[next_output++];
+      if (plan.empty() || !plan.back().file.empty()) {
+        error(fmt::format("report --output '{}' must follow a --format without a file", file));
+        return kExitError;
+      }
+      plan.back().file = file;
+    }
+  }
+  if (plan.empty()) plan.push_back({"markdown", ""});
+  std::size_t to_stdout = 0;
+  for (const OutputSpec& s : plan) to_stdout += s.to_stdout() ? 1 : 0;
+  if (to_stdout > 1) {
+    error(
+        "report: more than one --format goes to standard output; give the others a file "
+        "(--output)");
+    return kExitError;
+  }
+  if (!args.source_url.empty() && !args.source_url.starts_with("https://") &&
+      !args.source_url.starts_with("http://")) {
+    error(fmt::format("--source-url '{}' must start with https:// or http://", args.source_url));
+    return kExitError;
+  }
+  if (!args.merge.empty() && !args.paths.empty()) {
+    error("report --merge takes report files, not paths to lint");
+    return kExitError;
+  }
+  if (const auto why = guard(plan, args)) {
+    error(*why);
+    return kExitError;
+  }
+  if (args.merge.empty()) return std::nullopt;
+  std::vector<team::Json> inputs;
+  inputs.reserve(args.merge.size());
+  for (const std::string& m : args.merge) {
+    std::string why;
+    auto j = read_report(m, "--merge", why);
+    if (!j) {
+      error(why);
+      return kExitError;
+    }
+    inputs.push_back(std::move(*j));
+  }
+  std::string why;
+  const auto merged = team::merge(std::move(inputs), why);
+  if (!merged) {
+    error(why);
+    return kExitError;
+  }
+  return write_all(args, plan, *merged);
+}
+
+int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
+               const LintResult& result, const LintOptions& options) {
+  if (!result.index) {
+    error("report: the lint kept no entities (internal error)");
+    return kExitError;
+  }
+  // The levels: `report: levels:` of the config that applies to the first path.
+  std::vector<ReportLevel> levels;
+  if (options.resolver) {
+    std::string first = args.paths.empty() ? std::string(".") : args.paths.front();
+    std::error_code ec;
+    if (std::filesystem::is_directory(first, ec))
+      first = (std::filesystem::path(first) / "catalog-info.yaml").string();
+    const ResolvedConfig& r = options.resolver->for_file(first);
+    if (r.error) {
+      std::cerr << "catalog-lint: " << printable(r.error->format()) << "\n";
+      return kExitError;
+    }
+    levels = r.policy().report_levels;
+  }
+  if (levels.empty()) levels = team::default_levels();
+  std::vector<std::string> rule_ids;
+  for (const Rule& r : Registry::instance().rules()) rule_ids.push_back(r.info.id);
+  if (options.resolver)
+    for (const RuleInfo& r : options.resolver->declared_rules()) rule_ids.push_back(r.id);
+  if (const auto why = team::check_levels(levels, rule_ids)) {
+    error(*why);
+    return kExitError;
+  }
+  team::BuildOptions build;
+  build.root = find_repo_root();
+  build.levels = levels;
+  build.sources = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
+  const team::Json report = team::build(result, build);
+  const int code = write_all(args, plan, report);
+  if (code != kExitClean) return code;
+  return result.io_error || result.internal_error ? kExitError : kExitClean;
+}
+
+}  // namespace catalog_lint

@@ -1,0 +1,668 @@
+// `catalog-lint report` (issue 15, docs/report.md): figures of testdata/report (a department over
+// two teams, an unowned service) computed by hand, the JSON schema, --merge of two halves,
+// --compare, markdown, HTML in headless Chromium, and hostile report inputs.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include "report/team_report.h"
+#include "util.h"
+
+#ifdef CATALOG_LINT_HAVE_VALIJSON
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+#endif
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace catalog_lint::test;
+
+namespace {
+
+constexpr const char* kToday = "2026-12-01";
+
+// The report of `paths` in the committed copy `dir` of testdata/report.
+json report_of(const std::string& dir, std::vector<std::string> paths) {
+  std::vector<std::string> args = {"report", "--format", "json", "--today", kToday};
+  args.insert(args.end(), paths.begin(), paths.end());
+  const CliRun run = run_cli(args, dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  return json::parse(run.out);
+}
+
+const json& team(const json& report, const std::string& ref) {
+  for (const json& t : report["teams"])
+    if (t["ref"] == ref) return t;
+  FAIL("no team " << ref);
+  static const json none;
+  return none;
+}
+
+// "ref area=state" of each entity, for one area.
+std::vector<std::string> states(const json& report, const std::string& area) {
+  std::vector<std::string> out;
+  for (const json& e : report["entities"])
+    out.push_back(e["ref"].get<std::string>() + " " + e["areas"][area].get<std::string>());
+  return out;
+}
+
+std::vector<std::string> rules_of(const json& entity) {
+  std::vector<std::string> out;
+  for (const json& f : entity["findings"]) out.push_back(f["rule"]);
+  return out;
+}
+
+const json& entity(const json& report, const std::string& ref) {
+  for (const json& e : report["entities"])
+    if (e["ref"] == ref) return e;
+  FAIL("no entity " << ref);
+  static const json none;
+  return none;
+}
+
+}  // namespace
+
+TEST_CASE("team report: testdata/report figures, by hand") {
+  const std::string dir = committed_copy("report");
+  const json r = report_of(dir, {"half-a", "half-b"});
+  CHECK(r["report_version"] == 1);
+  CHECK(r["today"] == kToday);
+  REQUIRE(r["entities"].size() == 8);
+  // Findings per entity (the rules' own behaviour; each listed here by hand from the files).
+  CHECK(rules_of(entity(r, "component:default/checkout")).empty());
+  CHECK(rules_of(entity(r, "component:default/cart")) ==
+        std::vector<std::string>{"missing-golden-path"});
+  CHECK(rules_of(entity(r, "component:default/coupons")) ==
+        std::vector<std::string>{"expiring-escape-hatch"});
+  CHECK(rules_of(entity(r, "component:default/gift-cards")) ==
+        (std::vector<std::string>{"missing-escalation-contact", "short-deprecation-notice",
+                                  "owner-is-user"}));
+  CHECK(rules_of(entity(r, "component:default/legacy-batch")) ==
+        (std::vector<std::string>{"missing-cost-center", "missing-golden-path", "unknown-owner"}));
+  CHECK(rules_of(entity(r, "resource:default/payments-cache")) ==
+        std::vector<std::string>{"missing-data-classification"});
+  // Area states: golden paths apply to service/website Components without an escape hatch.
+  CHECK(states(r, "golden-paths") ==
+        std::vector<std::string>{
+            "component:default/cart fail", "component:default/checkout pass",
+            "component:default/coupons not-applicable", "component:default/gift-cards pass",
+            "component:default/legacy-batch fail", "component:default/payments-api pass",
+            "resource:default/payments-cache not-applicable",
+            "resource:default/payments-db not-applicable"});
+  CHECK(states(r, "change-notice")[3] == "component:default/gift-cards fail");
+  CHECK(states(r, "change-notice")[0] == "component:default/cart not-applicable");
+
+  // Teams: commerce (department) rolls up checkout-team (4, gift-cards through jdoe) and
+  // payments-team (3); legacy-batch's owner is unknown.
+  std::vector<std::string> refs;
+  for (const json& t : r["teams"]) refs.push_back(t["ref"]);
+  CHECK(refs == std::vector<std::string>{"group:default/checkout-team", "group:default/commerce",
+                                         "group:default/payments-team", "unowned"});
+  const json& checkout = team(r, "group:default/checkout-team");
+  const json& commerce = team(r, "group:default/commerce");
+  const json& payments = team(r, "group:default/payments-team");
+  const json& unowned = team(r, "unowned");
+  CHECK(checkout["entities"] == 4);
+  CHECK(checkout["direct_entities"] == 4);
+  CHECK(checkout["parent"] == "group:default/commerce");
+  CHECK(payments["entities"] == 3);
+  CHECK(commerce["entities"] == 7);
+  CHECK(commerce["direct_entities"] == 0);
+  CHECK(commerce["type"] == "department");
+  CHECK(unowned["entities"] == 1);
+  CHECK(r["org"]["entities"] == 8);
+  CHECK(checkout["kinds"] == json{{"component", 4}});
+  CHECK(checkout["lifecycles"] == json{{"deprecated", 1}, {"experimental", 1}, {"production", 2}});
+  CHECK(payments["kinds"] == json{{"component", 1}, {"resource", 2}});
+  CHECK(payments["lifecycles"] == json{{"none", 2}, {"production", 1}});
+  // Findings per area: checkout has 5 (golden path, escape hatch, and gift-cards' ownership,
+  // escalation (a User owner gives no level-1 contact) and change notice).
+  CHECK(checkout["findings"]["total"] == 5);
+  CHECK(checkout["findings"]["by_area"]["escalation"] == 1);
+  CHECK(checkout["findings"]["by_area"]["golden-paths"] == 1);
+  CHECK(checkout["findings"]["by_area"]["escape-hatches"] == 1);
+  CHECK(checkout["findings"]["by_area"]["ownership"] == 1);
+  CHECK(checkout["findings"]["by_area"]["change-notice"] == 1);
+  CHECK(payments["findings"]["total"] == 1);
+  CHECK(payments["findings"]["by_area"]["data-classification"] == 1);
+  CHECK(commerce["findings"]["total"] == 6);
+  CHECK(r["org"]["findings"]["total"] == 9);
+  CHECK(r["org"]["findings"]["by_severity"] == json{{"error", 4}, {"warning", 5}, {"note", 0}});
+  // Golden paths in checkout: checkout and gift-cards pass, cart fails, coupons is escape-hatched.
+  CHECK(checkout["areas"]["golden-paths"] == json{{"pass", 2},
+                                                  {"fail", 1},
+                                                  {"not_applicable", 1},
+                                                  {"not_measured", 0},
+                                                  {"share", 2.0 / 3.0}});
+  // Data classification applies only to payments' two data stores: one of them has one.
+  CHECK(payments["areas"]["data-classification"] ==
+        json{{"pass", 1}, {"fail", 1}, {"not_applicable", 1}, {"not_measured", 0}, {"share", 0.5}});
+  // Levels: bronze = backstage + ownership; gift-cards fails ownership (owner-is-user), so
+  // checkout's level is none; silver adds escalation, references, change notice; gold the rest.
+  CHECK(entity(r, "component:default/checkout")["level"] == "gold");
+  CHECK(entity(r, "component:default/cart")["level"] == "silver");
+  CHECK(entity(r, "component:default/coupons")["level"] == "silver");
+  CHECK(entity(r, "component:default/gift-cards")["level"].is_null());
+  CHECK(entity(r, "resource:default/payments-cache")["level"] == "silver");
+  CHECK(checkout["level"].is_null());
+  CHECK(checkout["levels"]["bronze"] == json{{"reached", 3}, {"share", 0.75}});
+  CHECK(checkout["levels"]["gold"] == json{{"reached", 1}, {"share", 0.25}});
+  CHECK(payments["level"] == "silver");
+  CHECK(payments["levels"]["gold"] == json{{"reached", 2}, {"share", 2.0 / 3.0}});
+  // KPIs. Org: golden paths 3 of 5 (cart, legacy-batch fail); security 4 of 8 (coupons'
+  // hatch, gift-cards' and legacy-batch's owners, payments-cache's classification fail); cost
+  // 7 of 8 (legacy-batch); escalation 7 of 8 (gift-cards).
+  const json& kpis = r["org"]["kpis"];
+  CHECK(kpis["golden_path_adoption"] == json{{"numerator", 3}, {"denominator", 5}, {"share", 0.6}});
+  CHECK(kpis["security_compliance"] == json{{"numerator", 4}, {"denominator", 8}, {"share", 0.5}});
+  CHECK(kpis["cost_attribution"] == json{{"numerator", 7}, {"denominator", 8}, {"share", 0.875}});
+  CHECK(kpis["escalation_coverage"] ==
+        json{{"numerator", 7}, {"denominator", 8}, {"share", 0.875}});
+  CHECK(checkout["kpis"]["golden_path_adoption"] ==
+        json{{"numerator", 2}, {"denominator", 3}, {"share", 2.0 / 3.0}});
+  CHECK(payments["kpis"]["cost_attribution"] ==
+        json{{"numerator", 3}, {"denominator", 3}, {"share", 1.0}});
+  // Inventories: the escape hatch (9 days left), the deprecated entity (7 days' notice of 14).
+  const json& hatches = checkout["inventories"]["escape_hatches"];
+  REQUIRE(hatches.size() == 1);
+  CHECK(hatches[0]["entity"] == "component:default/coupons");
+  CHECK(hatches[0]["reason"] == "experimental");
+  CHECK(hatches[0]["approval"] == "PLAT-77");
+  CHECK(hatches[0]["approved_by"] == "group:default/platform-team");
+  CHECK(hatches[0]["expires"] == "2026-12-10");
+  CHECK(hatches[0]["monitoring"] == "https://grafana.example.com/d/coupons");
+  CHECK(hatches[0]["days_left"] == 9);
+  CHECK(hatches[0]["state"] == "open");
+  const json& deprecated = checkout["inventories"]["deprecated"];
+  REQUIRE(deprecated.size() == 1);
+  CHECK(deprecated[0] == json{{"entity", "component:default/gift-cards"},
+                              {"deprecated_on", "2026-11-20"},
+                              {"sunset_date", "2026-11-27"},
+                              {"notice_days", 7},
+                              {"required_notice_days", 14},
+                              {"days_to_sunset", -4}});
+  CHECK(checkout["inventories"]["outside_golden_path"] ==
+        json{"component:default/cart", "component:default/coupons"});
+  CHECK(payments["inventories"]["missing_data_classification"] ==
+        json{"resource:default/payments-cache"});
+  CHECK(unowned["inventories"]["missing_cost_center"] == json{"component:default/legacy-batch"});
+}
+
+TEST_CASE("team report: the JSON validates against schemas/team-report.schema.json") {
+#ifdef CATALOG_LINT_HAVE_VALIJSON
+  const json schema_doc = json::parse(read_file(source_dir() + "/schemas/team-report.schema.json"));
+  valijson::Schema schema;
+  valijson::SchemaParser parser;
+  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_doc);
+  parser.populateSchema(schema_adapter, schema);
+  const std::string dir = committed_copy("report");
+  const std::string example = committed_copy("policy/example-org");
+  for (const json& r : {report_of(dir, {"half-a", "half-b"}), report_of(example, {"."})}) {
+    valijson::Validator validator;
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter target(r);
+    const bool ok = validator.validate(schema, target, &results);
+    std::string why;
+    valijson::ValidationResults::Error e;
+    while (results.popError(e))
+      why += fmt::format("{}: {}\n", fmt::join(e.context, ""), e.description);
+    CHECK_MESSAGE(ok, why);
+  }
+#else
+  skip("valijson (Debian package libvalijson-dev) is not installed: the schema is not checked");
+#endif
+}
+
+TEST_CASE("team report: --merge of two halves equals the report of both linted at once") {
+  const std::string dir = committed_copy("report");
+  const json whole = report_of(dir, {"half-a", "half-b"});
+  const CliRun a =
+      run_cli({"report", "--today", kToday, "--format", "json", "-o", "a.json", "half-a"}, dir);
+  REQUIRE_MESSAGE(a.exit_code == 0, a.err);
+  const CliRun b = run_cli({"report", "--today", kToday, "--format=json=b.json", "half-b"}, dir);
+  REQUIRE_MESSAGE(b.exit_code == 0, b.err);
+  // Each half alone: half-b has payments (3) and the unowned service.
+  const json half_b = json::parse(read_file(dir + "/b.json"));
+  CHECK(half_b["org"]["entities"] == 4);
+  const CliRun m = run_cli({"report", "--merge", "a.json", "b.json", "--format", "json"}, dir);
+  REQUIRE_MESSAGE(m.exit_code == 0, m.err);
+  json merged = json::parse(m.out);
+  json expected = whole;
+  // `sources` records what each run linted: the only part that differs.
+  CHECK(merged["sources"] == json{"half-a", "half-b"});
+  merged.erase("sources");
+  expected.erase("sources");
+  CHECK(merged == expected);
+  CHECK(team(merged, "group:default/commerce")["entities"] == 7);
+  // Merged again with itself: every entity once.
+  const CliRun twice =
+      run_cli({"report", "--merge", "a.json", "b.json", "a.json", "--format", "json"}, dir);
+  REQUIRE(twice.exit_code == 0);
+  CHECK(json::parse(twice.out)["org"]["entities"] == 8);
+}
+
+TEST_CASE("team report: --compare shows level moves, findings added and fixed, escape hatches") {
+  const std::string dir = committed_copy("report");
+  const CliRun before = run_cli(
+      {"report", "--today", kToday, "--format", "json", "-o", "old.json", "half-a", "half-b"}, dir);
+  REQUIRE_MESSAGE(before.exit_code == 0, before.err);
+  // The change: payments-cache gets its classification (payments: silver -> gold), cart loses
+  // its pagerduty id? no: cart gets a golden path; checkout opens an escape hatch that expired.
+  std::string payments = read_file(dir + "/half-b/payments.yaml");
+  const std::string cache = "    platform/cost-center: cc-4100\nspec:\n  type: datastore";
+  REQUIRE(payments.find(cache) != std::string::npos);
+  payments.replace(payments.find(cache), cache.size(),
+                   "    platform/cost-center: cc-4100\n    platform/data-classification: "
+                   "internal\nspec:\n  type: datastore");
+  write_file(dir + "/half-b/payments.yaml", payments);
+  std::string checkout = read_file(dir + "/half-a/checkout.yaml");
+  const std::string pd = "    pagerduty.com/service-id: PCHK001\n";
+  REQUIRE(checkout.find(pd) != std::string::npos);
+  checkout.replace(
+      checkout.find(pd), pd.size(),
+      pd + "    platform/escape-hatch: legacy-integration\n"
+           "    platform/escape-hatch-approval: PLAT-9\n"
+           "    platform/escape-hatch-approved-by: group:default/platform-team\n"
+           "    platform/escape-hatch-expires: 2026-11-30\n"
+           "    platform/escape-hatch-monitoring: https://grafana.example.com/d/checkout\n");
+  write_file(dir + "/half-a/checkout.yaml", checkout);
+  const CliRun after = run_cli({"report", "--today", kToday, "--format", "json", "--compare",
+                                "old.json", "half-a", "half-b"},
+                               dir);
+  REQUIRE_MESSAGE(after.exit_code == 0, after.err);
+  const json c = json::parse(after.out)["comparison"];
+  CHECK(c["touched"] == json{"group:default/checkout-team", "group:default/commerce",
+                             "group:default/payments-team"});
+  json pay, chk;
+  for (const json& t : c["teams"]) {
+    if (t["ref"] == "group:default/payments-team") pay = t;
+    if (t["ref"] == "group:default/checkout-team") chk = t;
+  }
+  CHECK(pay["level_move"] == "silver → gold");
+  REQUIRE(pay["findings_fixed"].size() == 1);
+  CHECK(pay["findings_fixed"][0]["rule"] == "missing-data-classification");
+  CHECK(pay["findings_added"].empty());
+  CHECK(chk["level_move"].is_null());  // none → none
+  CHECK(chk["escape_hatches_opened"] == json{"component:default/checkout"});
+  CHECK(chk["escape_hatches_expired"] == json{"component:default/checkout"});
+  REQUIRE(chk["findings_added"].size() == 1);
+  CHECK(chk["findings_added"][0]["rule"] == "expired-escape-hatch");
+  // The markdown of the same comparison names the touched teams first.
+  const CliRun md =
+      run_cli({"report", "--today", kToday, "--compare", "old.json", "half-a", "half-b"}, dir);
+  REQUIRE(md.exit_code == 0);
+  const std::string touched = "### Teams this change touches\n\n";
+  REQUIRE(md.out.find(touched) != std::string::npos);
+  CHECK(md.out.find("- **group:default/payments-team**: silver → gold; 1 fixed\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("team report: markdown has one table of teams, then details per team") {
+  const std::string dir = committed_copy("report");
+  const CliRun run = run_cli({"report", "--today", kToday, "half-a", "half-b"}, dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(
+      run.out.starts_with("## Catalog compliance by team\n\n8 entities, 9 findings, org level "
+                          "**none** (2026-12-01). "));
+  CHECK(run.out.find("| group:default/payments-team | silver | 3 | 1 | 100% (1/1) |") !=
+        std::string::npos);
+  CHECK(run.out.find("| unowned | none | 1 |") != std::string::npos);
+  CHECK(run.out.find("<details><summary>group:default/checkout-team: none, 4 entities, 5 "
+                     "findings</summary>") != std::string::npos);
+  CHECK(run.out.find("| component:default/coupons | experimental | PLAT-77 | "
+                     "group:default/platform-team | 2026-12-10 | 9 | "
+                     "https://grafana.example.com/d/coupons |") != std::string::npos);
+}
+
+namespace {
+
+// Runs headless Chromium offline (no proxy reachable, every host unresolvable, no background
+// services) with a fresh profile; `what` is --dump-dom or --screenshot=FILE.
+std::pair<int, std::string> chromium(const std::string& dir, const std::string& what,
+                                     const std::string& url) {
+  const std::string profile = dir + "/chromium-profile";
+  fs::create_directories(profile);
+  return sh(dir,
+            fmt::format("HOME='{0}' timeout 90 chromium --headless --no-sandbox --disable-gpu "
+                        "--user-data-dir='{0}' --no-first-run --disable-background-networking "
+                        "--disable-component-update --disable-sync --disable-default-apps "
+                        "--disable-extensions --no-pings --proxy-server=127.0.0.1:9 "
+                        "--host-resolver-rules='MAP * ~NOTFOUND' --window-size=1200,1600 {1} '{2}' "
+                        "2>/dev/null",
+                        profile, what, url));
+}
+
+std::string percent(const json& kpi) {
+  const long num = kpi["numerator"], den = kpi["denominator"];
+  if (den == 0) return "—";
+  return fmt::format("{}% ({}/{})", (200 * num + den) / (2 * den), num, den);
+}
+
+}  // namespace
+
+TEST_CASE("team report: HTML in headless Chromium (DOM figures from the JSON, a screenshot)") {
+  if (!have("chromium")) {
+    skip("chromium (Debian package chromium) is not installed: the HTML page is not rendered");
+    return;
+  }
+  const std::string dir = committed_copy("report");
+  const CliRun run =
+      run_cli({"report", "--today", kToday, "--format", "json", "-o", "r.json", "--format", "html",
+               "-o", "r.html", "--source-url",
+               "https://github.com/org/repo/blob/main/{path}#L{line}", "half-a", "half-b"},
+              dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const std::string html = read_file(dir + "/r.html");
+  // Self-contained: nothing is fetched (no src/href to another origin but the finding links).
+  CHECK(html.find("<script src") == std::string::npos);
+  CHECK(html.find("<link") == std::string::npos);
+  CHECK(html.find("@import") == std::string::npos);
+  CHECK(html.find("<a "
+                  "href=\"https://github.com/org/repo/blob/main/half-a/checkout.yaml#L17\">half-a/"
+                  "checkout.yaml:17</a>") != std::string::npos);
+  const json r = json::parse(read_file(dir + "/r.json"));
+  const auto [code, dom] = chromium(dir, "--dump-dom", "file://" + dir + "/r.html");
+  REQUIRE_MESSAGE(code == 0, dom);
+  REQUIRE(dom.find("<svg id=\"levels-chart\"") != std::string::npos);
+  std::size_t rows = 0;
+  for (const json& t : r["teams"]) {
+    const std::string level = t["level"].is_string() ? t["level"].get<std::string>() : "none";
+    const std::string row = fmt::format(
+        "<tr class=\"team\" data-team=\"{}\" data-level=\"{}\" data-entities=\"{}\" "
+        "data-findings=\"{}\">",
+        t["ref"].get<std::string>(), level, t["entities"].get<long>(),
+        t["findings"]["total"].get<long>());
+    CHECK_MESSAGE(dom.find(row) != std::string::npos, row);
+    rows += dom.find(row) != std::string::npos;
+    CHECK(dom.find(percent(t["kpis"]["golden_path_adoption"])) != std::string::npos);
+  }
+  CHECK(rows == 4);
+  CHECK(dom.find(fmt::format("<div class=\"kpi\" id=\"org-entities\"><b>{}</b>entities</div>",
+                             r["org"]["entities"].get<long>())) != std::string::npos);
+  CHECK(dom.find(fmt::format("<div class=\"kpi\" id=\"org-cost_attribution\"><b>{}</b>Cost</div>",
+                             percent(r["org"]["kpis"]["cost_attribution"]))) != std::string::npos);
+  // The screenshot is not blank: far larger than one of an empty page of the same size.
+  write_file(dir + "/empty.html", "<!DOCTYPE html><html><body></body></html>");
+  const auto [c1, o1] =
+      chromium(dir, "--screenshot=" + dir + "/shot.png", "file://" + dir + "/r.html");
+  const auto [c2, o2] =
+      chromium(dir, "--screenshot=" + dir + "/empty.png", "file://" + dir + "/empty.html");
+  REQUIRE_MESSAGE(c1 == 0, o1);
+  REQUIRE_MESSAGE(c2 == 0, o2);
+  const std::string shot = read_file(dir + "/shot.png"), empty = read_file(dir + "/empty.png");
+  CHECK(shot.starts_with("\x89PNG"));
+  MESSAGE(fmt::format("screenshot {} bytes, empty page {} bytes", shot.size(), empty.size()));
+  CHECK(shot.size() > 10 * empty.size());
+}
+
+TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a message") {
+  const std::string dir = committed_copy("report");
+  REQUIRE(
+      run_cli({"report", "--today", kToday, "--format", "json", "-o", "good.json", "half-a"}, dir)
+          .exit_code == 0);
+  json good = json::parse(read_file(dir + "/good.json"));
+  write_file(dir + "/corrupt.json", "{\"report_version\": 1, \"entities\": [");
+  write_file(dir + "/deep.json", std::string(100000, '[') + std::string(100000, ']'));
+  json wrong = good;
+  wrong["report_version"] = 2;
+  write_file(dir + "/v2.json", wrong.dump());
+  json bad_shape = good;
+  bad_shape["entities"][0]["areas"] = "pass";
+  write_file(dir + "/shape.json", bad_shape.dump());
+  json bad_levels = good;
+  bad_levels["levels"][0]["name"] = "copper";
+  write_file(dir + "/levels.json", bad_levels.dump());
+  write_file(dir + "/array.json", "[1, 2, 3]");
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--merge", "corrupt.json"}, "catalog-lint: error: --merge 'corrupt.json' is not JSON: "},
+      {{"--merge", "deep.json"},
+       "catalog-lint: error: --merge 'deep.json' nests deeper than 32 levels: not a catalog-lint "
+       "team report\n"},
+      {{"--merge", "v2.json"},
+       "catalog-lint: error: --merge 'v2.json': report_version 2 is not 1, the version this "
+       "catalog-lint reads\n"},
+      {{"--merge", "shape.json"},
+       "catalog-lint: error: --merge 'shape.json': entities[0].areas is not an object\n"},
+      {{"--merge", "array.json"},
+       "catalog-lint: error: --merge 'array.json': the report is not a JSON object\n"},
+      {{"--merge", "good.json", "levels.json"},
+       "catalog-lint: error: report 2 uses other levels than report 1; merge reports made with the "
+       "same report.levels\n"},
+      {{"--merge", "missing.json"},
+       "catalog-lint: error: --merge 'missing.json': cannot read it: "},
+      {{"--compare", "corrupt.json", "half-a"},
+       "catalog-lint: error: --compare 'corrupt.json' is not JSON: "},
+      {{"--merge", "good.json", "--format", "json", "-o", "good.json"},
+       "catalog-lint: error: refusing to write 'good.json': it is a --merge file 'good.json'\n"},
+      {{"--merge", "good.json", "--format", "xml"},
+       "catalog-lint: error: report --format 'xml': expected json, markdown or html\n"},
+      {{"--merge", "good.json", "--format", "html", "--source-url", "javascript:alert(1)"},
+       "catalog-lint: error: --source-url 'javascript:alert(1)' must start with https:// or "
+       "http://\n"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"report"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    CAPTURE(fmt::format("{}", fmt::join(args, " ")));
+    const CliRun run = run_cli(args, dir);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err.starts_with(c.message));
+  }
+  // --compare recomputes the old report's teams from its records: a file without them (or with
+  // forged ones) is read like the original.
+  json stripped = good;
+  stripped.erase("teams");
+  stripped.erase("org");
+  stripped["teams"] = "forged";
+  write_file(dir + "/stripped.json", stripped.dump());
+  const CliRun cmp = run_cli(
+      {"report", "--today", kToday, "--format", "json", "--compare", "stripped.json", "half-a"},
+      dir);
+  REQUIRE_MESSAGE(cmp.exit_code == 0, cmp.err);
+  CHECK(json::parse(cmp.out)["comparison"]["touched"] == json::array());
+  // The output guard of a plain run: never over a linted file.
+  const std::string before = read_file(dir + "/half-a/checkout.yaml");
+  const CliRun over =
+      run_cli({"report", "--format", "json", "-o", "half-a/checkout.yaml", "half-a"}, dir);
+  CHECK(over.exit_code == 2);
+  CHECK(over.err ==
+        "catalog-lint: error: refusing to write 'half-a/checkout.yaml': it is the linted file "
+        "'half-a/checkout.yaml'\n");
+  CHECK(read_file(dir + "/half-a/checkout.yaml") == before);
+  // An oversized input is refused before it is parsed.
+  {
+    std::ofstream big(dir + "/big.json");
+    big.seekp(static_cast<std::streamoff>(catalog_lint::team::kMaxInputBytes));
+    big << ' ';
+  }
+  const CliRun run = run_cli({"report", "--merge", "big.json"}, dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err == fmt::format("catalog-lint: error: --merge 'big.json' is {} bytes, over the "
+                               "limit of {} for a report\n",
+                               catalog_lint::team::kMaxInputBytes + 1,
+                               catalog_lint::team::kMaxInputBytes));
+  // The file it refused to write over is intact.
+  CHECK(json::parse(read_file(dir + "/good.json")) == good);
+}
+
+TEST_CASE("team report: report: levels: from the config, and invalid levels") {
+  const std::string dir = committed_copy("report");
+  write_file(dir + "/.catalog-lint.yaml",
+             "extends: default\ncatalog: [org]\nreport:\n  levels:\n    - name: listed\n      "
+             "require: [backstage]\n"
+             "    - name: costed\n      require: [cost, missing-data-classification]\n");
+  const json r = report_of(dir, {"half-a", "half-b"});
+  CHECK(
+      r["levels"] ==
+      json::parse(
+          R"([{"name":"listed","require":["backstage"]},{"name":"costed","require":["cost","missing-data-classification"]}])"));
+  CHECK(team(r, "group:default/payments-team")["level"] == "listed");
+  CHECK(team(r, "group:default/payments-team")["levels"]["costed"]["reached"] == 2);
+  CHECK(entity(r, "resource:default/payments-cache")["rules"] ==
+        json{{"missing-data-classification", "fail"}});
+  write_file(dir + "/.catalog-lint.yaml",
+             "extends: default\ncatalog: [org]\nreport:\n  levels:\n    - name: x\n      require: "
+             "[speed]\n");
+  const CliRun bad = run_cli({"report", "--today", kToday, "half-a"}, dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("catalog-lint: error: report.levels 'x' requires 'speed', which is neither a "
+                     "policy area") == 0);
+  write_file(dir + "/.catalog-lint.yaml", "report:\n  levels: []\n");
+  const CliRun empty = run_cli({"report", "half-a"}, dir);
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.err.find("report.levels must be a list of 1 to 16 levels") != std::string::npos);
+}
+
+TEST_CASE("team report: testdata/policy/example-org in JSON, markdown and HTML, by hand") {
+  const std::string dir = committed_copy("policy/example-org");
+  const json r = report_of(dir, {"."});
+  // 30 entities: search-team's 7 (search-api, indexer, query-suggest, search-index, search-vpc,
+  // System search, its Group), checkout-team's 8 (five Components, gift-cards through its owner
+  // jdoe, System storefront, its Group, jdoe), payments' 6, platform's 6 (4 Templates, prod-eks,
+  // its Group), security-team's scanner (a policy.known_owners team), the committee's Group, and
+  // ranking (owner 'search-tem'): unowned.
+  CHECK(r["org"]["entities"] == 30);
+  CHECK(r["org"]["findings"]["total"] == 23);
+  std::vector<std::string> rows;
+  for (const json& t : r["teams"])
+    rows.push_back(fmt::format("{} {} {} {}", t["ref"].get<std::string>(),
+                               t["level"].is_null() ? "none" : t["level"].get<std::string>(),
+                               t["entities"].get<long>(), t["findings"]["total"].get<long>()));
+  CHECK(rows == std::vector<std::string>{
+                    "group:default/architecture-committee gold 1 0",
+                    "group:default/checkout-team none 8 8", "group:default/payments-team gold 6 0",
+                    "group:default/platform-team gold 6 0", "group:default/search-team none 7 13",
+                    "group:default/security-team gold 1 0", "unowned none 1 2"});
+  const json& search = team(r, "group:default/search-team");
+  // search-vpc (infrastructure-not-platform-owned) reaches no level; only System search and
+  // the Group reach silver.
+  CHECK(search["levels"]["bronze"]["reached"] == 6);
+  CHECK(search["levels"]["silver"]["reached"] == 2);
+  // Golden paths 7 of 10 org-wide: cart (unknown), search-api (two), ranking (none) fail;
+  // coupons, ledger-bridge and indexer are escape-hatched, not applicable.
+  CHECK(r["org"]["kpis"]["golden_path_adoption"] ==
+        json{{"numerator", 7}, {"denominator", 10}, {"share", 0.7}});
+  CHECK(search["kpis"]["escalation_coverage"] ==
+        json{{"numerator", 2}, {"denominator", 6}, {"share", 2.0 / 6.0}});
+  // Escape hatches: days left from 2026-12-01.
+  const json& hatch = search["inventories"]["escape_hatches"];
+  REQUIRE(hatch.size() == 1);
+  CHECK(hatch[0]["entity"] == "component:default/indexer");
+  CHECK(hatch[0]["days_left"] == 19);
+  CHECK(team(r, "group:default/payments-team")["inventories"]["escape_hatches"][0]["days_left"] ==
+        211);
+  const json& coupons = team(r, "group:default/checkout-team")["inventories"]["escape_hatches"][0];
+  CHECK(coupons["days_left"] == -16);
+  CHECK(coupons["state"] == "expired");
+  CHECK(coupons["monitoring"].is_null());
+  CHECK(search["inventories"]["deprecated"] ==
+        json::parse(R"([{"entity":"component:default/query-suggest","deprecated_on":"2026-11-20",
+          "sunset_date":"2026-11-27","notice_days":7,"required_notice_days":14,
+          "days_to_sunset":-4}])"));
+  // Markdown and HTML carry the same figures.
+  const CliRun md = run_cli({"report", "--today", kToday, "."}, dir);
+  REQUIRE(md.exit_code == 0);
+  CHECK(
+      md.out.find("30 entities, 23 findings, org level **none** (2026-12-01). Golden paths 70% "
+                  "(7/10) · Security 75% (18/24) · Cost 94% (16/17) · Escalation 75% (15/20)\n") !=
+      std::string::npos);
+  CHECK(md.out.find("| group:default/search-team | none | 7 | 13 | 50% (1/2) | 50% (3/6) | 80% "
+                    "(4/5) | 33% (2/6) | 86% | 29% | 29% |\n") != std::string::npos);
+  const CliRun html = run_cli({"report", "--today", kToday, "--format", "html", "."}, dir);
+  REQUIRE(html.exit_code == 0);
+  CHECK(html.out.find("<tr class=\"team\" data-team=\"group:default/search-team\" "
+                      "data-level=\"none\" data-entities=\"7\" data-findings=\"13\">") !=
+        std::string::npos);
+  CHECK(html.out.find("<div class=\"kpi\" id=\"org-golden_path_adoption\"><b>70% (7/10)</b>Golden "
+                      "paths</div>") != std::string::npos);
+}
+
+TEST_CASE("team report: mutated report inputs are refused or merged, never an exception") {
+  using catalog_lint::team::Json;
+  const std::string dir = committed_copy("report");
+  const CliRun run =
+      run_cli({"report", "--today", kToday, "--format", "json", "half-a", "half-b"}, dir);
+  REQUIRE(run.exit_code == 0);
+  const Json good = Json::parse(run.out);
+  // Every value of the report (pointer order), replaced in turn by each of these or removed.
+  std::vector<Json::json_pointer> pointers;
+  const Json flat = good.flatten();
+  for (const auto& [key, value] : flat.items()) {
+    Json::json_pointer p(key);
+    for (; !p.empty(); p = p.parent_pointer()) pointers.push_back(p);
+  }
+  std::sort(pointers.begin(), pointers.end(),
+            [](const auto& a, const auto& b) { return a.to_string() < b.to_string(); });
+  pointers.erase(std::unique(pointers.begin(), pointers.end()), pointers.end());
+  const std::vector<Json> replacements = {nullptr, 7, -1, "x", Json::array(), Json::object(), true};
+  std::size_t refused = 0, merged = 0;
+  for (const auto& p : pointers) {
+    for (std::size_t i = 0; i <= replacements.size(); ++i) {
+      Json bad = good;
+      if (i == replacements.size()) {
+        bad[p.parent_pointer()].is_object() ? (void)bad[p.parent_pointer()].erase(p.back())
+                                            : (void)(bad[p] = nullptr);
+      } else {
+        bad[p] = replacements[i];
+      }
+      CAPTURE(p.to_string());
+      CAPTURE(i);
+      std::string error;
+      try {
+        const auto parsed = catalog_lint::team::parse_input(bad.dump(), "bad.json", error);
+        if (!parsed) {
+          ++refused;
+          CHECK(!error.empty());
+          continue;
+        }
+        auto out = catalog_lint::team::merge({*parsed, good}, error);
+        if (out) {
+          ++merged;
+          (void)catalog_lint::team::compare(*out, good);
+          (void)catalog_lint::team::render_html(*out, nullptr, {});
+          (void)catalog_lint::team::render_markdown(*out, nullptr);
+        }
+      } catch (const std::exception& e) {
+        FAIL_CHECK("exception: " << e.what());
+      }
+    }
+  }
+  MESSAGE(fmt::format("{} mutations: {} refused, {} merged", refused + merged, refused, merged));
+  CHECK(refused > 0);
+  CHECK(merged > 0);
+}
+
+TEST_CASE("team report: suppression comments and the baseline apply as in a plain run") {
+  const std::string dir = committed_copy("report");
+  // A file-wide suppression of missing-golden-path in half-a: cart then passes golden paths.
+  const std::string path = dir + "/half-a/checkout.yaml";
+  write_file(path,
+             "# catalog-lint-disable-file missing-golden-path -- cart predates the templates\n" +
+                 read_file(path));
+  const json r = report_of(dir, {"half-a"});
+  CHECK(entity(r, "component:default/cart")["findings"] == json::array());
+  CHECK(entity(r, "component:default/cart")["areas"]["golden-paths"] == "pass");
+  CHECK(team(r, "group:default/checkout-team")["findings"]["total"] == 4);
+  // The baseline of half-b: its 4 findings are accepted, the report has none.
+  const CliRun write =
+      run_cli({"--write-baseline", "baseline.json", "--today", kToday, "half-b"}, dir);
+  REQUIRE_MESSAGE(write.exit_code == 0, write.err);
+  const CliRun run = run_cli(
+      {"report", "--baseline", "baseline.json", "--today", kToday, "--format", "json", "half-b"},
+      dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const json b = json::parse(run.out);
+  CHECK(b["org"]["findings"]["total"] == 0);
+  CHECK(team(b, "group:default/payments-team")["level"] == "gold");
+}
