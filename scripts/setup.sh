@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 packages=(build-essential cmake pkg-config git libyaml-cpp-dev libre2-dev libfmt-dev
-          libcli11-dev doctest-dev nlohmann-json3-dev libcurl4-openssl-dev)
+          libcli11-dev doctest-dev nlohmann-json3-dev libcurl4-openssl-dev libvalijson-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
