@@ -267,10 +267,18 @@ bool blocks_fixing(const Diagnostic& d) {
   return kRules.count(d.rule) > 0;
 }
 
-std::set<std::string> blocked_files(const LintResult& result) {
+// The files not to fix. A syntax error does not block a file whose bare CRs have a fix: they are
+// what yaml-cpp stumbles on, and a round that leaves the file unparsable is undone.
+std::set<std::string> blocked_files(const LintResult& result, bool first_round) {
+  std::set<std::string> cr_fixable;
+  if (first_round)
+    for (const Diagnostic& d : result.diagnostics)
+      if (d.rule == rule_name(RuleId::bare_cr_line_break) && d.fix) cr_fixable.insert(d.file);
   std::set<std::string> out;
   for (const Diagnostic& d : result.diagnostics)
-    if (blocks_fixing(d)) out.insert(d.file);
+    if (blocks_fixing(d) &&
+        !(d.rule == rule_name(RuleId::yaml_syntax_error) && cr_fixable.count(d.file)))
+      out.insert(d.file);
   return out;
 }
 
@@ -344,12 +352,12 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
   // The text of every linted file: as read (for the eligible ones) and as fixed so far.
   std::map<std::string, std::string> original, current;
   std::set<std::string> eligible;
-  const std::set<std::string> blocked = blocked_files(result);
+  const std::set<std::string> blocked = blocked_files(result, true);
   if (input.from_stdin) {
-    if (!blocked.count(input.stdin_name) && !sniff_skeleton(input.stdin_bytes)) {
+    // Printed as it is when it is not fixed.
+    original[input.stdin_name] = current[input.stdin_name] = input.stdin_bytes;
+    if (!blocked.count(input.stdin_name) && !sniff_skeleton(input.stdin_bytes))
       eligible.insert(input.stdin_name);
-      original[input.stdin_name] = current[input.stdin_name] = input.stdin_bytes;
-    }
   } else {
     const std::set<std::string> linted(result.linted.begin(), result.linted.end());
     for (const std::string& f : input.walk) {
@@ -408,14 +416,15 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
                                             : lint_file(f, again));
     }
     LintResult next = finish(std::move(results), again);
-    // A fix must never make a file unparsable: undo that file's round and stop fixing it.
-    const std::set<std::string> now_blocked = blocked_files(next);
+    // A fix must never leave a file unparsable (a bare-CR file may have been so before): undo
+    // that file's round and stop fixing it.
+    const std::set<std::string> now_blocked = blocked_files(next, false);
     bool undone = false;
     for (const auto& [f, before] : previous) {
       if (!now_blocked.count(f)) continue;
       err << fmt::format(
-          "catalog-lint: warning: not fixing {}: the fixes would make it fail to parse (please "
-          "report this)\n",
+          "catalog-lint: warning: {}: a round of fixes was left out: the file would not parse "
+          "with it\n",
           f);
       current[f] = before;
       eligible.erase(f);

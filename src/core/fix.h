@@ -93,9 +93,10 @@ struct FixOutcome {
 /// kMaxFixRounds rounds have run. A file is eligible when it is in `input.walk`, was read and
 /// parsed (no unreadable-file, invalid-config, invalid-utf8, unsupported-encoding, limit-exceeded,
 /// yaml-syntax-error or internal-error finding), is not a scaffolder skeleton (sniff_skeleton),
-/// and is not a symbolic link that leads out of its repository; a round that makes a file fail
-/// to parse or adds findings of a rule it did not have is undone for that file (and said on
-/// `err`).
+/// and is not a symbolic link that leads out of its repository (a syntax error does not count
+/// when the file's bare CRs have a fix: they are its cause); a round after which a file does not
+/// parse is undone for that file, which is then left as it was before the round (said on `err`).
+/// With --stdin, the text is printed whether or not it could be fixed.
 /// Then: with `args.diff`, the diff of every changed file goes to `out` and the exit code is 1
 /// when there is one, else 0 (2 on error); nothing is written. With `args.fix` and standard
 /// input, the fixed text goes to `out` and the exit code is that of the findings left at
