@@ -350,6 +350,39 @@ TEST_CASE("cli --fix refuses: a file that does not parse, a skeleton, a link out
   CHECK(r.err == "catalog-lint: error: --unsafe-fixes needs --fix or --diff\n");
 }
 
+TEST_CASE("cli --fix: a Location target is linted, not written; the walk's file is") {
+  const std::string repo = git_repo();
+  const std::string fixable = kHead + "  labels:\n    tier: 1\n" + kSpec;
+  write_file(repo + "/other.yaml", fixable);
+  const std::string location =
+      "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: all\n  labels:\n"
+      "    tier: 2\nspec:\n  targets: [./other.yaml]\n";
+  write_file(repo + "/catalog-info.yaml", location);
+  const CliRun r = run_cli({"--fix", "--format", "json", "catalog-info.yaml"}, repo);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "catalog-lint: fixed 1 finding in catalog-info.yaml\n");
+  CHECK(read_file(repo + "/other.yaml") == fixable);
+  std::string want = location;
+  want.replace(want.find("tier: 2"), 7, "tier: \"2\"");
+  CHECK(read_file(repo + "/catalog-info.yaml") == want);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["diagnostics"].size() == 1);
+  CHECK(j["diagnostics"][0]["file"] == "other.yaml");
+  CHECK(j["diagnostics"][0]["rule"] == "invalid-field-type");
+}
+
+TEST_CASE("docs: every rule doc has a Fixes section; docs/fixes.md shows today's --diff") {
+  for (const Rule& r : Registry::instance().rules())
+    CHECK_MESSAGE(r.info.doc.find("## Fixes\n\n") != std::string::npos, r.info.id);
+  const std::string doc = read_file(source_dir() + "/docs/fixes.md");
+  const CliRun safe = run_cli({"--diff", "examples"}, source_dir());
+  CHECK(safe.exit_code == 1);
+  CHECK(doc.find("```diff\n" + safe.out + "```") != std::string::npos);
+  const CliRun unsafe = run_cli({"--diff", "--unsafe-fixes", "examples"}, source_dir());
+  CHECK(unsafe.exit_code == 1);
+  CHECK(doc.find("```diff\n" + unsafe.out + "```") != std::string::npos);
+}
+
 TEST_CASE("cli --fix: a link inside the repository is written through, the link stays") {
   const std::string repo = git_repo();
   const std::string text = kHead + "  labels:\n    tier: 1\n" + kSpec;
