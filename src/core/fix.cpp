@@ -360,11 +360,11 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
       eligible.insert(input.stdin_name);
   } else {
     const std::set<std::string> linted(result.linted.begin(), result.linted.end());
+    std::set<std::string_view> with_fix;
+    for (const Diagnostic& d : result.diagnostics)
+      if (d.fix && fix_allowed(*d.fix, args.unsafe)) with_fix.insert(d.file);
     for (const std::string& f : input.walk) {
-      if (!linted.count(f) || blocked.count(f) || eligible.count(f)) continue;
-      bool has_fix = false;
-      for (const Diagnostic& d : result.diagnostics) has_fix = has_fix || (d.file == f && d.fix);
-      if (!has_fix) continue;
+      if (!linted.count(f) || blocked.count(f) || eligible.count(f) || !with_fix.count(f)) continue;
       if (const auto outside = link_leaves_repository(f)) {
         err << fmt::format(
             "catalog-lint: warning: not fixing {}: it is a symbolic link to '{}', outside the "
