@@ -186,6 +186,25 @@ TEST_CASE("fix: kind and namespace swapped in a reference, the kind lower-cased 
                            "    - 'resource:default/cache'\n");
 }
 
+TEST_CASE("fix: a built-in kind in the wrong case; an owner with kind and namespace swapped") {
+  const std::string spec = "spec:\n  type: service\n  lifecycle: production\n";
+  CHECK(fixed("apiVersion: backstage.io/v1alpha1\nkind: component\nmetadata:\n  name: a\n" + spec +
+              "  owner: team-a\n") ==
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n" + spec +
+            "  owner: team-a\n");
+  // `template` under backstage.io/v1alpha1: Template needs another apiVersion, so no fix.
+  CHECK(!fix_of("apiVersion: backstage.io/v1alpha1\nkind: template\nmetadata:\n  name: a\n" + spec,
+                "unknown-kind"));
+  const std::string swapped =
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n"
+      "  name: a\n" +
+      spec + "  owner: Group/default:team-a\n";
+  const auto fix = fix_of(swapped, "unknown-owner");
+  REQUIRE(fix);
+  CHECK(fix->safety == FixSafety::safe);
+  CHECK(fix->description == "write 'group:default/team-a'");
+}
+
 TEST_CASE("fix: everything outside the edits is kept: BOM, CRLF, comments, quoting, order") {
   const std::string text =
       "\xEF\xBB\xBF# owned by payments\r\napiVersion: backstage.io/v1alpha1\r\nkind: Component\r\n"
