@@ -459,12 +459,27 @@ std::map<std::string, int> count_by_rule(const LintResult& r) {
   return out;
 }
 
-// Where the oracle is installed (its node_modules), or "".
+bool oracle_installed(const std::string& d) {
+  return fs::exists(d + "/node_modules/yaml") && fs::exists(d + "/oracle.js");
+}
+
+// Where the oracle is installed (its node_modules), or "": $CATALOG_LINT_ORACLE, an installed
+// copy (../shared/oracle itself, /tmp/oracle as its README suggests), else a copy installed
+// here with `npm ci` into the build directory (once; CI has node and npm, so it runs there).
 std::string oracle_dir() {
   if (const char* env = std::getenv("CATALOG_LINT_ORACLE"); env && *env) return env;
-  for (const std::string& d : {source_dir() + "/../shared/oracle", std::string("/tmp/oracle")})
-    if (fs::exists(d + "/node_modules/yaml") && fs::exists(d + "/oracle.js")) return d;
-  return "";
+  const std::string shared = source_dir() + "/../shared/oracle";
+  for (const std::string& d : {shared, std::string("/tmp/oracle")})
+    if (oracle_installed(d)) return d;
+  const std::string mine = (fs::path(CATALOG_LINT_BINARY).parent_path() / "oracle-deps").string();
+  if (oracle_installed(mine)) return mine;
+  if (!fs::exists(shared + "/package-lock.json") || !have("npm")) return "";
+  fs::create_directories(mine);
+  for (const char* f : {"oracle.js", "package.json", "package-lock.json"})
+    fs::copy_file(shared + "/" + f, mine + "/" + f, fs::copy_options::overwrite_existing);
+  const auto [rc, out] = sh(mine, "npm ci --no-audit --no-fund --loglevel=error 2>&1");
+  if (rc != 0) MESSAGE("npm ci for the oracle failed: " << out);
+  return oracle_installed(mine) ? mine : "";
 }
 
 }  // namespace
@@ -536,8 +551,8 @@ TEST_CASE("property: every fixable fixture fixes cleanly, and Backstage accepts 
   const std::string oracle = oracle_dir();
   if (!have("node") || oracle.empty()) {
     skip(
-        "node or the oracle's npm packages are missing (cp -r ../shared/oracle /tmp/oracle && "
-        "npm ci --prefix /tmp/oracle, or set CATALOG_LINT_ORACLE)");
+        "node, or npm to install the oracle's packages, is missing (or set "
+        "CATALOG_LINT_ORACLE to an installed copy of ../shared/oracle)");
     return;
   }
   const auto [rc, output] =
