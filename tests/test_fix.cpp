@@ -104,6 +104,68 @@ TEST_CASE("unified_diff: GNU diff -u format") {
         "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n");
 }
 
+namespace {
+// Applies a unified diff of unified_diff() to `before` (no "\ No newline" lines in these tests).
+std::string patch(const std::string& before, const std::string& diff) {
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < before.size();) {
+    const std::size_t nl = before.find('\n', i);
+    lines.push_back(before.substr(i, nl - i + 1));
+    i = nl + 1;
+  }
+  std::string out;
+  std::size_t at = 0;  // next line of `before` not yet copied
+  std::istringstream in(diff);
+  std::string l;
+  std::getline(in, l), std::getline(in, l);  // --- and +++
+  while (std::getline(in, l)) {
+    if (l.rfind("@@ -", 0) == 0) {
+      std::size_t start = std::stoul(l.substr(4));
+      const std::size_t comma = l.find(','), space = l.find(' ', 4);
+      const bool empty = comma < space && std::stoul(l.substr(comma + 1)) == 0;
+      const std::size_t first = empty ? start : start - 1;
+      while (at < first) out += lines[at++];
+    } else if (l[0] == ' ') {
+      out += lines[at++];
+    } else if (l[0] == '-') {
+      ++at;
+    } else if (l[0] == '+') {
+      out += l.substr(1) + "\n";
+    }
+  }
+  while (at < lines.size()) out += lines[at++];
+  return out;
+}
+}  // namespace
+
+TEST_CASE("unified_diff: patching the old text with the diff gives the new one") {
+  unsigned seed = 7;
+  auto rnd = [&] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+  for (int round = 0; round < 200; ++round) {
+    std::string a, b;
+    const unsigned n = rnd() % 40;
+    for (unsigned i = 0; i < n; ++i) {
+      const std::string line = fmt::format("line {}\n", rnd() % 8);
+      const unsigned what = rnd() % 4;  // keep, change, drop, add
+      if (what != 3) a += line;
+      if (what == 0 || what == 3) b += line;
+      if (what == 1) b += fmt::format("new {}\n", rnd() % 8);
+    }
+    CAPTURE(a);
+    CAPTURE(b);
+    const std::string d = unified_diff(a, b, "f");
+    CHECK(d.empty() == (a == b));
+    if (!d.empty()) CHECK(patch(a, d) == b);
+  }
+  // Past 1000 differing lines: one hunk between the common first and last lines.
+  std::string a = "head\n", b = "head\n";
+  for (int i = 0; i < 1500; ++i) a += fmt::format("a{}\n", i), b += fmt::format("b{}\n", i);
+  a += "tail\n", b += "tail\n";
+  const std::string d = unified_diff(a, b, "f");
+  CHECK(d.find("@@ -1,1502 +1,1502 @@\n head\n-a0\n") != std::string::npos);
+  CHECK(patch(a, d) == b);
+}
+
 TEST_CASE("fix: quote a number or boolean where a string is required (safe)") {
   const std::string text = kHead + "  labels:\n    tier: 1  # keep\n    critical: false\n" + kSpec;
   const auto fix = fix_of(text, "invalid-field-type");

@@ -136,16 +136,34 @@ std::vector<std::string_view> split_lines(std::string_view s) {
 // One step of the edit script: keep a[i] (= b[j]), delete a[i], or insert b[j].
 enum class Op : unsigned char { keep, del, ins };
 
+// Beyond this many differing lines the diff is one hunk between the common first and last lines
+// (still correct, not minimal): the trace Myers' algorithm keeps grows with the square of it.
+constexpr long kMaxEditDistance = 1000;
+
+// The edit script that keeps the common first and last lines and replaces everything between.
+std::vector<Op> prefix_suffix_script(const std::vector<std::string_view>& a,
+                                     const std::vector<std::string_view>& b) {
+  std::size_t p = 0;
+  while (p < a.size() && p < b.size() && a[p] == b[p]) ++p;
+  std::size_t q = 0;
+  while (q < a.size() - p && q < b.size() - p && a[a.size() - 1 - q] == b[b.size() - 1 - q]) ++q;
+  std::vector<Op> ops(p, Op::keep);
+  ops.insert(ops.end(), a.size() - p - q, Op::del);
+  ops.insert(ops.end(), b.size() - p - q, Op::ins);
+  ops.insert(ops.end(), q, Op::keep);
+  return ops;
+}
+
 // Myers' greedy O(ND) shortest edit script between `a` and `b`, as a sequence of operations.
 std::vector<Op> edit_script(const std::vector<std::string_view>& a,
                             const std::vector<std::string_view>& b) {
   const long n = static_cast<long>(a.size()), m = static_cast<long>(b.size());
   const long max = n + m;
   std::vector<long> v(2 * max + 2, 0);
+  // trace[d]: v[k] for k in [-d, d] after step d.
   std::vector<std::vector<long>> trace;
-  long d_end = 0;
-  for (long d = 0; d <= max; ++d) {
-    trace.push_back(v);
+  long d_end = -1;
+  for (long d = 0; d <= max && d <= kMaxEditDistance; ++d) {
     bool done = false;
     for (long k = -d; k <= d; k += 2) {
       long x;
@@ -161,23 +179,26 @@ std::vector<Op> edit_script(const std::vector<std::string_view>& a,
         break;
       }
     }
+    trace.emplace_back(v.begin() + (max - d), v.begin() + (max + d + 1));
     if (done) {
       d_end = d;
       break;
     }
   }
+  if (d_end < 0) return prefix_suffix_script(a, b);
   // Walk the trace back from (n, m).
   std::vector<Op> ops;
   long x = n, y = m;
   for (long d = d_end; d > 0; --d) {
-    const std::vector<long>& pv = trace[d];
+    const std::vector<long>& pv = trace[d - 1];  // k in [-(d - 1), d - 1]
+    auto at = [&](long k) { return pv[k + d - 1]; };
     const long k = x - y;
     long prev_k;
-    if (k == -d || (k != d && pv[k - 1 + max] < pv[k + 1 + max]))
+    if (k == -d || (k != d && at(k - 1) < at(k + 1)))
       prev_k = k + 1;
     else
       prev_k = k - 1;
-    const long prev_x = pv[prev_k + max];
+    const long prev_x = at(prev_k);
     const long prev_y = prev_x - prev_k;
     while (x > prev_x && y > prev_y) ops.push_back(Op::keep), --x, --y;
     if (x == prev_x)
