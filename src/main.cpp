@@ -590,11 +590,6 @@ int main(int argc, char** argv) {
   // Invalid config files are findings (invalid-config) and, as run errors, on stderr too.
   for (const cl::ConfigError& e : options.resolver->claimed_errors())
     std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
-  if (fix_args.any()) {
-    const auto fixed = cl::run_fixes(fix_args, fix_input, options, *cl::parse_severity(fail_on),
-                                     result, std::cout, std::cerr);
-    if (fixed.exit_code) return checked_stdout(*fixed.exit_code, closed);
-  }
   // The output guard, before anything is written: no output (baseline, report files) may be an
   // input of the run (a linted file, Location targets included; a config; the baseline; the file
   // standard input stands for; a --catalog file) or another output.
@@ -626,6 +621,13 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", cl::printable(*error));
       return kExitError;
     }
+  }
+  // Fixes (docs/fixes.md), after the output guard and before the baseline: what is left is
+  // what the reports show.
+  if (fix_args.any()) {
+    const auto fixed = cl::run_fixes(fix_args, fix_input, options, *cl::parse_severity(fail_on),
+                                     result, std::cout, std::cerr);
+    if (fixed.exit_code) return checked_stdout(*fixed.exit_code, closed);
   }
   if (!write_baseline_file.empty() || !baseline_file.empty()) {
     const std::string root = cl::find_repo_root();

@@ -425,6 +425,15 @@ TEST_CASE("cli --fix refuses: a file that does not parse, a skeleton, a link out
   r = run_cli({"--stdin", "--fix"}, repo, broken);
   CHECK(r.exit_code == 1);
   CHECK(r.out == broken);
+  // A report that would overwrite an input: refused before anything is fixed.
+  const std::string fixable_here = kHead + "  labels:\n    tier: 1\n" + kSpec;
+  write_file(repo + "/catalog-fix.yaml", fixable_here);
+  r = run_cli({"--fix", "--format", "json=catalog-fix.yaml", "catalog-fix.yaml"}, repo);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err ==
+        "catalog-lint: error: refusing to write 'catalog-fix.yaml': it is the linted file "
+        "'catalog-fix.yaml'\n");
+  CHECK(read_file(repo + "/catalog-fix.yaml") == fixable_here);
   // Usage errors.
   r = run_cli({"--unsafe-fixes", "."}, repo);
   CHECK(r.exit_code == 2);
