@@ -1431,7 +1431,7 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     fix.edits = std::move(cr_edits);
     f.diagnostics[cr_finding].fix = std::move(fix);
   }
-  const std::string indent_unit(indentation_unit(src, ex), ' ');
+  std::string indent_unit;  // found on the first tab (most files have none)
   for (int l = 1; l <= src.line_count(); ++l) {
     if (ex.line(l)) continue;
     std::string_view text = src.line(l);
@@ -1451,6 +1451,7 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     // a line of N tabs can only mean N levels. Tabs after spaces are ambiguous: no fix.
     if (text.find_first_not_of('\t') < i) continue;
     const std::size_t start = static_cast<std::size_t>(text.data() - b.data());
+    if (indent_unit.empty()) indent_unit.assign(indentation_unit(src, ex), ' ');
     std::string spaces;
     for (std::size_t k = 0; k < i; ++k) spaces += indent_unit;
     f.diagnostics.back().fix =
