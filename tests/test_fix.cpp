@@ -509,6 +509,35 @@ TEST_CASE("cli: JSON and SARIF carry the fix edits") {
           result["locations"][0]["physicalLocation"]["artifactLocation"].dump(), at)));
 }
 
+TEST_CASE("cli: SARIF with fixes of every kind passes the shared SARIF validators") {
+  const std::string dir = temp_dir();
+  const std::string out = dir + "/fixes.sarif";
+  const CliRun r =
+      run_cli({"--format", "sarif=" + out, "testdata/rules/bare-cr-line-break",
+               "testdata/rules/tab-indentation", "testdata/rules/duplicate-key",
+               "testdata/rules/invalid-field-type", "testdata/rules/invalid-tag", "examples"},
+              source_dir());
+  CHECK(r.exit_code == 1);
+  const auto log = nlohmann::json::parse(read_file(out));
+  std::set<std::string> with_fixes;
+  for (const auto& res : log["runs"][0]["results"])
+    if (res.contains("fixes")) with_fixes.insert(res["ruleId"].get<std::string>());
+  CHECK(with_fixes == std::set<std::string>{"bare-cr-line-break", "duplicate-key",
+                                            "invalid-field-type", "invalid-tag",
+                                            "tab-indentation"});
+  if (!have("node") || !have("npm")) {
+    skip("node and npm are not installed: validate-sarif.sh cannot run");
+    return;
+  }
+  std::string deps =
+      (fs::path(CATALOG_LINT_BINARY).parent_path() / "sarif-validator-deps").string();
+  if (const char* env = std::getenv("SARIF_VALIDATOR_DEPS"); env && *env) deps = env;
+  const auto [rc, text] =
+      sh(source_dir(),
+         fmt::format("bash ../shared/sarif/validate-sarif.sh --deps '{}' '{}' 2>&1", deps, out));
+  CHECK_MESSAGE(rc == 0, text);
+}
+
 // --- the property over every fixture --------------------------------------------------------
 
 namespace {
