@@ -5,7 +5,10 @@
 // scaffolder-common Template.v1beta3.schema.json.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/entity_ref.h"
+#include "core/fix.h"
 #include "core/validators.h"
 #include "kinds.h"
 #include "schema_check.h"
@@ -90,11 +93,22 @@ std::shared_ptr<const EntityRule> make_unknown_kind() {
   return entity_rule([](const Entity& e, EntityContext& ctx) {
     const Node* kind = kind_of(e);
     if (kind == nullptr || find_kind(kind->text) != nullptr) return;
-    if (const KindInfo* ci = find_kind_case_insensitive(kind->text))
+    if (const KindInfo* ci = find_kind_case_insensitive(kind->text)) {
       ctx.report(kind, "/kind",
                  fmt::format("kind '{}' is not recognised; kinds are case-sensitive", kind->text),
                  fmt::format("write `kind: {}`", ci->name));
-    else if (validators::kind(kind->text))
+      // Safe: the only kind it can mean, spelled as Backstage matches it; offered only when
+      // the apiVersion is one that kind accepts (else the fix would trade one rejection for
+      // another: `kind: template` under backstage.io/v1alpha1).
+      const Node* api = api_version(e);
+      const bool api_ok = api != nullptr &&
+                          std::find(ci->api_versions.begin(), ci->api_versions.end(), api->text) !=
+                              ci->api_versions.end();
+      if (auto edit =
+              api_ok ? replace_scalar(kind->pos, kind->end, kind->text, ci->name) : std::nullopt)
+        ctx.fix_last(single_edit_fix(fmt::format("write '{}'", ci->name), FixSafety::safe,
+                                     std::move(*edit)));
+    } else if (validators::kind(kind->text))
       ctx.report(
           kind, "/kind",
           fmt::format("kind '{}' is not a kind that Backstage recognises by default", kind->text),

@@ -19,6 +19,7 @@
 
 #include "core/baseline.h"
 #include "core/discover.h"
+#include "core/fix.h"
 #include "core/linter.h"
 #include "core/process.h"
 #include "core/version.h"
@@ -365,6 +366,10 @@ int main(int argc, char** argv) {
                  "record the current findings in FILE (they are then not reported)");
   app.add_option("--changed-since", changed_since,
                  "lint only files git reports changed since REF (plus untracked ones)");
+  cl::FixArgs fix_args;  // docs/fixes.md
+  app.add_flag("--fix", fix_args.fix, "apply safe fixes in place (with --stdin: print the text)");
+  app.add_flag("--diff", fix_args.diff, "print the fixes as a unified diff; write nothing");
+  app.add_flag("--unsafe-fixes", fix_args.unsafe, "with --fix or --diff: apply unsafe fixes too");
   app.require_subcommand(0, 1);
   CLI::App* rules_cmd = app.add_subcommand("rules", "list every rule");
   CLI::App* explain_cmd = app.add_subcommand("explain", "show a rule's documentation");
@@ -453,6 +458,10 @@ int main(int argc, char** argv) {
   }
   if (use_stdin && !paths.empty() && !(paths.size() == 1 && paths[0] == ".")) {
     std::cerr << "catalog-lint: error: --stdin takes no paths (use --stdin-filename NAME)\n";
+    return kExitError;
+  }
+  if (fix_args.unsafe && !fix_args.any()) {
+    std::cerr << "catalog-lint: error: --unsafe-fixes needs --fix or --diff\n";
     return kExitError;
   }
   if (!baseline_file.empty() && !write_baseline_file.empty()) {
@@ -555,6 +564,7 @@ int main(int argc, char** argv) {
   }
   if (*report_cmd) plan = report_plan;  // guarded below like any output
   cl::LintResult result;
+  cl::FixInput fix_input{found.files, use_stdin, "", ""};
   try {
     if (use_stdin) {
       if (closed.in) {
@@ -578,6 +588,7 @@ int main(int argc, char** argv) {
       }
       const std::string name = stdin_filename.empty() ? "<stdin>" : stdin_filename;
       std::vector<cl::FileResult> one;
+      if (fix_args.any()) fix_input.stdin_name = name, fix_input.stdin_bytes = bytes;
       one.push_back(cl::lint_bytes(name, std::move(bytes), options));
       result = cl::finish(std::move(one), options);
     } else {
@@ -626,6 +637,13 @@ int main(int argc, char** argv) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", cl::printable(*error));
       return kExitError;
     }
+  }
+  // Fixes (docs/fixes.md), after the output guard and before the baseline: what is left is
+  // what the reports show.
+  if (fix_args.any()) {
+    const auto fixed = cl::run_fixes(fix_args, fix_input, options, *cl::parse_severity(fail_on),
+                                     result, std::cout, std::cerr);
+    if (fixed.exit_code) return checked_stdout(*fixed.exit_code, closed);
   }
   if (!write_baseline_file.empty() || !baseline_file.empty()) {
     const std::string root = cl::find_repo_root();
