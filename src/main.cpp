@@ -22,6 +22,7 @@
 #include "core/linter.h"
 #include "core/process.h"
 #include "core/version.h"
+#include "lsp/server.h"
 #include "report/output.h"
 #include "report/report.h"
 #include "snapshot_cmd.h"
@@ -378,6 +379,8 @@ int main(int argc, char** argv) {
   init_cmd->add_flag("--force", init_force, "overwrite an existing .catalog-lint.yaml");
   cl::SnapshotArgs snapshot_args;
   CLI::App* snapshot_cmd = cl::add_snapshot_command(app, snapshot_args);
+  cl::lsp::LspArgs lsp_args;
+  CLI::App* lsp_cmd = cl::lsp::add_lsp_command(app, lsp_args);
 
   try {
     app.parse(argc, argv);
@@ -393,6 +396,7 @@ int main(int argc, char** argv) {
     return kExitError;
   }
   if (*rules_cmd) return checked_stdout(print_rules(), closed);
+  if (*lsp_cmd) return cl::lsp::run_lsp(lsp_args);
   if (*explain_cmd) return checked_stdout(explain(explain_id), closed);
   if (*snapshot_cmd) {
     cl::Limits snapshot_limits;
