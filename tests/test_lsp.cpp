@@ -571,3 +571,39 @@ TEST_CASE("lsp: a changed .catalog-lint.yaml or Group file re-lints the open doc
   REQUIRE(with_code(published, "invalid-tag") != nullptr);
   CHECK((*with_code(published, "invalid-tag"))["severity"] == 2);
 }
+
+TEST_CASE("lsp: Neovim's built-in client: diagnostics, a code action, go to definition") {
+  if (!test::have("nvim")) {
+    test::skip(
+        "nvim is not installed (Debian: apt-get install neovim): the editor test cannot run");
+    return;
+  }
+  const std::string dir = test::committed_copy("lsp");
+  const std::string out = test::temp_dir() + "/nvim-results";
+  // The hang guard: Neovim and the server it started are killed after 120 s.
+  const auto [code, output] =
+      test::sh(dir, "CATALOG_LINT_BIN='" CATALOG_LINT_BINARY "' LSP_ROOT='" + dir + "' LSP_OUT='" +
+                        out + "' timeout -s KILL 120 nvim --headless --clean -u '" +
+                        test::source_dir() + "/tests/lsp/nvim.lua' </dev/null");
+  INFO(output);
+  CHECK(code == 0);
+  REQUIRE(std::filesystem::exists(out));
+  const std::string results = test::read_file(out);
+  // Ranges as Neovim placed them: 0-based lines, byte columns (the file is ASCII here).
+  CHECK(results ==
+        "client=true\n"
+        "encoding=utf-16\n"
+        "diagnostics=invalid-tag@6:6-6:13,missing-cost-center@2:0-2:8,"
+        "missing-escalation-contact@2:0-2:8,missing-golden-path@2:0-2:8,missing-on-call@2:0-2:8,"
+        "unresolved-reference@11:10-11:17\n"
+        "actions=suppress 'unresolved-reference' on this line (with a reason)\n"
+        "line12=  # catalog-lint-disable-next-line unresolved-reference -- reason: say why this "
+        "is accepted\n"
+        "line13=  system: paymens\n"
+        "after=invalid-tag@6:6-6:13,missing-cost-center@2:0-2:8,"
+        "missing-escalation-contact@2:0-2:8,missing-golden-path@2:0-2:8,missing-on-call@2:0-2:8\n"
+        "definition=groups.yaml:4:8\n"
+        "stopped=true\n");
+  // The server wrote nothing: the buffer was edited, the file on disk is as committed.
+  CHECK(test::sh(dir, "git status --porcelain").second == "");
+}
