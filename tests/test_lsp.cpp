@@ -607,3 +607,35 @@ TEST_CASE("lsp: Neovim's built-in client: diagnostics, a code action, go to defi
   // The server wrote nothing: the buffer was edited, the file on disk is as committed.
   CHECK(test::sh(dir, "git status --porcelain").second == "");
 }
+
+TEST_CASE("lsp: incremental changes at UTF-16 positions") {
+  const std::string dir = test::committed_copy("lsp");
+  const std::string file = dir + "/services/catalog-info.yaml";
+  const std::string uri = lsp::uri_of_path(file);
+  std::string text = test::read_file(file);
+  text.replace(text.find("  tags:\n    - Bad_Tag\n"), 22, "  tags: [caf\xC3\xA9, Bad_Tag]\n");
+  Client c(dir);
+  c.initialize(dir);
+  c.open(uri, text);
+  c.diagnostics(uri, 1);
+  // 'Bad_Tag' is UTF-16 characters 15-22 of line 5 (bytes 16-23).
+  c.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", uri}, {"version", 2}}},
+            {"contentChanges", json::array({{{"range",
+                                              {{"start", {{"line", 5}, {"character", 15}}},
+                                               {"end", {{"line", 5}, {"character", 22}}}}},
+                                             {"text", "Other_Tag"}},
+                                            {{"range",
+                                              {{"start", {{"line", 5}, {"character", 9}}},
+                                               {"end", {{"line", 5}, {"character", 13}}}}},
+                                             {"text", "tea"}}})}});
+  const json published = c.diagnostics(uri, 2);
+  std::vector<std::string> tags;
+  for (const json& d : published["diagnostics"])
+    if (d["code"] == "invalid-tag")
+      tags.push_back(range_of(d) + " " + d["message"].get<std::string>());
+  CHECK(tags == std::vector<std::string>{
+                    "5:14-5:23 tag 'Other_Tag' is not valid; expected 1-63 characters [a-z0-9:+#] "
+                    "separated by single -\nhelp: use lower-case letters, digits, :, + and #, "
+                    "joined by -"});
+}

@@ -312,6 +312,8 @@ class Server {
   /// Lints the documents whose text changed and publishes what changed.
   void lint_pending();
   bool pending() const { return pending_; }
+  /// Sends `message` to the client's log as an error.
+  void log_error(const std::string& message) { log(message, 1); }
   bool shut_down() const { return shutdown_; }
 
  private:
@@ -1065,7 +1067,11 @@ int run_lsp(const LspArgs& /*args*/) {
     // version (superseded versions are never linted).
     std::optional<Incoming> in = inbox->pop(!server.pending());
     if (!in) {
-      server.lint_pending();
+      try {
+        server.lint_pending();
+      } catch (const std::exception& e) {  // out of memory: the session goes on without them
+        server.log_error(fmt::format("the documents could not be linted: {}", e.what()));
+      }
       continue;
     }
     if (const auto code = server.handle(*in)) return *code;
