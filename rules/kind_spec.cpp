@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/entity_ref.h"
+#include "core/fix.h"
 #include "kinds.h"
 #include "schema_check.h"
 
@@ -28,14 +29,21 @@ void check_ref(const Entity& e, const RefField& f, bool typed, const Node* value
       parse_entity_ref(value->text, f.default_kind, e.namespace_or_default());
   if (parsed.ref) return;
   std::string help;
+  std::optional<Fix> fix;
   if (const auto swapped = swapped_kind_namespace(value->text, [](std::string_view part) {
         return find_kind_case_insensitive(part) != nullptr;
-      }))
+      })) {
     help = fmt::format(
         "the kind and the namespace are swapped: write '{}' "
         "(<kind>:<namespace>/<name>)",
         *swapped);
-  else
+    // Safe: the parts are kept, put in the order Backstage reads; the kind lower-cased as
+    // Backstage compares it (refs are case-insensitive).
+    const std::size_t colon = swapped->find(':');
+    const std::string fixed = to_lower(swapped->substr(0, colon)) + swapped->substr(colon);
+    if (auto edit = replace_scalar(value->pos, value->end, value->text, fixed))
+      fix = single_edit_fix(fmt::format("write '{}'", fixed), FixSafety::safe, std::move(*edit));
+  } else
     help = f.default_kind.empty()
                ? fmt::format(
                      "`{}` needs the kind in every reference, e.g. component:{} or "
@@ -46,6 +54,7 @@ void check_ref(const Entity& e, const RefField& f, bool typed, const Node* value
   ctx.report(value, pointer,
              fmt::format("`{}` is not a valid entity reference: {}", dotted, parsed.error),
              std::move(help));
+  if (fix) ctx.fix_last(std::move(*fix));
 }
 
 void check_refs(const Entity& e, const KindInfo& kind, const Node* spec, EntityContext& ctx) {

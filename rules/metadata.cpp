@@ -2,6 +2,8 @@
 // (src/entity/policies/FieldFormatEntityPolicy.ts with src/validation/makeValidator.ts).
 #include <fmt/format.h>
 
+#include "core/entity_ref.h"
+#include "core/fix.h"
 #include "core/validators.h"
 #include "schema_check.h"
 
@@ -140,6 +142,13 @@ std::shared_ptr<const EntityRule> make_invalid_tag() {
                              "separated by single -",
                              t->text),
                  "use lower-case letters, digits, :, + and #, joined by -");
+      // Unsafe: a tag is matched exactly (searches, golden paths), so `Java` → `java` may
+      // join or leave a group of entities.
+      const std::string lower = to_lower(t->text);
+      if (lower != t->text && validators::tag(lower))
+        if (auto edit = replace_scalar(t->pos, t->end, t->text, lower))
+          ctx.fix_last(single_edit_fix(fmt::format("lower-case '{}'", t->text), FixSafety::unsafe,
+                                       std::move(*edit)));
     }
   });
 }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/entity_ref.h"
+#include "core/fix.h"
 #include "core/node.h"
 #include "core/relations.h"
 #include "core/validators.h"
@@ -323,6 +324,27 @@ std::optional<std::string> nearest(std::string_view value,
 Suggester::Suggester(std::vector<std::string> candidates) : candidates_(std::move(candidates)) {
   signatures_.reserve(candidates_.size());
   for (const std::string& c : candidates_) signatures_.push_back(signature(c));
+}
+
+std::optional<Fix> did_you_mean_fix(const SummaryField& f, const std::string& key,
+                                    std::string_view default_kind, std::string_view ns) {
+  const std::size_t colon = key.find(':'), slash = key.find('/');
+  if (colon == std::string::npos || slash == std::string::npos || slash < colon)
+    return std::nullopt;
+  const std::string_view kind = std::string_view(key).substr(0, colon);
+  const std::string_view space = std::string_view(key).substr(colon + 1, slash - colon - 1);
+  const std::size_t written_colon = f.value.find(':'), written_slash = f.value.find('/');
+  const bool had_kind = written_colon != std::string::npos &&
+                        (written_slash == std::string::npos || written_colon < written_slash);
+  const bool had_ns = written_slash != std::string::npos;
+  std::string text;
+  if (had_kind || kind != default_kind) text += std::string(kind) + ":";
+  if (had_ns || space != to_lower(ns)) text += std::string(space) + "/";
+  text += key.substr(slash + 1);
+  auto edit = replace_scalar(f.pos, f.end, f.value, text);
+  if (!edit) return std::nullopt;
+  return single_edit_fix(fmt::format("replace '{}' with '{}'", f.value, text), FixSafety::unsafe,
+                         std::move(*edit));
 }
 
 bool plausible_typo(std::string_view value, std::string_view suggestion) {

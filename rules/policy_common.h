@@ -47,6 +47,14 @@ std::optional<std::string> owner_key(const EntitySummary& e);
 std::optional<std::string> nearest(std::string_view value,
                                    const std::vector<std::string>& candidates);
 
+/// An unsafe fix (a did-you-mean: the author may have meant another entity) that replaces
+/// reference field `f` with the ref `key` (lower-cased `kind:namespace/name`), written as short
+/// as `f` was: without the kind when `f` had none and it is `default_kind`, without the
+/// namespace when `f` had none and it is `ns`. std::nullopt when the field's text cannot be
+/// replaced exactly (replace_scalar).
+std::optional<Fix> did_you_mean_fix(const SummaryField& f, const std::string& key,
+                                    std::string_view default_kind, std::string_view ns);
+
 /// True when `suggestion` is close enough to `value` to offer as "did you mean": at most
 /// max(1, n / 4) edits, n being the length of the shorter name part (after the last `/`), so that
 /// a value sharing little with the candidate (`payments-team`, `security-team`) gets none.

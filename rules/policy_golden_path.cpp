@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/entity_ref.h"
+#include "core/fix.h"
 #include "policy_common.h"
 
 namespace catalog_lint {
@@ -59,10 +60,17 @@ std::shared_ptr<const CatalogRule> make_unknown_golden_path() {
       const std::string name = t->value.substr(kTagPrefix.size());
       if (std::find(approved.begin(), approved.end(), name) != approved.end()) continue;
       std::string help = "use the name of a Template tagged golden-path";
-      if (auto near = nearest(name, approved); near && plausible_typo(name, *near))
+      std::optional<TextEdit> edit;
+      if (auto near = nearest(name, approved); near && plausible_typo(name, *near)) {
         help = fmt::format("did you mean 'golden-path:{}'?", *near);
-      ctx.report_field(e, *t, fmt::format("tag '{}' names no approved golden path", t->value),
-                       std::move(help));
+        edit = replace_scalar(t->pos, t->end, t->value, std::string(kTagPrefix) + *near);
+      }
+      Diagnostic* d = ctx.report_field(
+          e, *t, fmt::format("tag '{}' names no approved golden path", t->value), std::move(help));
+      // Unsafe: the entity may come from another template, or the approved list may be behind.
+      if (d && edit)
+        d->fix = single_edit_fix(fmt::format("replace '{}' with '{}'", t->value, edit->text),
+                                 FixSafety::unsafe, std::move(*edit));
     }
   });
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/entity_ref.h"
+#include "core/fix.h"
 #include "kinds.h"
 #include "policy_common.h"
 
@@ -35,20 +36,31 @@ std::shared_ptr<const CatalogRule> make_unknown_owner() {
         "add it to policy.known_owners";
     // Where the policy wants a team (owner-is-user), a person is never the suggestion.
     const bool teams_only = kind_in(e, {"component", "api", "resource", "system", "domain"});
-    if (const auto near = org.nearest_owner(policy_of(e), *key, teams_only))
+    std::optional<Fix> fix;
+    if (const auto near = org.nearest_owner(policy_of(e), *key, teams_only)) {
       help = fmt::format("did you mean '{}'?", *near);
+      fix = did_you_mean_fix(*owner, *near, "group", e.ns);
+    }
     if (const auto swapped = swapped_kind_namespace(owner->value, [](std::string_view part) {
           return find_kind_case_insensitive(part) != nullptr;
-        }))
+        })) {
       help = fmt::format(
           "the kind and the namespace are swapped: write '{}' (<kind>:<namespace>/<name>)",
           *swapped);
-    ctx.report_field(
+      // Safe: the same parts in the order Backstage reads, the kind lower-cased.
+      const std::size_t colon = swapped->find(':');
+      const std::string fixed = to_lower(swapped->substr(0, colon)) + swapped->substr(colon);
+      fix.reset();
+      if (auto edit = replace_scalar(owner->pos, owner->end, owner->value, fixed))
+        fix = single_edit_fix(fmt::format("write '{}'", fixed), FixSafety::safe, std::move(*edit));
+    }
+    Diagnostic* d = ctx.report_field(
         e, *owner,
         kind == "group" || kind == "user"
             ? fmt::format("owner '{}' ({}) is not a known Group or User", owner->value, *key)
             : fmt::format("owner '{}' is a {}, not a Group or User", owner->value, kind),
         std::move(help));
+    if (d && fix) d->fix = std::move(fix);
   });
 }
 

@@ -93,13 +93,18 @@ std::shared_ptr<const CatalogRule> make_unresolved_reference() {
           "define {} '{}', add the file that defines it to the org catalog (`catalog:` in "
           ".catalog-lint.yaml), or fix the reference",
           r.shown, key);
-      if (const auto near = org.nearest_of_kinds(r.kinds, key))
+      std::optional<Fix> fix;  // unsafe: the author may mean an entity not yet in the catalog
+      if (const auto near = org.nearest_of_kinds(r.kinds, key)) {
         help = fmt::format("did you mean '{}'?", *near);
-      ctx.report_field(e, f,
-                       fmt::format("{} '{}' ({}) names no entity in the linted files or the org "
-                                   "catalog",
-                                   relation_name(r.pointer), f.value, key),
-                       std::move(help));
+        fix = did_you_mean_fix(f, *near, r.default_kind, e.ns);
+      }
+      Diagnostic* d =
+          ctx.report_field(e, f,
+                           fmt::format("{} '{}' ({}) names no entity in the linted files or the "
+                                       "org catalog",
+                                       relation_name(r.pointer), f.value, key),
+                           std::move(help));
+      if (d && fix) d->fix = std::move(fix);
     });
   });
 }

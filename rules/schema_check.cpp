@@ -1,5 +1,7 @@
 #include "schema_check.h"
 
+#include "core/fix.h"
+
 #include <fmt/format.h>
 
 namespace catalog_lint::schema {
@@ -45,6 +47,22 @@ std::string quote_help(const Node* n) {
                        describe(type_bit(n)), n->text);
   return {};
 }
+
+namespace {
+// The safe fix of a number or boolean written where a string is allowed: quote it (`4711` →
+// `"4711"`), the text the author wrote becoming the string. Only plain single-line scalars (their
+// bytes are their text); not apiVersion or kind, which no quoting makes valid.
+std::optional<Fix> quote_fix(const Node* n, const Field& field, const std::string& pointer) {
+  if (!n->is_scalar() || !n->plain || !n->end.valid() || (field.types & kString) == 0)
+    return std::nullopt;
+  if (n->type != NodeType::integer && n->type != NodeType::floating && n->type != NodeType::boolean)
+    return std::nullopt;
+  if (pointer == "/apiVersion" || pointer == "/kind") return std::nullopt;
+  if (n->end.offset - n->pos.offset != n->text.size()) return std::nullopt;
+  return single_edit_fix(fmt::format("quote '{}' as a string", n->text), FixSafety::safe,
+                         TextEdit{n->pos.offset, n->end.offset, fmt::format("\"{}\"", n->text)});
+}
+}  // namespace
 
 std::string unknown_placeholder_help(const Node* n) {
   if (!is_placeholder(n)) return {};
@@ -134,6 +152,7 @@ void check_value(std::vector<SchemaFinding>& out, const Node* value, const Field
     report(out, RuleId::invalid_field_type, value, pointer,
            fmt::format("`{}` must be {}, found {}", dotted, describe(field.types), shown(value)),
            std::move(help));
+    out.back().fix = quote_fix(value, field, pointer);
     return;
   }
   if (is_placeholder(value)) return;  // content is read at ingestion time
@@ -263,6 +282,7 @@ std::shared_ptr<const EntityRule> schema_rule(RuleId id) {
     for (const SchemaFinding& f : schema::findings(e, ctx)) {
       if (f.rule != id) continue;
       ctx.report(f.at, f.path, f.message, f.help);
+      if (f.fix) ctx.fix_last(*f.fix);
       if (id == RuleId::missing_field)
         if (const Node* merge = unmerged_from(e, f.path))
           ctx.note_last(fmt::format("'{}' is in the mapping merged here with '<<', which Backstage "

@@ -19,6 +19,7 @@
 
 #include "core/baseline.h"
 #include "core/discover.h"
+#include "core/fix.h"
 #include "core/linter.h"
 #include "core/process.h"
 #include "core/version.h"
@@ -365,6 +366,10 @@ int main(int argc, char** argv) {
                  "record the current findings in FILE (they are then not reported)");
   app.add_option("--changed-since", changed_since,
                  "lint only files git reports changed since REF (plus untracked ones)");
+  cl::FixArgs fix_args;  // docs/fixes.md
+  app.add_flag("--fix", fix_args.fix, "apply safe fixes in place (with --stdin: print the text)");
+  app.add_flag("--diff", fix_args.diff, "print the fixes as a unified diff; write nothing");
+  app.add_flag("--unsafe-fixes", fix_args.unsafe, "with --fix or --diff: apply unsafe fixes too");
   app.require_subcommand(0, 1);
   CLI::App* rules_cmd = app.add_subcommand("rules", "list every rule");
   CLI::App* explain_cmd = app.add_subcommand("explain", "show a rule's documentation");
@@ -447,6 +452,10 @@ int main(int argc, char** argv) {
   }
   if (use_stdin && !paths.empty() && !(paths.size() == 1 && paths[0] == ".")) {
     std::cerr << "catalog-lint: error: --stdin takes no paths (use --stdin-filename NAME)\n";
+    return kExitError;
+  }
+  if (fix_args.unsafe && !fix_args.any()) {
+    std::cerr << "catalog-lint: error: --unsafe-fixes needs --fix or --diff\n";
     return kExitError;
   }
   if (!baseline_file.empty() && !write_baseline_file.empty()) {
@@ -548,6 +557,7 @@ int main(int argc, char** argv) {
     return kExitError;
   }
   cl::LintResult result;
+  cl::FixInput fix_input{found.files, use_stdin, "", ""};
   try {
     if (use_stdin) {
       if (closed.in) {
@@ -571,6 +581,7 @@ int main(int argc, char** argv) {
       }
       const std::string name = stdin_filename.empty() ? "<stdin>" : stdin_filename;
       std::vector<cl::FileResult> one;
+      if (fix_args.any()) fix_input.stdin_name = name, fix_input.stdin_bytes = bytes;
       one.push_back(cl::lint_bytes(name, std::move(bytes), options));
       result = cl::finish(std::move(one), options);
     } else {
@@ -583,6 +594,11 @@ int main(int argc, char** argv) {
   // Invalid config files are findings (invalid-config) and, as run errors, on stderr too.
   for (const cl::ConfigError& e : options.resolver->claimed_errors())
     std::cerr << "catalog-lint: " << cl::printable(e.format()) << "\n";
+  if (fix_args.any()) {
+    const auto fixed = cl::run_fixes(fix_args, fix_input, options, *cl::parse_severity(fail_on),
+                                     result, std::cout, std::cerr);
+    if (fixed.exit_code) return checked_stdout(*fixed.exit_code, closed);
+  }
   // The output guard, before anything is written: no output (baseline, report files) may be an
   // input of the run (a linted file, Location targets included; a config; the baseline; the file
   // standard input stands for; a --catalog file) or another output.

@@ -48,7 +48,9 @@ TEST_CASE("cli: JSON output has the documented shape and exact values") {
     "category": "backstage",
     "message": "`metadata.name` must be a string, found a number '2001'",
     "help": "YAML 1.2 reads the unquoted value '2001' as a number; quote it: \"2001\"",
-    "document": 0, "entity": null, "path": "/metadata/name"})"));
+    "document": 0, "entity": null, "path": "/metadata/name",
+    "fix": {"description": "quote '2001' as a string", "safety": "safe",
+            "edits": [{"begin": 68, "end": 72, "text": "\"2001\""}]}})"));
   // Columns count code points: "café-api" is 8 characters, 9 bytes.
   CHECK(d[4]["rule"] == "invalid-entity-name");
   CHECK(d[4]["line"] == 14);

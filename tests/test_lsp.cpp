@@ -495,15 +495,39 @@ TEST_CASE("lsp: code actions, hover, definition and completion on the fixture") 
   std::vector<std::string> titles;
   for (const json& a : actions) titles.push_back(a["title"]);
   CHECK(titles ==
-        std::vector<std::string>{"suppress 'unresolved-reference' on this line (with a reason)"});
-  REQUIRE(actions.size() == 1);
+        std::vector<std::string>{"replace 'paymens' with 'payments' (unsafe)",
+                                 "suppress 'unresolved-reference' on this line (with a reason)",
+                                 "fix all safe catalog-lint findings"});
+  REQUIRE(actions.size() == 3);
+  CHECK(actions[0]["isPreferred"] == false);
   CHECK(
       actions[0]["edit"]["changes"][uri].dump() ==
+      R"([{"newText":"payments","range":{"end":{"character":17,"line":11},"start":{"character":10,"line":11}}}])");
+  CHECK(
+      actions[1]["edit"]["changes"][uri].dump() ==
       R"([{"newText":"  # catalog-lint-disable-next-line unresolved-reference -- reason: say why this is accepted\n","range":{"end":{"character":0,"line":11},"start":{"character":0,"line":11}}}])");
+  // Fix all: only the safe fix (the number quoted), not the did-you-mean.
+  CHECK(actions[2]["kind"] == "source.fixAll.catalog-lint");
+  CHECK(
+      actions[2]["edit"]["changes"][uri].dump() ==
+      R"([{"newText":"\"2024\"","range":{"end":{"character":19,"line":4},"start":{"character":15,"line":4}}}])");
+  // The number in `description: 2024` (line 5): a safe quick fix, preferred; a Backstage
+  // rejection, so no suppression. Asked for quick fixes only.
+  params["range"] = {{"start", {{"line", 4}, {"character", 16}}},
+                     {"end", {{"line", 4}, {"character", 16}}}};
+  params["context"]["only"] = json::array({"quickfix"});
+  c.request(3, "textDocument/codeAction", params);
+  const json quote = c.response(3)["result"];
+  REQUIRE(quote.size() == 1);
+  CHECK(quote[0]["title"] == "quote '2024' as a string");
+  CHECK(quote[0]["isPreferred"] == true);
+  CHECK(quote[0]["diagnostics"][0]["code"] == "invalid-field-type");
+  CHECK(quote[0]["edit"] == actions[2]["edit"]);
+  // The tag (line 7): no fix ('bad_tag' is no valid tag either), no suppression.
   params["range"] = {{"start", {{"line", 6}, {"character", 6}}},
                      {"end", {{"line", 6}, {"character", 6}}}};
-  c.request(3, "textDocument/codeAction", params);
-  CHECK(c.response(3)["result"] == json::array());
+  c.request(30, "textDocument/codeAction", params);
+  CHECK(c.response(30)["result"] == json::array());
   // Hover on the tag: invalid-tag's documentation; on the owner: the Group.
   c.request(4, "textDocument/hover", at(6, 8));
   const json rule_hover = c.response(4)["result"];
@@ -572,7 +596,7 @@ TEST_CASE("lsp: a changed .catalog-lint.yaml or Group file re-lints the open doc
   CHECK((*with_code(published, "invalid-tag"))["severity"] == 2);
 }
 
-TEST_CASE("lsp: Neovim's built-in client: diagnostics, a code action, go to definition") {
+TEST_CASE("lsp: Neovim's built-in client: diagnostics, a suppression, a quick fix, definition") {
   if (!test::have("nvim")) {
     test::skip(
         "nvim is not installed (Debian: apt-get install neovim): the editor test cannot run");
@@ -593,13 +617,16 @@ TEST_CASE("lsp: Neovim's built-in client: diagnostics, a code action, go to defi
   CHECK(results ==
         "client=true\n"
         "encoding=utf-16\n"
-        "diagnostics=invalid-tag@6:6-6:13,missing-cost-center@2:0-2:8,"
-        "missing-escalation-contact@2:0-2:8,missing-golden-path@2:0-2:8,missing-on-call@2:0-2:8,"
-        "unresolved-reference@11:10-11:17\n"
-        "actions=suppress 'unresolved-reference' on this line (with a reason)\n"
+        "diagnostics=invalid-field-type@4:15-4:19,invalid-tag@6:6-6:13,"
+        "missing-cost-center@2:0-2:8,missing-escalation-contact@2:0-2:8,"
+        "missing-golden-path@2:0-2:8,missing-on-call@2:0-2:8,unresolved-reference@11:10-11:17\n"
+        "actions=replace 'paymens' with 'payments' (unsafe)|suppress 'unresolved-reference' on "
+        "this line (with a reason)|fix all safe catalog-lint findings\n"
         "line12=  # catalog-lint-disable-next-line unresolved-reference -- reason: say why this "
         "is accepted\n"
         "line13=  system: paymens\n"
+        "fixes=quote '2024' as a string\n"
+        "line5=  description: \"2024\"\n"
         "after=invalid-tag@6:6-6:13,missing-cost-center@2:0-2:8,"
         "missing-escalation-contact@2:0-2:8,missing-golden-path@2:0-2:8,missing-on-call@2:0-2:8\n"
         "definition=groups.yaml:4:8\n"

@@ -1178,7 +1178,7 @@ class Builder : public YAML::EventHandler {
       for (std::size_t i = 1; i < e.size(); ++i)
         for (std::size_t j = 0; j < i; ++j)
           if (e[i].first->text == e[j].first->text) {
-            report_duplicate(e[i].first, e[j].first);
+            report_duplicate(e[i].first, e[j].first, e[i].second);
             break;
           }
       return;
@@ -1189,12 +1189,12 @@ class Builder : public YAML::EventHandler {
       const std::optional<std::string> key = canonical_key(k);
       if (!key) continue;
       const auto [it, inserted] = first.emplace(*key, i);
-      if (!inserted) report_duplicate(k, e[it->second].first);
+      if (!inserted) report_duplicate(k, e[it->second].first, e[i].second);
     }
   }
 
-  // Reports key `k` as a repeat of `first` (at `k`, with a note at `first`).
-  void report_duplicate(const Node* k, const Node* first) {
+  // Reports key `k` as a repeat of `first` (at `k`, with a note at `first`); `value` is k's.
+  void report_duplicate(const Node* k, const Node* first, const Node* value) {
     Diagnostic d =
         make_diag(RuleId::duplicate_key,
                   fmt::format("duplicate key '{}' in the same mapping",
@@ -1203,7 +1203,54 @@ class Builder : public YAML::EventHandler {
                   current_index());
     d.end = k->end;
     d.notes.push_back(RelatedNote{"first defined here", "", first->pos});
+    d.fix = remove_entry_fix(k, value);
     file_.diagnostics.push_back(std::move(d));
+  }
+
+  // The unsafe fix of a duplicate key: remove its line, when the entry is one block line of its
+  // own (`key: scalar`, maybe a comment) and no deeper line follows. Unsafe: which of the two
+  // values was meant is the author's call (this keeps the first).
+  std::optional<Fix> remove_entry_fix(const Node* k, const Node* value) {
+    const SourceText& src = *file_.source;
+    const std::string& b = src.bytes();
+    if (value == nullptr || !value->is_scalar() || !k->end.valid() || k->pos.line == 0)
+      return std::nullopt;
+    const std::string_view line = src.line(k->pos.line);
+    const std::size_t line_start = static_cast<std::size_t>(line.data() - b.data());
+    if (k->pos.offset < line_start ||
+        line.substr(0, k->pos.offset - line_start).find_first_not_of(' ') != std::string::npos)
+      return std::nullopt;  // the key does not start its line (a flow mapping, `- key:`)
+    std::size_t after = k->end.offset;
+    if (value->end.valid() && value->pos.line == k->pos.line)
+      after = value->end.offset;
+    else if (!(value->type == NodeType::null && value->text.empty()))
+      return std::nullopt;  // the value is on other lines
+    const std::size_t line_end = line_start + line.size();
+    if (after > line_end) return std::nullopt;
+    const std::string_view rest = std::string_view(b).substr(after, line_end - after);
+    const std::size_t c = rest.find_first_not_of(" \t");
+    if (c != std::string_view::npos && rest[c] != ':' && rest[c] != '#') return std::nullopt;
+    if (c != std::string_view::npos && rest[c] == ':') {  // `key:` with a null value
+      const std::size_t more = rest.find_first_not_of(" \t", c + 1);
+      if (more != std::string_view::npos && rest[more] != '#') return std::nullopt;
+    }
+    // The next line that is not blank must not be deeper (the entry's content).
+    const std::size_t indent = k->pos.offset - line_start;
+    for (int l = k->pos.line + 1; l <= src.line_count(); ++l) {
+      const std::string_view next = src.line(l);
+      const std::size_t n = next.find_first_not_of(' ');
+      if (n == std::string_view::npos) continue;
+      if (n > indent && next[n] != '#') return std::nullopt;
+      break;
+    }
+    std::size_t end = line_end;
+    while (end < b.size() && b[end] != '\n') ++end;  // past the CR of a CRLF
+    if (end < b.size()) ++end;
+    Fix fix;
+    fix.description = fmt::format("remove this '{}' entry (the first one stays)", k->text);
+    fix.safety = FixSafety::unsafe;
+    fix.edits.push_back(TextEdit{line_start, end, ""});
+    return fix;
   }
 
   LoadedFile& file_;
@@ -1313,6 +1360,20 @@ bool starts_structure(std::string_view text) {
   return false;
 }
 
+// The indentation step of the file in spaces: the smallest indentation of a block line that is
+// indented with spaces only (not blank, not a comment, not scalar text); 2 when there is none.
+std::size_t indentation_unit(const SourceText& src, const Exemptions& ex) {
+  std::size_t unit = 0;
+  for (int l = 1; l <= src.line_count(); ++l) {
+    if (ex.line(l)) continue;
+    const std::string_view text = src.line(l);
+    const std::size_t n = text.find_first_not_of(' ');
+    if (n == 0 || n == std::string_view::npos || text[n] == '\t' || text[n] == '#') continue;
+    if (unit == 0 || n < unit) unit = n;
+  }
+  return unit == 0 ? 2 : std::min<std::size_t>(unit, 8);
+}
+
 // Whitespace checks yaml-cpp does not make but Backstage's parser does, outside scalar text and
 // flow collections (where tabs and CRs are content):
 // - a bare CR is no line break for `yaml`; it fails where it splits block structure
@@ -1333,6 +1394,10 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
       if (!ex.in_quotes(start + h + 1)) return start + h + 1;
     return std::string::npos;
   };
+  const std::string line_break = b.find("\r\n") != std::string::npos ? "\r\n" : "\n";
+  std::vector<TextEdit> cr_edits;
+  bool reported = false;
+  std::size_t cr_finding = 0;
   for (std::size_t i = b.find('\r'); i != std::string::npos; i = b.find('\r', i + 1)) {
     if (i + 1 < b.size() && b[i + 1] == '\n') continue;  // CRLF
     if (ex.in_quotes(i)) continue;
@@ -1345,13 +1410,28 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     while (j < b.size() && b[j] != '\r' && b[j] != '\n') ++j;
     if (j == i + 1 && j < b.size()) continue;  // a run of CRs: its last one decides
     if (!starts_structure(std::string_view(b.data() + i + 1, j - (i + 1)))) continue;
+    // The fix (safe: the break `yaml` fails on becomes the one everyone else reads) makes this
+    // CR, and the CRs of a run that ends with it, the file's line break: CRLF when the file has
+    // one, else LF.
+    std::size_t run = i;
+    while (run > 0 && b[run - 1] == '\r' && !ex.in_quotes(run - 1)) --run;
+    for (std::size_t k = run; k <= i; ++k) cr_edits.push_back(TextEdit{k, k + 1, line_break});
+    if (reported) continue;  // one finding is enough: the file has the wrong line endings
+    reported = true;
     f.diagnostics.push_back(
         make_diag(RuleId::bare_cr_line_break,
                   "bare carriage return (CR) used as a line break; Backstage's parser does not "
                   "accept it",
                   "save the file with LF (or CRLF) line endings", p, kByLine));
-    break;  // one is enough: the file has the wrong line endings
+    cr_finding = f.diagnostics.size() - 1;
   }
+  if (reported) {
+    Fix fix;
+    fix.description = fmt::format("end lines with {}", line_break == "\n" ? "LF" : "CRLF");
+    fix.edits = std::move(cr_edits);
+    f.diagnostics[cr_finding].fix = std::move(fix);
+  }
+  const std::string indent_unit(indentation_unit(src, ex), ' ');
   for (int l = 1; l <= src.line_count(); ++l) {
     if (ex.line(l)) continue;
     std::string_view text = src.line(l);
@@ -1366,6 +1446,15 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     f.diagnostics.push_back(
         make_diag(RuleId::tab_indentation, "tab character in indentation; YAML allows only spaces",
                   "indent with spaces", src.pos_at(l - 1, static_cast<int>(tab_at)), kByLine));
+    // The fix, when the indentation is tabs only: each tab becomes one indentation step of the
+    // file (its smallest space indentation, else 2 spaces). Safe: YAML gives a tab no width, so
+    // a line of N tabs can only mean N levels. Tabs after spaces are ambiguous: no fix.
+    if (text.find_first_not_of('\t') < i) continue;
+    const std::size_t start = static_cast<std::size_t>(text.data() - b.data());
+    std::string spaces;
+    for (std::size_t k = 0; k < i; ++k) spaces += indent_unit;
+    f.diagnostics.back().fix =
+        Fix{"indent with spaces", FixSafety::safe, {TextEdit{start, start + i, std::move(spaces)}}};
   }
 }
 

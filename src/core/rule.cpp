@@ -49,6 +49,10 @@ void EntityContext::note_last(std::string message, std::string file, SourcePos p
     out_.back().notes.push_back(RelatedNote{std::move(message), std::move(file), pos});
 }
 
+void EntityContext::fix_last(Fix fix) {
+  if (!out_.empty()) out_.back().fix = std::move(fix);
+}
+
 bool SummaryField::is(std::string_view p) const {
   if (item < 0) return base == p;
   if (!p.starts_with(base)) return false;

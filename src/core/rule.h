@@ -53,6 +53,7 @@ struct SchemaFinding {
   RuleId rule;  ///< missing_field, invalid_field_type or invalid_field_value
   const Node* at = nullptr;
   std::string path, message, help;
+  std::optional<Fix> fix;  ///< the finding's fix, if it offers one
 };
 
 /// Where an entity rule reports. The engine creates one per entity and points it at each rule
@@ -70,6 +71,8 @@ class EntityContext {
                  std::string help = {});
   /// Adds a related note to the diagnostic just reported.
   void note_last(std::string message, std::string file, SourcePos pos);
+  /// Attaches `fix` to the diagnostic just reported (a no-op when nothing was reported).
+  void fix_last(Fix fix);
   std::string_view file() const { return file_; }
   /// The policy (src/core/config.h) that applies to this file; nullptr outside a lint run.
   const Policy* policy() const { return policy_; }

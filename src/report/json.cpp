@@ -33,6 +33,15 @@ void report_json(std::ostream& out, const LintResult& result,
                          {"column", n.pos.column}});
       j["notes"] = std::move(notes);
     }
+    if (d.fix) {
+      // docs/fixes.md: byte ranges [begin, end) of the file as read, and their replacement.
+      json edits = json::array();
+      for (const TextEdit& e : d.fix->edits)
+        edits.push_back({{"begin", e.begin}, {"end", e.end}, {"text", e.text}});
+      j["fix"] = {{"description", d.fix->description},
+                  {"safety", d.fix->safety == FixSafety::safe ? "safe" : "unsafe"},
+                  {"edits", std::move(edits)}};
+    }
     diagnostics.push_back(std::move(j));
   }
   const Summary s = summarize(result);

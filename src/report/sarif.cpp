@@ -323,6 +323,20 @@ void report_sarif(std::ostream& out, const LintResult& result, const SarifOption
       res["relatedLocations"] = std::move(related);
     }
     res["message"] = {{"text", text}};
+    if (d.fix && !d.fix->edits.empty()) {
+      // §3.55 fix, §3.56 artifactChange, §3.57 replacement: byte ranges of the file as read.
+      json replacements = json::array();
+      for (const TextEdit& e : d.fix->edits) {
+        json r = {{"deletedRegion", {{"byteOffset", e.begin}, {"byteLength", e.end - e.begin}}}};
+        if (!e.text.empty()) r["insertedContent"] = {{"text", e.text}};
+        replacements.push_back(std::move(r));
+      }
+      res["fixes"] = json::array(
+          {{{"description", {{"text", escape_braces(d.fix->description)}}},
+            {"artifactChanges", json::array({{{"artifactLocation", artifact_location(a)},
+                                              {"replacements", std::move(replacements)}}})},
+            {"properties", {{"safety", d.fix->safety == FixSafety::safe ? "safe" : "unsafe"}}}}});
+    }
     res["partialFingerprints"] = {{std::string(kFingerprintKey), fingerprints.next(d, a.uri)}};
     if (d.suppressed) {
       // §3.35: a suppressed result stays in the log, so code scanning shows it as dismissed.

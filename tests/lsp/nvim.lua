@@ -1,7 +1,7 @@
 -- Neovim's built-in LSP client against `catalog-lint lsp` (tests/test_lsp.cpp runs it):
 --   CATALOG_LINT_BIN=… LSP_ROOT=… LSP_OUT=… nvim --headless --clean -u tests/lsp/nvim.lua
 -- Opens LSP_ROOT/services/catalog-info.yaml (a copy of testdata/lsp), waits for the diagnostics,
--- applies the suppression code action, checks the buffer, goes to the definition of the owner and
+-- applies the suppression code action and a quick fix, checks the buffer, goes to the definition of the owner and
 -- writes one `key=value` line per result to LSP_OUT. Neovim 0.7: vim.lsp.start_client and
 -- vim.lsp.buf_attach_client (vim.lsp.start came in 0.8).
 local bin = assert(os.getenv('CATALOG_LINT_BIN'))
@@ -70,11 +70,25 @@ local function main()
   end
   record('line12', vim.api.nvim_buf_get_lines(buf, 11, 12, false)[1])
   record('line13', vim.api.nvim_buf_get_lines(buf, 12, 13, false)[1])
-  -- The server lints the edited buffer: the suppressed finding is gone.
-  vim.wait(30000, function() return not diagnostics(buf):match('unresolved%-reference') end, 20)
+  -- 3. The quick fix of `description: 2024` (line 5): the preferred (safe) one, quoting it.
+  params.range = { start = { line = 4, character = 16 }, ['end'] = { line = 4, character = 16 } }
+  params.context = { diagnostics = {}, only = { 'quickfix' } }
+  response = client.request_sync('textDocument/codeAction', params, 10000, buf)
+  titles = {}
+  for _, a in ipairs(response and response.result or {}) do
+    table.insert(titles, a.title)
+    if a.isPreferred then vim.lsp.util.apply_workspace_edit(a.edit, client.offset_encoding) end
+  end
+  record('fixes', table.concat(titles, '|'))
+  record('line5', vim.api.nvim_buf_get_lines(buf, 4, 5, false)[1])
+  -- The server lints the edited buffer: the suppressed and the fixed findings are gone.
+  vim.wait(30000, function()
+    local now = diagnostics(buf)
+    return not now:match('unresolved%-reference') and not now:match('invalid%-field%-type')
+  end, 20)
   record('after', diagnostics(buf))
 
-  -- 3. Go to the definition of the owner (`owner: team-a`, line 11).
+  -- 4. Go to the definition of the owner (`owner: team-a`, line 11).
   vim.api.nvim_win_set_cursor(0, { 11, 10 })
   local def = client.request_sync('textDocument/definition',
     vim.lsp.util.make_position_params(), 10000, buf)
@@ -85,7 +99,7 @@ local function main()
   record('definition', string.format('%s:%d:%d',
     vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ':t'), cursor[1], cursor[2]))
 
-  -- 4. Shut down: `shutdown` then `exit`.
+  -- 5. Shut down: `shutdown` then `exit`.
   client.stop()
   vim.wait(10000, function() return client.is_stopped() end, 20)
   record('stopped', client.is_stopped())

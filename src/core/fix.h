@@ -1,0 +1,111 @@
+// Fixes (issue 16): applying the TextEdits that findings carry, in bounded rounds, and showing
+// them as a unified diff. `catalog-lint --fix`, `--diff` and `--unsafe-fixes` (docs/fixes.md).
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.h"
+#include "core/linter.h"
+
+namespace catalog_lint {
+
+/// At most this many rounds of fixes per run: each round applies every fix that does not overlap
+/// an earlier one of the same round, then lints again (what a fix leaves, or an overlapping fix,
+/// is taken up by the next round).
+inline constexpr int kMaxFixRounds = 10;
+
+/// Whether `fix` is applied in a run that allows unsafe fixes or not.
+inline bool fix_allowed(const Fix& fix, bool unsafe) {
+  return fix.safety == FixSafety::safe || unsafe;
+}
+
+/// "safe" or "unsafe".
+std::string_view to_string(FixSafety s);
+
+/// An edit that replaces the text of a single-line scalar written from `pos` to `end` (SourcePos
+/// offsets, as Node and SummaryField hold them) whose value is `value`, with `replacement`
+/// (the new value): for a plain scalar (`end - pos == value.size()`) the bytes are replaced as
+/// they are, for a quoted one without escapes (`end - pos == value.size() + 2`) the text between
+/// the quotes. std::nullopt when neither holds, when the replacement cannot be written that way
+/// (a quote or backslash in a quoted scalar; for a plain one anything but
+/// `[A-Za-z0-9][A-Za-z0-9._:/+#-]*`), or when `end` is invalid.
+std::optional<TextEdit> replace_scalar(SourcePos pos, SourcePos end, std::string_view value,
+                                       std::string_view replacement);
+
+/// A Fix of one edit.
+Fix single_edit_fix(std::string description, FixSafety safety, TextEdit edit);
+
+/// Applies `edits` (offsets into `bytes`, any order) that do not overlap one another: an edit is
+/// taken when it starts at or after the end of every edit taken before it in offset order (two
+/// insertions at one offset, or an insertion inside a replaced range, overlap). Returns the new
+/// bytes; `applied` (optional) gets how many were taken. Edits past the end of `bytes` are never
+/// taken.
+std::string apply_edits(std::string_view bytes, std::vector<TextEdit> edits,
+                        std::size_t* applied = nullptr);
+
+/// Picks, from the unsuppressed findings of `file` in `diagnostics` whose fix `fix_allowed`, the
+/// fixes of one round: whole fixes (all their edits or none), in offset order, none overlapping
+/// another; returns their edits. Fixes left out overlap a chosen one (the next round retries).
+std::vector<TextEdit> round_edits(const std::vector<Diagnostic>& diagnostics,
+                                  const std::string& file, bool unsafe);
+
+/// A unified diff (`diff -u` format, 3 lines of context, `--- a/PATH` / `+++ b/PATH` headers)
+/// between `before` and `after`, split into lines at '\n' (a '\r' stays part of its line; a last
+/// line without '\n' is followed by `\ No newline at end of file`). "" when they are equal.
+/// Lines are matched with Myers' O(ND) algorithm (E. Myers, "An O(ND) Difference Algorithm and
+/// Its Variations", 1986).
+std::string unified_diff(std::string_view before, std::string_view after, std::string_view path);
+
+/// What `--fix`, `--diff`, `--unsafe-fixes` asked for.
+struct FixArgs {
+  bool fix = false;     ///< --fix: write fixed files in place (or, with --stdin, print the text)
+  bool diff = false;    ///< --diff: print a unified diff of the fixes, write nothing
+  bool unsafe = false;  ///< --unsafe-fixes: apply unsafe fixes too
+  bool any() const { return fix || diff; }
+};
+
+/// Where a fix run starts: the lint's inputs and its first result.
+struct FixInput {
+  /// The files the walk found (named or discovered): the only files ever written. Location
+  /// targets and files linted because of --changed-since are linted, never written.
+  std::vector<std::string> walk;
+  bool from_stdin = false;  ///< standard input was linted (its text is `stdin_bytes`)
+  std::string stdin_name;   ///< the name it was linted as
+  std::string stdin_bytes;
+};
+
+/// The outcome of a fix run.
+struct FixOutcome {
+  /// When set, the run ends with this exit code (after --diff, --stdin --fix, or an error);
+  /// otherwise `result` holds what is left and the reports are written as usual.
+  std::optional<int> exit_code;
+  std::size_t fixes = 0;  ///< fixes applied (or, with --diff, that would be)
+  std::size_t files = 0;  ///< files changed (or that would be)
+};
+
+/// Runs the fix rounds over `result` (a finished lint of `input` with `options`): per round, the
+/// fixes round_edits() picks for each eligible file are applied to its text in memory and every
+/// linted file is linted again (lint_bytes, then finish()), until a round applies nothing or
+/// kMaxFixRounds rounds have run. A file is eligible when it is in `input.walk`, was read and
+/// parsed (no unreadable-file, invalid-config, invalid-utf8, unsupported-encoding, limit-exceeded,
+/// yaml-syntax-error or internal-error finding), is not a scaffolder skeleton (sniff_skeleton),
+/// and is not a symbolic link that leads out of its repository (a syntax error does not count
+/// when the file's bare CRs have a fix: they are its cause); a round after which a file does not
+/// parse is undone for that file, which is then left as it was before the round (said on `err`).
+/// With --stdin, the text is printed whether or not it could be fixed.
+/// Then: with `args.diff`, the diff of every changed file goes to `out` and the exit code is 1
+/// when there is one, else 0 (2 on error); nothing is written. With `args.fix` and standard
+/// input, the fixed text goes to `out` and the exit code is that of the findings left at
+/// `fail_on`. With `args.fix`, each changed file is written atomically (a temporary file in its
+/// directory, its permissions, rename; only when it still holds the bytes that were linted) and
+/// `result` is replaced by a fresh lint_files(input.walk) of the written files; a line per file
+/// goes to `err` ("fixed N findings in FILE"). Errors (a file that cannot be written) go to
+/// `err` and make the exit code 2.
+FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptions& options,
+                     Severity fail_on, LintResult& result, std::ostream& out, std::ostream& err);
+
+}  // namespace catalog_lint
