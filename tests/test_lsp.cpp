@@ -666,3 +666,46 @@ TEST_CASE("lsp: incremental changes at UTF-16 positions") {
                     "separated by single -\nhelp: use lower-case letters, digits, :, + and #, "
                     "joined by -"});
 }
+
+TEST_CASE("lsp: completion of golden-path tags and annotation keys from the policy") {
+  const std::string dir = test::committed_copy("lsp");
+  test::write_file(dir + "/.catalog-lint.yaml",
+                   "catalog: [org]\npolicy:\n  golden_paths: [service-template]\n");
+  const std::string file = dir + "/services/catalog-info.yaml";
+  const std::string uri = lsp::uri_of_path(file);
+  std::string text = test::read_file(file);
+  text.replace(text.find("    - Bad_Tag\n"), 14, "    - gold\n  annotations:\n    plat\n");
+  Client c(dir);
+  c.initialize(dir);
+  c.open(uri, text);
+  auto labels_at = [&](int id, int line, int character) {
+    c.request(id, "textDocument/completion",
+              {{"textDocument", {{"uri", uri}}},
+               {"position", {{"line", line}, {"character", character}}}});
+    const json r = c.response(id);
+    std::vector<std::string> labels;
+    for (const json& item : r["result"]["items"])
+      labels.push_back(item["label"].get<std::string>() + " => " +
+                       item["textEdit"]["newText"].get<std::string>() + " @" +
+                       range_of(item["textEdit"]));
+    return labels;
+  };
+  CHECK(labels_at(2, 6, 10) ==
+        std::vector<std::string>{"golden-path:service-template => golden-path:service-template "
+                                 "@6:6-6:10"});
+  const std::vector<std::string> keys = labels_at(3, 8, 8);
+  CHECK(std::count(keys.begin(), keys.end(),
+                   "platform/escape-hatch => platform/escape-hatch:  @8:4-8:8") == 1);
+  CHECK(std::count(keys.begin(), keys.end(),
+                   "backstage.io/techdocs-ref => backstage.io/techdocs-ref:  @8:4-8:8") == 1);
+  std::string all;
+  for (const std::string& k : keys) all += k.substr(0, k.find(" =>")) + ",";
+  // The policy's own annotations, its declarative rules' (cost centre, data classification) and
+  // Backstage's well-known keys.
+  CHECK(all ==
+        "backstage.io/source-location,backstage.io/source-template,backstage.io/techdocs-ref,"
+        "github.com/project-slug,platform/cost-center,platform/data-classification,"
+        "platform/deprecated-on,platform/escape-hatch,platform/escape-hatch-approval,"
+        "platform/escape-hatch-approved-by,platform/escape-hatch-expires,"
+        "platform/escape-hatch-monitoring,platform/sunset-date,");
+}
