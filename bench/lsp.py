@@ -6,7 +6,8 @@ temporary git repository with a small org catalog, then sends N full-text didCha
 notifications one at a time, each editing one description, and times each from the write of the
 notification to the read of the publishDiagnostics of that version (the server lints when its
 queue is empty, so one edit is one lint: this is the server's time plus two pipe hops). Reports
-the median and the 90th percentile, and the server's RSS (VmRSS of /proc/PID/status) after the
+the median and the 90th percentile, the server's CPU time per edit (user + system, from
+/proc/PID/stat: the server-side cost, less sensitive to a loaded machine), and its RSS (VmRSS of /proc/PID/status) after the
 first edit, after 100 and after 1,000 edits.
 
     bench/lsp.py [--binary build/catalog-lint] [--edits 1000] [--write bench/RESULTS.md]
@@ -53,6 +54,12 @@ class Server:
             m = self.read()
             if match(m):
                 return m
+
+    def cpu_ms(self):
+        """User + system CPU time of the server so far (/proc/PID/stat fields 14 and 15)."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
     def rss_kib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -125,6 +132,7 @@ def main():
     first = server.wait(published(1))
     findings = len(first["params"]["diagnostics"])
     times, rss = [], {}
+    cpu_before = server.cpu_ms()
     for edit in range(1, args.edits + 1):
         version = edit + 1
         message = {"jsonrpc": "2.0", "method": "textDocument/didChange",
@@ -136,6 +144,7 @@ def main():
         times.append((time.perf_counter() - start) * 1000)
         if edit in (1, 100, args.edits):
             rss[edit] = server.rss_kib()
+    cpu_per_edit = (server.cpu_ms() - cpu_before) / args.edits
     server.send({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})
     server.wait(lambda m: m.get("id") == 2)
     server.send({"jsonrpc": "2.0", "method": "exit"})
@@ -147,7 +156,8 @@ def main():
     report = (
         f"- {args.edits} full-text didChange of a 300-line file ({findings} findings, 15 entities, "
         f"org catalog of 2): didChange → publishDiagnostics median **{median:.2f} ms**, "
-        f"p90 {p90:.2f} ms, min {times[0]:.2f} ms, max {times[-1]:.2f} ms\n"
+        f"p90 {p90:.2f} ms, min {times[0]:.2f} ms, max {times[-1]:.2f} ms; server CPU "
+        f"{cpu_per_edit:.2f} ms per edit\n"
         f"- server RSS: {rss_text}; exit code {code} after shutdown/exit\n")
     print(report, end="")
     if args.write:
