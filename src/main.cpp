@@ -23,6 +23,7 @@
 #include "core/linter.h"
 #include "core/process.h"
 #include "core/version.h"
+#include "lsp/server.h"
 #include "report/output.h"
 #include "report/report.h"
 #include "report_cmd.h"
@@ -387,6 +388,8 @@ int main(int argc, char** argv) {
   cl::ReportArgs report_args;
   CLI::App* report_cmd = cl::add_report_command(app, report_args);
   std::vector<cl::OutputSpec> report_plan;
+  cl::lsp::LspArgs lsp_args;
+  CLI::App* lsp_cmd = cl::lsp::add_lsp_command(app, lsp_args);
 
   try {
     app.parse(argc, argv);
@@ -402,6 +405,7 @@ int main(int argc, char** argv) {
     return kExitError;
   }
   if (*rules_cmd) return checked_stdout(print_rules(), closed);
+  if (*lsp_cmd) return cl::lsp::run_lsp(lsp_args);
   if (*explain_cmd) return checked_stdout(explain(explain_id), closed);
   if (*snapshot_cmd) {
     cl::Limits snapshot_limits;
