@@ -7,8 +7,8 @@
 
 #include <algorithm>
 
+#include "core/edit.h"
 #include "core/entity_ref.h"
-#include "core/fix.h"
 #include "core/validators.h"
 #include "kinds.h"
 #include "schema_check.h"

@@ -2,8 +2,8 @@
 // Sources: see kinds.h; entity references: catalog-model src/entity/ref.ts (parseEntityRef).
 #include <fmt/format.h>
 
+#include "core/edit.h"
 #include "core/entity_ref.h"
-#include "core/fix.h"
 #include "kinds.h"
 #include "schema_check.h"
 

@@ -2,8 +2,8 @@
 // (src/entity/policies/FieldFormatEntityPolicy.ts with src/validation/makeValidator.ts).
 #include <fmt/format.h>
 
+#include "core/edit.h"
 #include "core/entity_ref.h"
-#include "core/fix.h"
 #include "core/validators.h"
 #include "schema_check.h"
 

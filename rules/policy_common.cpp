@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/edit.h"
 #include "core/entity_ref.h"
-#include "core/fix.h"
 #include "core/node.h"
 #include "core/relations.h"
 #include "core/validators.h"

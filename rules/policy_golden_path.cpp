@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
+#include "core/edit.h"
 #include "core/entity_ref.h"
-#include "core/fix.h"
 #include "policy_common.h"
 
 namespace catalog_lint {

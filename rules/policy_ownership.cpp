@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
+#include "core/edit.h"
 #include "core/entity_ref.h"
-#include "core/fix.h"
 #include "kinds.h"
 #include "policy_common.h"
 

@@ -1,6 +1,6 @@
 #include "schema_check.h"
 
-#include "core/fix.h"
+#include "core/edit.h"
 
 #include <fmt/format.h>
 

@@ -5,8 +5,8 @@
 // Layers, top to bottom:
 //   4 cli     src/*.cpp, src/*.h (main, subcommands), src/lsp/
 //   3 report  src/report/ (formats findings for people and machines)
-//   2 engine  src/core/linter.*, src/core/baseline.* (run rules over files and the catalog, and
-//             apply a baseline to the result)
+//   2 engine  src/core/linter.*, baseline.*, fix.* (run rules over files and the catalog, apply
+//             a baseline to the result, apply fixes and lint again)
 //   1 rules   rules/ (checkers and their registry)
 //   0 model   the rest of src/core/ (loader, entities, configuration, file I/O, processes)
 #include <doctest/doctest.h>
@@ -32,7 +32,8 @@ int layer_of(const std::string& path) {
   if (path.starts_with("rules/")) return 1;
   if (path.starts_with("src/report/")) return 3;
   if (path.starts_with("src/lsp/")) return 4;
-  if (path.starts_with("src/core/linter.") || path.starts_with("src/core/baseline.")) return 2;
+  for (const char* engine : {"src/core/linter.", "src/core/baseline.", "src/core/fix."})
+    if (path.starts_with(engine)) return 2;
   if (path.starts_with("src/core/")) return 0;
   if (path.starts_with("src/") && path.find('/', 4) == std::string::npos) return 4;
   return -1;
@@ -129,6 +130,9 @@ TEST_CASE("layers: the classification knows every folder that holds sources") {
   CHECK(layer_of("src/report/sarif.cpp") == 3);
   CHECK(layer_of("src/core/linter.cpp") == 2);
   CHECK(layer_of("src/core/baseline.h") == 2);
+  CHECK(layer_of("src/core/fix.cpp") == 2);
+  CHECK(layer_of("src/lsp/server.cpp") == 4);
+  CHECK(layer_of("src/report_cmd.cpp") == 4);
   CHECK(layer_of("rules/references.cpp") == 1);
   CHECK(layer_of("src/core/loader.cpp") == 0);
   std::string unknown;

@@ -1,5 +1,6 @@
-// Fixes (issue 16): applying the TextEdits that findings carry, in bounded rounds, and showing
-// them as a unified diff. `catalog-lint --fix`, `--diff` and `--unsafe-fixes` (docs/fixes.md).
+// The fix run (issue 16): applies the fixes findings carry in bounded rounds, linting again after
+// each, and writes the files or shows the unified diff. `catalog-lint --fix`, `--diff` and
+// `--unsafe-fixes` (docs/fixes.md). The edits themselves are core/edit.h.
 #pragma once
 
 #include <optional>
@@ -9,56 +10,10 @@
 #include <vector>
 
 #include "core/diagnostic.h"
+#include "core/edit.h"
 #include "core/linter.h"
 
 namespace catalog_lint {
-
-/// At most this many rounds of fixes per run: each round applies every fix that does not overlap
-/// an earlier one of the same round, then lints again (what a fix leaves, or an overlapping fix,
-/// is taken up by the next round).
-inline constexpr int kMaxFixRounds = 10;
-
-/// Whether `fix` is applied in a run that allows unsafe fixes or not.
-inline bool fix_allowed(const Fix& fix, bool unsafe) {
-  return fix.safety == FixSafety::safe || unsafe;
-}
-
-/// "safe" or "unsafe".
-std::string_view to_string(FixSafety s);
-
-/// An edit that replaces the text of a single-line scalar written from `pos` to `end` (SourcePos
-/// offsets, as Node and SummaryField hold them) whose value is `value`, with `replacement`
-/// (the new value): for a plain scalar (`end - pos == value.size()`) the bytes are replaced as
-/// they are, for a quoted one without escapes (`end - pos == value.size() + 2`) the text between
-/// the quotes. std::nullopt when neither holds, when the replacement cannot be written that way
-/// (a quote or backslash in a quoted scalar; for a plain one anything but
-/// `[A-Za-z0-9][A-Za-z0-9._:/+#-]*`), or when `end` is invalid.
-std::optional<TextEdit> replace_scalar(SourcePos pos, SourcePos end, std::string_view value,
-                                       std::string_view replacement);
-
-/// A Fix of one edit.
-Fix single_edit_fix(std::string description, FixSafety safety, TextEdit edit);
-
-/// Applies `edits` (offsets into `bytes`, any order) that do not overlap one another: an edit is
-/// taken when it starts at or after the end of every edit taken before it in offset order (two
-/// insertions at one offset, or an insertion inside a replaced range, overlap). Returns the new
-/// bytes; `applied` (optional) gets how many were taken. Edits past the end of `bytes` are never
-/// taken.
-std::string apply_edits(std::string_view bytes, std::vector<TextEdit> edits,
-                        std::size_t* applied = nullptr);
-
-/// Picks, from the unsuppressed findings of `file` in `diagnostics` whose fix `fix_allowed`, the
-/// fixes of one round: whole fixes (all their edits or none), in offset order, none overlapping
-/// another; returns their edits. Fixes left out overlap a chosen one (the next round retries).
-std::vector<TextEdit> round_edits(const std::vector<Diagnostic>& diagnostics,
-                                  const std::string& file, bool unsafe);
-
-/// A unified diff (`diff -u` format, 3 lines of context, `--- a/PATH` / `+++ b/PATH` headers)
-/// between `before` and `after`, split into lines at '\n' (a '\r' stays part of its line; a last
-/// line without '\n' is followed by `\ No newline at end of file`). "" when they are equal.
-/// Lines are matched with Myers' O(ND) algorithm (E. Myers, "An O(ND) Difference Algorithm and
-/// Its Variations", 1986).
-std::string unified_diff(std::string_view before, std::string_view after, std::string_view path);
 
 /// What `--fix`, `--diff`, `--unsafe-fixes` asked for.
 struct FixArgs {

@@ -6,7 +6,6 @@
 #include <mutex>
 #include <unordered_set>
 
-
 namespace catalog_lint {
 
 std::string Policy::annotation(std::string_view name) const {
