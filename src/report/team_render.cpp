@@ -49,31 +49,10 @@ std::string md(const Json& j) {
   return out;
 }
 
-// Text for HTML character data and quoted attribute values.
+// Text for HTML character data and quoted attribute values: JUnit's XML escaping serves HTML too
+// (&apos; is an HTML5 entity; controls are dropped, line breaks kept as references).
 std::string h(const Json& j) {
-  std::string out;
-  for (char c : printable(s(j))) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return xml_escape(printable(s(j)));
 }
 
 std::string level_of(const Json& row) {
