@@ -554,3 +554,16 @@ TEST_CASE("regression: JUnit has one testcase per entity, clean ones too") {
                    "file=\"catalog-info.yaml\">\n      <failure message=\"tag &apos;Bad&apos; is "
                    "not valid") != std::string::npos);
 }
+
+TEST_CASE("regression: the loader's findings in a document name its entity") {
+  // A new user's trial: a duplicate key had no entity, so the team report counted the entity
+  // as passing Backstage's checks and the finding as nobody's.
+  const auto r = lint_text(
+      "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: q\nspec:\n"
+      "  type: queue\n  owner: team-a\n  owner: team-b\n",
+      "duplicate-key");
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK(r.diagnostics[0].rule == "duplicate-key");
+  CHECK(r.diagnostics[0].start.line == 8);
+  CHECK(r.diagnostics[0].entity == "resource:default/q");
+}

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -118,6 +119,49 @@ FileBytes read_regular_file(const std::string& path, std::size_t limit) {
   }
   ::close(fd);
   return out;
+}
+
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content,
+                                                 std::optional<unsigned> mode) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  fs::path dir = target.parent_path();
+  if (dir.empty()) dir = ".";
+  std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", target.filename().string())).string();
+  const int fd = mkstemp(tmpl.data());
+  if (fd < 0)
+    return fmt::format("cannot write {}: cannot create a temporary file in {}: {}", path,
+                       dir.string(), std::strerror(errno));
+  auto fail = [&](std::string_view what) {
+    const int err = errno;
+    close(fd);
+    unlink(tmpl.c_str());
+    return fmt::format("cannot write {}: {}: {}", path, what, std::strerror(err));
+  };
+  if (!mode) {
+    const mode_t mask = umask(0);  // read the umask (there is no getter) and restore it
+    umask(mask);
+    mode = 0666 & ~mask;
+  }
+  if (fchmod(fd, static_cast<mode_t>(*mode & 07777)) != 0) return fail("chmod");
+  for (std::string_view rest = content; !rest.empty();) {
+    const ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail("write");
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  if (fsync(fd) != 0) return fail("fsync");
+  if (close(fd) != 0) {
+    const int err = errno;
+    unlink(tmpl.c_str());
+    return fmt::format("cannot write {}: close: {}", path, std::strerror(err));
+  }
+  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    unlink(tmpl.c_str());
+    return fmt::format("cannot write {}: rename: {}", path, std::strerror(err));
+  }
+  return std::nullopt;
 }
 
 }  // namespace catalog_lint

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace catalog_lint {
 
@@ -30,5 +31,14 @@ struct LinkOutside {
   std::string target, top;
 };
 std::optional<LinkOutside> link_leaves_repository(const std::string& path);
+
+/// Writes `content` to `path` atomically: a temporary file in the same directory (so rename(2)
+/// stays on one file system), fsync, then rename over `path`. Readers see the old file or the
+/// complete new one, never a torn one; on failure `path` is untouched and the temporary removed.
+/// The new file gets permission bits `mode` (e.g. those of the file it replaces), or 0666 & ~umask
+/// like a plain open(2) without one. Returns an error message ("cannot write PATH: ...") or
+/// std::nullopt.
+std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content,
+                                                 std::optional<unsigned> mode = std::nullopt);
 
 }  // namespace catalog_lint

@@ -72,39 +72,7 @@ std::optional<std::string> write_in_place(const std::string& path, std::string_v
   const FileBytes now = read_regular_file(real.string(), expected.size() + 1);
   if (!now.error.empty() || now.too_big || now.bytes != expected)
     return fmt::format("refusing to fix {}: it changed while it was linted", path);
-  fs::path dir = real.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string tmpl = (dir / fmt::format(".{}.fix.XXXXXX", real.filename().string())).string();
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0)
-    return fmt::format("cannot fix {}: cannot create a temporary file in {}: {}", path,
-                       dir.string(), std::strerror(errno));
-  auto fail = [&](std::string_view what) {
-    const int e = errno;
-    close(fd);
-    unlink(tmpl.c_str());
-    return fmt::format("cannot fix {}: {}: {}", path, what, std::strerror(e));
-  };
-  if (fchmod(fd, st.st_mode & 07777) != 0) return fail("chmod");
-  std::string_view rest = content;
-  while (!rest.empty()) {
-    const ssize_t n = ::write(fd, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail("write");
-    rest.remove_prefix(static_cast<std::size_t>(n));
-  }
-  if (fsync(fd) != 0) return fail("fsync");
-  if (close(fd) != 0) {
-    const int e = errno;
-    unlink(tmpl.c_str());
-    return fmt::format("cannot fix {}: close: {}", path, std::strerror(e));
-  }
-  if (std::rename(tmpl.c_str(), real.c_str()) != 0) {
-    const int e = errno;
-    unlink(tmpl.c_str());
-    return fmt::format("cannot fix {}: rename: {}", path, std::strerror(e));
-  }
-  return std::nullopt;
+  return write_file_atomically(real.string(), content, st.st_mode);
 }
 
 int exit_code_of(const LintResult& result, Severity fail_on) {

@@ -313,6 +313,7 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       if (n.file.empty()) n.file = file;
     out.push_back(std::move(d));
   }
+  std::unordered_map<int, std::string> document_refs;  // document index → its entity ref
   for (const LoadedDocument& doc : loaded.documents) {
     // Backstage skips empty (null) documents silently.
     if (doc.root == nullptr || doc.root->type == NodeType::null) continue;
@@ -333,6 +334,7 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     }
     Entity entity{doc.root, doc.index, file};
     const std::string ref = entity.ref();
+    if (!ref.empty()) document_refs.emplace(doc.index, ref);
     EntityContext ctx(file, ref, doc.index, out, policy);
     for (const Rule* r : entity_rules)
       guarded(r->info.id, ctx, out, entity, ref, [&] { r->entity->check(entity, ctx); });
@@ -374,6 +376,11 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
   std::unordered_map<int, std::shared_ptr<const std::string>> lines;
   for (Diagnostic& d : out) {
     if (!d.start.valid()) d.start = src.pos_at(0, 0);
+    // The loader's findings in a document (a duplicate key, an alias) belong to its entity too:
+    // reports by entity (JUnit, the team report) must not lose them.
+    if (d.entity.empty() && d.document >= 0)
+      if (const auto it = document_refs.find(d.document); it != document_refs.end())
+        d.entity = it->second;
     if (d.source_line) continue;
     auto& line = lines[d.start.line];
     if (!line) line = std::make_shared<const std::string>(src.line(d.start.line));

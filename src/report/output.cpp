@@ -104,41 +104,6 @@ std::optional<std::string> plan_outputs(const std::vector<OutputArg>& args,
   return std::nullopt;
 }
 
-std::optional<std::string> write_file_atomically(const std::string& path,
-                                                 std::string_view content) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  fs::path dir = target.parent_path();
-  if (dir.empty()) dir = ".";
-  std::string tmpl = (dir / fmt::format(".{}.tmp.XXXXXX", target.filename().string())).string();
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0)
-    return fmt::format("cannot create a temporary file in {}: {}", dir.string(),
-                       std::strerror(errno));
-  auto fail = [&](std::string_view what) {
-    const int err = errno;
-    close(fd);
-    unlink(tmpl.c_str());
-    return fmt::format("cannot write {}: {}: {}", path, what, std::strerror(err));
-  };
-  const mode_t mask = umask(0);  // read the umask (there is no getter) and restore it
-  umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0) return fail("chmod");
-  if (!write_all(fd, content)) return fail("write");
-  if (fsync(fd) != 0) return fail("fsync");
-  if (close(fd) != 0) {
-    const int err = errno;
-    unlink(tmpl.c_str());
-    return fmt::format("cannot write {}: close: {}", path, std::strerror(err));
-  }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    unlink(tmpl.c_str());
-    return fmt::format("cannot write {}: rename: {}", path, std::strerror(err));
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> write_output(const std::string& path, std::string_view content) {
   if (const auto outside = link_leaves_repository(path))
     return fmt::format(

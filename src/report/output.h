@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file_io.h"
+
 namespace catalog_lint {
 
 /// One requested report: a format (human | json | sarif | github | junit) and its destination
@@ -34,13 +36,6 @@ struct OutputArg {
 /// is added on standard output. Returns an error message (usage error) or std::nullopt.
 std::optional<std::string> plan_outputs(const std::vector<OutputArg>& args,
                                         std::vector<OutputSpec>& plan);
-
-/// Writes `content` to `path` atomically: a temporary file in the same directory (so rename(2)
-/// stays on one file system), fsync, then rename over `path`. Readers see the old file or the
-/// complete new one, never a torn one; on failure `path` is untouched and the temporary removed.
-/// The new file gets mode 0666 & ~umask, like a plain open(2). Returns an error message or
-/// std::nullopt.
-std::optional<std::string> write_file_atomically(const std::string& path, std::string_view content);
 
 /// Writes `content` to the output `path` without destroying what is there: a symlink is followed
 /// (the file it names is written, the link stays, a dangling one creates its target), unless it
