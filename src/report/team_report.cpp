@@ -212,7 +212,13 @@ Json build(const LintResult& result, const BuildOptions& options) {
     measured["cost"] = cost_rule != nullptr;
     measured["data-classification"] = class_rule != nullptr;
     measured["declarative"] = other_declarative;
+    // Escalation contacts come from the owner's Group: without a known org, or with an owner
+    // that resolves to nothing, nobody can be called, whatever the entity's own findings say.
+    const bool owner_unknown = std::any_of(found.begin(), found.end(), [](const Diagnostic* d) {
+      return d->rule == rule_name(RuleId::unknown_owner);
+    });
     if (!org_known) measured["ownership"] = measured["references"] = false;
+    if (!org_known || owner_unknown) measured["escalation"] = false;
     const SummaryField* hatch = annotation(e, "escape-hatch");
     const auto tags = golden_tags(e);
     auto applicable = [&](std::string_view area) {
