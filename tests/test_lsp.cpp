@@ -292,6 +292,24 @@ TEST_CASE("lsp: bad framing, bad JSON, unknown methods and bad params get JSON-R
   c.raw("garbage\r\n\r\n");
   CHECK(error_of() ==
         "-32700 null bad message framing: a header line has no ':' (expected 'Content-Length: N')");
+  // The rest of a body whose length was wrong, before the next header: said, and the next
+  // message is read (an attack left the server silent for good after it).
+  c.raw("Content-Length: -5\r\n\r\n{}");
+  CHECK(error_of() ==
+        "-32700 null bad message framing: Content-Length '-5' is not a number of bytes");
+  c.request(20, "workspace/symbol");
+  CHECK(error_of() ==
+        "-32700 null bad message framing: bytes that are not a header came before "
+        "'Content-Length'");
+  CHECK(error_of() == "-32601 20 unknown method 'workspace/symbol'");
+  c.raw("Content-Length: 2\r\nContent-Length: 50\r\n\r\n");
+  CHECK(error_of() ==
+        "-32700 null bad message framing: two Content-Length headers give different lengths");
+  // Nesting deeper than any LSP message: refused before parsing (200,000 levels crashed the
+  // reader thread's stack).
+  c.raw(Client::frame("{\"jsonrpc\":\"2.0\",\"id\":21,\"method\":\"x\",\"params\":[" +
+                      std::string(200000, '[') + std::string(200000, ']') + "]}"));
+  CHECK(error_of() == "-32700 null the message is not JSON: it nests deeper than 64 levels");
   c.raw(Client::frame("{\"jsonrpc\": \"2.0\", \"id\": 3, "));
   CHECK(error_of().starts_with("-32700 null the message is not JSON: "));
   c.raw(Client::frame("[]"));

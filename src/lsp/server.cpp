@@ -22,6 +22,7 @@
 #include "core/discover.h"
 #include "core/entity_ref.h"
 #include "core/file_io.h"
+#include "core/json_text.h"
 #include "core/linter.h"
 #include "core/loader.h"
 #include "core/node.h"
@@ -1030,6 +1031,10 @@ json Server::completion(const json& params) {
 
 }  // namespace
 
+/// LSP messages nest a few levels (params, a range, its positions): deeper is refused before
+/// parsing (a tree parser recurses per level and can overflow the reader thread's stack).
+constexpr int kMaxMessageDepth = 64;
+
 int run_lsp(const LspArgs& /*args*/) {
   auto inbox = std::make_shared<Inbox>();
   // The reader thread frames and parses messages, and notes cancellations at once (a request
@@ -1041,6 +1046,9 @@ int run_lsp(const LspArgs& /*args*/) {
       in.frame = reader.next();
       if (in.frame.kind == Frame::Kind::message) {
         try {
+          if (json_nesting_exceeds(in.frame.body, kMaxMessageDepth))
+            throw std::length_error(
+                fmt::format("it nests deeper than {} levels", kMaxMessageDepth));
           in.message = json::parse(in.frame.body);
           if (in.message.is_object() && in.message.value("method", json()) == "$/cancelRequest") {
             const json& id = member(member(in.message, "params"), "id");
@@ -1049,7 +1057,7 @@ int run_lsp(const LspArgs& /*args*/) {
               inbox->cancelled.insert(id.dump());
             }
           }
-        } catch (const json::exception& e) {
+        } catch (const std::exception& e) {  // json::exception, or the nesting
           in.parse_error = e.what();
         }
         in.frame.body.clear();

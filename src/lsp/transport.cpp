@@ -58,6 +58,15 @@ Frame FrameReader::next() {
       if (!fill()) return Frame{};
     }
     std::string_view line(buf_.data() + pos_, eol - pos_);
+    // Bytes that are no header before a `Content-Length:` on the same line (the rest of a body
+    // whose length was wrong, or garbage): said once, and reading resumes at the header, so
+    // one bad frame does not swallow every message after it.
+    if (const std::size_t at = lower(line).find("content-length:");
+        at != std::string::npos && at > 0) {
+      pos_ += at;
+      return Frame{
+          Frame::Kind::bad_header, {}, "bytes that are not a header came before 'Content-Length'"};
+    }
     pos_ = eol + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) {
@@ -88,6 +97,8 @@ Frame FrameReader::next() {
         if (error.empty())
           error = fmt::format("Content-Length '{}' is not a number of bytes",
                               std::string(value.substr(0, 40)));
+      } else if (length && *length != n) {
+        if (error.empty()) error = "two Content-Length headers give different lengths";
       } else {
         length = n;
       }

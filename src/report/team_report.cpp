@@ -13,6 +13,7 @@
 
 #include "core/date.h"
 #include "core/entity_ref.h"
+#include "core/json_text.h"
 #include "core/summary.h"
 #include "core/version.h"
 
@@ -770,27 +771,10 @@ std::optional<Json> parse_input(const std::string& text, const std::string& name
     return std::nullopt;
   }
   // Nesting is checked before parsing: one pass over the text, outside strings.
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > kMaxInputDepth) {
-        error = fmt::format("'{}' nests deeper than {} levels: not a catalog-lint team report",
-                            name, kMaxInputDepth);
-        return std::nullopt;
-      }
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+  if (json_nesting_exceeds(text, kMaxInputDepth)) {
+    error = fmt::format("'{}' nests deeper than {} levels: not a catalog-lint team report", name,
+                        kMaxInputDepth);
+    return std::nullopt;
   }
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded()) {
