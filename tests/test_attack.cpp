@@ -542,3 +542,43 @@ TEST_CASE("attack 3: no output is written through a symlink out of its repositor
   CHECK(in.exit_code == 1);
   CHECK(nlohmann::json::parse(read_file(dir + "/reports/out.json"))["summary"]["errors"] == 1);
 }
+
+TEST_CASE(
+    "attack 4: a path through a folder link out of the repository is neither read nor fixed") {
+  // `p -> /proc/self` made `catalog-lint p/environ` print the environment in a snippet, and
+  // `--fix o/t.yaml` with `o -> ../outside` rewrote a file outside the repository.
+  const std::string base = temp_dir();
+  const std::string dir = base + "/repo";
+  fs::create_directories(dir);
+  REQUIRE(sh(dir, "git init -q").first == 0);
+  fs::create_directories(base + "/outside");
+  const std::string outside = base + "/outside/t.yaml";
+  write_file(outside,
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n"
+             "  description: 4711\nspec:\n  type: service\n  lifecycle: production\n"
+             "  owner: team-a\n");
+  fs::create_symlink("/proc/self", dir + "/p");
+  fs::create_symlink("../outside", dir + "/o");
+  const CliRun env = run_cli({"--format", "json", "p/environ"}, dir);
+  CHECK(env.exit_code == 2);
+  const auto j = nlohmann::json::parse(env.out);
+  REQUIRE(j["diagnostics"].size() == 1);
+  CHECK(j["diagnostics"][0]["rule"] == "unreadable-file");
+  CHECK(j["diagnostics"][0]["message"].get<std::string>().ends_with(
+      fmt::format("outside the repository '{}'; files outside the repository are never read",
+                  fs::canonical(dir).string())));
+  const std::string before = read_file(outside);
+  const CliRun fix = run_cli({"--fix", "o/t.yaml"}, dir);
+  CHECK(fix.exit_code == 2);
+  CHECK(read_file(outside) == before);
+  // A folder link inside the repository is followed as before.
+  fs::create_directories(dir + "/real");
+  write_file(dir + "/real/catalog-info.yaml", kEntity);
+  fs::create_symlink("real", dir + "/inside");
+  const CliRun direct = run_cli({"--format", "json", "real/catalog-info.yaml"}, dir);
+  const CliRun linked = run_cli({"--format", "json", "inside/catalog-info.yaml"}, dir);
+  CHECK(linked.exit_code == direct.exit_code);
+  CHECK(linked.exit_code != 2);
+  CHECK(nlohmann::json::parse(linked.out)["summary"] ==
+        nlohmann::json::parse(direct.out)["summary"]);
+}

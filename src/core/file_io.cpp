@@ -42,9 +42,49 @@ std::string repository_of(const std::string& dir) {
 
 }  // namespace
 
+/// For a directory named by the lexical absolute path `dir`: the repository top that holds the
+/// deepest symbolic link among `dir` and its ancestors ("" when there is no link, or the link is
+/// in no repository). Cached per directory: a walk asks once per folder, not once per file.
+std::string repository_of_deepest_link(const fs::path& dir) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::string> cache;
+  const std::string key = dir.string();
+  {
+    std::lock_guard lock(mutex);
+    if (const auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  std::string top;
+  std::error_code ec;
+  for (fs::path at = dir; !at.empty() && at != at.root_path(); at = at.parent_path()) {
+    struct stat st {};
+    if (::lstat(at.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+      const fs::path holder = fs::weakly_canonical(at.parent_path(), ec);
+      if (!ec) top = repository_of(holder.string());
+      break;
+    }
+  }
+  std::lock_guard lock(mutex);
+  cache.emplace(key, top);
+  return top;
+}
+
 std::optional<LinkOutside> link_leaves_repository(const std::string& path) {
   struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return std::nullopt;
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  if (!S_ISLNK(st.st_mode)) {
+    // The file is no link, but a folder on its way may be (`p/environ` with `p -> /proc/self`):
+    // where the whole path leads must lie in the repository that holds that link.
+    std::error_code ec;
+    const fs::path lexical = fs::absolute(path, ec).lexically_normal();
+    if (ec) return std::nullopt;
+    std::string top = repository_of_deepest_link(lexical.parent_path());
+    if (top.empty()) return std::nullopt;
+    const fs::path target = fs::weakly_canonical(lexical, ec);
+    if (ec) return std::nullopt;
+    const fs::path rel = target.lexically_relative(top);
+    if (!rel.empty() && *rel.begin() != "..") return std::nullopt;
+    return LinkOutside{target.string(), std::move(top)};
+  }
   std::error_code ec;
   const fs::path link = fs::absolute(path, ec).lexically_normal();
   const fs::path dir = fs::weakly_canonical(link.parent_path(), ec);
