@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/discover.h"
 #include "core/process.h"
 #include "util.h"
 
@@ -256,4 +257,19 @@ TEST_CASE(
   // Named on the command line, a file is linted as given, whatever its name and content.
   const CliRun named = run_cli({"--format", "json", "template/catalog-register.yaml"}, dir);
   CHECK(nlohmann::json::parse(named.out)["summary"]["files"] == 1);
+}
+
+TEST_CASE("discovery: a walked file that starts with a byte order mark is sniffed after it") {
+  // An attack: a BOM before `apiVersion:` made the walk skip the file without a word.
+  const std::string bom = "\xEF\xBB\xBF";
+  CHECK(catalog_lint::sniff_backstage(bom + "apiVersion: backstage.io/v1alpha1\nkind: Group\n"));
+  CHECK(catalog_lint::sniff_backstage_kind(bom + "kind: Component\n"));
+  CHECK(catalog_lint::declares_template(bom + "kind: Template\n"));
+  CHECK_FALSE(catalog_lint::sniff_backstage(bom + "apiVersion: v1\nkind: ConfigMap\n"));
+  const std::string dir = git_repo();
+  write_file(dir + "/svc.yaml", bom +
+                                    "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+                                    "metadata:\n  name: a\n");
+  const CliRun r = run_cli({"--format", "json", "."}, dir);
+  CHECK(nlohmann::json::parse(r.out)["summary"]["files"] == 1);
 }

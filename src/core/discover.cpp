@@ -35,7 +35,17 @@ bool is_entity_file_name(std::string_view name) {
   return name == "catalog-info.yaml" || name == "catalog-info.yml";
 }
 
+namespace {
+// A UTF-8 byte order mark before the first line (Backstage's reader skips it): the sniffs read
+// the text after it, or a walked file that starts with one is never linted.
+std::string_view without_bom(std::string_view content) {
+  if (content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
+  return content;
+}
+}  // namespace
+
 bool sniff_backstage(std::string_view content) {
+  content = without_bom(content);
   static const RE2 re(
       R"((?m)^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io/)");
   return RE2::PartialMatch(content, re);
@@ -51,6 +61,7 @@ bool sniff_skeleton(std::string_view content) {
 }
 
 bool declares_template(std::string_view content) {
+  content = without_bom(content);
   static const RE2 template_kind(
       R"((?mi)^["']?kind["']?[ \t]*:[ \t]*["']?template["']?[ \t\r]*(?:#|$))");
   return RE2::PartialMatch(content, template_kind);
@@ -73,6 +84,7 @@ std::vector<std::string> template_source_dirs(std::string_view content) {
 }
 
 bool sniff_backstage_kind(std::string_view content) {
+  content = without_bom(content);
   static const RE2 re(
       R"((?mi)^["']?kind["']?[ \t]*:[ \t]*["']?(?:component|api|resource|system|domain|group|user|)"
       R"(location|template)["']?[ \t\r]*(?:#|$))");
