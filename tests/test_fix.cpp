@@ -461,6 +461,20 @@ TEST_CASE("cli --fix: a Location target is linted, not written; the walk's file 
   CHECK(j["diagnostics"][0]["rule"] == "invalid-field-type");
 }
 
+TEST_CASE("cli --diff and --fix: a newline in a file name cannot forge diff or report lines") {
+  // An attack: a file named "x\n-  name: injected\n.yaml" printed a forged `-` line in the diff.
+  const std::string repo = git_repo();
+  const std::string name = "x\n-  name: injected\n.yaml";
+  write_file(repo + "/" + name, kHead + "  labels:\n    tier: 1\n" + kSpec);
+  const CliRun diff = run_cli({"--diff", name}, repo);
+  CHECK(diff.exit_code == 1);
+  CHECK(diff.out.starts_with("--- a/x\xE2\x90\x8A-  name: injected\xE2\x90\x8A.yaml\n"));
+  CHECK(diff.out.find("\n-  name: injected\n") == std::string::npos);
+  const CliRun fix = run_cli({"--fix", "--format", "json", name}, repo);
+  CHECK(fix.err ==
+        "catalog-lint: fixed 1 finding in x\xE2\x90\x8A-  name: injected\xE2\x90\x8A.yaml\n");
+}
+
 TEST_CASE("docs: every rule doc has a Fixes section; docs/fixes.md shows today's --diff") {
   for (const Rule& r : Registry::instance().rules())
     CHECK_MESSAGE(r.info.doc.find("## Fixes\n\n") != std::string::npos, r.info.id);

@@ -107,7 +107,7 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
         err << fmt::format(
             "catalog-lint: warning: not fixing {}: it is a symbolic link to '{}', outside the "
             "repository '{}'\n",
-            f, outside->target, outside->top);
+            printable(f), printable(outside->target), printable(outside->top));
         continue;
       }
       FileBytes in = read_regular_file(f, options.limits.max_file_bytes);
@@ -163,7 +163,7 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
       err << fmt::format(
           "catalog-lint: warning: {}: a round of fixes was left out: the file would not parse "
           "with it\n",
-          f);
+          printable(f));
       current[f] = before;
       eligible.erase(f);
       undone = true;
@@ -187,7 +187,9 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
 
   if (args.diff) {
     std::string text;
-    for (const std::string& f : changed) text += unified_diff(original[f], current[f], f);
+    // (Names as printable text: a newline in a file name must not forge diff lines.)
+    for (const std::string& f : changed)
+      text += unified_diff(original[f], current[f], printable(f));
     out << text;
     outcome.exit_code = changed.empty() ? 0 : 1;
     return outcome;
@@ -200,12 +202,12 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
   bool failed = false;
   for (const std::string& f : changed) {
     if (const auto error = write_in_place(f, original[f], current[f])) {
-      err << fmt::format("catalog-lint: error: {}\n", *error);
+      err << fmt::format("catalog-lint: error: {}\n", printable(*error));
       failed = true;
       continue;
     }
     err << fmt::format("catalog-lint: fixed {} finding{} in {}\n", fixed_count[f],
-                       fixed_count[f] == 1 ? "" : "s", f);
+                       fixed_count[f] == 1 ? "" : "s", printable(f));
   }
   // What is left, from the files as they are now on disk (the run's own pipeline, Location
   // targets and --changed-since included).

@@ -48,4 +48,13 @@ std::size_t find_invalid_utf8(std::string_view s);
 /// `s` with every invalid UTF-8 sequence replaced by U+FFFD, so it can go into JSON/XML output.
 std::string sanitize_utf8(std::string_view s);
 
+/// `text` made safe for a terminal or a CI log: valid UTF-8 (invalid bytes become U+FFFD), every
+/// C0 control but TAB shown as its Unicode control picture (ESC as U+241B, NUL as U+2400, LF as
+/// U+240A), DEL as U+2421, C1 controls (U+0080-U+009F) as `<U+009B>`, and the bidirectional
+/// formatting characters (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: "Trojan
+/// Source", CVE-2021-42574) and line/paragraph separators (U+2028, U+2029) as `<U+202E>`; so
+/// input bytes can neither corrupt nor drive the terminal, nor reorder or break the text around
+/// them. Used by every text format (human, github, junit).
+std::string printable(std::string_view text);
+
 }  // namespace catalog_lint

@@ -11,50 +11,6 @@
 
 namespace catalog_lint {
 
-namespace {
-
-// The code point at the start of `s` (valid UTF-8) when it reorders or breaks the text it is
-// shown in, else 0: the bidirectional formatting characters of "Trojan Source" (CVE-2021-42574;
-// Unicode UAX #9: U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and the line and
-// paragraph separators U+2028, U+2029 (a line break in many viewers).
-char32_t reordering_code_point(std::string_view s) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  if (s.size() >= 2 && byte(0) == 0xD8 && byte(1) == 0x9C) return 0x061C;
-  if (s.size() < 3 || byte(0) != 0xE2) return 0;
-  const char32_t cp = 0x2000 + ((byte(1) & 0x3F) << 6) + (byte(2) & 0x3F);
-  const bool reorders = cp == 0x200E || cp == 0x200F || (cp >= 0x2028 && cp <= 0x202E) ||
-                        (cp >= 0x2066 && cp <= 0x2069);
-  return reorders ? cp : 0;
-}
-
-}  // namespace
-
-std::string printable(std::string_view text) {
-  const std::string valid = sanitize_utf8(text);
-  std::string out;
-  out.reserve(valid.size());
-  for (std::size_t i = 0; i < valid.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(valid[i]);
-    if (c < 0x20 && c != '\t') {
-      out += "\xE2\x90";
-      out += static_cast<char>(0x80 + c);
-    } else if (c == 0x7F) {
-      out += "\xE2\x90\xA1";
-    } else if (c == 0xC2 && i + 1 < valid.size() &&
-               static_cast<unsigned char>(valid[i + 1]) < 0xA0) {
-      // C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F): U+009B is CSI on many terminals.
-      out += fmt::format("<U+{:04X}>", static_cast<unsigned char>(valid[i + 1]));
-      ++i;
-    } else if (const char32_t cp = reordering_code_point(std::string_view(valid).substr(i))) {
-      out += fmt::format("<U+{:04X}>", static_cast<std::uint32_t>(cp));
-      i += cp < 0x800 ? 1 : 2;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
-
 Summary summarize(const LintResult& result) {
   Summary s;
   s.files = result.files;

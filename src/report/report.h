@@ -9,17 +9,11 @@
 
 #include "core/linter.h"
 #include "core/repo.h"
+#include "core/source.h"
 
 namespace catalog_lint {
 
-/// `text` made safe for a terminal or a CI log: valid UTF-8 (invalid bytes become U+FFFD), every
-/// C0 control but TAB shown as its Unicode control picture (ESC as U+241B, NUL as U+2400, LF as
-/// U+240A), DEL as U+2421, C1 controls (U+0080-U+009F) as `<U+009B>`, and the bidirectional
-/// formatting characters (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: "Trojan
-/// Source", CVE-2021-42574) and line/paragraph separators (U+2028, U+2029) as `<U+202E>`; so
-/// input bytes can neither corrupt nor drive the terminal, nor reorder or break the text around
-/// them. Used by every text format (human, github, junit).
-std::string printable(std::string_view text);
+// printable() (core/source.h) makes text safe for a terminal or a CI log.
 
 /// Counts of a result, by severity, and files with at least one finding.
 struct Summary {
