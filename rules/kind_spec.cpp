@@ -30,19 +30,18 @@ void check_ref(const Entity& e, const RefField& f, bool typed, const Node* value
   if (parsed.ref) return;
   std::string help;
   std::optional<Fix> fix;
-  if (const auto swapped = swapped_kind_namespace(value->text, [](std::string_view part) {
-        return find_kind_case_insensitive(part) != nullptr;
-      })) {
+  if (const auto fixed = unswapped_reference(value->text)) {
     help = fmt::format(
-        "the kind and the namespace are swapped: write '{}' "
-        "(<kind>:<namespace>/<name>)",
-        *swapped);
+        "the kind and the namespace are swapped: write '{}' (<kind>:<namespace>/<name>)", *fixed);
     // Safe: the parts are kept, put in the order Backstage reads; the kind lower-cased as
     // Backstage compares it (refs are case-insensitive).
-    const std::size_t colon = swapped->find(':');
-    const std::string fixed = to_lower(swapped->substr(0, colon)) + swapped->substr(colon);
-    if (auto edit = replace_scalar(value->pos, value->end, value->text, fixed))
-      fix = single_edit_fix(fmt::format("write '{}'", fixed), FixSafety::safe, std::move(*edit));
+    if (auto edit = replace_scalar(value->pos, value->end, value->text, *fixed))
+      fix = single_edit_fix(fmt::format("write '{}'", *fixed), FixSafety::safe, std::move(*edit));
+  } else if (const auto kinded = kind_written_as_namespace(value->text);
+             kinded && f.default_kind.empty()) {
+    help = fmt::format(
+        "'{}' reads as namespace '{}'; for the kind write '{}' (<kind>:[<namespace>/]<name>)",
+        value->text, value->text.substr(0, value->text.find('/')), *kinded);
   } else
     help = f.default_kind.empty()
                ? fmt::format(

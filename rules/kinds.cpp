@@ -146,4 +146,23 @@ const KindInfo* find_kind_case_insensitive(std::string_view kind) {
   return nullptr;
 }
 
+std::optional<std::string> unswapped_reference(std::string_view text) {
+  const auto swapped = swapped_kind_namespace(
+      text, [](std::string_view part) { return find_kind_case_insensitive(part) != nullptr; });
+  if (!swapped) return std::nullopt;
+  const std::size_t colon = swapped->find(':');
+  return to_lower(swapped->substr(0, colon)) + swapped->substr(colon);
+}
+
+std::optional<std::string> kind_written_as_namespace(std::string_view text) {
+  if (text.find(':') != std::string_view::npos) return std::nullopt;
+  const std::size_t slash = text.find('/');
+  if (slash == std::string_view::npos || slash + 1 >= text.size() ||
+      text.find('/', slash + 1) != std::string_view::npos)
+    return std::nullopt;
+  const std::string_view ns = text.substr(0, slash);
+  if (find_kind_case_insensitive(ns) == nullptr) return std::nullopt;
+  return to_lower(ns) + ":" + std::string(text.substr(slash + 1));
+}
+
 }  // namespace catalog_lint

@@ -4,6 +4,8 @@
 // (relation fields and default kinds); scaffolder-common 2.4.0 Template.v1beta3.schema.json.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,5 +32,15 @@ struct KindInfo {
 const KindInfo* find_kind(std::string_view kind);
 /// The kind whose name equals `kind` ignoring ASCII case, or nullptr.
 const KindInfo* find_kind_case_insensitive(std::string_view kind);
+
+/// A reference written `<kind>/<namespace>:<name>` (kind and namespace swapped, a built-in kind
+/// in any case) in the order Backstage reads, the kind lower-cased as Backstage compares it:
+/// `Resource/default:queue-x` → `resource:default/queue-x`. std::nullopt for anything else.
+std::optional<std::string> unswapped_reference(std::string_view text);
+
+/// A reference without a kind whose namespace is a built-in kind's name (`resource/payments-db`,
+/// which Backstage reads as namespace `resource`): the kind-qualified reading
+/// (`resource:payments-db`); std::nullopt for anything else.
+std::optional<std::string> kind_written_as_namespace(std::string_view text);
 
 }  // namespace catalog_lint

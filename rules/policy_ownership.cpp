@@ -41,18 +41,13 @@ std::shared_ptr<const CatalogRule> make_unknown_owner() {
       help = fmt::format("did you mean '{}'?", *near);
       fix = did_you_mean_fix(*owner, *near, "group", e.ns);
     }
-    if (const auto swapped = swapped_kind_namespace(owner->value, [](std::string_view part) {
-          return find_kind_case_insensitive(part) != nullptr;
-        })) {
+    if (const auto fixed = unswapped_reference(owner->value)) {
       help = fmt::format(
-          "the kind and the namespace are swapped: write '{}' (<kind>:<namespace>/<name>)",
-          *swapped);
+          "the kind and the namespace are swapped: write '{}' (<kind>:<namespace>/<name>)", *fixed);
       // Safe: the same parts in the order Backstage reads, the kind lower-cased.
-      const std::size_t colon = swapped->find(':');
-      const std::string fixed = to_lower(swapped->substr(0, colon)) + swapped->substr(colon);
       fix.reset();
-      if (auto edit = replace_scalar(owner->pos, owner->end, owner->value, fixed))
-        fix = single_edit_fix(fmt::format("write '{}'", fixed), FixSafety::safe, std::move(*edit));
+      if (auto edit = replace_scalar(owner->pos, owner->end, owner->value, *fixed))
+        fix = single_edit_fix(fmt::format("write '{}'", *fixed), FixSafety::safe, std::move(*edit));
     }
     Diagnostic* d = ctx.report_field(
         e, *owner,

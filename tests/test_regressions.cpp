@@ -567,3 +567,18 @@ TEST_CASE("regression: the loader's findings in a document name its entity") {
   CHECK(r.diagnostics[0].start.line == 8);
   CHECK(r.diagnostics[0].entity == "resource:default/q");
 }
+
+TEST_CASE("regression: a kind written where the namespace goes gets the kind-qualified hint") {
+  // A new user's trial: `resource/payments-db` got "e.g. component:resource/payments-db".
+  const auto r = lint_text(component("a", "") + "  dependsOn: [resource/payments-db]\n" +
+                               "  dependencyOf: [Resource/default:payments-db]\n",
+                           "invalid-entity-ref");
+  std::string all;
+  for (const auto& d : r.diagnostics) all += d.help + "\n";
+  CHECK(all ==
+        "'resource/payments-db' reads as namespace 'resource'; for the kind write "
+        "'resource:payments-db' (<kind>:[<namespace>/]<name>)\n"
+        // Swapped: the help names what the fix writes (the kind lower-cased).
+        "the kind and the namespace are swapped: write 'resource:default/payments-db' "
+        "(<kind>:<namespace>/<name>)\n");
+}
