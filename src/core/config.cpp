@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/app_config.h"
+#include "core/config_schema.h"
 #include "core/embedded_presets.h"
 #include "core/entity_ref.h"
 #include "core/file_io.h"
@@ -34,29 +35,33 @@ namespace {
 
 constexpr std::string_view kPresetPrefix = "preset:";
 
-// The keys the loader accepts, per mapping. config_keys() and the schema test read these too.
-const std::vector<std::string_view> kTopKeys = {
-    "extends", "rules",   "policy",           "declarative_rules", "overrides", "include",
-    "exclude", "catalog", "catalog_complete", "app_config",        "report"};
-const std::vector<std::string_view> kReportKeys = {"levels"};
-const std::vector<std::string_view> kLevelKeys = {"name", "require"};
+// The keys the loader accepts, per mapping: the schema's (schemas/catalog-lint.schema.json).
+const std::vector<std::string_view>& top_keys() {
+  return config_schema_keys("");
+}
+const std::vector<std::string_view>& report_keys() {
+  return config_schema_keys("/properties/report");
+}
+const std::vector<std::string_view>& level_keys() {
+  return config_schema_keys("/properties/report/properties/levels/items");
+}
 /// Levels of `report: levels:` at most.
 constexpr std::size_t kMaxReportLevels = 16;
-const std::vector<std::string_view> kOverrideKeys = {"files", "rules"};
-const std::vector<std::string_view> kPolicyKeys = {"annotation_prefix",
-                                                   "platform_team",
-                                                   "architecture_committee",
-                                                   "escape_hatch_expiry_warning_days",
-                                                   "deprecation_notice_days",
-                                                   "infrastructure_types",
-                                                   "known_owners",
-                                                   "golden_paths"};
-const std::vector<std::string_view> kRuleKeys = {"id",  "summary", "severity", "category", "source",
-                                                 "doc", "select",  "require",  "message",  "help"};
-const std::vector<std::string_view> kSelectKeys = {"kind", "type", "lifecycle", "namespace",
-                                                   "has_tag"};
-const std::vector<std::string_view> kRequireKeys = {"annotation", "label",   "tag",
-                                                    "field",      "pattern", "enum"};
+const std::vector<std::string_view>& override_keys() {
+  return config_schema_keys("/properties/overrides/items");
+}
+const std::vector<std::string_view>& policy_keys() {
+  return config_schema_keys("/properties/policy");
+}
+const std::vector<std::string_view>& rule_keys() {
+  return config_schema_keys("/properties/declarative_rules/items");
+}
+const std::vector<std::string_view>& select_keys() {
+  return config_schema_keys("/properties/declarative_rules/items/properties/select");
+}
+const std::vector<std::string_view>& require_keys() {
+  return config_schema_keys("/properties/declarative_rules/items/properties/require");
+}
 
 std::string join(const std::vector<std::string_view>& v) {
   std::string out;
@@ -168,7 +173,7 @@ std::string quoted_alternatives(const std::vector<std::string>& keys) {
 }
 
 DeclarativeRule parse_rule(const Parser& p, const Node* n) {
-  p.check_map(n, kRuleKeys, "a declarative rule");
+  p.check_map(n, rule_keys(), "a declarative rule");
   DeclarativeRule r;
   r.info.category = "policy";
   r.info.default_severity = Severity::warning;
@@ -204,7 +209,7 @@ DeclarativeRule parse_rule(const Parser& p, const Node* n) {
   if (const Node* s = n->get("message")) r.message = p.string(s, "message");
   if (const Node* s = n->get("help")) r.help = p.string(s, "help");
   if (const Node* sel = n->get("select")) {
-    p.check_map(sel, kSelectKeys, "select");
+    p.check_map(sel, select_keys(), "select");
     if (const Node* s = sel->get("kind")) r.kinds = p.strings(s, "select.kind");
     for (auto& k : r.kinds) k = to_lower(k);
     if (const Node* s = sel->get("type")) r.types = p.strings(s, "select.type");
@@ -214,7 +219,7 @@ DeclarativeRule parse_rule(const Parser& p, const Node* n) {
   }
   const Node* req = n->get("require");
   if (!req) p.fail(n, fmt::format("declarative rule '{}' needs a require mapping", r.info.id));
-  p.check_map(req, kRequireKeys, "require");
+  p.check_map(req, require_keys(), "require");
   int targets = 0;
   for (auto [name, target] : {std::pair{"annotation", DeclarativeRule::Target::annotation},
                               std::pair{"label", DeclarativeRule::Target::label},
@@ -463,7 +468,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   if (docs > 1) p.fail(nullptr, "a config file holds one YAML document");
   static const Node kEmpty{.type = NodeType::mapping};
   if (root == nullptr) root = &kEmpty;
-  p.check_map(root, kTopKeys, "the config file");
+  p.check_map(root, top_keys(), "the config file");
 
   ParsedConfig out;
   if (!is_preset) out.closure.insert(key);
@@ -520,7 +525,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
 
   Policy& pol = config.policy;
   if (const Node* pn = root->get("policy")) {
-    p.check_map(pn, kPolicyKeys, "policy");
+    p.check_map(pn, policy_keys(), "policy");
     if (const Node* n = pn->get("annotation_prefix")) {
       pol.annotation_prefix = p.string(n, "policy.annotation_prefix");
       if (!pol.annotation_prefix.ends_with("/") ||
@@ -559,13 +564,13 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   // report: levels: the team report's cumulative levels (docs/report.md); requirement names are
   // checked by the report, which knows the areas and rules.
   if (const Node* rn = root->get("report")) {
-    p.check_map(rn, kReportKeys, "report");
+    p.check_map(rn, report_keys(), "report");
     if (const Node* ln = rn->get("levels")) {
       if (!ln->is_seq() || ln->items.empty() || ln->items.size() > kMaxReportLevels)
         p.fail(ln, fmt::format("report.levels must be a list of 1 to {} levels", kMaxReportLevels));
       pol.report_levels.clear();
       for (const Node* item : ln->items) {
-        p.check_map(item, kLevelKeys, "report.levels item");
+        p.check_map(item, level_keys(), "report.levels item");
         const Node* name = item->get("name");
         const Node* req = item->get("require");
         if (name == nullptr || req == nullptr)
@@ -733,7 +738,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       p.fail(on, fmt::format("overrides must be a list of {{files, rules}} mappings, found {}",
                              json_type_name(on->type)));
     for (const Node* item : on->items) {
-      p.check_map(item, kOverrideKeys, "an overrides entry");
+      p.check_map(item, override_keys(), "an overrides entry");
       const Node* files = item->get("files");
       const Node* rules = item->get("rules");
       if (files == nullptr) p.fail(item, "an overrides entry needs `files`");
@@ -744,6 +749,9 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
     }
   }
   check_totals(p, root, config);
+  // The schema has the last word on what the file may hold (the checks above give the more
+  // specific messages, and the semantic checks the schema cannot make).
+  if (const auto violation = check_config_schema(*root)) p.fail(violation->at, violation->message);
   stack.pop_back();
   for (const std::string& f : out.closure)
     if (f != key) config.reads.push_back(f);  // the files it extends, not itself
@@ -845,20 +853,6 @@ std::vector<RuleInfo> builtin_declarative_rule_infos() {
       }
     }
   }
-  return out;
-}
-
-std::vector<std::string> config_keys() {
-  std::vector<std::string> out;
-  for (auto k : kTopKeys) out.emplace_back(k);
-  for (auto k : kOverrideKeys) out.push_back("overrides[]." + std::string(k));
-  for (auto k : kPolicyKeys) out.push_back("policy." + std::string(k));
-  for (auto k : kReportKeys) out.push_back("report." + std::string(k));
-  for (auto k : kLevelKeys) out.push_back("report.levels[]." + std::string(k));
-  for (auto k : kRuleKeys) out.push_back("declarative_rules[]." + std::string(k));
-  for (auto k : kSelectKeys) out.push_back("declarative_rules[].select." + std::string(k));
-  for (auto k : kRequireKeys) out.push_back("declarative_rules[].require." + std::string(k));
-  std::sort(out.begin(), out.end());
   return out;
 }
 

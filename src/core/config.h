@@ -136,10 +136,6 @@ std::vector<std::string> preset_names();
 /// RuleInfo of every declarative rule shipped in the embedded presets (they join the registry).
 std::vector<RuleInfo> builtin_declarative_rule_infos();
 
-/// Every configuration key the loader accepts, as dotted paths (`policy.platform_team`,
-/// `declarative_rules[].select.kind`); the schema test compares these with schemas/.
-std::vector<std::string> config_keys();
-
 /// A configuration applied to a run: the Config, and the effective rule severities (the run's
 /// base RuleConfig with the file's `rules:` overrides applied).
 struct ResolvedConfig {
