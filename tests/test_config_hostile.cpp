@@ -25,13 +25,6 @@ std::string tagged(const std::string& name) {
          "\n  tags: [Java]\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
 }
 
-// A fresh git repository (canonical path: messages show resolved paths).
-std::string repo() {
-  const std::string dir = fs::canonical(temp_dir()).string();
-  REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
-  return dir;
-}
-
 // "severity rule file line:col" of each finding of a JSON report, in report order.
 std::vector<std::string> findings(const std::string& json_text) {
   std::vector<std::string> out;
@@ -60,7 +53,7 @@ constexpr std::string_view kOutside =
 }  // namespace
 
 TEST_CASE("config: extends outside the repository is refused and nothing of the file is echoed") {
-  const std::string dir = repo();
+  const std::string dir = git_repo();
   const std::string elsewhere = fs::canonical(temp_dir()).string();  // another directory
   write_file(elsewhere + "/secrets.yaml", "db_password: hunter2\n");
   write_file(elsewhere + "/shared.yaml", "rules:\n  invalid-tag: note\n");
@@ -104,7 +97,7 @@ TEST_CASE("config: extends outside the repository is refused and nothing of the 
 }
 
 TEST_CASE("config: extends of a FIFO, a directory or a file over 1 MiB is an error at the item") {
-  const std::string dir = repo();
+  const std::string dir = git_repo();
   write_file(dir + "/catalog-info.yaml", tagged("a"));
   REQUIRE(::mkfifo((dir + "/pipe.yaml").c_str(), 0600) == 0);  // no writer: reading would hang
   fs::create_directory(dir + "/dir.yaml");
@@ -128,7 +121,7 @@ TEST_CASE("config: extends of a FIFO, a directory or a file over 1 MiB is an err
 }
 
 TEST_CASE("config: extends diamonds are parsed once per run; chain length and file count limits") {
-  const std::string dir = repo();
+  const std::string dir = git_repo();
   write_file(dir + "/catalog-info.yaml", tagged("a"));
   // f0 extends f1 thirty times, f1 extends f2 thirty times, ...: 30^5 parses of f5 when each
   // extends is parsed anew (hours; run_cli kills the run after 120 s), one parse of each file
@@ -203,7 +196,7 @@ TEST_CASE("config: outside a repository the search stops at the directory the ru
 }
 
 TEST_CASE("config: a broken config in a subdirectory is a finding; every other file is linted") {
-  const std::string dir = repo();
+  const std::string dir = git_repo();
   write_file(dir + "/good/catalog-info.yaml", tagged("good"));
   write_file(dir + "/bad/catalog-info.yaml", tagged("bad"));
   write_file(dir + "/bad/deeper/catalog-info.yaml", tagged("deeper"));

@@ -93,15 +93,6 @@ TEST_CASE("registry: front matter is read with the YAML loader, and bad front ma
 
 namespace {
 
-// A temporary git work tree (the config lookup stops at its root).
-std::string repo() {
-  const std::string dir = temp_dir();
-  const CliRun init = run_cli({"--version"}, dir);  // the binary exists
-  REQUIRE(init.exit_code == 0);
-  REQUIRE(std::system(fmt::format("git init -q '{}'", dir).c_str()) == 0);
-  return dir;
-}
-
 // The first bad fixture of `rule` (testdata/rules/<rule>/bad-*), or "".
 std::string bad_fixture(const std::string& rule) {
   const fs::path dir = fs::path(source_dir()) / "testdata" / "rules" / rule;
@@ -218,7 +209,7 @@ TEST_CASE(
     // configuration (tests/test_config_hostile.cpp).
     if (rule.id == RuleId::internal_error || rule.id == RuleId::invalid_config) continue;
     CAPTURE(id);
-    const std::string dir = repo();
+    const std::string dir = git_repo();
     std::vector<std::string> extra = trigger(id, dir);
     // The org is declared (catalog_complete, or for conflicting-entity a catalog folder), so
     // that the rules judging owners and references run.

@@ -186,7 +186,7 @@ std::vector<std::string> brief(const LintResult& result) {
 }
 
 std::string git_repo() {
-  const std::string dir = temp_dir();
+  const std::string dir = std::filesystem::canonical(temp_dir()).string();
   REQUIRE(std::system(fmt::format("git init -q '{}'", dir).c_str()) == 0);
   return dir;
 }

@@ -63,7 +63,8 @@ LintResult lint_text(const std::string& text, const std::string& rule = "",
 /// "files=N" (the number of files linted). Throws when the output is not JSON.
 std::vector<std::string> severities_of(const CliRun& run, const std::string& rule);
 
-/// A fresh temporary directory that is a git work tree (`git init`).
+/// A fresh temporary directory that is a git work tree (`git init`), as a canonical path
+/// (messages show resolved paths).
 std::string git_repo();
 
 /// A git_repo() holding a copy of `testdata/<name>` (from the source tree), committed.
