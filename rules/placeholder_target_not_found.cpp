@@ -10,6 +10,7 @@
 #include "core/loader.h"
 #include "core/locations.h"
 #include "core/registry.h"
+#include "placeholders.h"
 #include "schema_check.h"
 
 namespace catalog_lint {
@@ -17,26 +18,6 @@ namespace {
 
 bool is_known(const std::string& key) {
   return key == "$text" || key == "$json" || key == "$yaml";
-}
-
-// A placeholder whose target this rule reads: a known key with a string value.
-bool is_checked_placeholder(const Node* n) {
-  return is_placeholder(n) && is_known(n->entries[0].first->text) &&
-         n->entries[0].second->is_string();
-}
-
-// The cheap first pass: any such placeholder at all? (Almost every entity has none.)
-bool has_checked_placeholder(const Node* root) {
-  std::vector<const Node*> stack{root};
-  std::size_t budget = 100000;
-  while (!stack.empty() && budget-- > 0) {
-    const Node* n = stack.back();
-    stack.pop_back();
-    if (is_checked_placeholder(n)) return true;
-    for (const auto& [k, v] : n->entries) stack.push_back(v);
-    for (const Node* item : n->items) stack.push_back(item);
-  }
-  return false;
 }
 
 // Why `bytes` (the target of `$json`) is not what JSON.parse accepts; "" when it parses.
@@ -118,39 +99,21 @@ std::string problem(const std::string& file, const std::string& key, const std::
 
 std::shared_ptr<const EntityRule> make_placeholder_target_not_found() {
   return entity_rule([](const Entity& e, EntityContext& ctx) {
-    if (!has_checked_placeholder(e.root)) return;
     const std::string file(ctx.file());
-    // Iterative walk with a visit budget: aliases share nodes, so a tree walk could revisit.
-    struct Item {
-      const Node* node;
-      std::string pointer;
-    };
-    std::vector<Item> stack{{e.root, ""}};
-    std::size_t budget = 100000;
-    while (!stack.empty() && budget-- > 0) {
-      Item item = std::move(stack.back());
-      stack.pop_back();
-      const Node* n = item.node;
-      if (is_placeholder(n)) {
-        if (!is_checked_placeholder(n)) continue;
-        const std::string& key = n->entries[0].first->text;
-        const Node* value = n->entries[0].second;
-        std::string help;
-        std::string message = problem(file, key, value->text, help);
-        if (!message.empty())
-          ctx.report(value, schema::child_pointer(item.pointer, key), std::move(message),
-                     std::move(help));
-        continue;
-      }
-      if (n->is_map()) {
-        for (auto it = n->entries.rbegin(); it != n->entries.rend(); ++it)
-          if (it->first->is_scalar())
-            stack.push_back({it->second, schema::child_pointer(item.pointer, it->first->text)});
-      } else if (n->is_seq()) {
-        for (std::size_t i = n->items.size(); i-- > 0;)
-          stack.push_back({n->items[i], item.pointer + "/" + std::to_string(i)});
-      }
-    }
+    for_each_placeholder(
+        e.root,
+        [](const Node* n) {
+          return is_known(n->entries[0].first->text) && n->entries[0].second->is_string();
+        },
+        [&](const Node* n, const std::string& pointer) {
+          const std::string& key = n->entries[0].first->text;
+          const Node* value = n->entries[0].second;
+          std::string help;
+          std::string message = problem(file, key, value->text, help);
+          if (!message.empty())
+            ctx.report(value, schema::child_pointer(pointer, key), std::move(message),
+                       std::move(help));
+        });
   });
 }
 
