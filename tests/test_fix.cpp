@@ -233,6 +233,18 @@ TEST_CASE("fix: bare CR line breaks become the file's line break (safe)") {
   CHECK(fixed(crlf) == want);
 }
 
+TEST_CASE("fix: a comment that hides content past a bare CR ends at it (unsafe)") {
+  // A file with CR line endings after a first comment is one comment line to Backstage.
+  const std::string lf = "# header\n" + kHead + kSpec;
+  std::string cr = lf;
+  std::replace(cr.begin(), cr.end(), '\n', '\r');
+  CHECK(fixed(cr) == cr);  // not applied by --fix: what Backstage ingests changes
+  CHECK(fixed(cr, true) == lf);
+  // A hidden line inside a file with LF line endings.
+  const std::string one = kHead + "  # owner: see wiki\r  title: t\n" + kSpec;
+  CHECK(fixed(one, true) == kHead + "  # owner: see wiki\n  title: t\n" + kSpec);
+}
+
 TEST_CASE("fix: kind and namespace swapped in a reference, the kind lower-cased (safe)") {
   const std::string text = kHead +
                            "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n"

@@ -5,6 +5,7 @@
 // the same ground more widely (tests/test_conformance.cpp).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -286,4 +287,93 @@ TEST_CASE("loader: many blank-line separated keys and many CRs in quotes (issue 
   CHECK(severities_of(run, "bare-cr-line-break") == V{"catalog-crs.yaml error", "files=2"});
   CHECK(run.out.find("\"line\": 600006") != std::string::npos);  // the tab line
   CHECK(run.out.find("\"line\": 200006") != std::string::npos);  // the bare CR line
+}
+
+TEST_CASE("loader: a bare CR where `yaml` reads other structure than yaml-cpp (issue 13)") {
+  const std::string cr =
+      " bare carriage return (CR) used as a line break; Backstage's parser does not accept it";
+  // Before '#': no white space for `yaml` ("Comments must be separated from other tokens by white
+  // space characters"); yaml-cpp read `t<CR>#c` as the value.
+  CHECK(yaml_findings(kHead + "  title: t\r#c\n" + kSpec) ==
+        V{"error bare-cr-line-break 5:11" + cr});
+  CHECK(yaml_findings(kHead + "  title: t \r#c\n" + kSpec) ==
+        V{"error bare-cr-line-break 5:12" + cr});
+  CHECK(yaml_findings(kHead + "  tags: [a,\r#c\n    b]\n" + kSpec) ==
+        V{"error bare-cr-line-break 5:12" + cr});
+  // After an anchor or a tag ("Tags and anchors must be separated from the next token by white
+  // space"); yaml-cpp silently dropped the value `t` after the anchor.
+  CHECK(yaml_findings(kHead + "  title: &a\rt\n" + kSpec) ==
+        V{"error bare-cr-line-break 5:12" + cr});
+  CHECK(yaml_findings(kHead + "  title: !!str\rt\n" + kSpec) ==
+        V{"error bare-cr-line-break 5:15" + cr});
+  // `a:<CR>` after a key: a second mapping on the line ("Nested mappings are not allowed in
+  // compact mappings").
+  CHECK(yaml_findings(kHead + "  title: a:\rb\n" + kSpec) ==
+        V{"error bare-cr-line-break 5:12" + cr});
+  // After `...` or `---`, also at the end of the file (yaml-cpp read a key `...<CR>`).
+  CHECK(yaml_findings(kHead + kSpec + "...\r") == V{"error bare-cr-line-break 9:4" + cr});
+  // (`...<CR>---`: yaml-cpp's own errors on that line remain.)
+  CHECK(yaml_findings(kHead + kSpec + "...\r---\n" + kHead + kSpec).size() == 3);
+  // Content to both parsers: in quotes, in block text, before a space, after `key:` alone.
+  CHECK(yaml_findings(kHead + "  title: \"a\r#c\"\n" + kSpec).empty());
+  CHECK(yaml_findings(kHead + "  title: >\n    a\r#c\n" + kSpec).empty());
+  CHECK(yaml_findings(kHead + "  title: t\r # c\n" + kSpec).empty());
+  CHECK(yaml_findings(kHead + "  title: a &b\rc\n" + kSpec).empty());
+}
+
+TEST_CASE("loader: `---<CR>` ends a document for yaml-cpp too (issue 13)") {
+  // `yaml` reads a second document there (here the string "\r": "Expected object at root");
+  // yaml-cpp read a key `---<CR>` of the first document.
+  const LintResult end = lint_text(kHead + kSpec + "---\r", "bare-cr-line-break");
+  REQUIRE(end.diagnostics.size() == 1);
+  CHECK(end.diagnostics[0].rule == "bare-cr-line-break");
+  CHECK(end.diagnostics[0].document == 1);
+  CHECK(end.diagnostics[0].start.line == 9);
+  CHECK(end.diagnostics[0].start.column == 4);
+  // Content after it is on the marker's line for `yaml` ("Block collection cannot start on same
+  // line with directives-end marker"): the second document is rejected (yaml-cpp reads a scalar
+  // document there, then fails in a third).
+  const std::string second = kHead + kSpec + "---\r" + kHead + kSpec;
+  std::vector<std::string> got;
+  for (const Diagnostic& d : lint_text(second).diagnostics)
+    if (d.category == "yaml")
+      got.push_back(fmt::format("{} {} {}:{}", d.rule, d.document, d.start.line, d.start.column));
+  CHECK(got ==
+        V{"bare-cr-line-break 2 9:4", "non-mapping-document 1 9:5", "yaml-syntax-error 2 9:15"});
+}
+
+TEST_CASE("loader: a comment that runs on past a bare CR over content is a warning (issue 13)") {
+  // Both parsers read a comment up to the next LF: `# header<CR>apiVersion: …` hides the line,
+  // and a file with only CRs after a first comment is empty to Backstage, without a word.
+  const std::string hidden =
+      " a bare carriage return (CR) does not end this comment: 'apiVersion: "
+      "backstage.io/v1alpha1' after it is part of the comment, and Backstage never reads it";
+  std::vector<std::string> got;
+  for (const Diagnostic& d : lint_text("# header\r" + kHead + kSpec).diagnostics)
+    if (d.category == "yaml" || d.rule == "missing-field")
+      got.push_back(fmt::format("{} {} {}:{} {}", to_string(d.severity), d.rule, d.start.line,
+                                d.start.column, d.message));
+  CHECK(got == V{"warning bare-cr-line-break 1:9" + hidden,
+                 "error missing-field 2:1 missing required field `apiVersion`"});
+  std::string cr_only = "# header\n" + kHead + kSpec;
+  std::replace(cr_only.begin(), cr_only.end(), '\n', '\r');
+  const LintResult only = lint_text(cr_only, "bare-cr-line-break");
+  REQUIRE(only.diagnostics.size() == 1);
+  CHECK(to_string(only.diagnostics[0].severity) == "warning");
+  CHECK(only.diagnostics[0].message == hidden.substr(1));
+  CHECK(only.diagnostics[0].start.column == 9);
+  // The unsafe fix ends every line of the comment's text with the file's line break.
+  REQUIRE(only.diagnostics[0].fix);
+  CHECK(only.diagnostics[0].fix->safety == FixSafety::unsafe);
+  CHECK(only.diagnostics[0].fix->edits.size() == 9);
+  // Deeper in the file, after a value's comment; a CR in a comment before plain text is fine.
+  CHECK(yaml_findings(kHead + "  description: d # c\r  title: t\n" + kSpec) ==
+        V{"warning bare-cr-line-break 5:21 a bare carriage return (CR) does not end this comment: "
+          "'title: t' after it is part of the comment, and Backstage never reads it"});
+  CHECK(yaml_findings(kHead + "  # c\rx\n" + kSpec).empty());
+  // A comment line after a value's line, and a `#` line that is block text (content, no comment).
+  CHECK(yaml_findings(kHead + "  title: t\n  # c\r  description: d\n" + kSpec) ==
+        V{"warning bare-cr-line-break 6:6 a bare carriage return (CR) does not end this comment: "
+          "'description: d' after it is part of the comment, and Backstage never reads it"});
+  CHECK(yaml_findings(kHead + "  description: |\n    # c\r    title: t\n" + kSpec).empty());
 }

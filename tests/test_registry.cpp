@@ -170,6 +170,13 @@ std::vector<std::string> trigger(const std::string& rule, const std::string& dir
                "spec:\n  type: team\n  children: []\n");
     return {};
   }
+  if (rule == "placeholder-target-not-found") {  // resolved on disk: no fixture file can show it
+    write_file(dir + "/catalog-x.yaml",
+               "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: a\nspec:\n"
+               "  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n"
+               "    $text: ./missing.yaml\n");
+    return {};
+  }
   if (rule == "unreadable-file") {
     REQUIRE(symlink("nowhere", (dir + "/catalog-x.yaml").c_str()) == 0);
     return {};

@@ -8,6 +8,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <istream>
@@ -1374,10 +1375,68 @@ std::size_t indentation_unit(const SourceText& src, const Exemptions& ex) {
   return unit == 0 ? 2 : std::min<std::size_t>(unit, 8);
 }
 
+// True when the bare CR at byte `cr` of `b` (not in quotes, not in a comment, `line` the text of
+// its line up to the next LF, `next` what follows the CR up to the next CR or LF) makes `yaml`
+// read something other than yaml-cpp. Neither takes a bare CR for a line break (a comment runs
+// on past it in both), but `yaml` takes it for white space after `---`, `...` and `:`, and not
+// before `#` nor after an anchor or tag, where yaml-cpp reads on as text:
+// - `next` starts block structure (`title: t<CR>  description: d`), or nothing (a CR at the end);
+// - `next` starts with '#' ("Comments must be separated from other tokens by white space");
+// - the line is only `---` or `...` so far (a document marker with content on its line);
+// - `&anchor<CR>` or `!tag<CR>` ("Tags and anchors must be separated from the next token");
+// - `key: a:<CR>` (a second mapping on the line: "Nested mappings are not allowed in compact
+//   mappings").
+bool cr_breaks_structure(std::string_view line, std::size_t cr_in_line, std::string_view next) {
+  if (starts_structure(next) || next.front() == '#') return true;
+  std::string_view before = line.substr(0, cr_in_line);
+  if (before == "---" || before == "...") return true;
+  while (!before.empty() && (before.back() == ' ' || before.back() == '\r'))
+    before.remove_suffix(1);
+  if (before.empty()) return false;
+  if (before.back() == ':') {
+    before.remove_suffix(1);
+    return has_mapping_colon(before);
+  }
+  // The token before the CR: an anchor or tag when it starts a node (after the indentation, a
+  // `: `, `- ` or a flow indicator).
+  const std::size_t blank = before.find_last_of(" \t");
+  const std::size_t start = blank == std::string_view::npos ? 0 : blank + 1;
+  const std::string_view token = before.substr(start);
+  if (token.empty() || (token[0] != '&' && token[0] != '!')) return false;
+  std::string_view lead = before.substr(0, start);
+  while (!lead.empty() && (lead.back() == ' ' || lead.back() == '\t')) lead.remove_suffix(1);
+  return lead.empty() || std::strchr(":-[{,?", lead.back()) != nullptr;
+}
+
+// True when 1-based line `l` is a comment line (its first non-space is '#') that is no block
+// scalar's text: the nearest line above it that is less indented (blank lines and deeper ones
+// skipped) does not end with a `|` or `>` header. (The exemptions cover the lines after a plain
+// scalar too, where a comment line ends the scalar for both parsers.)
+bool comment_outside_block_scalar(const SourceText& src, int l) {
+  const std::string_view text = src.line(l);
+  const std::size_t indent = text.find_first_not_of(' ');
+  if (indent == std::string_view::npos || text[indent] != '#') return false;
+  for (int k = l - 1, seen = 0; k >= 1 && seen < 200; --k, ++seen) {
+    std::string_view above = src.line(k);
+    const std::size_t at = above.find_first_not_of(" \t");
+    if (at == std::string_view::npos || at >= indent) continue;
+    if (const std::size_t hash = above.find(" #"); hash != std::string_view::npos)
+      above = above.substr(0, hash);
+    while (!above.empty() && (above.back() == ' ' || above.back() == '\t')) above.remove_suffix(1);
+    while (!above.empty() && (std::isdigit(static_cast<unsigned char>(above.back())) ||
+                              above.back() == '-' || above.back() == '+'))
+      above.remove_suffix(1);
+    return above.empty() || (above.back() != '|' && above.back() != '>');
+  }
+  return true;
+}
+
 // Whitespace checks yaml-cpp does not make but Backstage's parser does, outside scalar text and
 // flow collections (where tabs and CRs are content):
-// - a bare CR is no line break for `yaml`; it fails where it splits block structure
-//   (`title: t<CR>  description: d`, or a CR alone at the end), not inside a value or comment;
+// - a bare CR where `yaml` reads other structure than yaml-cpp (cr_breaks_structure()), not
+//   inside a value; one inside a comment that hides block structure after it (`# c<CR>title: t`:
+//   both parsers read the rest of the line as the comment) is a warning, as Backstage accepts the
+//   file but never sees that content;
 // - a tab in the indentation of a block line ("Tabs are not allowed as indentation").
 void check_whitespace(LoadedFile& f, const Exemptions& ex) {
   const SourceText& src = *f.source;
@@ -1386,6 +1445,7 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
   // line of many CRs is read once, not once per CR.
   int memo_line = 0;
   std::size_t memo_comment = std::string::npos;
+  bool memo_exempt = false;  // the line is scalar text (or a flow collection's)
   const auto comment_start = [&](std::string_view line) {
     const std::size_t start = static_cast<std::size_t>(line.data() - b.data());
     const std::size_t first = line.find_first_not_of(' ');
@@ -1395,21 +1455,54 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     return std::string::npos;
   };
   const std::string line_break = b.find("\r\n") != std::string::npos ? "\r\n" : "\n";
-  std::vector<TextEdit> cr_edits;
+  std::vector<TextEdit> cr_edits, hidden_edits;
   bool reported = false;
-  std::size_t cr_finding = 0;
+  std::size_t cr_finding = 0, hidden_finding = std::string::npos;
   for (std::size_t i = b.find('\r'); i != std::string::npos; i = b.find('\r', i + 1)) {
     if (i + 1 < b.size() && b[i + 1] == '\n') continue;  // CRLF
     if (ex.in_quotes(i)) continue;
     const SourcePos p = src.pos_at_offset(i);
-    if (ex.line(p.line)) continue;
-    if (p.line != memo_line) memo_line = p.line, memo_comment = comment_start(src.line(p.line));
-    if (memo_comment < i) continue;  // inside a comment
-    // What `yaml` reads as the next line: the text up to the next CR or LF.
+    const std::string_view line = src.line(p.line);
+    // A document marker ends any scalar before it, so its line is never exempt.
+    const bool marker = line.data() + 3 == b.data() + i &&
+                        (line.substr(0, 3) == "---" || line.substr(0, 3) == "...");
+    if (p.line != memo_line) {
+      memo_line = p.line;
+      memo_comment = comment_start(line);
+      memo_exempt = ex.line(p.line) && !comment_outside_block_scalar(src, p.line);
+    }
+    if (memo_exempt && !marker) continue;
+    // The text after the CR up to the next CR or LF (what the author meant as the next line).
     std::size_t j = i + 1;
     while (j < b.size() && b[j] != '\r' && b[j] != '\n') ++j;
+    const std::string_view next(b.data() + i + 1, j - (i + 1));
+    if (memo_comment < i) {  // inside a comment: harmless unless it hides structure
+      hidden_edits.push_back(TextEdit{i, i + 1, line_break});
+      const std::size_t first = next.find_first_not_of(' ');
+      if (hidden_finding != std::string::npos || first == std::string_view::npos) continue;
+      std::string_view hidden = next.substr(first);
+      if (!(starts_structure(hidden) || is_document_marker(hidden) || is_document_end(hidden)))
+        continue;
+      std::size_t cut = std::min<std::size_t>(hidden.size(), 40);  // at a UTF-8 boundary
+      while (cut > 0 && cut < hidden.size() &&
+             (static_cast<unsigned char>(hidden[cut]) & 0xC0) == 0x80)
+        --cut;
+      hidden = hidden.substr(0, cut);
+      Diagnostic d = make_diag(
+          RuleId::bare_cr_line_break,
+          fmt::format("a bare carriage return (CR) does not end this comment: '{}' after it is "
+                      "part of the comment, and Backstage never reads it",
+                      printable(hidden)),
+          "end the line with LF (or CRLF): YAML parsers read a comment up to the next LF", p,
+          kByLine);
+      d.fixed_severity = Severity::warning;  // Backstage accepts the file, without that content
+      f.diagnostics.push_back(std::move(d));
+      hidden_finding = f.diagnostics.size() - 1;
+      continue;
+    }
     if (j == i + 1 && j < b.size()) continue;  // a run of CRs: its last one decides
-    if (!starts_structure(std::string_view(b.data() + i + 1, j - (i + 1)))) continue;
+    const std::size_t in_line = i - static_cast<std::size_t>(line.data() - b.data());
+    if (!cr_breaks_structure(line, in_line, next)) continue;
     // The fix (safe: the break `yaml` fails on becomes the one everyone else reads) makes this
     // CR, and the CRs of a run that ends with it, the file's line break: CRLF when the file has
     // one, else LF.
@@ -1430,6 +1523,15 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     fix.description = fmt::format("end lines with {}", line_break == "\n" ? "LF" : "CRLF");
     fix.edits = std::move(cr_edits);
     f.diagnostics[cr_finding].fix = std::move(fix);
+  }
+  if (hidden_finding != std::string::npos) {
+    // Unsafe: the text the comment hid becomes content that Backstage then reads.
+    Fix fix;
+    fix.description =
+        fmt::format("end the comment's lines with {}", line_break == "\n" ? "LF" : "CRLF");
+    fix.safety = FixSafety::unsafe;
+    fix.edits = std::move(hidden_edits);
+    f.diagnostics[hidden_finding].fix = std::move(fix);
   }
   std::string indent_unit;  // found on the first tab (most files have none)
   for (int l = 1; l <= src.line_count(); ++l) {
@@ -1518,6 +1620,21 @@ std::string untab_blank_lines(const SourceText& src) {
 
 }  // namespace
 
+// `---<CR>` and `...<CR>` at the start of a line: yaml-cpp reads a key there, `yaml` a document
+// marker followed by white space. Makes those CRs spaces in `input` (yaml-cpp's copy of `b`; same
+// length, so every position is kept; check_whitespace() reports the CR).
+void space_marker_crs(const std::string& b, std::string& input) {
+  for (std::size_t i = b.find('\r'); i != std::string::npos; i = b.find('\r', i + 1)) {
+    if (i < 3 || (i + 1 < b.size() && b[i + 1] == '\n')) continue;
+    const std::size_t s = i - 3;
+    if ((s == 0 || b[s - 1] == '\n') &&
+        (b.compare(s, 3, "---") == 0 || b.compare(s, 3, "...") == 0)) {
+      if (input.empty()) input = b;
+      input[i] = ' ';
+    }
+  }
+}
+
 LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes) {
   LoadedFile f;
   const std::size_t size = bytes.size();
@@ -1566,8 +1683,10 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
   std::size_t byte_offset = 0;
   int next_index = 0;
   std::string untabbed;  // the bytes yaml-cpp reads once a tab on a blank line stopped it
+  std::string spaced;    // or with the CRs after document markers as spaces ("" = none)
+  space_marker_crs(b, spaced);
   while (byte_offset <= b.size()) {
-    const std::string& input = untabbed.empty() ? b : untabbed;
+    const std::string& input = !untabbed.empty() ? untabbed : !spaced.empty() ? spaced : b;
     MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
     std::istream in(&buf);
     Builder builder(f, limits, line_offset, next_index, exemptions);
@@ -1603,7 +1722,10 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
       if (e.msg == YAML::ErrorMsg::TAB_IN_INDENTATION && untabbed.empty() &&
           blank_or_comment(f.source->line(at.line))) {
         untabbed = untab_blank_lines(*f.source);
-        if (untabbed != b) {
+        if (!spaced.empty())  // keep the marker CRs as spaces (untabbed is a copy of `b`)
+          for (std::size_t i = 0; i < b.size(); ++i)
+            if (spaced[i] != b[i]) untabbed[i] = spaced[i];
+        if (untabbed != b && untabbed != spaced) {
           f.diagnostics.resize(marks[0]);
           f.documents.resize(marks[1]);
           exemptions.lines.resize(marks[2]);

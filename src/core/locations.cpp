@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "core/file_io.h"
 #include "core/glob.h"
 #include "core/repo.h"
 #include "core/rule.h"
@@ -311,6 +313,94 @@ void resolve_location_targets(const std::vector<LocationTarget>& targets,
              fmt::format("Location target '{}' matches no file", t.target),
              "fix the path (it is relative to this file), or set `spec.presence: optional`");
   }
+}
+
+namespace {
+
+// A placeholder value with a URL scheme (`https:`, `file:`): what `new URL(value)` accepts, which
+// Backstage reads as an absolute URL.
+bool has_url_scheme(const std::string& s) {
+  const std::size_t colon = s.find(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!alpha(s[0])) return false;
+  for (std::size_t i = 1; i < colon; ++i)
+    if (!alpha(s[i]) && !(s[i] >= '0' && s[i] <= '9') && s[i] != '+' && s[i] != '-' && s[i] != '.')
+      return false;
+  return true;
+}
+
+// The repository holding directory `dir` (canonical), as Roots does, for any thread: asked once
+// per directory and process.
+fs::path repository_root_of(const fs::path& dir) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, fs::path> known;
+  {
+    std::lock_guard lock(mutex);
+    if (const auto it = known.find(dir.string()); it != known.end()) return it->second;
+  }
+  const std::string top = git_toplevel(
+      dir.string(), "placeholder targets are read only inside the entity file's own directory");
+  std::error_code ec;
+  const fs::path root = top.empty() ? dir : fs::path(top);
+  const fs::path canonical = fs::weakly_canonical(root, ec);
+  std::lock_guard lock(mutex);
+  return known.emplace(dir.string(), ec ? root : canonical).first->second;
+}
+
+}  // namespace
+
+PlaceholderTarget read_placeholder_target(const std::string& file, const std::string& target,
+                                          std::size_t limit) {
+  using Status = PlaceholderTarget::Status;
+  PlaceholderTarget out;
+  if (target.empty() || has_url_scheme(target)) return out;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return out;  // standard input, a snapshot, a base revision
+  const fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(file), ec).parent_path(), ec);
+  if (ec) return out;
+  const fs::path root = repository_root_of(dir);
+  if (target.find('\0') != std::string::npos) {  // open(2) would read a shorter name
+    out.status = Status::not_found;
+    out.detail = "the path holds a NUL byte";
+    return out;
+  }
+  const fs::path path =
+      (target.front() == '/' ? root / target.substr(1) : dir / target).lexically_normal();
+  if (!inside(path, root)) {
+    out.status = Status::outside;
+    return out;
+  }
+  // Where the path really leads (links of the file and of every folder on the way resolved):
+  // also for a file in no repository, whose links link_leaves_repository() leaves alone.
+  const fs::path real = fs::weakly_canonical(path, ec);
+  if (!ec && !inside(real, root)) {
+    out.status = Status::outside;
+    out.through_link = true;
+    out.detail = real.string();
+    return out;
+  }
+  FileBytes read = read_regular_file(path.string(), limit);
+  if (read.too_big) {
+    out.status = Status::too_big;
+  } else if (!read.error.empty()) {
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+      out.status = Status::not_found;
+    } else if (read.error.find("outside the repository") != std::string::npos) {
+      out.status = Status::outside;  // link_leaves_repository(): a link into another repository
+      out.through_link = true;
+    } else {
+      out.status = Status::not_regular;
+      out.detail = fs::is_directory(st) ? "a directory" : "a FIFO, socket or device";
+      return out;
+    }
+    out.detail = std::move(read.error);
+  } else {
+    out.status = Status::read;
+    out.bytes = std::move(read.bytes);
+  }
+  return out;
 }
 
 }  // namespace catalog_lint

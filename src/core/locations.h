@@ -3,6 +3,7 @@
 // runSpecialLocationStep; targets are relative to the Location's file).
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,5 +42,32 @@ struct LocationTarget {
 void resolve_location_targets(const std::vector<LocationTarget>& targets,
                               const std::string& repo_root, std::vector<std::string>& known,
                               std::vector<std::string>& files, std::vector<Diagnostic>& out);
+
+/// What reading the target of a `$text`, `$json` or `$yaml` placeholder found (Backstage reads it
+/// relative to the entity's file: @backstage/plugin-catalog-backend 4.0.5
+/// src/processors/PlaceholderProcessor.ts).
+struct PlaceholderTarget {
+  enum class Status {
+    unchecked,    ///< an absolute URL, or the entity's file is not on disk (standard input)
+    read,         ///< `bytes` holds the file
+    not_found,    ///< no such file (`detail`: the strerror text)
+    outside,      ///< it leaves the repository: not read (`through_link`: by a symbolic link)
+    not_regular,  ///< `detail`: "a directory" or "a FIFO, socket or device"
+    too_big,      ///< over the size limit: exists, not read
+  };
+  Status status = Status::unchecked;
+  std::string bytes;
+  std::string detail;
+  bool through_link = false;
+};
+
+/// Reads `target` as a placeholder in `file` (the entity's catalog file, as given) names it: a
+/// path relative to the file's directory, or, with a leading '/', to the repository root. The
+/// repository is git_toplevel() of the file's directory (asked once per directory; thread-safe),
+/// or for a file in no repository its own directory. Nothing outside it is read: a `..` escape
+/// or a symbolic link (of the file or of a folder on the way) that leads out is `outside`. Only
+/// regular files of at most `limit` bytes are read (never blocks). Never throws.
+PlaceholderTarget read_placeholder_target(const std::string& file, const std::string& target,
+                                          std::size_t limit);
 
 }  // namespace catalog_lint

@@ -141,6 +141,37 @@ for i, v in enumerate(CRS):
 whole("cr-crlf", (HEAD + SPEC).replace("\n", "\r\n"))
 whole("cr-only", (HEAD + SPEC).replace("\n", "\r"))
 whole("cr-mixed", HEAD.replace("\n", "\r\n") + SPEC)
+# Bare CRs next to comments, indicators and document markers: where a CR changes what yaml-cpp
+# reads compared with `yaml` (a comment runs on past a CR in both; a CR is no white space before
+# '#' for `yaml`; a CR after `---`/`...` or `:` is).
+CRS_MORE = [
+    "  title:\rt\n", "  title: &a\rt\n", "  title: !!str\rt\n", "  title: \"t\"\r#c\n",
+    "  title: 't'\r#c\n", "  title: \"t\"\r  description: d\n", "  tags: [a,\r]\n",
+    "  labels: {a: b,\rc: d}\n", "  labels: {a: b\r, c: d}\n", "  tags: [a\r, b]\n",
+    "  tags: [a,\r#c\n    b]\n", "  tags: [a, \r#c\n    b]\n", "  tags:\n  -\ra\n",
+    "  tags:\n  - a\r#c\n", "  title: t\r#c\n", "  title: t \r#c\n", "  title: t\r\r#c\n",
+    "  title:\r\n    t\n", "  title: >\n    a\r#c\n", "  description: |\n    a\n  \r\n",
+    "  title: t\r\n\r", "  title: a:\rb\n", "  title: \"a\r#c\"\n", "  title: [a]\r#c\n",
+    "  labels: {a: b}\r#c\n", "  title: t\r # c\n", "  title: t\r\t#c\n", "  # c\r  title: t\n",
+    "  description: d # c\r  title: t\n", "  # c\r\r  title: t\n", "  tags: [a, # c\r b]\n",
+    "  labels: {a: b, # c\r c: d}\n",
+]
+for i, v in enumerate(CRS_MORE):
+    meta(f"crx-{i:02d}", v)
+whole("crx-comment-first", "# header\r" + HEAD + SPEC)
+whole("crx-comment-cronly", ("# c\n" + HEAD + SPEC).replace("\n", "\r"))
+whole("crx-comment-cronly-crlf", ("# c\r" + HEAD + SPEC).replace("\n", "\r") + "\r\n")
+whole("crx-docstart-end", HEAD + SPEC + "---\r")
+whole("crx-docstart-next", HEAD + SPEC + "---\r" + HEAD.replace("x\n", "y\n") + SPEC)
+whole("crx-docstart-first", "---\r" + HEAD + SPEC)
+whole("crx-docstart-comment", "--- # c\r" + HEAD + SPEC)
+whole("crx-docstart-space", "--- \r" + HEAD + SPEC)
+whole("crx-docend", HEAD + SPEC + "...\r")
+whole("crx-docend-next", HEAD + SPEC + "...\r---\n" + HEAD.replace("x\n", "y\n") + SPEC)
+whole("crx-dir-comment", "%YAML 1.2 # c\r---\n" + HEAD + SPEC)
+whole("crx-dir-crlf", "%YAML 1.2\r\n---\n" + HEAD + SPEC)
+whole("crx-root-key", "apiVersion: backstage.io/v1alpha1\rkind: Component\n" +
+      HEAD[HEAD.index("metadata"):] + SPEC)
 
 # --- directives ------------------------------------------------------------------------
 DIRS = [
