@@ -139,6 +139,8 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
   cmd->add_option("--merge", args.merge,
                   "JSON reports (one per repository) to combine into one; no lint")
       ->expected(1, -1);
+  cmd->add_flag("--mixed-dates", args.mixed_dates,
+                "with --merge: accept reports made on different days (merged_dates lists them)");
   cmd->add_option("--source-url", args.source_url,
                   "HTML link of a finding, with {path} and {line}, e.g. "
                   "https://github.com/org/repo/blob/main/{path}#L{line}");
@@ -187,6 +189,20 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
     error("report --merge takes report files, not paths to lint");
     return kExitError;
   }
+  if (args.mixed_dates && args.merge.empty()) {
+    error("report --mixed-dates applies to --merge only");
+    return kExitError;
+  }
+  // A merge lints nothing: each report was judged on its own day, which --today cannot change.
+  if (const CLI::App* main = args.command->get_parent(); !args.merge.empty() && main) {
+    const CLI::Option* today = main->get_option_no_throw("--today");
+    if (today != nullptr && today->count() > 0) {
+      error(
+          "report --merge does not take --today: each report was judged on its own day (its "
+          "'today'); give --today to the runs that make the reports");
+      return kExitError;
+    }
+  }
   if (const auto why = guard(plan, args)) {
     error(*why);
     return kExitError;
@@ -204,7 +220,10 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
     inputs.push_back(std::move(*j));
   }
   std::string why;
-  const auto merged = team::merge(std::move(inputs), why);
+  team::MergeOptions merge;
+  merge.mixed_dates = args.mixed_dates;
+  merge.names = args.merge;
+  const auto merged = team::merge(std::move(inputs), why, merge);
   if (!merged) {
     error(why);
     return kExitError;

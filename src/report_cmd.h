@@ -23,6 +23,7 @@ struct ReportArgs {
   std::string compare;               ///< --compare OLD.json
   std::vector<std::string> merge;    ///< --merge A.json B.json …: no lint
   std::string source_url;            ///< HTML link template with {path} and {line}
+  bool mixed_dates = false;          ///< --mixed-dates: --merge accepts reports of other days
   CLI::App* command = nullptr;
   CLI::Option* format_opt = nullptr;
   CLI::Option* output_opt = nullptr;

@@ -36,12 +36,17 @@ json report_of(const std::string& dir, std::vector<std::string> paths) {
   return json::parse(run.out);
 }
 
-const json& team(const json& report, const std::string& ref) {
-  for (const json& t : report["teams"])
+// The item of `report[list]` whose "ref" is `ref`.
+const json& by_ref(const json& report, const char* list, const std::string& ref) {
+  for (const json& t : report[list])
     if (t["ref"] == ref) return t;
-  FAIL("no team " << ref);
+  FAIL("no " << list << " item " << ref);
   static const json none;
   return none;
+}
+
+const json& team(const json& report, const std::string& ref) {
+  return by_ref(report, "teams", ref);
 }
 
 // "ref area=state" of each entity, for one area.
@@ -59,11 +64,21 @@ std::vector<std::string> rules_of(const json& entity) {
 }
 
 const json& entity(const json& report, const std::string& ref) {
-  for (const json& e : report["entities"])
-    if (e["ref"] == ref) return e;
-  FAIL("no entity " << ref);
-  static const json none;
-  return none;
+  return by_ref(report, "entities", ref);
+}
+
+// Replaces the first `from` in the file `path` by `to`; `from` must be there.
+void edit(const std::string& path, const std::string& from, const std::string& to) {
+  std::string text = read_file(path);
+  const auto at = text.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  text.replace(at, from.size(), to);
+  write_file(path, text);
+}
+
+// The row of team `ref` in a comparison.
+const json& change_of(const json& comparison, const std::string& ref) {
+  return by_ref(comparison, "teams", ref);
 }
 
 }  // namespace
@@ -204,7 +219,27 @@ TEST_CASE("team report: the JSON validates against schemas/team-report.schema.js
   parser.populateSchema(schema_adapter, schema);
   const std::string dir = committed_copy("report");
   const std::string example = committed_copy("policy/example-org");
-  for (const json& r : {report_of(dir, {"half-a", "half-b"}), report_of(example, {"."})}) {
+  // A comparison with an entity that changed team, and a merge of reports of two days.
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "old.json", "half-a",
+                   "half-b"},
+                  dir)
+              .exit_code == 0);
+  REQUIRE(run_cli({"report", "--today", "2026-11-30", "--format", "json", "-o", "b.json", "half-b"},
+                  dir)
+              .exit_code == 0);
+  edit(dir + "/half-b/payments.yaml", "owner: nobody-team", "owner: payments-team");
+  const CliRun compared = run_cli({"report", "--today", kToday, "--format", "json", "--compare",
+                                   "old.json", "half-a", "half-b"},
+                                  dir);
+  REQUIRE_MESSAGE(compared.exit_code == 0, compared.err);
+  const CliRun merged = run_cli(
+      {"report", "--merge", "old.json", "b.json", "--mixed-dates", "--format", "json"}, dir);
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  const json with_moves = json::parse(compared.out), mixed = json::parse(merged.out);
+  REQUIRE(with_moves["comparison"]["org"]["entities_moved"].size() == 1);
+  REQUIRE(mixed["merged_dates"].size() == 2);
+  for (const json& r :
+       {report_of(dir, {"half-a", "half-b"}), report_of(example, {"."}), with_moves, mixed}) {
     valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(r);
@@ -300,7 +335,7 @@ TEST_CASE("team report: --compare shows level moves, findings added and fixed, e
   REQUIRE(md.exit_code == 0);
   const std::string touched = "### Teams this change touches\n\n";
   REQUIRE(md.out.find(touched) != std::string::npos);
-  CHECK(md.out.find("- **group:default/payments-team**: silver → gold; 1 fixed\n") !=
+  CHECK(md.out.find("- **group:default/payments-team**: silver → gold; 1 finding fixed\n") !=
         std::string::npos);
 }
 
@@ -311,12 +346,24 @@ TEST_CASE("team report: markdown has one table of teams, then details per team")
   CHECK(
       run.out.starts_with("## Catalog compliance by team\n\n8 entities, 9 findings, org level "
                           "**none** (2026-12-01). "));
-  CHECK(run.out.find("| group:default/payments-team | silver | 3 | 1 | 100% (1/1) |") !=
+  // The Parent column, as in the HTML table ("—" for none).
+  CHECK(run.out.find("| Team | Parent | Level | Entities | Findings | Golden paths | Security | "
+                     "Cost | Escalation | bronze | silver | gold |\n|---|---|---|--:|--:|") !=
         std::string::npos);
-  CHECK(run.out.find("| unowned | none | 1 |") != std::string::npos);
+  CHECK(run.out.find("| group:default/payments-team | group:default/commerce | silver | 3 | 1 | "
+                     "100% (1/1) | 67% (2/3) | 100% (3/3) | 100% (3/3) | 100% | 100% | 67% |\n") !=
+        std::string::npos);
+  CHECK(run.out.find("| unowned | — | none | 1 | 3 |") != std::string::npos);
   CHECK(run.out.find("<details><summary>group:default/checkout-team: none, 4 entities, 5 "
                      "findings</summary>") != std::string::npos);
-  CHECK(run.out.find("| component:default/coupons | experimental | PLAT-77 | "
+  // One entity is "1 entity".
+  CHECK(run.out.find("<details><summary>unowned: none, 1 entity, 3 findings</summary>") !=
+        std::string::npos);
+  CHECK(run.out.find("1 entities") == std::string::npos);
+  // Escape hatches with their state (open, expired, no-expiry).
+  CHECK(run.out.find("| Entity | State | Reason | Approval | Approved by | Expires | Days left | "
+                     "Monitoring |\n") != std::string::npos);
+  CHECK(run.out.find("| component:default/coupons | open | experimental | PLAT-77 | "
                      "group:default/platform-team | 2026-12-10 | 9 | "
                      "https://grafana.example.com/d/coupons |") != std::string::npos);
 }
@@ -402,6 +449,51 @@ TEST_CASE("team report: HTML in headless Chromium (DOM figures from the JSON, a 
   CHECK(shot.size() > 10 * empty.size());
 }
 
+TEST_CASE("team report: HTML chart labels stay on the page; states, levels and plurals shown") {
+  const std::string dir = committed_copy("report");
+  // A team whose ref is longer than the label column was (55 characters).
+  write_file(dir + "/half-b/sre.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: "
+             "site-reliability-engineering-and-production-operations\nspec:\n  type: team\n  "
+             "profile:\n    email: sre@example.com\n  children: []\n");
+  const CliRun run = run_cli(
+      {"report", "--today", kToday, "--format", "html", "-o", "r.html", "half-a", "half-b"}, dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const std::string html = read_file(dir + "/r.html");
+  // Cut at the front to 48 characters, the whole ref in its tooltip.
+  CHECK(html.find("<title>group:default/site-reliability-engineering-and-production-operations</"
+                  "title>…liability-engineering-and-production-operations</text>") !=
+        std::string::npos);
+  CHECK(html.find("<h2>unowned <span class=\"muted\">none · 1 entity · 3 findings</span></h2>") !=
+        std::string::npos);
+  CHECK(html.find("1 entities") == std::string::npos);
+  CHECK(html.find("<th>Entity</th><th>State</th><th>Reason</th>") != std::string::npos);
+  CHECK(html.find("<tr><td>component:default/coupons</td><td class=\"hatch-open\">open</td>"
+                  "<td>experimental</td>") != std::string::npos);
+  CHECK(html.find("<th>Where</th><th>Entity</th><th>Entity level</th>") != std::string::npos);
+  CHECK(html.find("<td>half-a/checkout.yaml:17</td><td>component:default/cart</td><td>silver</"
+                  "td><td>warning</td><td>missing-golden-path</td>") != std::string::npos);
+  if (!have("chromium")) {
+    skip(
+        "chromium (Debian package chromium) is not installed: the chart's labels are not measured");
+    return;
+  }
+  // Measured by the browser: every text of the chart starts at x >= 0 and ends inside the SVG.
+  const std::string probe =
+      "<script>var m=1e9,r=-1e9;document.querySelectorAll('#levels-chart "
+      "text').forEach(function(t){var b=t.getBBox();m=Math.min(m,b.x);r=Math.max(r,b.x+b.width);});"
+      "document.body.setAttribute('data-min-x',Math.floor(m));document.body.setAttribute('data-"
+      "inside',r<=+document.getElementById('levels-chart').getAttribute('width')?'yes':'no');</"
+      "script></body>";
+  std::string probed = html;
+  REQUIRE(probed.find("</body>") != std::string::npos);
+  probed.replace(probed.find("</body>"), 7, probe);
+  write_file(dir + "/probe.html", probed);
+  const auto [code, dom] = chromium(dir, "--dump-dom", "file://" + dir + "/probe.html");
+  REQUIRE_MESSAGE(code == 0, dom);
+  CHECK(dom.find("<body data-min-x=\"0\" data-inside=\"yes\">") != std::string::npos);
+}
+
 TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a message") {
   const std::string dir = committed_copy("report");
   REQUIRE(
@@ -437,8 +529,8 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
       {{"--merge", "array.json"},
        "catalog-lint: error: --merge 'array.json': the report is not a JSON object\n"},
       {{"--merge", "good.json", "levels.json"},
-       "catalog-lint: error: report 2 uses other levels than report 1; merge reports made with the "
-       "same report.levels\n"},
+       "catalog-lint: error: 'levels.json' uses other levels than 'good.json'; merge reports made "
+       "with the same report.levels\n"},
       {{"--merge", "missing.json"},
        "catalog-lint: error: --merge 'missing.json': cannot read it: "},
       {{"--compare", "corrupt.json", "half-a"},
@@ -578,8 +670,8 @@ TEST_CASE("team report: testdata/policy/example-org in JSON, markdown and HTML, 
       md.out.find("30 entities, 23 findings, org level **none** (2026-12-01). Golden paths 70% "
                   "(7/10) · Security 75% (18/24) · Cost 94% (16/17) · Escalation 74% (14/19)\n") !=
       std::string::npos);
-  CHECK(md.out.find("| group:default/search-team | none | 7 | 13 | 50% (1/2) | 50% (3/6) | 80% "
-                    "(4/5) | 33% (2/6) | 86% | 29% | 29% |\n") != std::string::npos);
+  CHECK(md.out.find("| group:default/search-team | — | none | 7 | 13 | 50% (1/2) | 50% (3/6) | "
+                    "80% (4/5) | 33% (2/6) | 86% | 29% | 29% |\n") != std::string::npos);
   const CliRun html = run_cli({"report", "--today", kToday, "--format", "html", "."}, dir);
   REQUIRE(html.exit_code == 0);
   CHECK(html.out.find("<tr class=\"team\" data-team=\"group:default/search-team\" "
@@ -666,4 +758,195 @@ TEST_CASE("team report: suppression comments and the baseline apply as in a plai
   const json b = json::parse(run.out);
   CHECK(b["org"]["findings"]["total"] == 0);
   CHECK(team(b, "group:default/payments-team")["level"] == "gold");
+  // The inventories take the same view: the suppressed cart is not outside a golden path (coupons,
+  // escape-hatched, still is), the baselined payments-cache not without a classification, the
+  // baselined legacy-batch not without a cost centre.
+  CHECK(team(r, "group:default/checkout-team")["inventories"]["outside_golden_path"] ==
+        json{"component:default/coupons"});
+  CHECK(team(b, "group:default/payments-team")["inventories"]["missing_data_classification"] ==
+        json::array());
+  CHECK(b["org"]["inventories"]["missing_cost_center"] == json::array());
+  CHECK(b["org"]["inventories"]["outside_golden_path"] == json::array());
+  // Without them, the same entities are listed.
+  const json plain = report_of(dir, {"half-b"});
+  CHECK(team(plain, "group:default/payments-team")["inventories"]["missing_data_classification"] ==
+        json{"resource:default/payments-cache"});
+  CHECK(plain["org"]["inventories"]["missing_cost_center"] ==
+        json{"component:default/legacy-batch"});
+  CHECK(plain["org"]["inventories"]["outside_golden_path"] ==
+        json{"component:default/legacy-batch"});
+}
+
+TEST_CASE("team report: --compare: an owner fix moves the entity and its findings to the team") {
+  const std::string dir = committed_copy("report");
+  const CliRun before = run_cli(
+      {"report", "--today", kToday, "--format", "json", "-o", "old.json", "half-a", "half-b"}, dir);
+  REQUIRE_MESSAGE(before.exit_code == 0, before.err);
+  // The fix: legacy-batch names its real owner; its two other findings go with it.
+  edit(dir + "/half-b/payments.yaml", "owner: nobody-team", "owner: payments-team");
+  const CliRun after = run_cli({"report", "--today", kToday, "--format", "json", "--compare",
+                                "old.json", "half-a", "half-b"},
+                               dir);
+  REQUIRE_MESSAGE(after.exit_code == 0, after.err);
+  const json c = json::parse(after.out)["comparison"];
+  CHECK(c["touched"] == json{"group:default/commerce", "group:default/payments-team", "unowned"});
+  const json moved = {
+      {{"rule", "missing-cost-center"},
+       {"entity", "component:default/legacy-batch"},
+       {"message", "no platform/cost-center annotation; costs cannot be attributed"}},
+      {{"rule", "missing-golden-path"},
+       {"entity", "component:default/legacy-batch"},
+       {"message", "service 'legacy-batch' follows no golden path"}}};
+  auto with = [&](const std::string& key, const std::string& team_ref) {
+    json out = moved;
+    for (json& f : out) f[key] = team_ref;
+    return out;
+  };
+  const json& pay = change_of(c, "group:default/payments-team");
+  const json& dept = change_of(c, "group:default/commerce");
+  const json& unowned = change_of(c, "unowned");
+  // The new team: moved in, nothing added.
+  CHECK(pay["findings_added"] == json::array());
+  CHECK(pay["findings_fixed"] == json::array());
+  CHECK(pay["entities_moved_in"] ==
+        json{{{"entity", "component:default/legacy-batch"}, {"from", "unowned"}}});
+  CHECK(pay["findings_moved_in"] == with("from", "unowned"));
+  CHECK(pay["level_move"].is_null());  // silver → silver
+  // The department over it gains the same entity.
+  CHECK(dept["entities_moved_in"] == pay["entities_moved_in"]);
+  CHECK(dept["findings_added"] == json::array());
+  // The old row: the owner finding is fixed, the others moved out, not fixed.
+  CHECK(unowned["findings_fixed"] ==
+        json{{{"rule", "unknown-owner"},
+              {"entity", "component:default/legacy-batch"},
+              {"message",
+               "owner 'nobody-team' (group:default/nobody-team) is not a known Group or User"}}});
+  CHECK(unowned["entities_moved_out"] == json{{{"entity", "component:default/legacy-batch"},
+                                               {"to", "group:default/payments-team"}}});
+  CHECK(unowned["findings_moved_out"] == with("to", "group:default/payments-team"));
+  CHECK(unowned["new_level"].is_null());  // the row is gone
+  // Org-wide: one finding fixed, none added, one entity changed team.
+  CHECK(c["org"]["findings_added"] == json::array());
+  CHECK(c["org"]["findings_fixed"] == unowned["findings_fixed"]);
+  CHECK(c["org"]["entities_moved"] == json{{{"entity", "component:default/legacy-batch"},
+                                            {"from", "unowned"},
+                                            {"to", "group:default/payments-team"}}});
+  CHECK(c["org"]["changed"] == true);
+  // Markdown and HTML: the org's line first, then each team's.
+  const CliRun md = run_cli({"report", "--today", kToday, "--compare", "old.json", "--format",
+                             "html", "-o", "c.html", "--format", "markdown", "half-a", "half-b"},
+                            dir);
+  REQUIRE_MESSAGE(md.exit_code == 0, md.err);
+  CHECK(md.out.find(
+            "### Teams this change touches\n\n"
+            "- **Organisation**: 1 finding fixed; 1 entity changed team: "
+            "component:default/legacy-batch (unowned → group:default/payments-team)\n"
+            "- **group:default/commerce**: 1 entity moved in: component:default/legacy-batch from "
+            "unowned (with 2 findings)\n"
+            "- **group:default/payments-team**: 1 entity moved in: component:default/legacy-batch "
+            "from unowned (with 2 findings)\n"
+            "- **unowned**: 1 finding fixed; 1 entity moved out: component:default/legacy-batch to "
+            "group:default/payments-team (with 2 findings)\n\n") != std::string::npos);
+  const std::string html = read_file(dir + "/c.html");
+  CHECK(html.find("<section id=\"changes\"><h2>What changed</h2><ul><li><b>Organisation</b>: 1 "
+                  "finding fixed; 1 entity changed team: component:default/legacy-batch (unowned "
+                  "→ group:default/payments-team)</li><li><b>group:default/commerce</b>: 1 entity "
+                  "moved in: component:default/legacy-batch from unowned (with 2 findings)</li>") !=
+        std::string::npos);
+  // No change at all: the org line says so.
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "new.json", "half-a",
+                   "half-b"},
+                  dir)
+              .exit_code == 0);
+  const CliRun none =
+      run_cli({"report", "--today", kToday, "--compare", "new.json", "half-a", "half-b"}, dir);
+  REQUIRE_MESSAGE(none.exit_code == 0, none.err);
+  CHECK(none.out.find("### Teams this change touches\n\n- **Organisation**: no change in level, "
+                      "findings, owners or escape hatches\n- None: no team's level, findings, "
+                      "owners or escape hatches change\n\n") != std::string::npos);
+}
+
+TEST_CASE("team report: --merge of reports of different days, and --today with --merge") {
+  const std::string dir = committed_copy("report");
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a.json", "half-a"}, dir)
+              .exit_code == 0);
+  REQUIRE(run_cli({"report", "--today", "2026-11-30", "--format", "json", "-o", "b.json", "half-b"},
+                  dir)
+              .exit_code == 0);
+  const std::string advice =
+      ": escape hatches, deadlines and findings were judged on different days; make every report "
+      "with the same --today, or give --mixed-dates to merge them anyway (the merged report lists "
+      "each day in merged_dates)\n";
+  const CliRun mixed = run_cli({"report", "--merge", "a.json", "b.json"}, dir);
+  CHECK(mixed.exit_code == 2);
+  CHECK(mixed.out.empty());
+  CHECK(mixed.err ==
+        "catalog-lint: error: 'b.json' was made on 2026-11-30 and 'a.json' on 2026-12-01" + advice);
+  // --today cannot re-judge the reports: a usage error, not ignored.
+  const CliRun today = run_cli({"report", "--merge", "a.json", "a.json", "--today", kToday}, dir);
+  CHECK(today.exit_code == 2);
+  CHECK(today.err ==
+        "catalog-lint: error: report --merge does not take --today: each report was judged on its "
+        "own day (its 'today'); give --today to the runs that make the reports\n");
+  const CliRun before = run_cli({"--today", kToday, "report", "--merge", "a.json"}, dir);
+  CHECK(before.exit_code == 2);
+  CHECK(before.err == today.err);
+  const CliRun alone = run_cli({"report", "--mixed-dates", "half-a"}, dir);
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err == "catalog-lint: error: report --mixed-dates applies to --merge only\n");
+  // Accepted with --mixed-dates: the latest day, and each day carried.
+  const CliRun ok = run_cli({"report", "--merge", "b.json", "a.json", "--mixed-dates", "--format",
+                             "json", "-o", "ab.json", "--format", "markdown"},
+                            dir);
+  REQUIRE_MESSAGE(ok.exit_code == 0, ok.err);
+  const json ab = json::parse(read_file(dir + "/ab.json"));
+  CHECK(ab["today"] == kToday);
+  CHECK(ab["merged_dates"] == json{"2026-11-30", kToday});
+  CHECK(ab["org"]["entities"] == 8);
+  CHECK(ok.out.find("\n\nMerged from reports made on different days (2026-11-30, 2026-12-01): "
+                    "days left and to sunset are counted from 2026-12-01, each finding on its "
+                    "report's day.\n\n") != std::string::npos);
+  // A mixed merge merged again carries its days on: refused without the option, kept with it.
+  const CliRun again = run_cli({"report", "--merge", "ab.json", "a.json"}, dir);
+  CHECK(again.exit_code == 2);
+  CHECK(again.err ==
+        "catalog-lint: error: 'ab.json' merges reports of 2026-11-30, 2026-12-01" + advice);
+  const CliRun kept =
+      run_cli({"report", "--merge", "ab.json", "a.json", "--mixed-dates", "--format", "json"}, dir);
+  REQUIRE_MESSAGE(kept.exit_code == 0, kept.err);
+  CHECK(json::parse(kept.out)["merged_dates"] == json{"2026-11-30", kToday});
+  // Reports of one day merge without a word, and without merged_dates.
+  const CliRun one = run_cli({"report", "--merge", "a.json", "a.json", "--format", "json"}, dir);
+  REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+  CHECK_FALSE(json::parse(one.out).contains("merged_dates"));
+}
+
+TEST_CASE("team report: a Group chain 2,000 deep is reported in every format (size)") {
+  // Each Group the parent of the next: the HTML's findings of a department once walked every
+  // team for every entity (7 s for 500 Groups); run_cli's hang guard is the only clock here.
+  const std::string dir = temp_dir();
+  std::string groups;
+  for (int i = 0; i < 2000; ++i)
+    groups += fmt::format(
+        "---\napiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: g{}\nspec:\n  "
+        "type: team\n{}  children: []\n",
+        i, i == 0 ? std::string() : fmt::format("  parent: g{}\n", i - 1));
+  write_file(dir + "/groups.yaml", groups);
+  const CliRun run =
+      run_cli({"report", "--today", kToday, "--format", "json", "-o", "r.json", "--format", "html",
+               "-o", "r.html", "--format", "markdown", "groups.yaml"},
+              dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const json r = json::parse(read_file(dir + "/r.json"));
+  CHECK(r["teams"].size() == 2000);
+  CHECK(r["org"]["entities"] == 2000);
+  // A department counts the Groups of at most 256 levels under it (the walk's bound): g0 counts
+  // g0..g255, g1999 only itself.
+  CHECK(team(r, "group:default/g0")["entities"] == 256);
+  CHECK(team(r, "group:default/g1999")["entities"] == 1);
+  CHECK(team(r, "group:default/g1999")["parent"] == "group:default/g1998");
+  const std::string html = read_file(dir + "/r.html");
+  CHECK(html.find("<section class=\"team-section\" id=\"team-group-default-g1999\">") !=
+        std::string::npos);
+  CHECK(run.out.find("| group:default/g1999 | group:default/g1998 | ") != std::string::npos);
 }

@@ -1,6 +1,8 @@
 // The team report's markdown and HTML forms (docs/report.md), rendered from its JSON.
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -59,33 +61,110 @@ std::string level_of(const Json& row) {
   return row["level"].is_string() ? row["level"].get<std::string>() : "none";
 }
 
+// The inventories that are lists of entity refs, the non-empty ones: (label, refs escaped by
+// `escape` and joined with ", ").
+std::vector<std::pair<std::string, std::string>> entity_lists(const Json& inv,
+                                                              std::string (*escape)(const Json&)) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [key, label] :
+       {std::pair{"missing_cost_center", "Without cost centre"},
+        std::pair{"missing_data_classification", "Without data classification"},
+        std::pair{"outside_golden_path", "Outside any golden path"}}) {
+    if (inv[key].empty()) continue;
+    std::vector<std::string> refs;
+    for (const Json& r : inv[key]) refs.push_back(escape(r));
+    out.emplace_back(label, fmt::format("{}", fmt::join(refs, ", ")));
+  }
+  return out;
+}
+
 const char* kKpis[][2] = {{"golden_path_adoption", "Golden paths"},
                           {"security_compliance", "Security"},
                           {"cost_attribution", "Cost"},
                           {"escalation_coverage", "Escalation"}};
 
+// "1 entity", "2 entities": `n` and the singular or plural noun.
+std::string count(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+std::string count(const Json& n, std::string_view one, std::string_view many) {
+  return n.is_number_unsigned() || n.is_number_integer()
+             ? count(static_cast<std::size_t>(n.get<std::int64_t>()), one, many)
+             : fmt::format("{} {}", s(n), many);
+}
+
+std::string refs_of(const Json& list) {
+  return fmt::format("{}", fmt::join(list.get<std::vector<std::string>>(), ", "));
+}
+
+// "a from b, c from d" of moved entities ({entity, from|to}).
+std::string moves(const Json& list, const char* dir) {
+  std::vector<std::string> out;
+  for (const Json& m : list) out.push_back(fmt::format("{} {} {}", s(m["entity"]), dir, s(m[dir])));
+  return fmt::format("{}", fmt::join(out, ", "));
+}
+
+// "Merged from reports of …" when a --mixed-dates merge lists several days; else "".
+std::string mixed_dates(const Json& report) {
+  if (!report.contains("merged_dates") || !report["merged_dates"].is_array()) return "";
+  std::vector<std::string> days;
+  for (const Json& d : report["merged_dates"]) days.push_back(s(d));
+  return fmt::format(
+      "Merged from reports made on different days ({}): days left and to sunset are counted "
+      "from {}, each finding on its report's day.",
+      fmt::join(days, ", "), s(report["today"]));
+}
+
+// One comparison row (a team's, or the org's) as a line of text.
 std::string change_line(const Json& t) {
   std::vector<std::string> parts;
   if (t["level_move"].is_string()) parts.push_back(s(t["level_move"]));
   if (!t["findings_added"].empty())
-    parts.push_back(fmt::format("{} findings added", t["findings_added"].size()));
+    parts.push_back(count(t["findings_added"].size(), "finding", "findings") + " added");
   if (!t["findings_fixed"].empty())
-    parts.push_back(fmt::format("{} fixed", t["findings_fixed"].size()));
-  if (!t["escape_hatches_opened"].empty())
-    parts.push_back(
-        fmt::format("escape hatches opened: {}",
-                    fmt::join(t["escape_hatches_opened"].get<std::vector<std::string>>(), ", ")));
-  if (!t["escape_hatches_closed"].empty())
-    parts.push_back(
-        fmt::format("escape hatches closed: {}",
-                    fmt::join(t["escape_hatches_closed"].get<std::vector<std::string>>(), ", ")));
-  if (!t["escape_hatches_expired"].empty())
-    parts.push_back(
-        fmt::format("escape hatches expired: {}",
-                    fmt::join(t["escape_hatches_expired"].get<std::vector<std::string>>(), ", ")));
-  if (parts.empty())
+    parts.push_back(count(t["findings_fixed"].size(), "finding", "findings") + " fixed");
+  for (const auto& [key, findings, label, dir] :
+       {std::tuple{"entities_moved_in", "findings_moved_in", "moved in", "from"},
+        std::tuple{"entities_moved_out", "findings_moved_out", "moved out", "to"}}) {
+    if (!t.contains(key) || t[key].empty()) continue;
+    std::string p = fmt::format("{} {}: {}", count(t[key].size(), "entity", "entities"), label,
+                                moves(t[key], dir));
+    if (!t[findings].empty())
+      p += fmt::format(" (with {})", count(t[findings].size(), "finding", "findings"));
+    parts.push_back(std::move(p));
+  }
+  if (t.contains("entities_moved") && !t["entities_moved"].empty()) {
+    std::vector<std::string> m;
+    for (const Json& x : t["entities_moved"])
+      m.push_back(fmt::format("{} ({} → {})", s(x["entity"]), s(x["from"]), s(x["to"])));
+    parts.push_back(fmt::format("{} changed team: {}",
+                                count(t["entities_moved"].size(), "entity", "entities"),
+                                fmt::join(m, ", ")));
+  }
+  for (const auto& [key, label] :
+       {std::pair{"escape_hatches_opened", "opened"}, std::pair{"escape_hatches_closed", "closed"},
+        std::pair{"escape_hatches_expired", "expired"}})
+    if (!t[key].empty())
+      parts.push_back(fmt::format("{} {}: {}",
+                                  t[key].size() == 1 ? "escape hatch" : "escape hatches", label,
+                                  refs_of(t[key])));
+  if (parts.empty()) {
+    if (!t.contains("ref")) return "no change in level, findings, owners or escape hatches";
     parts.push_back(t["new_level"].is_null() ? "no longer in the report" : "new in the report");
+  }
   return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+// The lines of a comparison, the org's first: (who, what changed) with "Organisation" for the
+// org, and an empty `who` before the line saying that no team changed.
+std::vector<std::pair<std::string, std::string>> change_lines(const Json& comparison) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (comparison.contains("org")) out.emplace_back("Organisation", change_line(comparison["org"]));
+  if (comparison["touched"].empty())
+    out.emplace_back("", "no team's level, findings, owners or escape hatches change");
+  for (const Json& t : comparison["teams"])
+    if (t["changed"].get<bool>()) out.emplace_back(s(t["ref"]), change_line(t));
+  return out;
 }
 
 }  // namespace
@@ -94,30 +173,31 @@ std::string render_markdown(const Json& report, const Json* comparison) {
   std::ostringstream o;
   const Json& org = report["org"];
   o << "## Catalog compliance by team\n\n";
-  o << fmt::format("{} entities, {} findings, org level **{}** ({}). ", s(org["entities"]),
-                   s(org["findings"]["total"]), md(level_of(org)), md(report["today"]));
+  o << fmt::format("{}, {}, org level **{}** ({}). ", count(org["entities"], "entity", "entities"),
+                   count(org["findings"]["total"], "finding", "findings"), md(level_of(org)),
+                   md(report["today"]));
   std::vector<std::string> k;
   for (const auto& [key, label] : kKpis)
     k.push_back(fmt::format("{} {}", label, pct(org["kpis"][key])));
   o << fmt::format("{}\n\n", fmt::join(k, " · "));
+  if (const std::string days = mixed_dates(report); !days.empty()) o << md(days) << "\n\n";
   if (comparison != nullptr) {
     o << "### Teams this change touches\n\n";
-    if ((*comparison)["touched"].empty())
-      o << "None: no team's level, findings or escape hatches change.\n";
-    for (const Json& t : (*comparison)["teams"])
-      if (t["changed"].get<bool>())
-        o << fmt::format("- **{}**: {}\n", md(t["ref"]), md(change_line(t)));
+    for (const auto& [who, what] : change_lines(*comparison))
+      o << (who.empty() ? fmt::format("- None: {}\n", md(what))
+                        : fmt::format("- **{}**: {}\n", md(who), md(what)));
     o << "\n";
   }
-  o << "| Team | Level | Entities | Findings";
+  o << "| Team | Parent | Level | Entities | Findings";
   for (const auto& [key, label] : kKpis) o << " | " << label;
   for (const Json& l : report["levels"]) o << " | " << md(l["name"]);
-  o << " |\n|---|---|--:|--:";
+  o << " |\n|---|---|---|--:|--:";
   for (std::size_t i = 0; i < 4 + report["levels"].size(); ++i) o << "|--:";
   o << "|\n";
   for (const Json& t : report["teams"]) {
-    o << fmt::format("| {} | {} | {} | {}", md(t["ref"]), md(level_of(t)), s(t["entities"]),
-                     s(t["findings"]["total"]));
+    o << fmt::format("| {} | {} | {} | {} | {}", md(t["ref"]),
+                     t["parent"].is_string() ? md(t["parent"]) : "—", md(level_of(t)),
+                     s(t["entities"]), s(t["findings"]["total"]));
     for (const auto& [key, label] : kKpis) o << " | " << pct(t["kpis"][key]);
     for (const Json& l : report["levels"])
       o << " | " << share_text(t["levels"][s(l["name"])]["share"]);
@@ -125,8 +205,9 @@ std::string render_markdown(const Json& report, const Json* comparison) {
   }
   o << "\n";
   for (const Json& t : report["teams"]) {
-    o << fmt::format("<details><summary>{}: {}, {} entities, {} findings</summary>\n\n",
-                     md(t["ref"]), md(level_of(t)), s(t["entities"]), s(t["findings"]["total"]));
+    o << fmt::format("<details><summary>{}: {}, {}, {}</summary>\n\n", md(t["ref"]),
+                     md(level_of(t)), count(t["entities"], "entity", "entities"),
+                     count(t["findings"]["total"], "finding", "findings"));
     o << "| Area | Pass | Fail | Not applicable | Not measured | Share "
          "|\n|---|--:|--:|--:|--:|--:|\n";
     for (const std::string& a : area_ids()) {
@@ -136,12 +217,12 @@ std::string render_markdown(const Json& report, const Json* comparison) {
     }
     const Json& inv = t["inventories"];
     if (!inv["escape_hatches"].empty()) {
-      o << "\n**Escape hatches**\n\n| Entity | Reason | Approval | Approved by | Expires | Days "
-           "left | Monitoring |\n|---|---|---|---|---|--:|---|\n";
+      o << "\n**Escape hatches**\n\n| Entity | State | Reason | Approval | Approved by | Expires | "
+           "Days left | Monitoring |\n|---|---|---|---|---|---|--:|---|\n";
       for (const Json& x : inv["escape_hatches"])
-        o << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", md(x["entity"]), md(x["reason"]),
-                         md(x["approval"]), md(x["approved_by"]), md(x["expires"]),
-                         md(x["days_left"]), md(x["monitoring"]));
+        o << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", md(x["entity"]),
+                         md(x["state"]), md(x["reason"]), md(x["approval"]), md(x["approved_by"]),
+                         md(x["expires"]), md(x["days_left"]), md(x["monitoring"]));
     }
     if (!inv["deprecated"].empty()) {
       o << "\n**Deprecated**\n\n| Entity | Deprecated on | Sunset | Notice (days) | Required | "
@@ -151,15 +232,8 @@ std::string render_markdown(const Json& report, const Json* comparison) {
                          md(x["deprecated_on"]), md(x["sunset_date"]), md(x["notice_days"]),
                          md(x["required_notice_days"]), md(x["days_to_sunset"]));
     }
-    for (const auto& [key, label] :
-         {std::pair{"missing_cost_center", "Without cost centre"},
-          std::pair{"missing_data_classification", "Without data classification"},
-          std::pair{"outside_golden_path", "Outside any golden path"}}) {
-      if (inv[key].empty()) continue;
-      std::vector<std::string> refs;
-      for (const Json& r : inv[key]) refs.push_back(md(r));
-      o << fmt::format("\n**{}**: {}\n", label, fmt::join(refs, ", "));
-    }
+    for (const auto& [label, refs] : entity_lists(inv, md))
+      o << fmt::format("\n**{}**: {}\n", label, refs);
     o << "\n</details>\n\n";
   }
   return o.str();
@@ -214,13 +288,43 @@ var nx=parseFloat(x),ny=parseFloat(y),c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeC
 rows.forEach(function(r){tb.appendChild(r);});});});
 )";
 
+// The number of UTF-8 code points of `text`.
+std::size_t code_points(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+constexpr std::size_t kLabelChars = 48;
+
+// A chart label: `ref`, or "…" and its last kLabelChars - 1 code points when longer.
+std::string chart_label(const std::string& ref) {
+  const std::string text = printable(ref);
+  if (code_points(text) <= kLabelChars) return text;
+  std::size_t keep = 0, at = text.size();
+  while (at > 0 && keep < kLabelChars - 1) {
+    --at;
+    if ((static_cast<unsigned char>(text[at]) & 0xC0) != 0x80) ++keep;
+  }
+  return "…" + text.substr(at);
+}
+
 const char* kColours[] = {"#cd7f32", "#9ea7ad", "#d4a017", "#2da44e", "#0969da", "#8250df"};
 
 // An SVG chart: per team, a bar split by the highest level its entities reach.
 std::string chart(const Json& report) {
   const Json& levels = report["levels"];
   const Json& teams = report["teams"];
-  const int row = 26, left = 220, width = 460;
+  // The labels' column is as wide as the longest label (at most kLabelChars code points, cut
+  // at the front: the end of a ref names the team), at ~7 px a character of a 12 px sans font.
+  std::vector<std::string> labels;
+  std::size_t longest = 0;
+  for (const Json& t : teams) {
+    labels.push_back(chart_label(s(t["ref"])));
+    longest = std::max(longest, code_points(labels.back()));
+  }
+  const int row = 26, width = 460;
+  const int left = std::max(120, 16 + static_cast<int>(7.2 * static_cast<double>(longest)));
   const int height = 40 + row * static_cast<int>(teams.size()) + 30;
   std::ostringstream o;
   o << fmt::format(
@@ -231,10 +335,12 @@ std::string chart(const Json& report) {
       "<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">Entities by highest level "
       "reached</text>");
   int y = 30;
+  std::size_t label = 0;
   for (const Json& t : teams) {
     const double n = t["entities"].get<double>();
-    o << fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text>",
-                     left - 8, y + 15, h(t["ref"]));
+    o << fmt::format(
+        "<text x=\"{}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\"><title>{}</title>{}</text>",
+        left - 8, y + 15, h(t["ref"]), h(labels[label++]));
     double x = left;
     // Below the first level, then each level's exact count (reached it but not the next).
     std::vector<std::pair<std::string, double>> parts{
@@ -288,11 +394,15 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
     o << fmt::format(
         "<b>{}</b> ({}) ", h(l["name"]),
         h(fmt::format("{}", fmt::join(l["require"].get<std::vector<std::string>>(), ", "))));
-  o << "</p>\n<section id=\"org\"><h2>Organisation</h2><div class=\"kpis\">";
-  o << fmt::format("<div class=\"kpi\" id=\"org-entities\"><b>{}</b>entities</div>",
-                   h(org["entities"]));
-  o << fmt::format("<div class=\"kpi\" id=\"org-findings\"><b>{}</b>findings</div>",
-                   h(org["findings"]["total"]));
+  o << "</p>\n";
+  if (const std::string days = mixed_dates(report); !days.empty())
+    o << "<p id=\"merged-dates\">" << h(days) << "</p>\n";
+  o << "<section id=\"org\"><h2>Organisation</h2><div class=\"kpis\">";
+  o << fmt::format("<div class=\"kpi\" id=\"org-entities\"><b>{}</b>{}</div>", h(org["entities"]),
+                   org["entities"] == 1 ? "entity" : "entities");
+  o << fmt::format("<div class=\"kpi\" id=\"org-findings\"><b>{}</b>{}</div>",
+                   h(org["findings"]["total"]),
+                   org["findings"]["total"] == 1 ? "finding" : "findings");
   o << fmt::format("<div class=\"kpi\" id=\"org-level\"><b>{}</b>org level</div>",
                    h(level_of(org)));
   for (const auto& [key, label] : kKpis)
@@ -301,11 +411,9 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
   o << "</div>\n" << chart(report) << "</section>\n";
   if (comparison != nullptr) {
     o << "<section id=\"changes\"><h2>What changed</h2><ul>";
-    if ((*comparison)["touched"].empty())
-      o << "<li>No team's level, findings or escape hatches change.</li>";
-    for (const Json& t : (*comparison)["teams"])
-      if (t["changed"].get<bool>())
-        o << fmt::format("<li><b>{}</b>: {}</li>", h(t["ref"]), h(change_line(t)));
+    for (const auto& [who, what] : change_lines(*comparison))
+      o << (who.empty() ? fmt::format("<li>None: {}</li>", h(what))
+                        : fmt::format("<li><b>{}</b>: {}</li>", h(who), h(what)));
     o << "</ul></section>\n";
   }
   o << "<section><h2>Teams</h2><table "
@@ -331,14 +439,33 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
     o << "</tr>\n";
   }
   o << "</tbody></table></section>\n";
+  // The entities of each team, its departments' too: each entity's chain of Groups is walked
+  // once (at most 256 Groups up, as the counts do), not once per team.
   std::map<std::string, std::string> parents;  // team -> parent team
   for (const Json& t : report["teams"])
     if (t["parent"].is_string()) parents[s(t["ref"])] = s(t["parent"]);
+  std::map<std::string, std::vector<const Json*>, std::less<>> members;
+  for (const Json& e : report["entities"]) {
+    if (!e["team"].is_string()) {
+      members[std::string(kUnowned)].push_back(&e);
+      continue;
+    }
+    std::set<std::string> seen;
+    for (std::string g = e["team"].get<std::string>();
+         !g.empty() && seen.size() < 256 && seen.insert(g).second;) {
+      members[g].push_back(&e);
+      const auto it = parents.find(g);
+      g = it == parents.end() ? std::string() : it->second;
+    }
+  }
+  static const std::vector<const Json*> no_members;
   for (const Json& t : report["teams"]) {
     o << fmt::format(
-        "<section class=\"team-section\" id=\"{}\"><h2>{} <span class=\"muted\">{} · {} entities · "
-        "{} findings</span></h2>",
-        anchor(t["ref"]), h(t["ref"]), h(level_of(t)), h(t["entities"]), h(t["findings"]["total"]));
+        "<section class=\"team-section\" id=\"{}\"><h2>{} <span class=\"muted\">{} · {} · "
+        "{}</span></h2>",
+        anchor(t["ref"]), h(t["ref"]), h(level_of(t)),
+        h(count(t["entities"], "entity", "entities")),
+        h(count(t["findings"]["total"], "finding", "findings")));
     o << "<table><thead><tr><th>Area</th><th>Pass</th><th>Fail</th><th>Not applicable</th><th>Not "
          "measured</th><th>Share</th></tr></thead><tbody>";
     for (const std::string& a : area_ids()) {
@@ -353,15 +480,17 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
     const Json& inv = t["inventories"];
     if (!inv["escape_hatches"].empty()) {
       o << "<h3>Escape "
-           "hatches</h3><table><thead><tr><th>Entity</th><th>Reason</th><th>Approval</"
+           "hatches</h3><table><thead><tr><th>Entity</th><th>State</th><th>Reason</"
+           "th><th>Approval</"
            "th><th>Approved by</th><th>Expires</th><th>Days "
            "left</th><th>Monitoring</th></tr></thead><tbody>";
       for (const Json& x : inv["escape_hatches"])
         o << fmt::format(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
+            "<tr><td>{}</td><td "
+            "class=\"hatch-{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td "
             "class=\"n\">{}</td><td>{}</td></tr>",
-            h(x["entity"]), h(x["reason"]), h(x["approval"]), h(x["approved_by"]), h(x["expires"]),
-            h(x["days_left"]), h(x["monitoring"]));
+            h(x["entity"]), h(x["state"]), h(x["state"]), h(x["reason"]), h(x["approval"]),
+            h(x["approved_by"]), h(x["expires"]), h(x["days_left"]), h(x["monitoring"]));
       o << "</tbody></table>";
     }
     if (!inv["deprecated"].empty()) {
@@ -376,39 +505,22 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
             h(x["required_notice_days"]), h(x["days_to_sunset"]));
       o << "</tbody></table>";
     }
-    for (const auto& [key, label] :
-         {std::pair{"missing_cost_center", "Without cost centre"},
-          std::pair{"missing_data_classification", "Without data classification"},
-          std::pair{"outside_golden_path", "Outside any golden path"}}) {
-      if (inv[key].empty()) continue;
-      std::vector<std::string> refs;
-      for (const Json& r : inv[key]) refs.push_back(h(r));
-      o << fmt::format("<p><b>{}</b>: {}</p>", label, fmt::join(refs, ", "));
-    }
+    for (const auto& [label, refs] : entity_lists(inv, h))
+      o << fmt::format("<p><b>{}</b>: {}</p>", label, refs);
     // The findings of the team's entities (its departments' too).
     std::vector<std::string> rows;
-    for (const Json& e : report["entities"]) {
-      bool mine = false;
-      if (t["ref"] == kUnowned) {
-        mine = e["team"].is_null();
-      } else if (e["team"].is_string()) {
-        std::string g = e["team"].get<std::string>();
-        for (int i = 0; i < 256 && !g.empty() && !mine; ++i) {
-          mine = g == t["ref"];
-          const auto it = parents.find(g);
-          g = it == parents.end() ? std::string() : it->second;
-        }
-      }
-      if (!mine) continue;
-      for (const Json& f : e["findings"])
+    const auto mine = members.find(s(t["ref"]));
+    for (const Json* e : mine == members.end() ? no_members : mine->second)
+      for (const Json& f : (*e)["findings"])
         rows.push_back(fmt::format(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", link(options, f),
-            h(e["ref"]), h(f["severity"]), h(f["rule"]), h(f["message"])));
-    }
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            link(options, f), h((*e)["ref"]), h(level_of(*e)), h(f["severity"]), h(f["rule"]),
+            h(f["message"])));
     if (!rows.empty())
       o << fmt::format(
           "<h3>Findings</h3><table "
-          "class=\"findings\"><thead><tr><th>Where</th><th>Entity</th><th>Severity</th><th>Rule</"
+          "class=\"findings\"><thead><tr><th>Where</th><th>Entity</th><th>Entity "
+          "level</th><th>Severity</th><th>Rule</"
           "th><th>Message</th></tr></thead><tbody>{}</tbody></table>",
           fmt::join(rows, ""));
     o << "</section>\n";

@@ -3,10 +3,12 @@
 #include "report/team_report.h"
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -604,12 +606,14 @@ void aggregate(Json& report) {
       if (measured) ++r.security[1], r.security[0] += failed ? 0 : 1;
       if (!hatch_item.is_null()) r.escape_hatches.push_back(hatch_item);
       if (!deprecated_item.is_null()) r.deprecated.push_back(deprecated_item);
-      if (str(areas["cost"]) != kNotApplicable && e["cost_center"].is_null())
+      // The inventories take the findings' view: an area that passes without the annotation
+      // or tag had its finding suppressed or baselined, and the entity is not listed.
+      const std::string cost = str(areas["cost"]), data = str(areas["data-classification"]),
+                        golden = str(areas["golden-paths"]);
+      if (cost != kNotApplicable && cost != kPass && e["cost_center"].is_null())
         r.no_cost.push_back(ref);
-      if (str(areas["data-classification"]) != kNotApplicable &&
-          str(areas["data-classification"]) != kNotMeasured && e["data_classification"].is_null())
-        r.no_class.push_back(ref);
-      if (e["golden_path"].is_null() && e["kind"] == "component" &&
+      if (data == kFail && e["data_classification"].is_null()) r.no_class.push_back(ref);
+      if (golden != kPass && e["golden_path"].is_null() && e["kind"] == "component" &&
           (e["type"] == "service" || e["type"] == "website"))
         r.outside.push_back(ref);
     }
@@ -678,30 +682,31 @@ std::optional<std::string> check_input(const Json& r) {
         std::tuple{"unattributed_findings", +[](const Json& j) { return j.is_array(); },
                    "an array"}})
     if (auto e = need(r, "", key, ok, what)) return e;
-  std::size_t i = 0;
-  for (const Json& l : r["levels"]) {
-    const std::string w = fmt::format("levels[{}].", i++);
-    if (!l.is_object()) return fmt::format("levels[{}] is not an object", i - 1);
-    if (auto e = need(l, w, "name", is_str, "a string")) return e;
-    if (auto e = need(l, w, "require", is_str_arr, "an array of strings")) return e;
-  }
-  i = 0;
-  for (const Json& g : r["groups"]) {
-    const std::string w = fmt::format("groups[{}].", i++);
-    if (!g.is_object()) return fmt::format("groups[{}] is not an object", i - 1);
-    if (auto e = need(g, w, "ref", is_str, "a string")) return e;
-    if (auto e = need(g, w, "name", is_str, "a string")) return e;
-    if (auto e = need(g, w, "type", is_str_or_null, "a string or null")) return e;
-    if (auto e = need(g, w, "parent", is_str_or_null, "a string or null")) return e;
-    if (auto e = need(g, w, "children", is_str_arr, "an array of strings")) return e;
-  }
-  i = 0;
-  for (const Json& u : r["users"]) {
-    const std::string w = fmt::format("users[{}].", i++);
-    if (!u.is_object()) return fmt::format("users[{}] is not an object", i - 1);
-    if (auto e = need(u, w, "ref", is_str, "a string")) return e;
-    if (auto e = need(u, w, "member_of", is_str_arr, "an array of strings")) return e;
-  }
+  // Each item of the array `list` of `r` is an object with these fields (key, test, what).
+  using Field = std::tuple<const char*, bool (*)(const Json&), const char*>;
+  auto objects = [&](const char* list,
+                     std::initializer_list<Field> fields) -> std::optional<std::string> {
+    std::size_t i = 0;
+    for (const Json& x : r[list]) {
+      if (!x.is_object()) return fmt::format("{}[{}] is not an object", list, i);
+      const std::string w = fmt::format("{}[{}].", list, i++);
+      for (const auto& [key, ok, what] : fields)
+        if (auto e = need(x, w, key, ok, what)) return e;
+    }
+    return std::nullopt;
+  };
+  if (auto e = objects("levels", {{"name", +is_str, "a string"},
+                                  {"require", +is_str_arr, "an array of strings"}}))
+    return e;
+  if (auto e = objects("groups", {{"ref", +is_str, "a string"},
+                                  {"name", +is_str, "a string"},
+                                  {"type", +is_str_or_null, "a string or null"},
+                                  {"parent", +is_str_or_null, "a string or null"},
+                                  {"children", +is_str_arr, "an array of strings"}}))
+    return e;
+  if (auto e = objects("users", {{"ref", +is_str, "a string"},
+                                 {"member_of", +is_str_arr, "an array of strings"}}))
+    return e;
   auto check_finding = [&](const Json& f, const std::string& w) -> std::optional<std::string> {
     if (!f.is_object()) return fmt::format("{} is not an object", w);
     for (const char* k : {"rule", "severity", "area", "message", "file"})
@@ -712,7 +717,9 @@ std::optional<std::string> check_input(const Json& r) {
       return fmt::format("{}.severity is not error, warning or note", w);
     return std::nullopt;
   };
-  i = 0;
+  if (r.contains("merged_dates") && !is_str_arr(r["merged_dates"]))
+    return std::string("merged_dates is not an array of strings");
+  std::size_t i = 0;
   for (const Json& e : r["entities"]) {
     const std::string w = fmt::format("entities[{}].", i++);
     if (!e.is_object()) return fmt::format("entities[{}] is not an object", i - 1);
@@ -796,7 +803,8 @@ std::optional<Json> parse_input(const std::string& text, const std::string& name
   return j;
 }
 
-std::optional<Json> merge(std::vector<Json> inputs, std::string& error) {
+std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
+                          const MergeOptions& options) {
   if (inputs.empty()) {
     error = "--merge needs at least one report";
     return std::nullopt;
@@ -813,15 +821,37 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error) {
               {"unattributed_findings", Json::array()}};
   std::map<std::string, Json*> groups, users;
   std::map<std::string, Json*> entities;
+  auto name = [&](std::size_t i) {
+    return i < options.names.size() ? fmt::format("'{}'", options.names[i])
+                                    : fmt::format("report {}", i + 1);
+  };
+  // The days the inputs were judged on: an input's own merged_dates when it is a mixed merge.
+  std::set<std::string> dates;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     Json& in = inputs[i];
     if (in["levels"] != out["levels"]) {
       error = fmt::format(
-          "report {} uses other levels than report 1; merge reports made with the same "
-          "report.levels",
-          i + 1);
+          "{} uses other levels than {}; merge reports made with the same report.levels", name(i),
+          name(0));
       return std::nullopt;
     }
+    std::set<std::string> own{in["today"].get<std::string>()};
+    if (in.contains("merged_dates") && in["merged_dates"].is_array())
+      for (const Json& d : in["merged_dates"])
+        if (d.is_string()) own.insert(d.get<std::string>());
+    if (!options.mixed_dates && (own.size() > 1 || in["today"] != inputs[0]["today"])) {
+      const std::string what =
+          own.size() > 1 ? fmt::format("{} merges reports of {}", name(i), fmt::join(own, ", "))
+                         : fmt::format("{} was made on {} and {} on {}", name(i), *own.begin(),
+                                       name(0), inputs[0]["today"].get<std::string>());
+      error = fmt::format(
+          "{}: escape hatches, deadlines and findings were judged on different days; make "
+          "every report with the same --today, or give --mixed-dates to merge them anyway "
+          "(the merged report lists each day in merged_dates)",
+          what);
+      return std::nullopt;
+    }
+    dates.insert(own.begin(), own.end());
     if (in["today"].get<std::string>() > out["today"].get<std::string>())
       out["today"] = in["today"];
     if (in.contains("sources") && in["sources"].is_array())
@@ -835,6 +865,15 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error) {
   for (auto& [ref, g] : groups) out["groups"].push_back(std::move(*g));
   for (auto& [ref, u] : users) out["users"].push_back(std::move(*u));
   for (auto& [ref, e] : entities) out["entities"].push_back(std::move(*e));
+  if (dates.size() > 1) {
+    // After `today`, as the schema lists it.
+    Json ordered = Json::object();
+    for (auto& [key, value] : out.items()) {
+      ordered[key] = std::move(value);
+      if (key == "today") ordered["merged_dates"] = dates;
+    }
+    out = std::move(ordered);
+  }
   aggregate(out);
   return out;
 }
@@ -847,96 +886,178 @@ std::string finding_key(const std::string& entity, const Json& f) {
                      f["message"].get<std::string>());
 }
 
+// The finding object of a key made by finding_key().
+Json finding_of(const std::string& key) {
+  const auto p1 = key.find('\x1f');
+  const auto p2 = key.find('\x1f', p1 + 1);
+  return Json{{"rule", key.substr(0, p1)},
+              {"entity", key.substr(p1 + 1, p2 - p1 - 1)},
+              {"message", key.substr(p2 + 1)}};
+}
+
+// One report's side of a comparison row (a team, or the org).
+struct Side {
+  std::string level = "none";
+  bool present = false;
+  std::set<std::string> findings;              // finding_key()s
+  std::set<std::string> entities;              // entity refs
+  std::map<std::string, std::string> hatches;  // entity -> state
+};
+
+// One report as compare() reads it: each team's side, the org's, and each entity's own team
+// (kUnowned when none).
+struct Scan {
+  std::map<std::string, Side> teams;
+  Side org;
+  std::map<std::string, std::string> team_of;
+};
+
+Scan scan(const Json& report) {
+  Scan out;
+  auto side_of = [](Side& s, const Json& row) {
+    s.present = true;
+    s.level = row["level"].is_string() ? row["level"].get<std::string>() : "none";
+    for (const Json& h : row["inventories"]["escape_hatches"])
+      s.hatches[h["entity"].get<std::string>()] = h["state"].get<std::string>();
+  };
+  std::map<std::string, std::string> parent;
+  for (const Json& t : report["teams"]) {
+    side_of(out.teams[t["ref"].get<std::string>()], t);
+    if (t["parent"].is_string())
+      parent[t["ref"].get<std::string>()] = t["parent"].get<std::string>();
+  }
+  side_of(out.org, report["org"]);
+  for (const Json& e : report["entities"]) {
+    const std::string ref = e["ref"].get<std::string>();
+    std::vector<std::string> chain;
+    if (e.contains("team") && e["team"].is_string()) {
+      std::set<std::string> seen;
+      for (std::string g = e["team"].get<std::string>(); !g.empty() && seen.insert(g).second;) {
+        chain.push_back(g);
+        const auto it = parent.find(g);
+        g = it == parent.end() ? std::string() : it->second;
+      }
+    } else {
+      chain.emplace_back(kUnowned);
+    }
+    out.team_of.emplace(ref, chain.front());
+    out.org.entities.insert(ref);
+    for (const Json& f : e["findings"]) out.org.findings.insert(finding_key(ref, f));
+    for (const std::string& g : chain) {
+      Side& s = out.teams[g];
+      s.entities.insert(ref);
+      for (const Json& f : e["findings"]) s.findings.insert(finding_key(ref, f));
+    }
+  }
+  for (const Json& f : report["unattributed_findings"]) out.org.findings.insert(finding_key("", f));
+  return out;
+}
+
+// One direction of a change, from side `from` to side `to`: the entities `to` has and `from` has
+// not that the `other` report has too, each with its team there under `dir` ("from" or "to");
+// the findings `to` has and `from` has not, moved with such an entity when `other` has them, else
+// new (added, or fixed when read backwards).
+struct Delta {
+  Json moved = Json::array(), moved_findings = Json::array(), findings = Json::array();
+  std::set<std::string> refs;  // of `moved`
+};
+
+Delta delta(const Side& from, const Side& to, const Scan& other, const char* dir) {
+  Delta d;
+  for (const std::string& ref : to.entities)
+    if (!from.entities.count(ref) && other.team_of.count(ref)) {
+      d.refs.insert(ref);
+      d.moved.push_back({{"entity", ref}, {dir, other.team_of.at(ref)}});
+    }
+  for (const std::string& k : to.findings) {
+    if (from.findings.count(k)) continue;
+    Json f = finding_of(k);
+    const std::string entity = f["entity"].get<std::string>();
+    if (d.refs.count(entity) && other.org.findings.count(k)) {
+      f[dir] = other.team_of.at(entity);
+      d.moved_findings.push_back(std::move(f));
+    } else {
+      d.findings.push_back(std::move(f));
+    }
+  }
+  return d;
+}
+
+// What changed between two sides: level, findings, entities and escape hatches. Moves are told
+// apart from additions and fixes with the whole reports (`olds`, `news`): an entity that was in
+// the old report under another team moved, and so did each of its findings both reports have.
+Json change_row(const Side& a, const Side& b, const Scan& olds, const Scan& news) {
+  Delta in = delta(a, b, olds, "from"), out = delta(b, a, news, "to");
+  const std::set<std::string>&came = in.refs, &left = out.refs;
+  Json added = std::move(in.findings), fixed = std::move(out.findings),
+       moved_in = std::move(in.moved), moved_out = std::move(out.moved),
+       findings_in = std::move(in.moved_findings), findings_out = std::move(out.moved_findings),
+       opened = Json::array(), closed = Json::array(), expired = Json::array();
+  for (const auto& [entity, state] : b.hatches) {
+    if (!a.hatches.count(entity) && !came.count(entity)) opened.push_back(entity);
+    // Expired since the old report, wherever the entity was then.
+    const auto was = olds.org.hatches.find(entity);
+    if (state == "expired" && (was == olds.org.hatches.end() || was->second != "expired"))
+      expired.push_back(entity);
+  }
+  for (const auto& [entity, state] : a.hatches)
+    if (!b.hatches.count(entity) && !left.count(entity)) closed.push_back(entity);
+  const bool level_moved = a.level != b.level;
+  const bool any = level_moved || !added.empty() || !fixed.empty() || !moved_in.empty() ||
+                   !moved_out.empty() || !opened.empty() || !closed.empty() || !expired.empty() ||
+                   a.present != b.present;
+  return Json{
+      {"old_level", a.present ? Json(a.level) : Json(nullptr)},
+      {"new_level", b.present ? Json(b.level) : Json(nullptr)},
+      {"level_move", level_moved ? Json(fmt::format("{} → {}", a.present ? a.level : "absent",
+                                                    b.present ? b.level : "absent"))
+                                 : Json(nullptr)},
+      {"findings_added", std::move(added)},
+      {"findings_fixed", std::move(fixed)},
+      {"entities_moved_in", std::move(moved_in)},
+      {"entities_moved_out", std::move(moved_out)},
+      {"findings_moved_in", std::move(findings_in)},
+      {"findings_moved_out", std::move(findings_out)},
+      {"escape_hatches_opened", std::move(opened)},
+      {"escape_hatches_closed", std::move(closed)},
+      {"escape_hatches_expired", std::move(expired)},
+      {"changed", any}};
+}
+
 }  // namespace
 
 Json compare(const Json& old, const Json& now) {
-  // Per team: entity refs, findings and escape hatches of old and new.
-  struct Side {
-    std::string level = "none";
-    bool present = false;
-    std::set<std::string> findings;
-    std::map<std::string, std::string> hatches;  // entity -> state
-  };
-  std::map<std::string, std::array<Side, 2>> teams;
-  auto scan = [&](const Json& report, int side) {
-    for (const Json& t : report["teams"]) {
-      Side& s = teams[t["ref"].get<std::string>()][static_cast<std::size_t>(side)];
-      s.present = true;
-      s.level = t["level"].is_string() ? t["level"].get<std::string>() : "none";
-      for (const Json& h : t["inventories"]["escape_hatches"])
-        s.hatches[h["entity"].get<std::string>()] = h["state"].get<std::string>();
-    }
-    std::map<std::string, std::string> parent;
-    for (const Json& t : report["teams"])
-      if (t["parent"].is_string())
-        parent[t["ref"].get<std::string>()] = t["parent"].get<std::string>();
-    for (const Json& e : report["entities"]) {
-      std::vector<std::string> chain;
-      if (e.contains("team") && e["team"].is_string()) {
-        std::set<std::string> seen;
-        for (std::string g = e["team"].get<std::string>(); !g.empty() && seen.insert(g).second;) {
-          chain.push_back(g);
-          const auto it = parent.find(g);
-          g = it == parent.end() ? std::string() : it->second;
-        }
-      } else {
-        chain.emplace_back(kUnowned);
-      }
-      for (const std::string& g : chain)
-        for (const Json& f : e["findings"])
-          teams[g][static_cast<std::size_t>(side)].findings.insert(
-              finding_key(e["ref"].get<std::string>(), f));
-    }
-  };
-  scan(old, 0);
-  scan(now, 1);
+  const Scan olds = scan(old), news = scan(now);
+  std::set<std::string> refs;
+  for (const auto& [ref, side] : olds.teams) refs.insert(ref);
+  for (const auto& [ref, side] : news.teams) refs.insert(ref);
   Json out = Json::array();
   Json touched = Json::array();
-  for (const auto& [ref, sides] : teams) {
-    const Side& a = sides[0];
-    const Side& b = sides[1];
-    auto split = [](const std::string& key) {
-      const auto p1 = key.find('\x1f');
-      const auto p2 = key.find('\x1f', p1 + 1);
-      return Json{{"rule", key.substr(0, p1)},
-                  {"entity", key.substr(p1 + 1, p2 - p1 - 1)},
-                  {"message", key.substr(p2 + 1)}};
-    };
-    Json added = Json::array(), fixed = Json::array(), opened = Json::array(),
-         closed = Json::array(), expired = Json::array();
-    for (const std::string& k : b.findings)
-      if (!a.findings.count(k)) added.push_back(split(k));
-    for (const std::string& k : a.findings)
-      if (!b.findings.count(k)) fixed.push_back(split(k));
-    for (const auto& [entity, state] : b.hatches) {
-      const auto it = a.hatches.find(entity);
-      if (it == a.hatches.end()) opened.push_back(entity);
-      if (state == "expired" && (it == a.hatches.end() || it->second != "expired"))
-        expired.push_back(entity);
-    }
-    for (const auto& [entity, state] : a.hatches)
-      if (!b.hatches.count(entity)) closed.push_back(entity);
-    const bool moved = a.level != b.level;
-    const bool any = moved || !added.empty() || !fixed.empty() || !opened.empty() ||
-                     !closed.empty() || !expired.empty() || a.present != b.present;
-    Json row = {{"ref", ref},
-                {"old_level", a.present ? Json(a.level) : Json(nullptr)},
-                {"new_level", b.present ? Json(b.level) : Json(nullptr)},
-                {"level_move", moved ? Json(fmt::format("{} → {}", a.present ? a.level : "absent",
-                                                        b.present ? b.level : "absent"))
-                                     : Json(nullptr)},
-                {"findings_added", std::move(added)},
-                {"findings_fixed", std::move(fixed)},
-                {"escape_hatches_opened", std::move(opened)},
-                {"escape_hatches_closed", std::move(closed)},
-                {"escape_hatches_expired", std::move(expired)},
-                {"changed", any}};
-    if (any) touched.push_back(ref);
+  static const Side absent;
+  for (const std::string& ref : refs) {
+    const auto a = olds.teams.find(ref), b = news.teams.find(ref);
+    Json row = {{"ref", ref}};
+    row.update(change_row(a == olds.teams.end() ? absent : a->second,
+                          b == news.teams.end() ? absent : b->second, olds, news));
+    if (row["changed"].get<bool>()) touched.push_back(ref);
     out.push_back(std::move(row));
   }
+  // The org: every entity is its own, so nothing moves in or out; what changed team is listed.
+  Json org = change_row(olds.org, news.org, olds, news);
+  Json moved = Json::array();
+  for (const auto& [ref, team] : news.team_of)
+    if (const auto it = olds.team_of.find(ref); it != olds.team_of.end() && it->second != team)
+      moved.push_back({{"entity", ref}, {"from", it->second}, {"to", team}});
+  org.erase("entities_moved_in");
+  org.erase("entities_moved_out");
+  org.erase("findings_moved_in");
+  org.erase("findings_moved_out");
+  if (!moved.empty()) org["changed"] = true;
+  org["entities_moved"] = std::move(moved);
   return Json{{"old_today", old["today"]},
               {"new_today", now["today"]},
               {"touched", std::move(touched)},
+              {"org", std::move(org)},
               {"teams", std::move(out)}};
 }
 

@@ -70,17 +70,31 @@ std::optional<std::string> check_input(const Json& report);
 std::optional<Json> parse_input(const std::string& text, const std::string& name,
                                 std::string& error);
 
+/// How merge() treats its inputs.
+struct MergeOptions {
+  /// Accept inputs made on different days (`today`): the merged `today` is the latest and
+  /// `merged_dates` lists every input's day. Without it such inputs are an error.
+  bool mixed_dates = false;
+  /// The inputs' file names, for messages (else "report 2").
+  std::vector<std::string> names;
+};
+
 /// One report of every input's entities (the first definition of a ref wins), groups and users,
 /// aggregated again: equal to the report of all their trees linted at once. An error message in
-/// `error` when the inputs' levels differ.
-std::optional<Json> merge(std::vector<Json> inputs, std::string& error);
+/// `error` when the inputs' levels differ, or their days (`today`, `merged_dates`) do without
+/// MergeOptions::mixed_dates.
+std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
+                          const MergeOptions& options = {});
 
-/// Per team, what changed from `old` to `now`: level moves, findings added and fixed, escape
-/// hatches opened, closed and expired; `touched` lists the teams with any change.
+/// Per team, what changed from `old` to `now`: level moves, findings added and fixed, entities
+/// and their findings moved in from or out to another team (matched by entity ref and finding
+/// rule/entity/message: an owner fix is a move, not an addition and a fix), escape hatches opened,
+/// closed and expired; `org`, the same org-wide with the entities that changed team; `touched`
+/// lists the teams with any change.
 Json compare(const Json& old, const Json& now);
 
 /// GitHub-flavoured markdown (job summary, PR comment): one table of teams, then per team details
-/// in <details>; with a comparison, first the teams the change touches.
+/// in <details>; with a comparison, first the org's change and the teams the change touches.
 std::string render_markdown(const Json& report, const Json* comparison);
 
 /// Options of the HTML page.
