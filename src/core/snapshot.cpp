@@ -578,19 +578,24 @@ struct SnapshotIndex::Impl {
                             [&](std::uint32_t i, std::string_view k) { return lines[i].ref < k; });
   }
 
-  // The line that starts at `at` (without its newline), read in growing pieces; false when the
-  // file ends (or cannot be read) before a newline.
-  bool read_line(std::size_t at, std::string& out) const {
-    out.clear();
-    std::string piece;
-    for (std::size_t want = 65536;; want = std::min<std::size_t>(want * 2, 64 << 20)) {
-      if (!read(at + out.size(), want, piece)) return false;
-      if (const std::size_t nl = piece.find('\n'); nl != piece.npos) {
-        out.append(piece, 0, nl);
+  // The line that starts at `at` (without its newline), read in one piece of `want` bytes when
+  // it fits, else in growing ones; false when the file ends (or cannot be read) before a
+  // newline.
+  bool read_line(std::size_t at, std::string& out, std::size_t want) const {
+    if (!read(at, want, out)) return false;
+    std::size_t searched = 0;
+    std::string more;
+    while (true) {
+      if (const std::size_t nl = out.find('\n', searched); nl != out.npos) {
+        out.resize(nl);
         return true;
       }
-      if (piece.empty()) return false;
-      out += piece;
+      if (out.size() < want) return false;  // the file ended
+      searched = out.size();
+      want = std::min<std::size_t>(want * 2, std::size_t{64} << 20);
+      if (!read(at + out.size(), want, more) || more.empty()) return false;
+      out += more;
+      want = out.size();
     }
   }
 
@@ -640,7 +645,7 @@ struct SnapshotIndex::Impl {
   // Reads the header, the index and the size of the file; "" or why it is not a valid one.
   std::string load(std::size_t file_size) {
     std::string header;
-    if (!read_line(0, header) || !header.ends_with(kV2HeaderEnd))
+    if (!read_line(0, header, 16384) || !header.ends_with(kV2HeaderEnd))
       return "the first line of a version-2 snapshot must end with `\"index\":[`";
     NodeArena arena;
     std::string why;
@@ -657,13 +662,18 @@ struct SnapshotIndex::Impl {
             std::errc())
       return "its header line is not a version-2 snapshot's (format, version 2, count)";
     const std::size_t index_at = header.size() + 1;
-    if (!read_line(index_at, index_line) || !index_line.ends_with(kV2IndexEnd))
+    // One read for the whole index line when its entries are of the usual size (about 45
+    // bytes for `["component:default/<name>",<length>]`).
+    const std::size_t guess =
+        expected > (file_size / 64) ? file_size : std::min(file_size, expected * 64 + 4096);
+    if (!read_line(index_at, index_line, guess) || !index_line.ends_with(kV2IndexEnd))
       return "it is truncated, or its second line (the index) does not end with "
              "`],\"entities\":[`";
     // The index: `["<ref>",<line length>]` for each entity, comma-separated.
     std::string_view rest = std::string_view(index_line);
     rest.remove_suffix(kV2IndexEnd.size());
     std::size_t at = index_at + index_line.size() + 1;  // the first entity line
+    lines.reserve(std::min<std::size_t>(expected, index_line.size() / 8));
     auto bad = [&] {
       return fmt::format("its index is broken after {} entries (`[\"<ref>\",<length>]`, …)",
                          lines.size());
