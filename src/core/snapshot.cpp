@@ -685,15 +685,27 @@ struct SnapshotIndex::Impl {
       }
       if (!rest.starts_with("[\"")) return bad();
       // The ref: a JSON string; taken as it stands unless it has escapes or non-ASCII bytes.
-      std::size_t i = 2;
-      bool plain = true;
-      for (; i < rest.size() && rest[i] != '"'; ++i) {
-        const auto c = static_cast<unsigned char>(rest[i]);
-        if (c < 0x20)
-          return fmt::format("the ref of index entry {} has a control character", lines.size() + 1);
-        if (c >= 0x80) plain = false;
-        if (c == '\\') plain = false, ++i;
+      // Most have neither: the closing quote is found with find(), the bytes before it checked
+      // in one branch-free pass; a ref with a backslash is scanned again, escapes skipped.
+      std::size_t i = rest.find('"', 2);
+      bool control = false, high = false, escape = false;
+      for (std::size_t k = 2; k < std::min(i, rest.size()); ++k) {
+        const auto c = static_cast<unsigned char>(rest[k]);
+        control |= c < 0x20;
+        high |= c >= 0x80;
+        escape |= c == '\\';
       }
+      if (escape) {
+        control = false;
+        for (i = 2; i < rest.size() && rest[i] != '"'; ++i) {
+          control |= static_cast<unsigned char>(rest[i]) < 0x20;
+          if (rest[i] == '\\') ++i;
+        }
+      }
+      if (control)
+        return fmt::format("the ref of index entry {} has a control character", lines.size() + 1);
+      const bool plain = !high && !escape;
+      if (i == std::string_view::npos) i = rest.size();
       if (i >= rest.size()) return bad();
       std::string_view ref = rest.substr(2, i - 2);
       if (!plain) {
