@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -68,11 +69,31 @@ Org::Org(const CatalogIndex& index) : declared_(index.org_declared), failed_(ind
     add(e);
     catalog_.emplace(e.ref, &e);
   }
+  lazy_ = index.lazy_org;
+  org_begin_ = index.org.data();
+  for (const CatalogIndex::LazySource& l : lazy_)
+    for (const EntitySummary* e : l.catalog->entities("template:"))
+      if (to_lower(e->kind) == "template")
+        for (const SummaryField* t : e->tags())
+          if (t->value == "golden-path") golden_templates_.push_back(to_lower(e->name));
+}
+
+const EntitySummary* Org::first_in_catalog(std::string_view key, const EntitySummary* eager) const {
+  // A lazy source's entities stand at org[org_at]: before an eager entity at org_at or later.
+  const std::size_t at = eager ? static_cast<std::size_t>(eager - org_begin_)
+                               : std::numeric_limits<std::size_t>::max();
+  for (const CatalogIndex::LazySource& l : lazy_) {
+    if (l.org_at > at) break;
+    if (const EntitySummary* e = l.catalog->find(key)) return e;
+  }
+  return eager;
 }
 
 const EntitySummary* Org::find_any(std::string_view key) const {
   auto it = all_.find(key);
-  return it == all_.end() ? nullptr : it->second;
+  const EntitySummary* hit = it == all_.end() ? nullptr : it->second;
+  if (lazy_.empty() || first_defined(key) != nullptr) return hit;  // the linted files first
+  return first_in_catalog(key, hit);
 }
 
 const std::unordered_set<std::string>& Org::relation_targets(const EntitySummary& e,
@@ -95,7 +116,8 @@ std::size_t Org::linted_count(std::string_view key) const {
 
 const EntitySummary* Org::in_catalog(std::string_view key) const {
   auto it = catalog_.find(key);
-  return it == catalog_.end() ? nullptr : it->second;
+  const EntitySummary* hit = it == catalog_.end() ? nullptr : it->second;
+  return lazy_.empty() ? hit : first_in_catalog(key, hit);
 }
 
 std::optional<std::string> Org::nearest_of_kinds(const std::vector<std::string_view>& kinds,
@@ -115,7 +137,11 @@ std::optional<std::string> Org::nearest_of_kinds(const std::vector<std::string_v
     for (const auto& [ref, e] : all_)
       if (ref.size() > prefix.size() && ref.starts_with(prefix))
         names.emplace_back(ref.substr(prefix.size()));
+    for (const CatalogIndex::LazySource& l : lazy_)
+      for (const std::string& ref : l.catalog->keys(prefix))
+        if (ref.size() > prefix.size()) names.emplace_back(ref.substr(prefix.size()));
     std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
     it = by_prefix_.emplace(prefix, std::make_unique<Suggester>(std::move(names))).first;
   }
   const std::string_view name = std::string_view(key).substr(prefix.size());
@@ -154,7 +180,12 @@ const Org& org_of(const CatalogIndex& index) {
 
 const EntitySummary* Org::find(const std::string& key) const {
   auto it = by_ref_.find(key);
-  return it == by_ref_.end() ? nullptr : it->second;
+  const EntitySummary* hit = it == by_ref_.end() ? nullptr : it->second;
+  if (lazy_.empty() || first_defined(key) != nullptr) return hit;
+  // Only Groups, Users and Templates: the kind is the key's.
+  if (!key.starts_with("group:") && !key.starts_with("user:") && !key.starts_with("template:"))
+    return hit;
+  return first_in_catalog(key, hit);
 }
 
 bool Org::known_owner(const std::string& key, const EntitySummary& e) const {
@@ -180,7 +211,11 @@ std::vector<std::string> Org::owner_keys() const {
   std::vector<std::string> out;
   for (const auto& [key, e] : by_ref_)
     if (to_lower(e->kind) != "template") out.push_back(key);
+  for (const CatalogIndex::LazySource& l : lazy_)
+    for (std::string_view prefix : {"group:", "user:"})
+      for (std::string& key : l.catalog->keys(prefix)) out.push_back(std::move(key));
   std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

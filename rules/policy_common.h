@@ -132,6 +132,13 @@ class Org {
                    std::unique_ptr<std::unordered_set<std::string>>>
       targets_;
   std::vector<std::string> golden_templates_;
+  /// Version-2 snapshots read on demand, and the first entity of CatalogIndex::org (their
+  /// positions among it decide which definition comes first).
+  std::vector<CatalogIndex::LazySource> lazy_;
+  const EntitySummary* org_begin_ = nullptr;
+  /// The first definition of `key` in the catalog: `eager` (from CatalogIndex::org, or nullptr)
+  /// unless a lazy source before it has one.
+  const EntitySummary* first_in_catalog(std::string_view key, const EntitySummary* eager) const;
 };
 
 /// One escalation contact (issue 3 "Escalation"): `slack:#channel`, `email:addr`,

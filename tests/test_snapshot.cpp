@@ -16,6 +16,7 @@
 #include <fstream>
 #include <thread>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/snapshot.h"
@@ -54,12 +55,18 @@ std::vector<std::string> refs_of(const json& snapshot) {
   return out;
 }
 
-const json& entity(const json& snapshot, const std::string& ref) {
+// The entity `ref` of a snapshot, without the `ref` key that leads it (version 2), which must be
+// its ref.
+json entity(const json& snapshot, const std::string& ref) {
   for (const json& e : snapshot["entities"])
-    if (ref_of(e) == ref) return e;
+    if (ref_of(e) == ref) {
+      json copy = e;
+      CHECK(copy["ref"] == ref);
+      copy.erase("ref");
+      return copy;
+    }
   FAIL("no entity " << ref);
-  static const json none;
-  return none;
+  return json();
 }
 
 std::string source_of(const json& e) {
@@ -156,7 +163,8 @@ TEST_CASE("snapshot: from entity YAML, every entity reduced, sorted by ref, with
   CHECK(run.err == "");
   const json s = json::parse(run.out);
   CHECK(s["format"] == "catalog-lint-snapshot");
-  CHECK(s["version"] == 1);
+  CHECK(s["version"] == 2);
+  CHECK(s["count"] == 11);
   CHECK(s["generated"].get<std::string>().size() == 20);
   CHECK(s["sources"] ==
         json::parse(R"([{"type":"yaml","location":"testdata/api/org","entities":11}])"));
@@ -190,8 +198,14 @@ TEST_CASE("snapshot: from entity YAML, every entity reduced, sorted by ref, with
   CHECK(entity(s, "template:default/java-service")["metadata"]["tags"] ==
         json::parse(R"(["golden-path", "java"])"));
   CHECK_FALSE(entity(s, "api:default/payments")["spec"].contains("definition"));
-  // Compact and deterministic: one line, the same bytes twice but for the time.
-  CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);
+  // Compact and deterministic: the header line, one line per entity led by its ref, the closing
+  // line; the same bytes twice but for the time.
+  CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 14);
+  CHECK(run.out.find(",\"count\":11,\"index\":[\n[\"api:default/payments\",") != std::string::npos);
+  CHECK(run.out.find("],\"entities\":[\n{\"ref\":\"api:default/payments\",") != std::string::npos);
+  CHECK(s["index"].size() == 11);
+  CHECK(s["index"][0][0] == "api:default/payments");
+  CHECK(run.out.ends_with("}\n]}\n"));
   json again = json::parse(snapshot({"testdata/api/org"}).out);
   again["generated"] = s["generated"];
   CHECK(again == s);
@@ -307,9 +321,9 @@ TEST_CASE("snapshot: hostile catalog files are clear errors, never crashes") {
   // nlohmann would stop at the NUL and take `[]` for the whole file.
   CHECK(error_of(read_text(std::string("[]\0{\"garbage", 11))) ==
         "'…/catalog.json' is not valid JSON: a NUL byte at offset 2");
-  CHECK(error_of(read_text(R"({"format":"catalog-lint-snapshot","version":2,"entities":[]})")) ==
-        "'…/catalog.json': unsupported snapshot version '2' (this catalog-lint reads version 1); "
-        "write it again with `catalog-lint snapshot`");
+  CHECK(error_of(read_text(R"({"format":"catalog-lint-snapshot","version":3,"entities":[]})")) ==
+        "'…/catalog.json': unsupported snapshot version '3' (this catalog-lint reads versions 1 "
+        "and 2); write it again with `catalog-lint snapshot`");
   CHECK(error_of(read_text(R"({"format":"other-tool","version":1})")) ==
         "'…/catalog.json': \"format\" is 'other-tool', not 'catalog-lint-snapshot'");
   CHECK(error_of(read_text(R"({"a":1})")) ==
@@ -358,6 +372,269 @@ TEST_CASE("snapshot: hostile catalog files are clear errors, never crashes") {
   CHECK(none.err ==
         "catalog-lint: error: snapshot needs input: entity YAML files or folders, *.json API "
         "exports, or --from-url\n");
+}
+
+namespace {
+
+// A SnapshotIndex over `text`, whose summaries are the ref, file and kind (no policy).
+std::shared_ptr<SnapshotIndex> open_index(const std::string& text, std::string& error,
+                                          const Limits& limits = {}) {
+  return SnapshotIndex::open(
+      text, "org.json", limits,
+      [](const Entity& e, const std::string& ref, const std::string& file) {
+        EntitySummary s;
+        s.ref = ref;
+        s.file = file;
+        s.kind = std::string(e.kind());
+        s.name = std::string(e.name());
+        s.document = e.document;
+        s.name_pos = e.metadata()->get("name")->pos;
+        return s;
+      },
+      error);
+}
+
+// A version-2 snapshot of `lines` (entity lines without their commas), as the writer lays it out;
+// `count` for the header when not their number.
+std::string v2(const std::vector<std::string>& lines, int count = -1) {
+  std::string out = fmt::format(
+      "{{\"format\":\"catalog-lint-snapshot\",\"version\":2,\"generated\":\"2026-12-01T00:00:00Z\","
+      "\"sources\":[],\"count\":{},\"index\":[\n",
+      count < 0 ? lines.size() : static_cast<std::size_t>(count));
+  std::string body;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string line = lines[i] + (i + 1 < lines.size() ? "," : "");
+    const std::size_t quote = line.find('"', 8);
+    out += fmt::format("{}[{},{}]", i ? "," : "", line.substr(7, quote - 6), line.size());
+    body += line + "\n";
+  }
+  return out + "],\"entities\":[\n" + body + "]}\n";
+}
+
+std::string group_line(const std::string& name, int line, const std::string& extra = "") {
+  return fmt::format(
+      "{{\"ref\":\"group:default/{}\",\"apiVersion\":\"backstage.io/v1alpha1\",\"kind\":\"Group\","
+      "\"metadata\":{{\"name\":\"{}\"{}}},\"source\":{{\"file\":\"org/groups.yaml\",\"line\":{}}},"
+      "\"spec\":{{\"type\":\"team\"}}}}",
+      name, name, extra, line);
+}
+
+}  // namespace
+
+TEST_CASE("snapshot: version 2 is read on demand, by the ref that leads each line") {
+  const std::string out = temp_dir() + "/org.snapshot.json";
+  const CliRun run = snapshot({"testdata/api/org", "-o", out});
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(is_snapshot_v2_layout(read_file(out)));
+  std::string error;
+  const auto index = open_index(read_file(out), error);
+  REQUIRE_MESSAGE(index != nullptr, error);
+  CHECK(index->size() == 11);
+  const EntitySummary* web = index->find("component:shop/checkout-web");
+  REQUIRE(web != nullptr);
+  CHECK(web->ref == "component:shop/checkout-web");
+  CHECK(web->file == "testdata/api/org/services.yaml");
+  CHECK(web->kind == "Component");
+  CHECK(web->document == 2);
+  CHECK(web->name_pos.line == 20);
+  CHECK(web->name_pos.column == 1);
+  CHECK(index->find("component:shop/checkout-web") == web);  // summarized once, then kept
+  CHECK(index->find("component:shop/checkout") == nullptr);
+  CHECK(index->find("") == nullptr);
+  CHECK(index->keys("group:") ==
+        std::vector<std::string>{"group:default/payments", "group:default/platform-team"});
+  CHECK(index->keys("user:default/") ==
+        std::vector<std::string>{"user:default/jane", "user:default/omar"});
+  CHECK(index->keys("zzz").empty());
+  const auto templates = index->entities("template:");
+  REQUIRE(templates.size() == 1);
+  CHECK(templates[0]->name == "java-service");
+  CHECK(index->all().size() == 11);
+  CHECK(index->error() == "");
+
+  // Duplicates: the first line wins, every one is listed; a file not sorted is sorted on open.
+  const auto dup = open_index(
+      v2({group_line("b", 3), group_line("a", 1), group_line("b", 9, ",\"title\":\"B2\"")}), error);
+  REQUIRE_MESSAGE(dup != nullptr, error);
+  REQUIRE(dup->find("group:default/b") != nullptr);
+  CHECK(dup->find("group:default/b")->name_pos.line == 3);
+  CHECK(dup->find("group:default/a")->document == 1);
+  CHECK(dup->keys("group:") == std::vector<std::string>{"group:default/a", "group:default/b"});
+  CHECK(dup->entities("group:default/b").size() == 2);
+  // An escaped ref is decoded.
+  const auto escaped =
+      open_index(v2({"{\"ref\":\"group:default/"
+                     "\\u0061b\",\"kind\":\"Group\",\"metadata\":{\"name\":\"ab\"}}"}),
+                 error);
+  REQUIRE_MESSAGE(escaped != nullptr, error);
+  CHECK(escaped->keys("") == std::vector<std::string>{"group:default/ab"});
+  CHECK(escaped->find("group:default/ab") != nullptr);
+  // A version-2 file laid out otherwise (re-indented by a tool) is read whole, as version 1.
+  const JsonCatalog pretty = read_text(json::parse(read_file(out)).dump(2));
+  CHECK(pretty.error == "");
+  CHECK(pretty.entities.size() == 11);
+  CHECK(pretty.entities[0].root->get("ref") == nullptr);  // ours, not the entity's
+}
+
+TEST_CASE("snapshot: hostile version-2 files are clear errors, on open or on lookup") {
+  std::string error;
+  auto open_error = [&](const std::string& text, const Limits& limits = {}) {
+    error.clear();
+    CHECK(open_index(text, error, limits) == nullptr);
+    return error;
+  };
+  const std::string good = v2({group_line("a", 1), group_line("b", 2)});
+  const std::string again = "; write it again with `catalog-lint snapshot`";
+  const std::size_t index_at = good.find('\n') + 1;
+  const std::size_t body_at = good.find('\n', index_at) + 1;
+  // Truncated anywhere: at a line end, inside a line, inside the index, inside the header.
+  CHECK(open_error(good.substr(0, good.size() - 1)) ==
+        "'org.json': it is truncated: it does not end with its closing line `]}`" + again);
+  CHECK(open_error(good.substr(0, good.size() - 40)) ==
+        "'org.json': it is truncated: its index reaches past the end of the file" + again);
+  CHECK(open_error(good.substr(0, body_at)) ==
+        "'org.json': it is truncated: its index reaches past the end of the file" + again);
+  CHECK(open_error(good.substr(0, index_at + 10)) ==
+        "'org.json': it is truncated, or its second line (the index) does not end with "
+        "`],\"entities\":[`" +
+            again);
+  CHECK(open_error(good.substr(0, 60)) ==
+        "'org.json': the first line of a version-2 snapshot must end with `\"index\":[`" + again);
+  CHECK(open_error(good + "{}\n") ==
+        "'org.json': its size is not the one its index gives (the closing line `]}` is not where "
+        "the index ends)" +
+            again);
+  // The count, the index entries, their refs.
+  CHECK(open_error(v2({group_line("a", 1)}, 2)) ==
+        "'org.json': its header says 2 entities, its index lists 1" + again);
+  auto with_index = [&](const std::string& index) {
+    return good.substr(0, index_at) + index + "],\"entities\":[\n" + good.substr(body_at);
+  };
+  CHECK(open_error(with_index("[\"group:default/a\",12")) ==
+        "'org.json': its index is broken after 0 entries (`[\"<ref>\",<length>]`, …)" + again);
+  CHECK(open_error(with_index("[\"group:default/a\",-3]")) ==
+        "'org.json': its index is broken after 0 entries (`[\"<ref>\",<length>]`, …)" + again);
+  CHECK(open_error(with_index("[\"group:\xff/a\",12]")) ==
+        "'org.json': the ref of index entry 1 is not a valid JSON string" + again);
+  CHECK(open_error(with_index("[\"group:\ta\",12]")) ==
+        "'org.json': the ref of index entry 1 has a control character" + again);
+  CHECK(open_error(with_index("[\"group:default/a\",99999999999999999999]")) ==
+        "'org.json': its index is broken after 0 entries (`[\"<ref>\",<length>]`, …)" + again);
+  // The header: JSON, this format, version 2, a count.
+  std::string negative = good;
+  negative.replace(negative.find("\"count\":2"), 9, "\"count\":-1");
+  CHECK(open_error(negative) ==
+        "'org.json': its header line is not a version-2 snapshot's (format, version 2, count)" +
+            again);
+  std::string bad_header = good;
+  bad_header.replace(bad_header.find("\"sources\":[]"), 12, "\"sources\":[}");
+  CHECK(open_error(bad_header).starts_with("'org.json': its header line is not valid JSON: "));
+
+  // An entity line is only read when looked up: then a bad one is the file's error, and nothing
+  // more is found in it.
+  auto lookup_error = [&](const std::string& line, const Limits& limits = {}) {
+    const auto index = open_index(v2({group_line("a", 1), line}), error, limits);
+    REQUIRE_MESSAGE(index != nullptr, error);
+    CHECK(index->find("group:default/a") != nullptr);
+    CHECK(index->error() == "");
+    CHECK(index->find("group:default/b") == nullptr);
+    CHECK(index->find("group:default/a") == nullptr);  // the file is unreadable from now on
+    CHECK(index->keys("group:").empty());
+    CHECK(index->all().empty());
+    return index->error();
+  };
+  CHECK(lookup_error(
+            "{\"ref\":\"group:default/b\",\"kind\":\"Group\",\"metadata\":{\"name\":\"b\"}") ==
+        "'org.json': entity 2 of the snapshot (line 4) is not valid JSON: parse error at line 1, "
+        "column 64: syntax error while parsing object - unexpected end of input; expected '}'");
+  CHECK(lookup_error(
+            "{\"ref\":\"group:default/b\",\"kind\":\"Group\",\"metadata\":{\"name\":\"\xc3\"}}")
+            .starts_with("'org.json': entity 2 of the snapshot (line 4) is not valid JSON: parse "
+                         "error at line 1, column 62: syntax error while parsing value - invalid "
+                         "string: ill-formed UTF-8 byte"));
+  CHECK(lookup_error(
+            "{\"ref\":\"group:default/b\",\"kind\":\"Group\",\"metadata\":{\"name\":\"c\"}}") ==
+        "'org.json': entity 2 of the snapshot (line 4) is 'group:default/c', not the ref that "
+        "leads its line, 'group:default/b'");
+  CHECK(lookup_error("{\"ref\":\"group:default/b\",\"kind\":\"Group\",\"x\":" +
+                     std::string(300, '[') + std::string(300, ']') + "}") ==
+        "'org.json': entity 2 of the snapshot (line 4) is not valid JSON: JSON nested deeper than "
+        "200 levels (limit `depth`)");
+  std::string many = "{\"ref\":\"group:default/b\",\"kind\":\"Group\",\"x\":[0";
+  for (int i = 0; i < 500; ++i) many += ",0";
+  CHECK(lookup_error(many + "]}", small_limits()) ==
+        "'org.json': entity 2 of the snapshot (line 4) is not valid JSON: more than 400 JSON "
+        "values (limit `nodes` × 4)");
+  // A line whose leading ref is not the index's, or whose length is not the index's.
+  std::string swapped = v2({group_line("a", 1), group_line("b", 2)});
+  swapped.replace(swapped.rfind("{\"ref\":\"group:default/b\""), 24,
+                  "{\"ref\":\"group:default/x\"");
+  auto index = open_index(swapped, error);
+  REQUIRE_MESSAGE(index != nullptr, error);
+  CHECK(index->find("group:default/b") == nullptr);
+  CHECK(index->error() ==
+        "'org.json': entity 2 of the snapshot (line 4) is not led by the ref the index gives it, "
+        "'group:default/b'");
+  // The first line one byte longer than indexed, and the file as long as before (the newline of
+  // the last line gone).
+  const std::size_t last_newline = good.size() - 4;
+  const std::string shifted = good.substr(0, body_at + 1) + " " +
+                              good.substr(body_at + 1, last_newline - body_at - 1) + "]}\n";
+  index = open_index(shifted, error);
+  REQUIRE_MESSAGE(index != nullptr, error);
+  CHECK(index->find("group:default/a") == nullptr);
+  CHECK(index->error().starts_with("'org.json': entity 1 of the snapshot (line 3) is not the "));
+  // A huge string is bytes like any other: bounded by the file's size limit on read.
+  const std::string path = temp_dir() + "/huge.json";
+  write_file(path, v2({group_line("a", 1, ",\"title\":\"" + std::string(40000, 'x') + "\"")}));
+  std::string read_error;
+  CHECK(read_catalog_file(path, small_limits(), read_error).bytes.empty());
+  CHECK(read_error.find("over the catalog file limit of 32000 bytes") != std::string::npos);
+  bool other = false;
+  CHECK(SnapshotIndex::open_file(path, small_limits(), nullptr, read_error, other) == nullptr);
+  CHECK(other);  // left to read_json_catalog, which says it is too big
+}
+
+TEST_CASE("snapshot: a version-2 file is opened from disk reading only its header and index") {
+  const std::string dir = temp_dir();
+  const std::string out = dir + "/org.json";
+  REQUIRE(snapshot({"testdata/api/org", "-o", out}).exit_code == 0);
+  std::string error;
+  bool other = true;
+  auto summarize = [](const Entity& e, const std::string& ref, const std::string& file) {
+    EntitySummary s;
+    s.ref = ref;
+    s.file = file;
+    s.kind = std::string(e.kind());
+    return s;
+  };
+  const auto index = SnapshotIndex::open_file(out, Limits{}, summarize, error, other);
+  REQUIRE_MESSAGE(index != nullptr, error);
+  CHECK_FALSE(other);
+  CHECK(index->size() == 11);
+  REQUIRE(index->find("user:default/omar") != nullptr);
+  CHECK(index->find("user:default/omar")->file == "testdata/api/org/users.yaml");
+  CHECK(index->all().size() == 11);
+  // Not a version-2 file (version 1, an API export, a directory, a FIFO): left to
+  // read_json_catalog.
+  write_file(dir + "/v1.json", R"({"format":"catalog-lint-snapshot","version":1,"entities":[]})");
+  for (const std::string& path :
+       {dir + "/v1.json", api_dir() + "/entities.json", dir, dir + "/missing.json"}) {
+    CHECK(SnapshotIndex::open_file(path, Limits{}, summarize, error, other) == nullptr);
+    CHECK(other);
+  }
+  const std::string fifo = dir + "/fifo.json";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(SnapshotIndex::open_file(fifo, Limits{}, summarize, error, other) == nullptr);
+  CHECK(other);
+  // Truncated on disk: an error, not another layout.
+  const std::string text = read_file(out);
+  write_file(out, text.substr(0, text.size() - 100));
+  CHECK(SnapshotIndex::open_file(out, Limits{}, summarize, error, other) == nullptr);
+  CHECK_FALSE(other);
+  CHECK(error == "'" + out +
+                     "': it is truncated: its index reaches past the end of the file; write it "
+                     "again with `catalog-lint snapshot`");
 }
 
 TEST_CASE("snapshot: -o never replaces an input, and writes through a temporary file") {

@@ -467,14 +467,24 @@ std::vector<std::string> catalog_sources(const LintOptions& options) {
   return options.resolver ? options.resolver->catalog_sources() : std::vector<std::string>{};
 }
 
+/// The `unreadable-file` finding of catalog source `source` that cannot be read (`message`).
+Diagnostic catalog_unreadable(const std::string& source, const std::string& message) {
+  return file_finding(RuleId::unreadable_file, source,
+                      SourcePos{.line = 1, .column = 1, .column_utf16 = 1}, message,
+                      "refresh the catalog file (catalog-lint snapshot), or fix "
+                      "`catalog:` in .catalog-lint.yaml");
+}
+
 /// Summaries of every entity under the catalog sources: entity YAML (folders as discovery walks
 /// them, files), and JSON catalog files (snapshots, Backstage API exports: read_json_catalog).
 /// Unreadable or unparsable YAML files are skipped (they are not linted, only looked up); a JSON
 /// catalog that cannot be read is an `unreadable-file` finding in `errors` (a snapshot is the
 /// whole org: silently ignoring it would make every reference dangle).
+/// Version-2 snapshots go to `lazy` instead (read on demand, SnapshotIndex) unless `eager`.
 std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
                                     const LintOptions& options, std::vector<Diagnostic>& errors,
-                                    const std::vector<FileResult>& linted) {
+                                    const std::vector<FileResult>& linted, bool eager,
+                                    std::vector<CatalogIndex::LazySource>& lazy) {
   std::vector<EntitySummary> org;
   if (sources.empty()) return org;
   const Policy* policy =
@@ -486,13 +496,28 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
       yaml.push_back(source);
       continue;
     }
-    JsonCatalog json = read_json_catalog(source, options.limits);
-    if (!json.error.empty()) {
-      errors.push_back(file_finding(RuleId::unreadable_file, source,
-                                    SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
-                                    json.error,
-                                    "refresh the catalog file (catalog-lint snapshot), or fix "
-                                    "`catalog:` in .catalog-lint.yaml"));
+    std::string error;
+    if (!eager) {
+      auto summarizer = [policy](const Entity& entity, const std::string& ref,
+                                 const std::string& from) {
+        EntitySummary s = summarize(entity, ref, from, kNoText, policy);
+        s.policy = policy;
+        return s;
+      };
+      bool other_layout = false;
+      if (auto snapshot =
+              SnapshotIndex::open_file(source, options.limits, summarizer, error, other_layout)) {
+        lazy.push_back(CatalogIndex::LazySource{source, std::move(snapshot), org.size()});
+        continue;
+      }
+    }
+    JsonCatalog json;
+    if (error.empty()) {
+      json = read_json_catalog(source, options.limits);
+      error = json.error;
+    }
+    if (!error.empty()) {
+      errors.push_back(catalog_unreadable(source, error));
       continue;
     }
     for (std::size_t i = 0; i < json.entities.size(); ++i) {
@@ -763,12 +788,18 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   for (const FileResult& r : results)
     if (!r.file.empty()) out.linted.push_back(r.file);
   out.files = out.linted.size();
-  const auto kept = std::make_shared<CatalogIndex>();  // not movable (once_flag): shared
+  auto kept = std::make_shared<CatalogIndex>();  // not movable (once_flag): shared
+  CatalogIndex* at = kept.get();
   CatalogIndex& index = *kept;
   index.today = options.today.empty() ? current_date() : options.today;
   const std::vector<std::string> sources = catalog_sources(options);
   std::vector<Diagnostic> catalog_errors;
-  index.org = load_org(sources, options, catalog_errors, results);
+  // Version-2 snapshots are read on demand, unless something reads the whole org: the removed
+  // entities of --changed-since, the team report (keep_index), the Location chains of
+  // catalog.rules (app-config files).
+  const bool eager = options.change || options.keep_index ||
+                     (options.resolver && !options.resolver->app_configs().empty());
+  index.org = load_org(sources, options, catalog_errors, results, eager, index.lazy_org);
   if (!catalog_errors.empty()) out.io_error = index.catalog_failed = true;
   for (Diagnostic& d : catalog_errors) out.diagnostics.push_back(std::move(d));
   index.org_declared = !sources.empty() || options.catalog_complete || !options.resolver;
@@ -790,36 +821,63 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   std::vector<const Rule*> catalog_rules;
   for (const Rule& r : options.registry->rules())
     if (r.kind == RuleKind::catalog && r.catalog) catalog_rules.push_back(&r);
-  std::vector<std::vector<Diagnostic>> found(catalog_rules.size());
-  parallel_for(catalog_rules.size(), options.jobs, [&](std::size_t i) {
-    const Rule& rule = *catalog_rules[i];
-    CatalogContext ctx(rule.info.id, found[i]);
-    const RuleConfig* last = nullptr;  // entities of one file share a configuration
-    bool enabled = false;
-    for (const EntitySummary& e : index.entities) {
-      const RuleConfig* rules = e.rules ? e.rules : &options.config;
-      if (rules != last) last = rules, enabled = rules->enabled(rule.id);
-      if (!enabled) continue;
-      const std::size_t before = found[i].size();
-      std::string what;
-      try {
-        rule.catalog->check(e, index, ctx);
-        continue;
-      } catch (const std::exception& ex) {
-        what = ex.what();
-      } catch (...) {
-        what = "an unknown exception";
+  std::vector<std::vector<Diagnostic>> found;
+  auto run_catalog_rules = [&](const CatalogIndex& on) {
+    found.assign(catalog_rules.size(), {});
+    parallel_for(catalog_rules.size(), options.jobs, [&](std::size_t i) {
+      const Rule& rule = *catalog_rules[i];
+      CatalogContext ctx(rule.info.id, found[i]);
+      const RuleConfig* last = nullptr;  // entities of one file share a configuration
+      bool enabled = false;
+      for (const EntitySummary& e : on.entities) {
+        const RuleConfig* rules = e.rules ? e.rules : &options.config;
+        if (rules != last) last = rules, enabled = rules->enabled(rule.id);
+        if (!enabled) continue;
+        const std::size_t before = found[i].size();
+        std::string what;
+        try {
+          rule.catalog->check(e, on, ctx);
+          continue;
+        } catch (const std::exception& ex) {
+          what = ex.what();
+        } catch (...) {
+          what = "an unknown exception";
+        }
+        found[i].resize(before);
+        found[i].push_back(
+            internal_error(rule.info.id, e.file, e.ref, e.document, e.name_pos, what));
       }
-      found[i].resize(before);
-      found[i].push_back(internal_error(rule.info.id, e.file, e.ref, e.document, e.name_pos, what));
-    }
-  });
+    });
+  };
+  run_catalog_rules(index);
+  // A snapshot read on demand whose entity turned out unreadable: the same as a catalog source
+  // that cannot be read (unreadable-file, nothing judged against the catalog). The phase runs
+  // again on an index without those sources, so no finding rests on a partial org.
+  std::vector<Diagnostic> lazy_errors;
+  for (const CatalogIndex::LazySource& l : index.lazy_org)
+    if (std::string error = l.catalog->error(); !error.empty())
+      lazy_errors.push_back(catalog_unreadable(l.path, error));
+  if (!lazy_errors.empty()) {
+    auto again = std::make_shared<CatalogIndex>();
+    again->entities = std::move(index.entities);
+    again->org = std::move(index.org);
+    for (CatalogIndex::LazySource& l : index.lazy_org)
+      if (l.catalog->error().empty()) again->lazy_org.push_back(std::move(l));
+    again->org_declared = index.org_declared;
+    again->catalog_failed = true;
+    again->today = index.today;
+    kept = again;
+    at = kept.get();
+    out.io_error = true;
+    for (Diagnostic& d : lazy_errors) out.diagnostics.push_back(std::move(d));
+    run_catalog_rules(*at);
+  }
   for (std::vector<Diagnostic>& list : found)
     for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
   if (options.resolver) unmatched_locations(options.resolver->app_configs(), out.diagnostics);
   if (options.change && !at_base.empty())
-    removed_entities(at_base, index, *options.change, results, out.diagnostics);
-  for (const EntitySummary& e : index.entities)
+    removed_entities(at_base, *at, *options.change, results, out.diagnostics);
+  for (const EntitySummary& e : at->entities)
     if (!e.ref.empty()) out.entities.emplace_back(e.file, e.ref);
   // One stamping step for every finding: the configuration of its file.
   std::unordered_map<std::string_view, const RuleConfig*> configs;

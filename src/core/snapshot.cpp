@@ -6,12 +6,18 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/entity_ref.h"
 #include "core/file_io.h"
@@ -178,17 +184,20 @@ bool add_api_value(const Node* n, const std::string& name, JsonCatalog& out, boo
   return false;
 }
 
+void take_source(const Node* e, const std::string& fallback, std::string& file, int& line);
+
 // The entities of a snapshot document `root`; false with out.error set when it is not a valid one.
 bool read_snapshot(const Node* root, const std::string& name, JsonCatalog& out) {
   const Node* version = root->get("version");
   if (version == nullptr || version->type != NodeType::integer ||
-      version->text != std::to_string(kSnapshotVersion)) {
+      (version->text != "1" && version->text != "2")) {
     out.error = fmt::format(
-        "'{}': unsupported snapshot version '{}' (this catalog-lint reads version {}); write it "
-        "again with `catalog-lint snapshot`",
-        name, version ? version->text : "", kSnapshotVersion);
+        "'{}': unsupported snapshot version '{}' (this catalog-lint reads versions 1 and 2); "
+        "write it again with `catalog-lint snapshot`",
+        name, version ? version->text : "");
     return false;
   }
+  const bool v2 = version->text == "2";
   const Node* entities = root->get("entities");
   if (entities == nullptr || !entities->is_seq()) {
     out.error = fmt::format("'{}': a snapshot needs an \"entities\" array", name);
@@ -201,19 +210,10 @@ bool read_snapshot(const Node* root, const std::string& name, JsonCatalog& out) 
       return false;
     }
     JsonCatalog::Item item{e, name, 0};
-    if (const Node* source = e->get("source"); source && source->is_map()) {
-      if (const Node* file = source->get("file"); file && file->is_string()) item.file = file->text;
-      if (const Node* line = source->get("line"); line && line->type == NodeType::integer) {
-        int value = 0;
-        const auto [p, ec] =
-            std::from_chars(line->text.data(), line->text.data() + line->text.size(), value);
-        if (ec == std::errc() && p == line->text.data() + line->text.size() && value > 0)
-          item.line = value;
-      }
-      // "source" is ours, not part of the entity.
-      auto& entries = const_cast<Node*>(e)->entries;
-      std::erase_if(entries, [](const auto& kv) { return kv.first->text == "source"; });
-    }
+    take_source(e, name, item.file, item.line);
+    if (v2)  // "ref" (version 2) is ours too
+      std::erase_if(const_cast<Node*>(e)->entries,
+                    [](const auto& kv) { return kv.first->text == "ref"; });
     out.entities.push_back(std::move(item));
   }
   return true;
@@ -270,32 +270,60 @@ constexpr std::string_view kSpecKeys[] = {
 
 constexpr std::string_view kMetadataKeys[] = {"name", "namespace", "title", "uid", "etag", "tags"};
 
-}  // namespace
-
-JsonCatalog parse_json_catalog(std::string_view bytes, const std::string& name,
-                               const Limits& limits) {
-  JsonCatalog out;
-  out.arena = std::make_shared<NodeArena>();
+// The node tree of the JSON text `bytes` in `arena`, or nullptr with `error` set to why not
+// (the text after "is not valid JSON: ").
+const Node* parse_tree(std::string_view bytes, NodeArena& arena, int max_depth,
+                       std::size_t max_nodes, std::string& error) {
   // nlohmann's lexer takes a NUL byte for the end of the input: what follows would be ignored.
   if (const std::size_t nul = bytes.find('\0'); nul != bytes.npos) {
-    out.error = fmt::format("'{}' is not valid JSON: a NUL byte at offset {}", name, nul);
-    return out;
+    error = fmt::format("a NUL byte at offset {}", nul);
+    return nullptr;
   }
-  NodeBuilder builder(*out.arena, limits.max_depth, limits.max_nodes * kCatalogJsonNodesScale);
+  NodeBuilder builder(arena, max_depth, max_nodes);
   bool ok = false;
   try {
     ok = json::sax_parse(bytes, &builder, json::input_format_t::json, true);
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& e) {  // not expected: the SAX parser reports through the handler
-    out.error = fmt::format("'{}' is not valid JSON: {}", name, e.what());
-    out.arena.reset();
-    return out;
+    error = e.what();
+    return nullptr;
   }
-  const Node* root = builder.root();
-  if (!ok || root == nullptr) {
-    out.error = fmt::format("'{}' is not valid JSON: {}", name,
-                            builder.error().empty() ? "no JSON value" : builder.error());
+  if (!ok || builder.root() == nullptr) {
+    error = builder.error().empty() ? "no JSON value" : builder.error();
+    return nullptr;
+  }
+  return builder.root();
+}
+
+// The file and line an entity's `source` records (`fallback` and 0 when absent), and the
+// `source` entry removed from the entity: it is ours, not part of the entity.
+void take_source(const Node* e, const std::string& fallback, std::string& file, int& line) {
+  file = fallback;
+  line = 0;
+  const Node* source = e->get("source");
+  if (source == nullptr || !source->is_map()) return;
+  if (const Node* f = source->get("file"); f && f->is_string()) file = f->text;
+  if (const Node* l = source->get("line"); l && l->type == NodeType::integer) {
+    int value = 0;
+    const auto [p, ec] = std::from_chars(l->text.data(), l->text.data() + l->text.size(), value);
+    if (ec == std::errc() && p == l->text.data() + l->text.size() && value > 0) line = value;
+  }
+  std::erase_if(const_cast<Node*>(e)->entries,
+                [](const auto& kv) { return kv.first->text == "source"; });
+}
+
+}  // namespace
+
+JsonCatalog parse_json_catalog(std::string_view bytes, const std::string& name,
+                               const Limits& limits) {
+  JsonCatalog out;
+  out.arena = std::make_shared<NodeArena>();
+  std::string why;
+  const Node* root = parse_tree(bytes, *out.arena, limits.max_depth,
+                                limits.max_nodes * kCatalogJsonNodesScale, why);
+  if (root == nullptr) {
+    out.error = fmt::format("'{}' is not valid JSON: {}", name, why);
     out.arena = std::make_shared<NodeArena>();
     return out;
   }
@@ -320,24 +348,28 @@ JsonCatalog parse_json_catalog(std::string_view bytes, const std::string& name,
   return out;
 }
 
-JsonCatalog read_json_catalog(const std::string& path, const Limits& limits) {
+FileBytes read_catalog_file(const std::string& path, const Limits& limits, std::string& error) {
   const std::size_t limit =
       limits.max_file_bytes > std::numeric_limits<std::size_t>::max() / kCatalogJsonBytesScale
           ? std::numeric_limits<std::size_t>::max()
           : limits.max_file_bytes * kCatalogJsonBytesScale;
   FileBytes file = read_regular_file(path, limit);
-  if (file.too_big) {
-    JsonCatalog out;
-    out.arena = std::make_shared<NodeArena>();
-    out.error = fmt::format(
+  if (file.too_big)
+    error = fmt::format(
         "'{}' is {} bytes, over the catalog file limit of {} bytes ({} × `--limit file-bytes`)",
         path, file.size, limit, kCatalogJsonBytesScale);
-    return out;
-  }
-  if (!file.error.empty()) {
+  else if (!file.error.empty())
+    error = fmt::format("cannot read '{}': {}", path, file.error);
+  return file;
+}
+
+JsonCatalog read_json_catalog(const std::string& path, const Limits& limits) {
+  std::string error;
+  FileBytes file = read_catalog_file(path, limits, error);
+  if (!error.empty()) {
     JsonCatalog out;
     out.arena = std::make_shared<NodeArena>();
-    out.error = fmt::format("cannot read '{}': {}", path, file.error);
+    out.error = std::move(error);
     return out;
   }
   return parse_json_catalog(file.bytes, path, limits);
@@ -360,7 +392,8 @@ struct SnapshotBuilder::Impl {
     std::string ref;
     std::string file;
     int line;
-    std::string text;  // the reduced entity, compact JSON
+    std::string text;      // the reduced entity, compact JSON
+    std::string ref_json;  // `ref` as written (a JSON string; invalid UTF-8 replaced)
   };
   std::vector<Entry> entries;
   json sources = json::array();
@@ -390,6 +423,9 @@ bool SnapshotBuilder::add(const Node* root, const std::string& file, int line) {
   json m = json::object();
   for (std::string_view k : kMetadataKeys)
     if (const Node* v = metadata->get(k)) m[std::string(k)] = to_json(v, 2, budget);
+  // The ref's parts, whatever the budget left: the reader computes the ref from them.
+  m["name"] = name->text;
+  if (ns && ns->is_string()) m["namespace"] = ns->text;
   if (const Node* annotations = metadata->get("annotations");
       annotations && annotations->is_map()) {
     json a = json::object();
@@ -412,8 +448,8 @@ bool SnapshotBuilder::add(const Node* root, const std::string& file, int line) {
   if (const Node* relations = root->get("relations"))
     e["relations"] = to_json(relations, 1, budget);
   e["source"] = json{{"file", file}, {"line", line}};
-  impl_->entries.push_back(
-      {ref, file, line, e.dump(-1, ' ', false, json::error_handler_t::replace)});
+  impl_->entries.push_back({ref, file, line, e.dump(-1, ' ', false, json::error_handler_t::replace),
+                            json(ref).dump(-1, ' ', false, json::error_handler_t::replace)});
   return true;
 }
 
@@ -458,20 +494,386 @@ std::string SnapshotBuilder::text(const std::string& generated) const {
     return std::tie(a->ref, a->file, a->line, a->text) <
            std::tie(b->ref, b->file, b->line, b->text);
   });
-  // The header's keys in the documented order; the entities are already compact JSON.
-  std::string out =
-      fmt::format("{{\"format\":{},\"version\":{},\"generated\":{},\"sources\":{},\"entities\":[",
-                  json(kSnapshotFormat).dump(), kSnapshotVersion, json(generated).dump(),
-                  impl_->sources.dump(-1, ' ', false, json::error_handler_t::replace));
-  std::size_t size = out.size() + 3;
-  for (const Impl::Entry* e : order) size += e->text.size() + 1;
-  out.reserve(size);
+  // Version 2 (docs/snapshot.md): the header's keys in the documented order on the first line,
+  // ending with `"index":[`; on the second the index (each entity's ref and the length of its
+  // line), ending with `],"entities":[`; then one entity a line, each led by its ref (the
+  // entities are already compact JSON); then the closing line.
+  std::vector<std::string> lines(order.size());
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (i > 0) out += ',';
-    out += order[i]->text;
+    std::string& line = lines[i];
+    line.reserve(order[i]->text.size() + order[i]->ref_json.size() + 9);
+    line += "{\"ref\":";
+    line += order[i]->ref_json;
+    line += ',';
+    line.append(order[i]->text, 1);  // the entity's own keys, after its '{'
+    if (i + 1 < order.size()) line += ',';
+  }
+  std::string out = fmt::format(
+      "{{\"format\":{},\"version\":{},\"generated\":{},\"sources\":{},\"count\":{},"
+      "\"index\":[\n",
+      json(kSnapshotFormat).dump(), kSnapshotVersion, json(generated).dump(),
+      impl_->sources.dump(-1, ' ', false, json::error_handler_t::replace), order.size());
+  std::size_t size = out.size() + 20;
+  for (std::size_t i = 0; i < order.size(); ++i)
+    size += lines[i].size() + 2 * order[i]->ref_json.size() + 16;
+  out.reserve(size);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    fmt::format_to(std::back_inserter(out), "{}[{},{}]", i ? "," : "", order[i]->ref_json,
+                   lines[i].size());
+  out += "],\"entities\":[\n";
+  for (const std::string& line : lines) {
+    out += line;
+    out += '\n';
   }
   out += "]}\n";
   return out;
+}
+
+// ---- Version 2: SnapshotIndex ----
+
+namespace {
+
+constexpr std::string_view kV2Start = "{\"format\":\"catalog-lint-snapshot\",\"version\":2,";
+constexpr std::string_view kV2HeaderEnd = ",\"index\":[";
+constexpr std::string_view kV2IndexEnd = "],\"entities\":[";
+constexpr std::string_view kRefStart = "{\"ref\":";
+constexpr std::string_view kClosing = "]}\n";
+
+}  // namespace
+
+bool is_snapshot_v2_layout(std::string_view bytes) {
+  return bytes.starts_with(kV2Start);
+}
+
+struct SnapshotIndex::Impl {
+  std::string name;
+  Limits limits;
+  Summarizer summarize;
+  /// Reads up to `n` bytes at `offset` into `out` (resized to what was read); false on an I/O
+  /// error. Over the bytes given to open(), or pread() on the file open_file() opened.
+  std::function<bool(std::size_t offset, std::size_t n, std::string& out)> read;
+  int fd = -1;
+  std::string bytes;       ///< open(): the whole file
+  std::string index_line;  ///< the second line: refs point into it
+  struct Line {
+    std::string_view ref;  ///< into `index_line`, or into `owned` when it had escapes
+    std::size_t at = 0;    ///< the line: [at, at + size), a newline at at + size
+    std::size_t size = 0;  ///< with its trailing comma
+  };
+  std::deque<std::string> owned;
+  std::vector<Line> lines;           ///< file order
+  std::vector<std::uint32_t> order;  ///< line indices by (ref, file order)
+  mutable std::mutex mutex;
+  mutable std::vector<std::unique_ptr<EntitySummary>> done;  ///< by line
+  mutable std::vector<char> tried;                           ///< by line
+  mutable std::string error;
+
+  ~Impl() {
+    if (fd >= 0) ::close(fd);
+  }
+
+  // The first entry of `order` whose ref is not less than `key`.
+  std::vector<std::uint32_t>::const_iterator lower(std::string_view key) const {
+    return std::lower_bound(order.begin(), order.end(), key,
+                            [&](std::uint32_t i, std::string_view k) { return lines[i].ref < k; });
+  }
+
+  // The line that starts at `at` (without its newline), read in one piece of `want` bytes when
+  // it fits, else in growing ones; false when the file ends (or cannot be read) before a
+  // newline.
+  bool read_line(std::size_t at, std::string& out, std::size_t want) const {
+    if (!read(at, want, out)) return false;
+    std::size_t searched = 0;
+    std::string more;
+    while (true) {
+      if (const std::size_t nl = out.find('\n', searched); nl != out.npos) {
+        out.resize(nl);
+        return true;
+      }
+      if (out.size() < want) return false;  // the file ended
+      searched = out.size();
+      want = std::min<std::size_t>(want * 2, std::size_t{64} << 20);
+      if (!read(at + out.size(), want, more) || more.empty()) return false;
+      out += more;
+      want = out.size();
+    }
+  }
+
+  // The summary of line `i`, made on first use; nullptr once the file is found unreadable.
+  // Called with `mutex` held.
+  const EntitySummary* get(std::uint32_t i) const {
+    if (!error.empty()) return nullptr;
+    if (tried[i]) return done[i].get();
+    tried[i] = 1;
+    const Line& l = lines[i];
+    auto fail = [&](std::string message) {
+      error =
+          fmt::format("'{}': entity {} of the snapshot (line {}) {}", name, i + 1, i + 3, message);
+      return nullptr;
+    };
+    std::string text;
+    if (!read(l.at, l.size + 1, text)) return fail("cannot be read");
+    const bool last = i + 1 == lines.size();
+    if (text.size() != l.size + 1 || text.back() != '\n' || (!last && text[text.size() - 2] != ','))
+      return fail(fmt::format("is not the {} bytes the index gives it", l.size));
+    text.resize(l.size - (last ? 0 : 1));
+    if (!text.starts_with(kRefStart)) return fail("is not led by its ref (`{\"ref\":…`)");
+    NodeArena arena;
+    std::string why;
+    const Node* root =
+        parse_tree(text, arena, limits.max_depth, limits.max_nodes * kCatalogJsonNodesScale, why);
+    if (root == nullptr) return fail(fmt::format("is not valid JSON: {}", why));
+    if (!root->is_map())
+      return fail(fmt::format("is a JSON {}, not an object", json_type_name(root->type)));
+    const Node* own = root->get("ref");
+    if (own == nullptr || !own->is_string() || own->text != l.ref)
+      return fail(fmt::format("is not led by the ref the index gives it, '{}'", l.ref));
+    std::string file;
+    int line = 0;
+    take_source(root, name, file, line);
+    std::erase_if(const_cast<Node*>(root)->entries,
+                  [](const auto& kv) { return kv.first->text == "ref"; });
+    set_positions(root, line);
+    const Entity entity{root, static_cast<int>(i), file};
+    const std::string ref = entity.ref();
+    if (ref != l.ref)
+      return fail(fmt::format("is '{}', not the ref that leads its line, '{}'", ref, l.ref));
+    done[i] = std::make_unique<EntitySummary>(summarize(entity, ref, file));
+    return done[i].get();
+  }
+
+  // Reads the header, the index and the size of the file; "" or why it is not a valid one.
+  std::string load(std::size_t file_size) {
+    std::string header;
+    if (!read_line(0, header, 16384) || !header.ends_with(kV2HeaderEnd))
+      return "the first line of a version-2 snapshot must end with `\"index\":[`";
+    NodeArena arena;
+    std::string why;
+    const Node* root = parse_tree(header + "]}", arena, limits.max_depth, limits.max_nodes, why);
+    if (root == nullptr) return fmt::format("its header line is not valid JSON: {}", why);
+    const Node* format = root->get("format");
+    const Node* version = root->get("version");
+    const Node* count = root->get("count");
+    std::size_t expected = 0;
+    if (format == nullptr || format->str() != kSnapshotFormat || version == nullptr ||
+        version->type != NodeType::integer || version->text != "2" || count == nullptr ||
+        count->type != NodeType::integer ||
+        std::from_chars(count->text.data(), count->text.data() + count->text.size(), expected).ec !=
+            std::errc())
+      return "its header line is not a version-2 snapshot's (format, version 2, count)";
+    const std::size_t index_at = header.size() + 1;
+    // One read for the whole index line when its entries are of the usual size (about 45
+    // bytes for `["component:default/<name>",<length>]`).
+    const std::size_t guess =
+        expected > (file_size / 64) ? file_size : std::min(file_size, expected * 64 + 4096);
+    if (!read_line(index_at, index_line, guess) || !index_line.ends_with(kV2IndexEnd))
+      return "it is truncated, or its second line (the index) does not end with "
+             "`],\"entities\":[`";
+    // The index: `["<ref>",<line length>]` for each entity, comma-separated.
+    std::string_view rest = std::string_view(index_line);
+    rest.remove_suffix(kV2IndexEnd.size());
+    std::size_t at = index_at + index_line.size() + 1;  // the first entity line
+    lines.reserve(std::min<std::size_t>(expected, index_line.size() / 8));
+    auto bad = [&] {
+      return fmt::format("its index is broken after {} entries (`[\"<ref>\",<length>]`, …)",
+                         lines.size());
+    };
+    while (!rest.empty()) {
+      if (!lines.empty()) {
+        if (!rest.starts_with(',')) return bad();
+        rest.remove_prefix(1);
+      }
+      if (!rest.starts_with("[\"")) return bad();
+      // The ref: a JSON string; taken as it stands unless it has escapes or non-ASCII bytes.
+      // Most have neither: the closing quote is found with find(), the bytes before it checked
+      // in one branch-free pass; a ref with a backslash is scanned again, escapes skipped.
+      std::size_t i = rest.find('"', 2);
+      bool control = false, high = false, escape = false;
+      for (std::size_t k = 2; k < std::min(i, rest.size()); ++k) {
+        const auto c = static_cast<unsigned char>(rest[k]);
+        control |= c < 0x20;
+        high |= c >= 0x80;
+        escape |= c == '\\';
+      }
+      if (escape) {
+        control = false;
+        for (i = 2; i < rest.size() && rest[i] != '"'; ++i) {
+          control |= static_cast<unsigned char>(rest[i]) < 0x20;
+          if (rest[i] == '\\') ++i;
+        }
+      }
+      if (control)
+        return fmt::format("the ref of index entry {} has a control character", lines.size() + 1);
+      const bool plain = !high && !escape;
+      if (i == std::string_view::npos) i = rest.size();
+      if (i >= rest.size()) return bad();
+      std::string_view ref = rest.substr(2, i - 2);
+      if (!plain) {
+        std::string decoded;
+        try {
+          decoded = json::parse(rest.substr(1, i)).get<std::string>();
+        } catch (const std::bad_alloc&) {
+          throw;
+        } catch (const std::exception&) {
+          return fmt::format("the ref of index entry {} is not a valid JSON string",
+                             lines.size() + 1);
+        }
+        ref = owned.emplace_back(std::move(decoded));
+      }
+      rest.remove_prefix(i + 1);
+      if (!rest.starts_with(',')) return bad();
+      rest.remove_prefix(1);
+      std::size_t size = 0;
+      const auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), size);
+      if (ec != std::errc() || p == rest.data() || size == 0 || size > file_size) return bad();
+      rest.remove_prefix(static_cast<std::size_t>(p - rest.data()));
+      if (!rest.starts_with(']')) return bad();
+      rest.remove_prefix(1);
+      lines.push_back(Line{ref, at, size});
+      at += size + 1;
+      if (at > file_size) return "it is truncated: its index reaches past the end of the file";
+    }
+    if (lines.size() != expected)
+      return fmt::format("its header says {} entities, its index lists {}", expected, lines.size());
+    if (lines.size() > std::numeric_limits<std::uint32_t>::max()) return "too many entities";
+    std::string tail;
+    if (at + kClosing.size() != file_size || !read(at, kClosing.size() + 1, tail) ||
+        tail != kClosing)
+      return at + kClosing.size() > file_size
+                 ? "it is truncated: it does not end with its closing line `]}`"
+                 : "its size is not the one its index gives (the closing line `]}` is not where "
+                   "the index ends)";
+    order.resize(lines.size());
+    for (std::uint32_t n = 0; n < order.size(); ++n) order[n] = n;
+    // Written sorted; an index that is not (edited by hand) is sorted here, file order kept
+    // among equal refs, so the first definition in the file is the one found.
+    auto by_ref = [&](std::uint32_t a, std::uint32_t b) { return lines[a].ref < lines[b].ref; };
+    if (!std::is_sorted(order.begin(), order.end(), by_ref))
+      std::stable_sort(order.begin(), order.end(), by_ref);
+    done.resize(lines.size());
+    tried.assign(lines.size(), 0);
+    return "";
+  }
+};
+
+SnapshotIndex::SnapshotIndex() : impl_(std::make_unique<Impl>()) {}
+SnapshotIndex::~SnapshotIndex() = default;
+
+std::shared_ptr<SnapshotIndex> SnapshotIndex::open(std::string bytes, const std::string& name,
+                                                   const Limits& limits, Summarizer summarize,
+                                                   std::string& error) {
+  std::shared_ptr<SnapshotIndex> out(new SnapshotIndex());
+  Impl& m = *out->impl_;
+  m.bytes = std::move(bytes);
+  m.name = name;
+  m.limits = limits;
+  m.summarize = std::move(summarize);
+  m.read = [&m](std::size_t offset, std::size_t n, std::string& piece) {
+    piece = offset < m.bytes.size() ? m.bytes.substr(offset, n) : std::string();
+    return true;
+  };
+  if (std::string why = m.load(m.bytes.size()); !why.empty()) {
+    error = fmt::format("'{}': {}; write it again with `catalog-lint snapshot`", name, why);
+    return nullptr;
+  }
+  return out;
+}
+
+std::shared_ptr<SnapshotIndex> SnapshotIndex::open_file(const std::string& path,
+                                                        const Limits& limits, Summarizer summarize,
+                                                        std::string& error, bool& other_layout) {
+  other_layout = true;
+  // Whatever is not a readable regular file within the limit is left to read_json_catalog,
+  // which says why.
+  if (link_leaves_repository(path)) return nullptr;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st {};
+  const std::size_t limit =
+      limits.max_file_bytes > std::numeric_limits<std::size_t>::max() / kCatalogJsonBytesScale
+          ? std::numeric_limits<std::size_t>::max()
+          : limits.max_file_bytes * kCatalogJsonBytesScale;
+  char start[kV2Start.size()];
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<unsigned long long>(st.st_size) > limit ||
+      ::pread(fd, start, sizeof start, 0) != static_cast<ssize_t>(sizeof start) ||
+      !is_snapshot_v2_layout(std::string_view(start, sizeof start))) {
+    ::close(fd);
+    return nullptr;
+  }
+  other_layout = false;
+  std::shared_ptr<SnapshotIndex> out(new SnapshotIndex());
+  Impl& m = *out->impl_;
+  m.fd = fd;
+  m.name = path;
+  m.limits = limits;
+  m.summarize = std::move(summarize);
+  m.read = [&m](std::size_t offset, std::size_t n, std::string& piece) {
+    piece.resize(n);
+    std::size_t got = 0;
+    while (got < n) {
+      const ssize_t r =
+          ::pread(m.fd, piece.data() + got, n - got, static_cast<off_t>(offset + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return false;
+      if (r == 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    piece.resize(got);
+    return true;
+  };
+  if (std::string why = m.load(static_cast<std::size_t>(st.st_size)); !why.empty()) {
+    error = fmt::format("'{}': {}; write it again with `catalog-lint snapshot`", path, why);
+    return nullptr;
+  }
+  return out;
+}
+
+const EntitySummary* SnapshotIndex::find(std::string_view key) const {
+  const Impl& m = *impl_;
+  const auto it = m.lower(key);
+  if (it == m.order.end() || m.lines[*it].ref != key) return nullptr;
+  std::lock_guard lock(m.mutex);
+  return m.get(*it);
+}
+
+std::vector<std::string> SnapshotIndex::keys(std::string_view prefix) const {
+  const Impl& m = *impl_;
+  std::vector<std::string> out;
+  {
+    std::lock_guard lock(m.mutex);
+    if (!m.error.empty()) return out;
+  }
+  for (auto it = m.lower(prefix); it != m.order.end() && m.lines[*it].ref.starts_with(prefix); ++it)
+    if (out.empty() || out.back() != m.lines[*it].ref) out.emplace_back(m.lines[*it].ref);
+  return out;
+}
+
+std::vector<const EntitySummary*> SnapshotIndex::entities(std::string_view prefix) const {
+  const Impl& m = *impl_;
+  std::vector<std::uint32_t> lines;
+  for (auto it = m.lower(prefix); it != m.order.end() && m.lines[*it].ref.starts_with(prefix); ++it)
+    lines.push_back(*it);
+  std::sort(lines.begin(), lines.end());
+  std::vector<const EntitySummary*> out;
+  std::lock_guard lock(m.mutex);
+  for (std::uint32_t i : lines)
+    if (const EntitySummary* e = m.get(i)) out.push_back(e);
+  if (!m.error.empty()) out.clear();
+  return out;
+}
+
+std::vector<const EntitySummary*> SnapshotIndex::all() const {
+  return entities("");
+}
+
+std::string SnapshotIndex::error() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->error;
+}
+
+std::size_t SnapshotIndex::size() const {
+  return impl_->lines.size();
 }
 
 std::string iso_time_now() {

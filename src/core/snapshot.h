@@ -3,19 +3,24 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/entity.h"
+#include "core/file_io.h"
 #include "core/loader.h"
 #include "core/node.h"
+#include "core/summary.h"
 
 namespace catalog_lint {
 
-/// The `format` value of a snapshot, and the one version this build writes and reads.
+/// The `format` value of a snapshot, and the version this build writes. It reads versions 1
+/// (one line) and 2 (one entity a line, each led by its ref: read on demand), docs/snapshot.md.
 inline constexpr std::string_view kSnapshotFormat = "catalog-lint-snapshot";
-inline constexpr int kSnapshotVersion = 1;
+inline constexpr int kSnapshotVersion = 2;
 
 /// A catalog JSON file holds a whole organisation, not one entity file: its limits are the
 /// per-file limits scaled up. Bytes: kCatalogJsonBytesScale × Limits::max_file_bytes (default
@@ -58,10 +63,62 @@ struct JsonCatalog {
 /// (FIFOs and devices are refused, never block). Never throws except std::bad_alloc.
 JsonCatalog read_json_catalog(const std::string& path, const Limits& limits);
 
+/// The bytes of catalog JSON file `path` (at most kCatalogJsonBytesScale × limits.max_file_bytes;
+/// FIFOs and devices refused), or `error` set to the message read_json_catalog gives.
+FileBytes read_catalog_file(const std::string& path, const Limits& limits, std::string& error);
+
 /// The same for bytes already in memory (a page fetched from a Backstage server); `name` is used
 /// in messages and as the `file` of entities without a location.
 JsonCatalog parse_json_catalog(std::string_view bytes, const std::string& name,
                                const Limits& limits);
+
+/// A version-2 snapshot opened for lookups (docs/snapshot.md "Version 2: on demand"): opening
+/// reads the header, the index (each entity's ref and line length) and checks the entity count
+/// and that the closing line ends the file where the index says, without reading the entities;
+/// an entity's line is read, checked (its length, its leading ref), parsed (under the file's
+/// limits) and summarized the first time it is looked up, then kept. A line that turns out
+/// unreadable sets error() (the run reports it as unreadable-file and judges nothing against the
+/// catalog).
+class SnapshotIndex final : public LazyCatalog {
+ public:
+  /// Makes the summary of one entity: its tree (the line's JSON without `ref` and `source`, every
+  /// node at `line`, column 1), its ref key and the file and line its `source` records.
+  using Summarizer = std::function<EntitySummary(const Entity& entity, const std::string& ref,
+                                                 const std::string& file)>;
+  /// Opens `bytes` (the whole file) named `name`; nullptr with `error` set when the layout is
+  /// broken (truncated, a line not led by a ref, a count that does not match, a header that is
+  /// not a version-2 snapshot's).
+  static std::shared_ptr<SnapshotIndex> open(std::string bytes, const std::string& name,
+                                             const Limits& limits, Summarizer summarize,
+                                             std::string& error);
+  /// Opens catalog file `path` the same way, reading only its first two lines (the header and
+  /// the index) and its last; entities are read from the file when looked up. nullptr with
+  /// `other_layout` set when the file is not a readable regular file within the limit or does
+  /// not start as a version-2 snapshot (read it with read_json_catalog, which says why); nullptr
+  /// with `error` set when it does but is broken.
+  static std::shared_ptr<SnapshotIndex> open_file(const std::string& path, const Limits& limits,
+                                                  Summarizer summarize, std::string& error,
+                                                  bool& other_layout);
+  ~SnapshotIndex() override;
+  const EntitySummary* find(std::string_view key) const override;
+  std::vector<std::string> keys(std::string_view prefix) const override;
+  std::vector<const EntitySummary*> entities(std::string_view prefix) const override;
+  std::string error() const override;
+  /// Every entity in file order (each summarized now); empty, with error() set, when one is
+  /// unreadable.
+  std::vector<const EntitySummary*> all() const;
+  /// How many entity lines the file has.
+  std::size_t size() const;
+
+ private:
+  SnapshotIndex();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// True when `bytes` start as a version-2 snapshot written by catalog-lint does (its first line
+/// opens `{"format":"catalog-lint-snapshot","version":2,`): SnapshotIndex::open reads it.
+bool is_snapshot_v2_layout(std::string_view bytes);
 
 /// True when a catalog source path names a JSON catalog file (a snapshot or an API export) rather
 /// than entity YAML: its extension is `.json` (any case).

@@ -87,6 +87,25 @@ struct EntitySummary {
   }
 };
 
+/// An org catalog source whose entities are summarized on demand, when a rule looks one up (a
+/// version-2 snapshot, core/snapshot.h SnapshotIndex; docs/snapshot.md): a one-file lint reads
+/// the few entities it names, not the whole org. Thread-safe; every pointer it returns lives as
+/// long as the object.
+class LazyCatalog {
+ public:
+  virtual ~LazyCatalog() = default;
+  /// The entity with ref key `key` (lower-cased `kind:namespace/name`), the first of the file
+  /// when it holds several; nullptr when there is none or the source turned out unreadable.
+  virtual const EntitySummary* find(std::string_view key) const = 0;
+  /// The distinct ref keys starting with `prefix` (e.g. `group:`, `component:default/`), sorted.
+  virtual std::vector<std::string> keys(std::string_view prefix) const = 0;
+  /// Every entity whose ref key starts with `prefix`, duplicates included, in file order.
+  virtual std::vector<const EntitySummary*> entities(std::string_view prefix) const = 0;
+  /// Non-empty once a lookup found an entity unreadable (not JSON, too deep, its ref not the
+  /// one indexed): a message naming the file. Lookups then find nothing.
+  virtual std::string error() const = 0;
+};
+
 /// Every entity of the run, in deterministic (file, document) order.
 struct CatalogIndex {
   /// A deque: filled by moving each file's summaries in and freeing that file's array at once,
@@ -95,6 +114,15 @@ struct CatalogIndex {
   /// Every entity of the org catalog (`catalog:` sources or `--catalog`): looked up, never
   /// reported on.
   std::vector<EntitySummary> org;
+  /// Org catalog sources read on demand, in catalog-source order; `org_at`: how many entities of
+  /// `org` come from the sources before this one (lookups take the first definition in source
+  /// order, as if its entities stood at org[org_at]).
+  struct LazySource {
+    std::string path;  ///< the catalog source as given
+    std::shared_ptr<const LazyCatalog> catalog;
+    std::size_t org_at = 0;
+  };
+  std::vector<LazySource> lazy_org;
   /// True when the run has an org catalog (or LintOptions::catalog_complete): owners and entity
   /// references are judged for every entity, whatever its own config says.
   bool org_declared = false;
