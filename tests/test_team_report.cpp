@@ -777,6 +777,25 @@ TEST_CASE("team report: suppression comments and the baseline apply as in a plai
         json{"component:default/legacy-batch"});
 }
 
+TEST_CASE("team report: a repository without a config still reports each entity's facts") {
+  // No .catalog-lint.yaml: the policy rules are off, but the report's inventories read the facts
+  // (a new user's trial: every entity was listed "without cost centre", type and owner null).
+  const std::string dir = git_repo();
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: etl\n"
+             "  annotations:\n    platform/cost-center: cc-3\nspec:\n  type: library\n"
+             "  lifecycle: production\n  owner: data-team\n");
+  const CliRun run = run_cli({"report", "--today", kToday, "--format", "json"}, dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const json r = json::parse(run.out);
+  const json& etl = entity(r, "component:default/etl");
+  CHECK(etl["type"] == "library");
+  CHECK(etl["lifecycle"] == "production");
+  CHECK(etl["owner"] == "group:default/data-team");
+  CHECK(etl["cost_center"] == "cc-3");
+  CHECK(r["org"]["inventories"]["missing_cost_center"] == json::array());
+}
+
 TEST_CASE("team report: --compare: an owner fix moves the entity and its findings to the team") {
   const std::string dir = committed_copy("report");
   const CliRun before = run_cli(

@@ -342,10 +342,12 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       guarded(d->info.id, ctx, out, entity, ref, [&] { check_declarative(*d, entity, ctx); });
     if (entity.kind() == "Location") collect_targets(entity, ref, file, src, result.locations);
     if (!ref.empty()) {
-      // Groups, Users and Templates are looked up by other files' policy rules: always detailed.
+      // Groups, Users and Templates are looked up by other files' policy rules: always detailed;
+      // so is every entity of a team report, whose inventories read the facts whatever rules run.
       const std::string kind = to_lower(entity.kind());
       const bool org = kind == "group" || kind == "user" || kind == "template";
-      EntitySummary s = summarize(entity, ref, file, src, policy, org || policy_on);
+      EntitySummary s =
+          summarize(entity, ref, file, src, policy, org || policy_on || options.keep_index);
       s.rules = rules;
       s.policy = policy;
       result.entities.push_back(std::move(s));
