@@ -254,6 +254,17 @@ TEST_CASE("policy: config errors have exact messages and positions") {
   CHECK(config_error("policy:\n  platform_team: 'group:'\n") ==
         "cfg.yaml:2:18: error: policy.platform_team 'group:' is not an entity ref: "
         "Entity reference \"group:\" was not on the form [<kind>:][<namespace>/]<name>");
+  // Refs whose parts Backstage would never accept name nobody (a new user's trial: exit 0).
+  CHECK(config_error("policy:\n  platform_team: 'group:default/Platform Team'\n") ==
+        "cfg.yaml:2:18: error: policy.platform_team 'group:default/Platform Team' is not an "
+        "entity ref: the name 'Platform Team' is not a valid entity name (1-63 letters, digits, "
+        "'-', '_' and '.', starting and ending with a letter or digit)");
+  CHECK(config_error("policy:\n  known_owners: ['group:Default/sre', 'group:team_a/sre']\n") ==
+        "cfg.yaml:2:39: error: policy.known_owners item 'group:team_a/sre' is not an entity ref: "
+        "the namespace 'team_a' is not a valid namespace (1-63 letters, digits and '-')");
+  CHECK(config_error("policy:\n  architecture_committee: 'gr oup:arch'\n") ==
+        "cfg.yaml:2:27: error: policy.architecture_committee 'gr oup:arch' is not an entity ref: "
+        "the kind 'gr oup' is not a valid kind (1-63 letters and digits, starting with a letter)");
   CHECK(config_error("rules:\n  unknown-ownr: off\n") ==
         "cfg.yaml:2:3: error: unknown rule 'unknown-ownr' in rules; `catalog-lint rules` lists "
         "them");

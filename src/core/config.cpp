@@ -130,6 +130,22 @@ class Parser {
     const std::string text = string(n, what);
     const EntityRefParse p = parse_entity_ref(text, "group", "default");
     if (!p.ref) fail(n, fmt::format("{} '{}' is not an entity ref: {}", what, text, p.error));
+    // Backstage's rules for the parts (catalog-model KubernetesValidatorFunctions): an entity
+    // with another ref cannot exist, so the policy would name nobody.
+    std::string why;
+    if (!validators::kind(p.ref->kind))
+      why = fmt::format(
+          "the kind '{}' is not a valid kind (1-63 letters and digits, starting with a letter)",
+          p.ref->kind);
+    else if (!validators::dns_label(to_lower(p.ref->ns)))  // refs compare case-insensitively
+      why = fmt::format(
+          "the namespace '{}' is not a valid namespace (1-63 letters, digits and '-')", p.ref->ns);
+    else if (!validators::object_name(p.ref->name))
+      why = fmt::format(
+          "the name '{}' is not a valid entity name (1-63 letters, digits, '-', '_' and '.', "
+          "starting and ending with a letter or digit)",
+          p.ref->name);
+    if (!why.empty()) fail(n, fmt::format("{} '{}' is not an entity ref: {}", what, text, why));
     return p.ref->key();
   }
 
