@@ -3,8 +3,10 @@
 // Source: @backstage/plugin-catalog-backend 4.0.5 src/processors/PlaceholderProcessor.ts (the
 // resolvers of CatalogBuilder: "Placeholder $text could not read location …", "failed to parse
 // JSON data at …", "expected to find exactly one document of data at …").
-#include <fmt/format.h>
+#include <algorithm>
+#include <map>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/loader.h"
@@ -32,6 +34,11 @@ std::string json_error(const std::string& bytes) {
       const std::size_t close = what.find("] ");
       if (close != std::string::npos) what.erase(0, close + 2);
     }
+    // "…; last read: 'TEXT'" quotes the file: never echo what a target holds.
+    if (const std::size_t last = what.find("; last read: '"); last != std::string::npos) {
+      const std::size_t quote = what.rfind('\'');
+      what.erase(last, quote > last + 13 ? quote + 1 - last : std::string::npos);
+    }
     return what;
   }
 }
@@ -52,10 +59,16 @@ std::string yaml_error(const std::string& bytes) {
 }
 
 // The finding for placeholder `key: target`, or "" when the target is fine or not checked.
+/// Bytes of placeholder targets one entity reads at most: later targets are not checked.
+constexpr std::size_t kMaxTargetBytesPerEntity = 64u << 20;
+
+// `budget`: bytes the entity may still read; what is read is taken from it.
 std::string problem(const std::string& file, const std::string& key, const std::string& target,
-                    std::string& help) {
+                    std::string& help, std::size_t& budget) {
   using Status = PlaceholderTarget::Status;
-  const PlaceholderTarget t = read_placeholder_target(file, target, Limits{}.max_file_bytes);
+  const PlaceholderTarget t =
+      read_placeholder_target(file, target, std::min(Limits{}.max_file_bytes, budget));
+  budget -= std::min(budget, t.bytes.size());
   const std::string what = fmt::format("placeholder {} target '{}'", key, target);
   switch (t.status) {
     case Status::unchecked:
@@ -100,6 +113,10 @@ std::string problem(const std::string& file, const std::string& key, const std::
 std::shared_ptr<const EntityRule> make_placeholder_target_not_found() {
   return entity_rule([](const Entity& e, EntityContext& ctx) {
     const std::string file(ctx.file());
+    // Each distinct placeholder is checked once per entity: a target named 2,000 times is read
+    // once, and the targets read together are bounded (kMaxTargetBytesPerEntity).
+    std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> seen;
+    std::size_t budget = kMaxTargetBytesPerEntity;
     for_each_placeholder(
         e.root,
         [](const Node* n) {
@@ -108,8 +125,9 @@ std::shared_ptr<const EntityRule> make_placeholder_target_not_found() {
         [&](const Node* n, const std::string& pointer) {
           const std::string& key = n->entries[0].first->text;
           const Node* value = n->entries[0].second;
-          std::string help;
-          std::string message = problem(file, key, value->text, help);
+          auto [it, fresh] = seen.try_emplace({key, value->text});
+          if (fresh) it->second.first = problem(file, key, value->text, it->second.second, budget);
+          std::string message = it->second.first, help = it->second.second;
           if (!message.empty())
             ctx.report(value, schema::child_pointer(pointer, key), std::move(message),
                        std::move(help));

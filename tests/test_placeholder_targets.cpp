@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/file_io.h"
 #include "util.h"
 
 namespace fs = std::filesystem;
@@ -88,7 +89,7 @@ TEST_CASE("placeholder targets: missing, unparsable and escaping targets are rep
                     "cannot read it and rejects the entity",
             kRule + " 13:12 error placeholder $json target './bad.json' is not valid JSON: parse "
                     "error at line 1, column 3: syntax error while parsing object key - invalid "
-                    "literal; last read: '{ty'; expected string literal",
+                    "literal; expected string literal",
             kRule + " 17:12 error placeholder $yaml target './two.yaml' holds 2 YAML documents; "
                     "Backstage expects exactly one",
             kRule + " 19:12 error placeholder $yaml target './broken.yaml' is not valid YAML at "
@@ -143,4 +144,26 @@ TEST_CASE("cli: a missing placeholder target fails the run with Backstage's reas
   const CliRun fixed = run_cli({"catalog-info.yaml"}, dir);
   CHECK(fixed.exit_code == 0);
   CHECK(fixed.out == "no problems in 1 file\n");
+}
+
+TEST_CASE("placeholder targets: the file actually opened is judged, not the path checked before") {
+  // A link swapped in between the check of the path and its open (a hostile helper's race: a
+  // target flipped between an inside file and /tmp/secret was read and quoted) is caught on the
+  // open descriptor: whatever the path led to, a file outside `within` is not read.
+  const std::string repo = git_repo();
+  write_file(repo + "/inside.json", "{}");
+  const FileBytes in = read_regular_file(repo + "/inside.json", 1 << 20, repo);
+  CHECK(in.error == "");
+  CHECK(in.bytes == "{}");
+  const std::string outside = temp_dir() + "/secret.json";
+  write_file(outside, "TOPSECRET");
+  const FileBytes out = read_regular_file(outside, 1 << 20, repo);
+  CHECK(out.bytes == "");
+  CHECK(out.error == fmt::format("it leads to '{}', outside the repository '{}'; files outside "
+                                 "the repository are never read",
+                                 std::filesystem::canonical(outside).string(), repo));
+  // A folder whose name only starts like the repository's is outside it too.
+  std::filesystem::create_directories(repo + "-other");
+  write_file(repo + "-other/x.json", "{}");
+  CHECK(read_regular_file(repo + "-other/x.json", 1 << 20, repo).error != "");
 }

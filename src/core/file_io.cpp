@@ -108,7 +108,7 @@ std::optional<LinkOutside> link_leaves_repository(const std::string& path) {
   return LinkOutside{target.string(), std::move(top)};
 }
 
-FileBytes read_regular_file(const std::string& path, std::size_t limit) {
+FileBytes read_regular_file(const std::string& path, std::size_t limit, const std::string& within) {
   FileBytes out;
   if (const auto outside = link_leaves_repository(path)) {
     out.error = fmt::format(
@@ -135,6 +135,23 @@ FileBytes read_regular_file(const std::string& path, std::size_t limit) {
     out.error = S_ISDIR(st.st_mode) ? std::strerror(EISDIR)
                                     : "not a regular file (a FIFO, socket or device)";
     return out;
+  }
+  if (!within.empty()) {
+    // The file this descriptor is, whatever the path led to when it was opened.
+    std::error_code ec;
+    const std::filesystem::path opened =
+        std::filesystem::read_symlink(fmt::format("/proc/self/fd/{}", fd), ec);
+    const std::string real = opened.string();
+    const bool inside = !ec && real.size() > within.size() && real.starts_with(within) &&
+                        (within.back() == '/' || real[within.size()] == '/');
+    if (!inside) {
+      ::close(fd);
+      out.error = fmt::format(
+          "it leads to '{}', outside the repository '{}'; files outside the repository are "
+          "never read",
+          ec ? std::string("an unknown place") : real, within);
+      return out;
+    }
   }
   out.size = static_cast<unsigned long long>(st.st_size);
   if (out.size > limit) {

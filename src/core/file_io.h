@@ -18,8 +18,11 @@ struct FileBytes {
 
 /// Reads a regular file of at most `limit` bytes. FIFOs, devices and directories are refused
 /// (never blocks); so is a symbolic link that leads out of the git repository holding the link
-/// (link_leaves_repository()). Never throws.
-FileBytes read_regular_file(const std::string& path, std::size_t limit);
+/// (link_leaves_repository()). With `within` (an absolute, canonical folder), the file actually
+/// opened must also lie inside it, judged on the open descriptor (/proc/self/fd), so that a link
+/// swapped in after the caller checked the path is not followed out. Never throws.
+FileBytes read_regular_file(const std::string& path, std::size_t limit,
+                            const std::string& within = "");
 
 /// Where `path` leads when it is a symbolic link whose target (all links resolved) lies outside
 /// the git repository that holds the link's directory (git_toplevel(), asked once per directory):

@@ -380,7 +380,8 @@ PlaceholderTarget read_placeholder_target(const std::string& file, const std::st
     out.detail = real.string();
     return out;
   }
-  FileBytes read = read_regular_file(path.string(), limit);
+  // Judged again on the opened file: a link swapped in after the check above is not followed.
+  FileBytes read = read_regular_file(path.string(), limit, root.string());
   if (read.too_big) {
     out.status = Status::too_big;
   } else if (!read.error.empty()) {
