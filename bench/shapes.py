@@ -101,6 +101,18 @@ def carriage_returns(n: int) -> Files:
         '  description: "' + "x\r" * half + '"\n  title: \'' + "y\r" * (n - half) + "'\n")}
 
 
+def bare_crs(n: int) -> Files:
+    """A comment, then n bare CRs (no LF): one LF-line of n CRs (a new user's attack: quadratic)."""
+    return {"catalog-info.yaml": component() + "# c" + "\r" * n}
+
+
+def placeholder_targets(n: int) -> Files:
+    """n `$json` placeholders naming the same 1 MiB JSON file (each read once per entity)."""
+    items = ",".join("{$json: big.json}" for _ in range(n))
+    return {"catalog-info.yaml": component("", f"  extra: [{items}]\n"),
+            "big.json": '"' + "a" * ((1 << 20) - 3) + '"'}
+
+
 def one_suppression(n: int) -> Files:
     """One disable-file comment naming n rules (a known id and unknown ones, alternately)."""
     rules = ", ".join("invalid-tag" if i % 2 else f"no-such-rule-{b36(i)}" for i in range(n))
@@ -223,6 +235,9 @@ class Shape:
 SHAPES = [
     Shape("blank-lines", "`key: value` lines separated by blank lines", (10500, 21000, 42000), "lines", blank_lines),
     Shape("carriage-returns", "CRs inside quoted strings", (100000, 200000, 400000), "CRs", carriage_returns),
+    Shape("bare-crs", "bare CRs after a comment, no LF", (100000, 200000, 400000), "CRs", bare_crs),
+    Shape("placeholder-targets", "`$json` placeholders naming one 1 MiB file", (1000, 2000, 4000), "placeholders",
+          placeholder_targets),
     Shape("one-suppression", "one suppression comment naming many rules", (5000, 10000, 20000), "rules", one_suppression),
     Shape("location-targets", "one Location line with many targets (none exists)", (12500, 25000, 50000), "targets",
           location_targets),

@@ -142,25 +142,10 @@ const ojson& resolved(const ojson& s) {
   return s;
 }
 
-// The schema JSON type of a node, as check_config_schema converts it.
+// The schema JSON type of a node, as check_config_schema converts it: json_type_name, with
+// "integer" apart from "number".
 std::string json_type_of(const Node* n) {
-  switch (n->type) {
-    case NodeType::null:
-      return "null";
-    case NodeType::boolean:
-      return "boolean";
-    case NodeType::integer:
-      return "integer";
-    case NodeType::floating:
-      return "number";
-    case NodeType::string:
-      return "string";
-    case NodeType::sequence:
-      return "array";
-    case NodeType::mapping:
-      return "object";
-  }
-  return "null";
+  return n->type == NodeType::integer ? "integer" : std::string(json_type_name(n->type));
 }
 
 // The branch of `s` (itself, or one of its `oneOf`) that accepts a value of JSON type `type`.

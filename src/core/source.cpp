@@ -12,15 +12,20 @@ SourceText::SourceText(std::string bytes) : bytes_(std::move(bytes)) {
   for (std::size_t i = 0; i < n; ++i) {
     if (bytes_[i] == '\n') line_starts_.push_back(i + 1);
   }
+  // Where each line's text ends (its LF and every CR before it dropped), once: line() is asked
+  // per character by some checks, and a line of a million bare CRs must not be walked each time.
+  line_ends_.reserve(line_starts_.size());
+  for (std::size_t l = 0; l < line_starts_.size(); ++l) {
+    std::size_t end = l + 1 < line_starts_.size() ? line_starts_[l + 1] : n;
+    while (end > line_starts_[l] && (bytes_[end - 1] == '\n' || bytes_[end - 1] == '\r')) --end;
+    line_ends_.push_back(end);
+  }
 }
 
 std::string_view SourceText::line(int line) const {
   if (line < 1 || line > line_count()) return {};
   const std::size_t start = line_starts_[line - 1];
-  std::size_t end = line < line_count() ? line_starts_[line] : bytes_.size();
-  std::string_view text(bytes_.data() + start, end - start);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-  return text;
+  return std::string_view(bytes_.data() + start, line_ends_[line - 1] - start);
 }
 
 SourcePos SourceText::pos_at_offset(std::size_t offset) const {

@@ -29,6 +29,7 @@ class SourceText {
  private:
   std::string bytes_;
   std::vector<std::size_t> line_starts_;
+  std::vector<std::size_t> line_ends_;  ///< end of each line's text (no LF, no trailing CRs)
   // Memo of the last column conversion: positions arrive mostly left to right along a line, so
   // counting resumes there instead of at the line start (a long line with many nodes stays
   // linear). Not thread-safe: a SourceText belongs to one file's worker.
