@@ -21,6 +21,10 @@ constexpr std::string_view kStarterConfig =
 # Without `extends:` this file extends the built-in "default" preset; "strict" turns more on.
 extends: [default]
 
+# The organisation's catalog (docs/org-catalog.md): folders or files of entity YAML, or snapshots
+# made by `catalog-lint snapshot`. Without it, owners and references are not checked.
+# catalog: [org]
+
 # Per-rule severity: error | warning | note | off. `catalog-lint rules` lists the rule ids.
 rules:
   missing-golden-path: warning

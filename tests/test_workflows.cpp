@@ -185,6 +185,7 @@ TEST_CASE("cli: init writes a starter config that the loader accepts, and never 
   CHECK(r.out == "wrote .catalog-lint.yaml\n");
   const std::string text = read_file(dir + "/.catalog-lint.yaml");
   CHECK(text.find("extends: [default]") != std::string::npos);
+  CHECK(text.find("\n# catalog: [org]\n") != std::string::npos);  // where the org goes, said once
   write_file(dir + "/catalog-info.yaml", component("payments"));
   const CliRun lint = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
   CHECK(lint.exit_code == 0);  // the starter config loads (a bad one exits 2)
