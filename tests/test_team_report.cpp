@@ -512,6 +512,17 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
   bad_levels["levels"][0]["name"] = "copper";
   write_file(dir + "/levels.json", bad_levels.dump());
   write_file(dir + "/array.json", "[1, 2, 3]");
+  // Days that are no days (a hostile trial: they merged, and '9999-12-31' became the merged day).
+  for (const auto& [file, day] : {std::pair{"feb30.json", "2026-02-30"},
+                                  {"blank.json", ""},
+                                  {"spaced.json", "2026-12-01 "}}) {
+    json bad_day = good;
+    bad_day["today"] = day;
+    write_file(dir + "/" + file, bad_day.dump());
+  }
+  json bad_merged = good;
+  bad_merged["merged_dates"] = {"2026-12-01", "9999-99-99"};
+  write_file(dir + "/merged.json", bad_merged.dump());
   struct Case {
     std::vector<std::string> args;
     std::string message;
@@ -526,6 +537,15 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
        "catalog-lint reads\n"},
       {{"--merge", "shape.json"},
        "catalog-lint: error: --merge 'shape.json': entities[0].areas is not an object\n"},
+      {{"--merge", "feb30.json"},
+       "catalog-lint: error: --merge 'feb30.json': today is not a date (YYYY-MM-DD)\n"},
+      {{"--merge", "good.json", "blank.json"},
+       "catalog-lint: error: --merge 'blank.json': today is not a date (YYYY-MM-DD)\n"},
+      {{"--merge", "spaced.json", "--mixed-dates"},
+       "catalog-lint: error: --merge 'spaced.json': today is not a date (YYYY-MM-DD)\n"},
+      {{"--merge", "merged.json", "--mixed-dates"},
+       "catalog-lint: error: --merge 'merged.json': merged_dates is not an array of dates "
+       "(YYYY-MM-DD)\n"},
       {{"--merge", "array.json"},
        "catalog-lint: error: --merge 'array.json': the report is not a JSON object\n"},
       {{"--merge", "good.json", "levels.json"},

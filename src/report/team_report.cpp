@@ -672,8 +672,13 @@ std::optional<std::string> check_input(const Json& r) {
     return j.is_array() &&
            std::all_of(j.begin(), j.end(), [](const Json& x) { return x.is_string(); });
   };
+  // A day as --today takes it: the merge compares and orders them as text.
+  const auto is_date = [](const Json& j) {
+    return j.is_string() && j.get_ref<const std::string&>().size() == 10 &&
+           parse_date_days(j.get_ref<const std::string&>()).has_value();
+  };
   for (auto [key, ok, what] :
-       {std::tuple{"today", +[](const Json& j) { return j.is_string(); }, "a string"},
+       {std::tuple{"today", +is_date, "a date (YYYY-MM-DD)"},
         std::tuple{"levels", +[](const Json& j) { return j.is_array() && !j.empty(); },
                    "a non-empty array"},
         std::tuple{"groups", +[](const Json& j) { return j.is_array(); }, "an array"},
@@ -717,8 +722,10 @@ std::optional<std::string> check_input(const Json& r) {
       return fmt::format("{}.severity is not error, warning or note", w);
     return std::nullopt;
   };
-  if (r.contains("merged_dates") && !is_str_arr(r["merged_dates"]))
-    return std::string("merged_dates is not an array of strings");
+  if (r.contains("merged_dates") &&
+      !(r["merged_dates"].is_array() &&
+        std::all_of(r["merged_dates"].begin(), r["merged_dates"].end(), is_date)))
+    return std::string("merged_dates is not an array of dates (YYYY-MM-DD)");
   std::size_t i = 0;
   for (const Json& e : r["entities"]) {
     const std::string w = fmt::format("entities[{}].", i++);
