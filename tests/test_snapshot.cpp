@@ -518,6 +518,15 @@ TEST_CASE("snapshot: hostile version-2 files are clear errors, on open or on loo
         "'org.json': the ref of index entry 1 is not a valid JSON string" + again);
   CHECK(open_error(with_index("[\"group:\ta\",12]")) ==
         "'org.json': the ref of index entry 1 has a control character" + again);
+  // Refs that would never be found, and an empty snapshot (a hostile trial: each made every
+  // owner "unknown" with exit 1 instead of an unreadable snapshot).
+  CHECK(open_error(with_index("[\"Group:default/a\",12]")) ==
+        "'org.json': the ref of index entry 1 is not lower case, as snapshot refs are" + again);
+  CHECK(open_error(with_index("[\"group:default/\\u0041\",12]")) ==
+        "'org.json': the ref of index entry 1 is not lower case, as snapshot refs are" + again);
+  CHECK(open_error(with_index("[\"group:default/a\\u0000\",12]")) ==
+        "'org.json': the ref of index entry 1 has a control character" + again);
+  CHECK(open_error(v2({})) == "'org.json': it lists no entity" + again);
   CHECK(open_error(with_index("[\"group:default/a\",99999999999999999999]")) ==
         "'org.json': its index is broken after 0 entries (`[\"<ref>\",<length>]`, …)" + again);
   // The header: JSON, this format, version 2, a count.

@@ -688,12 +688,13 @@ struct SnapshotIndex::Impl {
       // Most have neither: the closing quote is found with find(), the bytes before it checked
       // in one branch-free pass; a ref with a backslash is scanned again, escapes skipped.
       std::size_t i = rest.find('"', 2);
-      bool control = false, high = false, escape = false;
+      bool control = false, high = false, escape = false, upper = false;
       for (std::size_t k = 2; k < std::min(i, rest.size()); ++k) {
         const auto c = static_cast<unsigned char>(rest[k]);
         control |= c < 0x20;
         high |= c >= 0x80;
         escape |= c == '\\';
+        upper |= c >= 'A' && c <= 'Z';
       }
       if (escape) {
         control = false;
@@ -718,8 +719,20 @@ struct SnapshotIndex::Impl {
           return fmt::format("the ref of index entry {} is not a valid JSON string",
                              lines.size() + 1);
         }
+        // What the escapes stood for is judged too (`\u0000`, `\u0041`).
+        for (const char c : decoded) {
+          control |= static_cast<unsigned char>(c) < 0x20;
+          upper |= c >= 'A' && c <= 'Z';
+        }
+        if (control)
+          return fmt::format("the ref of index entry {} has a control character", lines.size() + 1);
         ref = owned.emplace_back(std::move(decoded));
       }
+      // `catalog-lint snapshot` writes refs as Backstage compares them: lower case. A ref that is
+      // not would never be found, and every lookup of it would say "unknown".
+      if (upper)
+        return fmt::format("the ref of index entry {} is not lower case, as snapshot refs are",
+                           lines.size() + 1);
       rest.remove_prefix(i + 1);
       if (!rest.starts_with(',')) return bad();
       rest.remove_prefix(1);
@@ -735,6 +748,8 @@ struct SnapshotIndex::Impl {
     }
     if (lines.size() != expected)
       return fmt::format("its header says {} entities, its index lists {}", expected, lines.size());
+    // `catalog-lint snapshot` never writes an empty one: every reference would look dangling.
+    if (lines.empty()) return "it lists no entity";
     if (lines.size() > std::numeric_limits<std::uint32_t>::max()) return "too many entities";
     std::string tail;
     if (at + kClosing.size() != file_size || !read(at, kClosing.size() + 1, tail) ||
