@@ -162,8 +162,10 @@ std::vector<std::string> severities_of(const CliRun& run, const std::string& rul
   return out;
 }
 
-LintResult lint_text(const std::string& text, const std::string& rule, const std::string& name) {
+LintResult lint_text(const std::string& text, const std::string& rule, const std::string& name,
+                     const std::string& today) {
   LintOptions options;
+  options.today = today;  // "" = the real date
   // Suppression rules judge other rules' findings: run everything, keep only the rule's own.
   const RuleInfo* info = rule.empty() ? nullptr : Registry::instance().find(rule);
   const bool about_findings = info && info->category == "suppression";

@@ -57,7 +57,7 @@ CliRun run_cli(const std::vector<std::string>& args, const std::string& cwd = ""
 /// catalog phase over this one file. For rules of category `suppression`, which judge the
 /// findings of other rules, every rule runs and only `rule`'s diagnostics are kept.
 LintResult lint_text(const std::string& text, const std::string& rule = "",
-                     const std::string& name = "test.yaml");
+                     const std::string& name = "test.yaml", const std::string& today = "");
 
 /// From a `--format json` run: "file severity" for each finding of `rule`, in report order, then
 /// "files=N" (the number of files linted). Throws when the output is not JSON.
