@@ -719,13 +719,10 @@ struct SnapshotIndex::Impl {
           return fmt::format("the ref of index entry {} is not a valid JSON string",
                              lines.size() + 1);
         }
-        // What the escapes stood for is judged too (`\u0000`, `\u0041`).
-        for (const char c : decoded) {
-          control |= static_cast<unsigned char>(c) < 0x20;
-          upper |= c >= 'A' && c <= 'Z';
-        }
-        if (control)
-          return fmt::format("the ref of index entry {} has a control character", lines.size() + 1);
+        // What an escape stands for is judged too (`\u0041`). A control character behind an
+        // escape is not refused: the writer escapes those of names it was given (an API export
+        // may hold them), and its own output must open.
+        for (const char c : decoded) upper |= c >= 'A' && c <= 'Z';
         ref = owned.emplace_back(std::move(decoded));
       }
       // `catalog-lint snapshot` writes refs as Backstage compares them: lower case. A ref that is
