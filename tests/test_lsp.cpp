@@ -573,7 +573,8 @@ TEST_CASE("lsp: code actions, hover, definition and completion on the fixture") 
   std::vector<std::string> labels;
   const json owners = c.response(8);
   for (const json& item : owners["result"]["items"]) labels.push_back(item["label"]);
-  CHECK(labels == std::vector<std::string>{"team-a", "team-b"});
+  CHECK(labels ==
+        std::vector<std::string>{"architecture-committee", "platform-team", "team-a", "team-b"});
   CHECK(owners["result"]["items"][0]["textEdit"]["range"].dump() ==
         R"({"end":{"character":11,"line":10},"start":{"character":9,"line":10}})");
   c.request(9, "textDocument/completion", at(11, 10));

@@ -364,7 +364,9 @@ TEST_CASE("the org catalog: hierarchy rules stay linear on a wide and a deep org
     deep += group(fmt::format("d{}", i), fmt::format("d{}", (i + 1) % 300),
                   fmt::format("d{}", (i + 299) % 300));
   write_file(dir + "/catalog-deep.yaml", deep);
-  const CliRun r = run_cli({"--format", "json", "--rule", "missing-escalation-contact=off"}, dir);
+  const CliRun r = run_cli({"--format", "json", "--rule", "missing-escalation-contact=off",
+                            "--rule", "incomplete-org-catalog=off"},
+                           dir);
   CHECK(r.exit_code == 0);
   CHECK(findings(r) == "");
 }
@@ -465,4 +467,60 @@ TEST_CASE("the org catalog: a version-2 snapshot found unreadable on lookup stop
   CHECK(nlohmann::json::parse(t.out)["diagnostics"][0]["message"] ==
         "'org.json': it is truncated: its index reaches past the end of the file; write it again "
         "with `catalog-lint snapshot`");
+}
+
+TEST_CASE("the org catalog: empty sources and missing designated Groups are warnings") {
+  const std::string dir = org_repo();
+  // The repository root is a catalog source like any folder inside it (it used to be refused as
+  // "outside the repository").
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [.]\n");
+  CliRun r = run_cli({"--format", "json", "services"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(findings(r) == list({kPayments, kSearch}));
+  // A folder that holds only a snapshot yields nothing (folders are read as entity YAML): one
+  // warning at the folder names the fix; the platform team is not reported on top of it.
+  fs::create_directories(dir + "/snap");
+  write_file(dir + "/snap/org.json", "{}\n");
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [snap]\n");
+  r = run_cli({"services/payments"}, dir);
+  CHECK(r.exit_code == 1);  // every owner unknown
+  CHECK(r.out.find("snap/:1:1: warning: catalog source 'snap' holds no entities: owners and "
+                   "references are judged without it [incomplete-org-catalog]\n"
+                   "  = help: a folder source reads entity YAML only; name the snapshot file "
+                   "itself (`catalog: [snap/<file>.json]`)\n") != std::string::npos);
+  CHECK(r.out.find("platform team") == std::string::npos);
+  // An empty folder beside a full one: the same warning, with the generic help.
+  fs::create_directories(dir + "/empty");
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, empty]\n");
+  r = run_cli({"--format", "json", "services/payments"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(findings(r) == list({"incomplete-org-catalog empty/:1:1", kPayments}));
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["diagnostics"][0]["severity"] == "warning");
+  CHECK(j["diagnostics"][0]["help"] ==
+        "name a folder or file of entity YAML, a snapshot (catalog-lint snapshot) or a Backstage "
+        "API export in `catalog:` of .catalog-lint.yaml, or in --catalog");
+  // A platform team the org does not have: once per run, at the first catalog source.
+  write_file(dir + "/.catalog-lint.yaml",
+             "catalog: [org]\npolicy:\n  platform_team: group:default/platform-crew\n");
+  r = run_cli({"--format", "json", "--rule", "wrong-escalation-level=off", "services/payments"},
+              dir);
+  CHECK(r.exit_code == 0);
+  CHECK(findings(r) == list({"incomplete-org-catalog org/:1:1", kPayments}));
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["diagnostics"][0]["message"] ==
+        "the platform team 'group:default/platform-crew' (policy.platform_team) is not in the org "
+        "catalog: escalation level 2 and escape-hatch approvals name a Group Backstage does not "
+        "know");
+  // ... unless policy.known_owners vouches for it; and `off` silences the rule.
+  write_file(dir + "/.catalog-lint.yaml",
+             "catalog: [org]\npolicy:\n  platform_team: group:default/platform-crew\n"
+             "  known_owners: [group:default/platform-crew]\n");
+  r = run_cli({"--format", "json", "--rule", "wrong-escalation-level=off", "services/payments"},
+              dir);
+  CHECK(findings(r) == list({kPayments}));
+  write_file(dir + "/.catalog-lint.yaml",
+             "catalog: [org, empty]\nrules: {incomplete-org-catalog: off}\n");
+  r = run_cli({"--format", "json", "services/payments"}, dir);
+  CHECK(findings(r) == list({kPayments}));
 }

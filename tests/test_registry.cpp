@@ -177,6 +177,11 @@ std::vector<std::string> trigger(const std::string& rule, const std::string& dir
                "    $text: ./missing.yaml\n");
     return {};
   }
+  if (rule == "incomplete-org-catalog") {  // the whole org (catalog_complete) has no platform team
+    write_file(dir + "/catalog-x.yaml",
+               entity + "spec:\n  type: service\n  lifecycle: production\n  owner: team\n");
+    return {};
+  }
   if (rule == "unreadable-file") {
     REQUIRE(symlink("nowhere", (dir + "/catalog-x.yaml").c_str()) == 0);
     return {};

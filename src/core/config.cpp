@@ -312,9 +312,10 @@ struct ConfigLoader::Impl {
 
   const std::pair<std::string, bool>& root_of(const std::string& dir);
   /// Why `canonical` (reached as `name` from a config in `dir`) may not be read, or "".
-  /// `what` says what the config does with it ("extend", "name as a catalog source").
+  /// `what` says what the config does with it ("extend", "name as a catalog source");
+  /// `root_too`: the root itself may be named (a catalog source may be the whole repository).
   std::string refusal(const std::string& name, const fs::path& canonical, const std::string& dir,
-                      std::string_view what = "extend");
+                      std::string_view what = "extend", bool root_too = false);
   ParsedConfig parse(const std::string& file, const std::string& key, const std::string& text,
                      bool is_preset, ExtendsStack& stack);
   const ParsedConfig& load_extends(const Parser& p, const Node* at, const std::string& name,
@@ -369,9 +370,10 @@ const std::pair<std::string, bool>& ConfigLoader::Impl::root_of(const std::strin
 }
 
 std::string ConfigLoader::Impl::refusal(const std::string& name, const fs::path& canonical,
-                                        const std::string& dir, std::string_view what) {
+                                        const std::string& dir, std::string_view what,
+                                        bool root_too) {
   const auto& [root, repository] = root_of(dir);
-  if (inside(canonical, root)) return "";
+  if (inside(canonical, root) || (root_too && canonical == fs::path(root))) return "";
   for (const fs::path& r : extra_roots)
     if (inside(canonical, r)) return "";
   return fmt::format(
@@ -628,7 +630,8 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       if (target.is_relative()) target = fs::path(file).parent_path() / target;
       const fs::path canonical = fs::weakly_canonical(fs::absolute(target, ec), ec);
       const fs::path from = fs::weakly_canonical(fs::absolute(fs::path(file), ec), ec);
-      if (const std::string why = refusal(name, canonical, from.parent_path().string(), what);
+      if (const std::string why =
+              refusal(name, canonical, from.parent_path().string(), what, key == "catalog");
           !why.empty())
         p.fail(at, fmt::format("{} {}", key, why));
       if (!fs::exists(canonical, ec))

@@ -477,16 +477,116 @@ Diagnostic catalog_unreadable(const std::string& source, const std::string& mess
                       "`catalog:` in .catalog-lint.yaml");
 }
 
+/// How a catalog source is named in its findings: relative to the working directory when under
+/// it, a folder with a trailing '/' (as a SARIF artifact URI names a directory), so that the
+/// configuration of its findings is the one that applies inside it.
+std::string source_artifact(const std::string& source) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string shown = source;
+  const fs::path path(source);
+  if (path.is_absolute()) {
+    const fs::path rel = path.lexically_relative(fs::current_path(ec));
+    if (!ec && !rel.empty() && *rel.begin() != "..") shown = rel.string();
+  }
+  if (fs::is_directory(path, ec) && !shown.ends_with('/')) shown += shown == "." ? "" : "/";
+  return shown == "." ? "./" : shown;
+}
+
+/// True when directory `dir` holds a `.json` file at its top level (a snapshot that a folder
+/// source does not read); looks at no more than 10,000 entries.
+bool holds_json(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  for (int n = 0; !ec && it != end && n < 10000; it.increment(ec), ++n)
+    if (is_catalog_json_path(it->path().string())) return true;
+  return false;
+}
+
+/// The `incomplete-org-catalog` finding of a catalog source that yields no entity; `json`: a
+/// folder whose `.json` files (snapshots) are not read as entity YAML.
+Diagnostic empty_catalog_source(const std::string& source, bool json) {
+  return file_finding(
+      RuleId::incomplete_org_catalog, source_artifact(source),
+      SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
+      fmt::format("catalog source '{}' holds no entities: owners and references are judged "
+                  "without it",
+                  source),
+      json ? fmt::format("a folder source reads entity YAML only; name the snapshot file itself "
+                         "(`catalog: [{}/<file>.json]`)",
+                         source)
+           : "name a folder or file of entity YAML, a snapshot (catalog-lint snapshot) or a "
+             "Backstage API export in `catalog:` of .catalog-lint.yaml, or in --catalog");
+}
+
+/// The `incomplete-org-catalog` findings of the Groups the policy of the linted entities
+/// designates (policy.platform_team, policy.architecture_committee) that are neither linted,
+/// in the org catalog nor in policy.known_owners: escalation levels 2 and 3 would go nowhere.
+/// Each ref once, at `first_source` (the first catalog source of the run).
+void missing_designated_groups(const CatalogIndex& index, const std::string& first_source,
+                               std::vector<Diagnostic>& out) {
+  std::vector<const Policy*> policies;
+  for (const EntitySummary& e : index.entities)
+    if (e.policy != nullptr && (policies.empty() || policies.back() != e.policy))
+      policies.push_back(e.policy);
+  std::sort(policies.begin(), policies.end());
+  policies.erase(std::unique(policies.begin(), policies.end()), policies.end());
+  std::set<std::string> wanted;  // ref key → reported once
+  struct Need {
+    std::string key, role, field, what;
+  };
+  std::vector<Need> needs;
+  for (const Policy* p : policies) {
+    const std::string keys[] = {to_lower(p->platform_team), to_lower(p->architecture_committee)};
+    for (int i = 0; i < 2; ++i) {
+      const std::string& key = keys[i];
+      if (key.empty() || !wanted.insert(key).second) continue;
+      if (std::any_of(p->known_owners.begin(), p->known_owners.end(),
+                      [&](const std::string& k) { return to_lower(k) == key; }))
+        continue;
+      needs.push_back(i == 0 ? Need{key, "platform team", "policy.platform_team",
+                                    "escalation level 2 and escape-hatch approvals name"}
+                             : Need{key, "architecture committee", "policy.architecture_committee",
+                                    "escalation level 3 names"});
+    }
+  }
+  for (const Need& n : needs) {
+    auto is = [&](const EntitySummary& e) { return e.ref == n.key; };
+    if (std::any_of(index.entities.begin(), index.entities.end(), is) ||
+        std::any_of(index.org.begin(), index.org.end(), is) ||
+        std::any_of(index.lazy_org.begin(), index.lazy_org.end(),
+                    [&](const CatalogIndex::LazySource& l) {
+                      // The index alone: reading the entity's line is the catalog rules' business.
+                      const std::vector<std::string> keys = l.catalog->keys(n.key);
+                      return std::find(keys.begin(), keys.end(), n.key) != keys.end();
+                    }))
+      continue;
+    out.push_back(file_finding(
+        RuleId::incomplete_org_catalog, source_artifact(first_source),
+        SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
+        fmt::format("the {} '{}' ({}) is not in the org catalog: {} a Group Backstage does not "
+                    "know",
+                    n.role, n.key, n.field, n.what),
+        fmt::format("add the Group to the org catalog, or set {} in .catalog-lint.yaml to the "
+                    "{}'s Group",
+                    n.field, n.role)));
+  }
+}
+
 /// Summaries of every entity under the catalog sources: entity YAML (folders as discovery walks
 /// them, files), and JSON catalog files (snapshots, Backstage API exports: read_json_catalog).
 /// Unreadable or unparsable YAML files are skipped (they are not linted, only looked up); a JSON
 /// catalog that cannot be read is an `unreadable-file` finding in `errors` (a snapshot is the
 /// whole org: silently ignoring it would make every reference dangle).
 /// Version-2 snapshots go to `lazy` instead (read on demand, SnapshotIndex) unless `eager`.
+/// A readable source that yields no entity (neither read here nor among the `linted` files) is
+/// an `incomplete-org-catalog` finding in `gaps`.
 std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
                                     const LintOptions& options, std::vector<Diagnostic>& errors,
                                     const std::vector<FileResult>& linted, bool eager,
-                                    std::vector<CatalogIndex::LazySource>& lazy) {
+                                    std::vector<CatalogIndex::LazySource>& lazy,
+                                    std::vector<Diagnostic>& gaps) {
   std::vector<EntitySummary> org;
   if (sources.empty()) return org;
   const Policy* policy =
@@ -522,6 +622,7 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
       errors.push_back(catalog_unreadable(source, error));
       continue;
     }
+    const std::size_t before = org.size();
     for (std::size_t i = 0; i < json.entities.size(); ++i) {
       const JsonCatalog::Item& item = json.entities[i];
       if (item.root == nullptr || !item.root->is_map()) continue;
@@ -531,6 +632,7 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
       org.push_back(summarize(entity, ref, item.file, kNoText, policy));
       org.back().policy = policy;
     }
+    if (org.size() == before) gaps.push_back(empty_catalog_source(source, false));
   }
   if (yaml.empty()) return org;
   // A catalog file the run lints is not read again: its entities are in the index already (a
@@ -557,6 +659,19 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
       org.push_back(summarize(entity, ref, file, *loaded.source, policy));
       org.back().policy = policy;
     }
+  }
+  // Which YAML sources gave nothing: an entity counts for every source it lies under.
+  std::vector<std::string> entity_files;
+  for (const EntitySummary& e : org) entity_files.push_back(key(e.file));
+  for (const FileResult& r : linted)
+    if (!r.entities.empty()) entity_files.push_back(key(r.file));
+  for (const std::string& source : yaml) {
+    const fs::path dir = key(source);
+    const bool any = std::any_of(entity_files.begin(), entity_files.end(), [&](const auto& f) {
+      const fs::path rel = fs::path(f).lexically_relative(dir);
+      return !rel.empty() && *rel.begin() != "..";
+    });
+    if (!any) gaps.push_back(empty_catalog_source(source, holds_json(source)));
   }
   return org;
 }
@@ -801,7 +916,8 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   // catalog.rules (app-config files).
   const bool eager = options.change || options.keep_index ||
                      (options.resolver && !options.resolver->app_configs().empty());
-  index.org = load_org(sources, options, catalog_errors, results, eager, index.lazy_org);
+  std::vector<Diagnostic> gaps;
+  index.org = load_org(sources, options, catalog_errors, results, eager, index.lazy_org, gaps);
   if (!catalog_errors.empty()) out.io_error = index.catalog_failed = true;
   for (Diagnostic& d : catalog_errors) out.diagnostics.push_back(std::move(d));
   index.org_declared = !sources.empty() || options.catalog_complete || !options.resolver;
@@ -816,6 +932,10 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
     std::vector<Diagnostic>().swap(r.diagnostics);
     std::vector<EntitySummary>().swap(r.entities);
   }
+  // An empty source explains a missing platform team already: one cause, one finding.
+  if (!sources.empty() && !index.catalog_failed && gaps.empty())
+    missing_designated_groups(index, sources.front(), gaps);
+  for (Diagnostic& d : gaps) out.diagnostics.push_back(std::move(d));
   // The catalog phase runs its rules on --jobs threads: each reads the index (never writes it)
   // and reports into its own list, appended in registry order, so the result does not depend on
   // the threads. Each call is guarded: an exception becomes an internal-error finding at the
