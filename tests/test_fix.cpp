@@ -27,7 +27,8 @@ namespace {
 std::string fixed(std::string text, bool unsafe = false, const std::string& name = "test.yaml") {
   for (int round = 0; round < kMaxFixRounds; ++round) {
     const LintResult r = lint_text(text, "", name);
-    const std::vector<TextEdit> edits = round_edits(r.diagnostics, name, unsafe);
+    const std::vector<TextEdit> edits =
+        round_edits(r.diagnostics, name, unsafe_in_round(unsafe, round));
     if (edits.empty()) break;
     text = apply_edits(text, edits);
   }
@@ -243,6 +244,25 @@ TEST_CASE("fix: a comment that hides content past a bare CR ends at it (unsafe)"
   // A hidden line inside a file with LF line endings.
   const std::string one = kHead + "  # owner: see wiki\r  title: t\n" + kSpec;
   CHECK(fixed(one, true) == kHead + "  # owner: see wiki\n  title: t\n" + kSpec);
+}
+
+TEST_CASE("fix: an unsafe fix never acts on text an earlier fix revealed") {
+  // The CR fix reveals a hidden `kind: Group` line, a duplicate key; the duplicate-key fix
+  // (unsafe too) used to delete it in the next round: text lost that nobody had reviewed.
+  const std::string hidden =
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\n# note\rkind: "
+      "Group\nmetadata:\n  name: a\n" +
+      kSpec;
+  CHECK(fixed(hidden, true) ==
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\n# note\nkind: Group\nmetadata:\n  "
+        "name: a\n" +
+            kSpec);
+  // A duplicate key as written is still removed with --unsafe-fixes (the first round).
+  const std::string dup =
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\nkind: Group\nmetadata:\n  name: a\n" +
+      kSpec;
+  CHECK(fixed(dup, true) ==
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n" + kSpec);
 }
 
 TEST_CASE("fix: kind and namespace swapped in a reference, the kind lower-cased (safe)") {

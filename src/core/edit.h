@@ -18,6 +18,14 @@ namespace catalog_lint {
 /// is taken up by the next round).
 inline constexpr int kMaxFixRounds = 10;
 
+/// Whether round `round` (0-based) of a run that allows unsafe fixes (`unsafe`) applies them:
+/// only the first, on the file as its author wrote it. A later round fixes what earlier fixes
+/// revealed, text nobody reviewed (a comment's hidden `kind:` line that the CR fix turned into a
+/// duplicate key would otherwise be deleted by the duplicate-key fix).
+inline bool unsafe_in_round(bool unsafe, int round) {
+  return unsafe && round == 0;
+}
+
 /// Whether `fix` is applied in a run that allows unsafe fixes or not.
 inline bool fix_allowed(const Fix& fix, bool unsafe) {
   return fix.safety == FixSafety::safe || unsafe;

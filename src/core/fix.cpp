@@ -124,12 +124,13 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
   for (int round = 0; round < kMaxFixRounds && !eligible.empty(); ++round) {
     std::map<std::string, std::string> previous;
     bool any = false;
+    const bool unsafe = unsafe_in_round(args.unsafe, round);
     for (const std::string& f : eligible) {
-      const std::vector<TextEdit> edits = round_edits(result.diagnostics, f, args.unsafe);
+      const std::vector<TextEdit> edits = round_edits(result.diagnostics, f, unsafe);
       if (edits.empty()) continue;
       std::size_t fixes = 0;
       for (const Diagnostic& d : result.diagnostics)
-        if (d.file == f && !d.suppressed && d.fix && fix_allowed(*d.fix, args.unsafe)) {
+        if (d.file == f && !d.suppressed && d.fix && fix_allowed(*d.fix, unsafe)) {
           // Count the findings whose first edit was chosen.
           for (const TextEdit& e : edits)
             if (!d.fix->edits.empty() && e.begin == d.fix->edits.front().begin &&
