@@ -665,12 +665,16 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
   for (const EntitySummary& e : org) entity_files.push_back(key(e.file));
   for (const FileResult& r : linted)
     if (!r.entities.empty()) entity_files.push_back(key(r.file));
+  std::sort(entity_files.begin(), entity_files.end());
   for (const std::string& source : yaml) {
-    const fs::path dir = key(source);
-    const bool any = std::any_of(entity_files.begin(), entity_files.end(), [&](const auto& f) {
-      const fs::path rel = fs::path(f).lexically_relative(dir);
-      return !rel.empty() && *rel.begin() != "..";
-    });
+    // The source itself (a file), or a path under it (a folder): those sort together.
+    std::string at = key(source);
+    while (at.size() > 1 && at.back() == '/') at.pop_back();
+    const std::string prefix = at.ends_with('/') ? at : at + "/";
+    const auto file = std::lower_bound(entity_files.begin(), entity_files.end(), at);
+    const auto under = std::lower_bound(entity_files.begin(), entity_files.end(), prefix);
+    const bool any = (file != entity_files.end() && *file == at) ||
+                     (under != entity_files.end() && under->starts_with(prefix));
     if (!any) gaps.push_back(empty_catalog_source(source, holds_json(source)));
   }
   return org;
