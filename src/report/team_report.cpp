@@ -16,6 +16,7 @@
 #include "core/date.h"
 #include "core/entity_ref.h"
 #include "core/json_text.h"
+#include "core/report_levels.h"
 #include "core/summary.h"
 #include "core/version.h"
 
@@ -99,13 +100,20 @@ Json share_or_null(std::int64_t num, std::int64_t den) {
   return den == 0 ? Json(nullptr) : Json(share(num, den));
 }
 
+// `object` with `key` = `value` placed right after the key `after` (the schema's order).
+void insert_after(Json& object, std::string_view after, const std::string& key, Json value) {
+  Json ordered = Json::object();
+  for (auto& [k, v] : object.items()) {
+    ordered[k] = std::move(v);
+    if (k == after) ordered[key] = std::move(value);
+  }
+  object = std::move(ordered);
+}
+
 }  // namespace
 
 const std::vector<std::string>& area_ids() {
-  static const std::vector<std::string> ids = {
-      "backstage",     "ownership", "escalation",          "golden-paths", "escape-hatches",
-      "change-notice", "cost",      "data-classification", "references",   "declarative"};
-  return ids;
+  return report_area_ids();
 }
 
 std::string area_of(std::string_view rule, std::string_view category) {
@@ -362,6 +370,19 @@ Json build(const LintResult& result, const BuildOptions& options) {
   Json levels_json = Json::array();
   for (const ReportLevel& l : levels)
     levels_json.push_back({{"name", l.name}, {"require", l.require}});
+  // Why areas are not measured for every entity, said once (docs/report.md "Notes").
+  Json notes = Json::array();
+  if (!org_known) {
+    const bool unread = index.org_declared;
+    notes.push_back(
+        {{"id", std::string(unread ? kNoteCatalogUnreadable : kNoteNoCatalog)},
+         {"areas", {"ownership", "escalation", "references"}},
+         {"message",
+          unread ? "ownership, escalation and references are not measured: the org catalog could "
+                   "not be read (a plain lint shows why)"
+                 : "ownership, escalation and references are not measured: no org catalog is "
+                   "declared (catalog: in .catalog-lint.yaml, docs/org-catalog.md)"}});
+  }
   Json report = {{"report_version", kReportVersion},
                  {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
                  {"today", index.today},
@@ -372,6 +393,7 @@ Json build(const LintResult& result, const BuildOptions& options) {
                  {"users", Json::array()},
                  {"entities", std::move(entities)},
                  {"unattributed_findings", std::move(unattributed)}};
+  if (!notes.empty()) insert_after(report, "areas", "notes", std::move(notes));
   for (auto& [ref, g] : groups) report["groups"].push_back(std::move(g));
   for (auto& [ref, u] : users) report["users"].push_back(std::move(u));
   aggregate(report);
@@ -722,6 +744,17 @@ std::optional<std::string> check_input(const Json& r) {
       return fmt::format("{}.severity is not error, warning or note", w);
     return std::nullopt;
   };
+  if (r.contains("notes")) {
+    if (!r["notes"].is_array()) return std::string("notes is not an array");
+    std::size_t n = 0;
+    for (const Json& x : r["notes"]) {
+      const std::string w = fmt::format("notes[{}]", n++);
+      if (!x.is_object()) return fmt::format("{} is not an object", w);
+      for (const char* k : {"id", "message"})
+        if (auto e = need(x, w + ".", k, is_str, "a string")) return e;
+      if (auto e = need(x, w + ".", "areas", is_str_arr, "an array of strings")) return e;
+    }
+  }
   if (r.contains("merged_dates") &&
       !(r["merged_dates"].is_array() &&
         std::all_of(r["merged_dates"].begin(), r["merged_dates"].end(), is_date)))
@@ -810,8 +843,8 @@ std::optional<Json> parse_input(const std::string& text, const std::string& name
   return j;
 }
 
-std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
-                          const MergeOptions& options) {
+std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const MergeOptions& options,
+                          std::vector<std::string>* warnings) {
   if (inputs.empty()) {
     error = "--merge needs at least one report";
     return std::nullopt;
@@ -826,8 +859,10 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
               {"users", Json::array()},
               {"entities", Json::array()},
               {"unattributed_findings", Json::array()}};
+  Json notes = Json::array();  // each input's, once per id
   std::map<std::string, Json*> groups, users;
-  std::map<std::string, Json*> entities;
+  std::map<std::string, std::pair<Json*, std::size_t>> entities;         // ref -> record, its input
+  std::vector<std::tuple<std::string, std::size_t, std::size_t>> twice;  // ref, kept, dropped
   auto name = [&](std::size_t i) {
     return i < options.names.size() ? fmt::format("'{}'", options.names[i])
                                     : fmt::format("report {}", i + 1);
@@ -863,15 +898,53 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
       out["today"] = in["today"];
     if (in.contains("sources") && in["sources"].is_array())
       for (const Json& s : in["sources"]) out["sources"].push_back(s);
+    if (in.contains("notes"))
+      for (const Json& n : in["notes"])
+        if (std::none_of(notes.begin(), notes.end(),
+                         [&](const Json& x) { return x["id"] == n["id"]; }))
+          notes.push_back(n);
     for (Json& g : in["groups"]) groups.emplace(g["ref"].get<std::string>(), &g);
     for (Json& u : in["users"]) users.emplace(u["ref"].get<std::string>(), &u);
-    for (Json& e : in["entities"]) entities.emplace(e["ref"].get<std::string>(), &e);
+    for (Json& e : in["entities"]) {
+      const auto [at, fresh] = entities.try_emplace(e["ref"].get<std::string>(), &e, i);
+      if (!fresh) twice.emplace_back(at->first, at->second.second, i);
+    }
     for (const Json& f : in["unattributed_findings"]) out["unattributed_findings"].push_back(f);
+  }
+  // An entity in two reports (defined in two repositories, or one report given under two names)
+  // would be counted once with one report's findings: an error unless the caller keeps the first.
+  auto where = [&](const std::tuple<std::string, std::size_t, std::size_t>& t) {
+    const auto& [ref, kept, dropped] = t;
+    return kept == dropped
+               ? fmt::format("entity '{}' is twice in {}", ref, name(kept))
+               : fmt::format("entity '{}' is in both {} and {}", ref, name(kept), name(dropped));
+  };
+  if (!twice.empty() && !options.allow_duplicate_entities) {
+    const std::size_t more = twice.size() - 1;
+    error = fmt::format(
+        "{}{}; define each entity in one repository, or give --allow-duplicate-entities to keep "
+        "the first report's record",
+        where(twice.front()),
+        more == 0
+            ? std::string()
+            : fmt::format(" (and {} more repeated {})", more, more == 1 ? "entity" : "entities"));
+    return std::nullopt;
+  }
+  if (warnings != nullptr) {
+    for (std::size_t k = 0; k < twice.size() && k < kMaxDuplicateWarnings; ++k)
+      warnings->push_back(fmt::format("{}: the record of {} is kept", where(twice[k]),
+                                      name(std::get<1>(twice[k]))));
+    if (twice.size() > kMaxDuplicateWarnings)
+      warnings->push_back(
+          fmt::format("{} more repeated {}: the first record of each is kept",
+                      twice.size() - kMaxDuplicateWarnings,
+                      twice.size() - kMaxDuplicateWarnings == 1 ? "entity" : "entities"));
   }
   // Moved, not copied: the inputs are ours.
   for (auto& [ref, g] : groups) out["groups"].push_back(std::move(*g));
   for (auto& [ref, u] : users) out["users"].push_back(std::move(*u));
-  for (auto& [ref, e] : entities) out["entities"].push_back(std::move(*e));
+  for (auto& [ref, e] : entities) out["entities"].push_back(std::move(*e.first));
+  if (!notes.empty()) insert_after(out, "areas", "notes", std::move(notes));
   if (dates.size() > 1) {
     // After `today`, as the schema lists it.
     Json ordered = Json::object();
