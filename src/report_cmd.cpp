@@ -87,9 +87,16 @@ int write_all(const ReportArgs& args, const std::vector<OutputSpec>& plan, const
   for (const OutputSpec& spec : plan) {
     std::string text;
     if (spec.format == "json") {
-      team::Json out = report;
-      if (comparison) out["comparison"] = *comparison;
-      text = out.dump(2, ' ', false, team::Json::error_handler_t::replace) + "\n";
+      // The report is dumped as it is, not copied (a copy was a second report in memory);
+      // with --compare, a copy gains the comparison.
+      constexpr auto kReplace = team::Json::error_handler_t::replace;
+      if (comparison) {
+        team::Json out = report;
+        out["comparison"] = *comparison;
+        text = out.dump(2, ' ', false, kReplace) + "\n";
+      } else {
+        text = report.dump(2, ' ', false, kReplace) + "\n";
+      }
     } else if (spec.format == "html") {
       text = team::render_html(report, comparison ? &*comparison : nullptr, html);
     } else {
