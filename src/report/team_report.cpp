@@ -311,7 +311,8 @@ Json build(const LintResult& result, const BuildOptions& options) {
     entities.push_back(std::move(record));
   }
 
-  // One record per ref (the first definition wins, as in a merge), in ref order.
+  // One record per ref (the first definition wins; the lint reports the other as
+  // duplicate-entity), in ref order.
   {
     std::vector<Json> sorted;
     std::set<std::string> seen;
