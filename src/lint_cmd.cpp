@@ -250,8 +250,7 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     return kExitError;
   }
   if (mode.report) {  // the report's own outputs, or the whole of a --merge
-    if (const auto code = report_prepare(*mode.report, report_plan))
-      return checked_stdout(*code, closed);
+    if (const auto code = report_prepare(*mode.report, report_plan, closed)) return *code;
     if (!mode.report->paths.empty()) paths = mode.report->paths;
   }
   if (paths.empty()) paths.push_back(".");
@@ -474,7 +473,7 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
       return kExitError;
     }
   }
-  if (mode.report) return checked_stdout(run_report(*mode.report, plan, result, options), closed);
+  if (mode.report) return run_report(*mode.report, plan, result, options, closed);
   if (!write_reports(plan, args, result, found, options, closed)) return kExitError;
 
   if (result.io_error || result.internal_error || !found.errors.empty()) return kExitError;

@@ -1,14 +1,11 @@
 #include "report_cmd.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "cli_support.h"
 #include "core/file_io.h"
 #include "core/registry.h"
 #include "core/repo.h"
@@ -18,9 +15,6 @@
 namespace catalog_lint {
 
 namespace {
-
-constexpr int kExitClean = 0;
-constexpr int kExitError = 2;
 
 void error(const std::string& message) {
   std::cerr << "catalog-lint: error: " << printable(message) << "\n";
@@ -70,21 +64,9 @@ std::optional<std::string> guard(const std::vector<OutputSpec>& plan, const Repo
   return std::nullopt;
 }
 
-std::optional<std::string> write_stdout(const std::string& text) {
-  std::string_view rest = text;
-  while (!rest.empty()) {
-    const ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      return fmt::format("cannot write the report to standard output: {}", std::strerror(errno));
-    rest.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return std::nullopt;
-}
-
 // Writes `report` (and the comparison, when --compare) in every planned format.
-int write_all(const ReportArgs& args, const std::vector<OutputSpec>& plan,
-              const team::Json& report) {
+int write_all(const ReportArgs& args, const std::vector<OutputSpec>& plan, const team::Json& report,
+              const ClosedStreams& closed) {
   std::optional<team::Json> comparison;
   if (!args.compare.empty()) {
     std::string why;
@@ -105,15 +87,22 @@ int write_all(const ReportArgs& args, const std::vector<OutputSpec>& plan,
   for (const OutputSpec& spec : plan) {
     std::string text;
     if (spec.format == "json") {
-      team::Json out = report;
-      if (comparison) out["comparison"] = *comparison;
-      text = out.dump(2, ' ', false, team::Json::error_handler_t::replace) + "\n";
+      // The report is dumped as it is, not copied (a copy was a second report in memory);
+      // with --compare, a copy gains the comparison.
+      constexpr auto kReplace = team::Json::error_handler_t::replace;
+      if (comparison) {
+        team::Json out = report;
+        out["comparison"] = *comparison;
+        text = out.dump(2, ' ', false, kReplace) + "\n";
+      } else {
+        text = report.dump(2, ' ', false, kReplace) + "\n";
+      }
     } else if (spec.format == "html") {
       text = team::render_html(report, comparison ? &*comparison : nullptr, html);
     } else {
       text = team::render_markdown(report, comparison ? &*comparison : nullptr);
     }
-    const auto why = spec.to_stdout() ? write_stdout(text) : write_output(spec.file, text);
+    const auto why = spec.to_stdout() ? write_stdout(text, closed) : write_output(spec.file, text);
     if (why) error(*why), failed = true;
   }
   return failed ? kExitError : kExitClean;
@@ -141,6 +130,9 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
       ->expected(1, -1);
   cmd->add_flag("--mixed-dates", args.mixed_dates,
                 "with --merge: accept reports made on different days (merged_dates lists them)");
+  cmd->add_flag("--allow-duplicate-entities", args.allow_duplicate_entities,
+                "with --merge: an entity in several reports keeps the first report's record "
+                "(a warning names each); without it that is an error");
   cmd->add_option("--source-url", args.source_url,
                   "HTML link of a finding, with {path} and {line}, e.g. "
                   "https://github.com/org/repo/blob/main/{path}#L{line}");
@@ -148,7 +140,8 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
   return cmd;
 }
 
-std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& plan) {
+std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& plan,
+                                  const ClosedStreams& closed) {
   plan.clear();
   std::size_t next_format = 0, next_output = 0;
   for (const CLI::Option* opt : args.command->parse_order()) {
@@ -193,6 +186,10 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
     error("report --mixed-dates applies to --merge only");
     return kExitError;
   }
+  if (args.allow_duplicate_entities && args.merge.empty()) {
+    error("report --allow-duplicate-entities applies to --merge only");
+    return kExitError;
+  }
   // A merge lints nothing: each report was judged on its own day, which --today cannot change.
   if (const CLI::App* main = args.command->get_parent(); !args.merge.empty() && main) {
     const CLI::Option* today = main->get_option_no_throw("--today");
@@ -208,6 +205,19 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
     return kExitError;
   }
   if (args.merge.empty()) return std::nullopt;
+  // One file given twice (also as another spelling of its path, or through a hard or symbolic
+  // link) would count each of its entities twice.
+  std::vector<std::pair<FileIdentity, std::string>> inputs_seen;
+  for (const std::string& m : args.merge) {
+    const auto id = file_identity(m);
+    if (!id || !id->name.empty()) continue;  // missing: read_report() says so
+    for (const auto& [other, name] : inputs_seen)
+      if (other == *id) {
+        error(fmt::format("--merge '{}' is the same file as '{}': give each report once", m, name));
+        return kExitError;
+      }
+    inputs_seen.emplace_back(*id, m);
+  }
   std::vector<team::Json> inputs;
   inputs.reserve(args.merge.size());
   for (const std::string& m : args.merge) {
@@ -223,16 +233,20 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
   team::MergeOptions merge;
   merge.mixed_dates = args.mixed_dates;
   merge.names = args.merge;
-  const auto merged = team::merge(std::move(inputs), why, merge);
+  merge.allow_duplicate_entities = args.allow_duplicate_entities;
+  std::vector<std::string> warnings;
+  const auto merged = team::merge(std::move(inputs), why, merge, &warnings);
   if (!merged) {
     error(why);
     return kExitError;
   }
-  return write_all(args, plan, *merged);
+  for (const std::string& w : warnings)
+    std::cerr << "catalog-lint: warning: --merge: " << printable(w) << "\n";
+  return write_all(args, plan, *merged, closed);
 }
 
 int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
-               const LintResult& result, const LintOptions& options) {
+               const LintResult& result, const LintOptions& options, const ClosedStreams& closed) {
   if (!result.index) {
     error("report: the lint kept no entities (internal error)");
     return kExitError;
@@ -265,8 +279,11 @@ int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
   build.levels = levels;
   build.sources = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
   const team::Json report = team::build(result, build);
-  const int code = write_all(args, plan, report);
+  const int code = write_all(args, plan, report, closed);
   if (code != kExitClean) return code;
+  // What else went to std::cout (the summary of --fix) must have been written too; the report
+  // itself was checked above, with `closed`.
+  if (const int out = checked_stdout(kExitClean, ClosedStreams{}); out != kExitClean) return out;
   return result.io_error || result.internal_error ? kExitError : kExitClean;
 }
 

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/config.h"
+#include "core/config_error.h"
 #include "report/team_report.h"
 #include "util.h"
 
@@ -232,8 +234,9 @@ TEST_CASE("team report: the JSON validates against schemas/team-report.schema.js
                                    "old.json", "half-a", "half-b"},
                                   dir);
   REQUIRE_MESSAGE(compared.exit_code == 0, compared.err);
-  const CliRun merged = run_cli(
-      {"report", "--merge", "old.json", "b.json", "--mixed-dates", "--format", "json"}, dir);
+  const CliRun merged = run_cli({"report", "--merge", "old.json", "b.json", "--mixed-dates",
+                                 "--allow-duplicate-entities", "--format", "json"},
+                                dir);
   REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
   const json with_moves = json::parse(compared.out), mixed = json::parse(merged.out);
   REQUIRE(with_moves["comparison"]["org"]["entities_moved"].size() == 1);
@@ -276,11 +279,117 @@ TEST_CASE("team report: --merge of two halves equals the report of both linted a
   expected.erase("sources");
   CHECK(merged == expected);
   CHECK(team(merged, "group:default/commerce")["entities"] == 7);
-  // Merged again with itself: every entity once.
-  const CliRun twice =
-      run_cli({"report", "--merge", "a.json", "b.json", "a.json", "--format", "json"}, dir);
-  REQUIRE(twice.exit_code == 0);
-  CHECK(json::parse(twice.out)["org"]["entities"] == 8);
+}
+
+TEST_CASE("team report: --merge refuses one file given twice, under any name") {
+  // A trial: `--merge a.json a.json` was accepted and counted its sources and unattributed
+  // findings twice. Another spelling of the path, a hard link and a symbolic link are the same
+  // file.
+  const std::string dir = committed_copy("report");
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a.json", "half-a"}, dir)
+              .exit_code == 0);
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "b.json", "half-b"}, dir)
+              .exit_code == 0);
+  fs::create_hard_link(dir + "/a.json", dir + "/hard.json");
+  fs::create_symlink("b.json", dir + "/soft.json");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"a.json", "b.json", "a.json"}, "'a.json' is the same file as 'a.json'"},
+      {{"./b.json", "a.json", "b.json"}, "'b.json' is the same file as './b.json'"},
+      {{"a.json", "half-a/../a.json"}, "'half-a/../a.json' is the same file as 'a.json'"},
+      {{"a.json", "hard.json"}, "'hard.json' is the same file as 'a.json'"},
+      {{"b.json", "soft.json"}, "'soft.json' is the same file as 'b.json'"},
+  };
+  for (const auto& [files, message] : cases) {
+    std::vector<std::string> args = {"report", "--format", "json", "--merge"};
+    args.insert(args.end(), files.begin(), files.end());
+    CAPTURE(fmt::format("{}", fmt::join(args, " ")));
+    const CliRun run = run_cli(args, dir);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err ==
+          fmt::format("catalog-lint: error: --merge {}: give each report once\n", message));
+  }
+  // Each once: merged.
+  const CliRun once =
+      run_cli({"report", "--format", "json", "--merge", "hard.json", "soft.json"}, dir);
+  REQUIRE_MESSAGE(once.exit_code == 0, once.err);
+  CHECK(json::parse(once.out)["org"]["entities"] == 8);
+  CHECK(json::parse(once.out)["sources"] == json{"half-a", "half-b"});
+}
+
+TEST_CASE("team report: --merge reports an entity in two reports; exit 2 unless allowed") {
+  // A trial: the same entity ref in two repositories' reports was merged silently (the first
+  // record won, the other's findings were lost).
+  const std::string dir = committed_copy("report");
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a.json", "half-a"}, dir)
+              .exit_code == 0);
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "b.json", "half-b"}, dir)
+              .exit_code == 0);
+  const json a = json::parse(read_file(dir + "/a.json"));
+  // c.json: half-b's report with another repository's definition of cart (no findings there).
+  json c = json::parse(read_file(dir + "/b.json"));
+  json cart = entity(a, "component:default/cart");
+  REQUIRE(rules_of(cart) == std::vector<std::string>{"missing-golden-path"});
+  cart["findings"] = json::array();
+  c["entities"].push_back(cart);
+  write_file(dir + "/c.json", c.dump());
+  write_file(dir + "/copy.json", a.dump());
+  json inner = a;
+  inner["entities"].push_back(entity(a, "component:default/cart"));
+  write_file(dir + "/inner.json", inner.dump());
+  const std::string advice =
+      "; define each entity in one repository, or give --allow-duplicate-entities to keep the "
+      "first report's record\n";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {{"a.json", "c.json"}, "entity 'component:default/cart' is in both 'a.json' and 'c.json'"},
+      {{"c.json", "a.json"}, "entity 'component:default/cart' is in both 'c.json' and 'a.json'"},
+      {{"a.json", "copy.json"},
+       "entity 'component:default/cart' is in both 'a.json' and 'copy.json' (and 3 more "
+       "repeated entities)"},
+      {{"inner.json"}, "entity 'component:default/cart' is twice in 'inner.json'"},
+  };
+  for (const auto& [files, message] : refused) {
+    std::vector<std::string> args = {"report", "--format", "json", "--merge"};
+    args.insert(args.end(), files.begin(), files.end());
+    CAPTURE(fmt::format("{}", fmt::join(args, " ")));
+    const CliRun run = run_cli(args, dir);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err == "catalog-lint: error: " + message + advice);
+  }
+  // --allow-duplicate-entities keeps the first report's record and names each duplicate.
+  const CliRun kept = run_cli(
+      {"report", "--format", "json", "--merge", "a.json", "c.json", "--allow-duplicate-entities"},
+      dir);
+  REQUIRE_MESSAGE(kept.exit_code == 0, kept.err);
+  CHECK(kept.err ==
+        "catalog-lint: warning: --merge: entity 'component:default/cart' is in both 'a.json' and "
+        "'c.json': the record of 'a.json' is kept\n");
+  const json merged = json::parse(kept.out);
+  CHECK(merged["org"]["entities"] == 8);
+  CHECK(rules_of(entity(merged, "component:default/cart")) ==
+        std::vector<std::string>{"missing-golden-path"});
+  // At most 10 warnings, then a count.
+  json many = a;
+  for (int k = 0; k < 11; ++k) many["entities"].push_back(entity(a, "component:default/cart"));
+  write_file(dir + "/many.json", many.dump());
+  const CliRun counted = run_cli(
+      {"report", "--format", "json", "--merge", "many.json", "--allow-duplicate-entities"}, dir);
+  REQUIRE_MESSAGE(counted.exit_code == 0, counted.err);
+  std::string expected;
+  for (int k = 0; k < 10; ++k)
+    expected +=
+        "catalog-lint: warning: --merge: entity 'component:default/cart' is twice in 'many.json': "
+        "the record of 'many.json' is kept\n";
+  expected +=
+      "catalog-lint: warning: --merge: 1 more repeated entity: the first record of each is kept\n";
+  CHECK(counted.err == expected);
+  CHECK(json::parse(counted.out)["org"]["entities"] == 4);
+  // The flag belongs to --merge.
+  const CliRun alone = run_cli({"report", "--allow-duplicate-entities", "half-a"}, dir);
+  CHECK(alone.exit_code == 2);
+  CHECK(alone.err ==
+        "catalog-lint: error: report --allow-duplicate-entities applies to --merge only\n");
 }
 
 TEST_CASE("team report: --compare shows level moves, findings added and fixed, escape hatches") {
@@ -429,8 +538,23 @@ TEST_CASE("team report: HTML in headless Chromium (DOM figures from the JSON, a 
     CHECK_MESSAGE(dom.find(row) != std::string::npos, row);
     rows += dom.find(row) != std::string::npos;
     CHECK(dom.find(percent(t["kpis"]["golden_path_adoption"])) != std::string::npos);
+    // The share at each level, as the markdown table has it: reached / entities, rounded.
+    const auto at = dom.find(row);
+    const std::string cells =
+        at == std::string::npos ? "" : dom.substr(at, dom.find("</tr>", at) - at);
+    for (const json& l : r["levels"]) {
+      const std::string name = l["name"];
+      const long reached = t["levels"][name]["reached"], entities = t["entities"];
+      const std::string cell = fmt::format("data-level-share=\"{}\" data-v=\"{}\">{}%</td>", name,
+                                           t["levels"][name]["share"].dump(),
+                                           (200 * reached + entities) / (2 * entities));
+      CHECK_MESSAGE(cells.find(cell) != std::string::npos, cells, " has no ", cell);
+    }
   }
   CHECK(rows == 4);
+  CHECK(dom.find("<th>Findings</th><th>Golden paths</th><th>Security</th><th>Cost</"
+                 "th><th>Escalation</th><th>bronze</th><th>silver</th><th>gold</th></tr>") !=
+        std::string::npos);
   CHECK(dom.find(fmt::format("<div class=\"kpi\" id=\"org-entities\"><b>{}</b>entities</div>",
                              r["org"]["entities"].get<long>())) != std::string::npos);
   CHECK(dom.find(fmt::format("<div class=\"kpi\" id=\"org-cost_attribution\"><b>{}</b>Cost</div>",
@@ -512,6 +636,9 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
   bad_levels["levels"][0]["name"] = "copper";
   write_file(dir + "/levels.json", bad_levels.dump());
   write_file(dir + "/array.json", "[1, 2, 3]");
+  json bad_notes = good;
+  bad_notes["notes"] = json::array({{{"id", "x"}, {"message", "m"}, {"areas", "ownership"}}});
+  write_file(dir + "/notes.json", bad_notes.dump());
   // Days that are no days (a hostile trial: they merged, and '9999-12-31' became the merged day).
   for (const auto& [file, day] : {std::pair{"feb30.json", "2026-02-30"},
                                   {"blank.json", ""},
@@ -546,6 +673,8 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
       {{"--merge", "merged.json", "--mixed-dates"},
        "catalog-lint: error: --merge 'merged.json': merged_dates is not an array of dates "
        "(YYYY-MM-DD)\n"},
+      {{"--merge", "notes.json"},
+       "catalog-lint: error: --merge 'notes.json': notes[0].areas is not an array of strings\n"},
       {{"--merge", "array.json"},
        "catalog-lint: error: --merge 'array.json': the report is not a JSON object\n"},
       {{"--merge", "good.json", "levels.json"},
@@ -629,8 +758,9 @@ TEST_CASE("team report: report: levels: from the config, and invalid levels") {
              "[speed]\n");
   const CliRun bad = run_cli({"report", "--today", kToday, "half-a"}, dir);
   CHECK(bad.exit_code == 2);
-  CHECK(bad.err.find("catalog-lint: error: report.levels 'x' requires 'speed', which is neither a "
-                     "policy area") == 0);
+  // Found when the config is loaded (an invalid-config error at the value).
+  CHECK(bad.err.find(".catalog-lint.yaml:6:17: error: report.levels 'x' requires 'speed', which "
+                     "is neither a policy area") != std::string::npos);
   write_file(dir + "/.catalog-lint.yaml", "report:\n  levels: []\n");
   const CliRun empty = run_cli({"report", "half-a"}, dir);
   CHECK(empty.exit_code == 2);
@@ -739,7 +869,10 @@ TEST_CASE("team report: mutated report inputs are refused or merged, never an ex
           CHECK(!error.empty());
           continue;
         }
-        auto out = catalog_lint::team::merge({*parsed, good}, error);
+        // Both hold the same entities: the mutated copy's records are kept.
+        catalog_lint::team::MergeOptions keep_first;
+        keep_first.allow_duplicate_entities = true;
+        auto out = catalog_lint::team::merge({*parsed, good}, error, keep_first);
         if (out) {
           ++merged;
           (void)catalog_lint::team::compare(*out, good);
@@ -950,12 +1083,15 @@ TEST_CASE("team report: --merge of reports of different days, and --today with -
   CHECK(again.exit_code == 2);
   CHECK(again.err ==
         "catalog-lint: error: 'ab.json' merges reports of 2026-11-30, 2026-12-01" + advice);
-  const CliRun kept =
-      run_cli({"report", "--merge", "ab.json", "a.json", "--mixed-dates", "--format", "json"}, dir);
+  const CliRun kept = run_cli({"report", "--merge", "ab.json", "a.json", "--mixed-dates",
+                               "--allow-duplicate-entities", "--format", "json"},
+                              dir);
   REQUIRE_MESSAGE(kept.exit_code == 0, kept.err);
   CHECK(json::parse(kept.out)["merged_dates"] == json{"2026-11-30", kToday});
   // Reports of one day merge without a word, and without merged_dates.
-  const CliRun one = run_cli({"report", "--merge", "a.json", "a.json", "--format", "json"}, dir);
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "b1.json", "half-b"}, dir)
+              .exit_code == 0);
+  const CliRun one = run_cli({"report", "--merge", "a.json", "b1.json", "--format", "json"}, dir);
   REQUIRE_MESSAGE(one.exit_code == 0, one.err);
   CHECK_FALSE(json::parse(one.out).contains("merged_dates"));
 }
@@ -988,4 +1124,151 @@ TEST_CASE("team report: a Group chain 2,000 deep is reported in every format (si
   CHECK(html.find("<section class=\"team-section\" id=\"team-group-default-g1999\">") !=
         std::string::npos);
   CHECK(run.out.find("| group:default/g1999 | group:default/g1998 | ") != std::string::npos);
+}
+
+TEST_CASE("team report: a typo in report.levels is an invalid-config error of every command") {
+  // A trial: `require: [backstag]` was caught only by `catalog-lint report`; a plain lint and
+  // print-config accepted the config.
+  const std::string dir = committed_copy("report");
+  const std::string areas =
+      "(backstage, ownership, escalation, golden-paths, escape-hatches, change-notice, cost, "
+      "data-classification, references, declarative)";
+  write_file(dir + "/.catalog-lint.yaml",
+             "extends: default\ncatalog: [org]\nreport:\n  levels:\n    - name: bronze\n"
+             "      require: [backstage, backstag]\n");
+  const std::string message =
+      "report.levels 'bronze' requires 'backstag', which is neither a "
+      "policy area " +
+      areas + " nor a rule id; did you mean 'backstage'?";
+  // A plain lint: the invalid-config error at the value, exit 2.
+  const CliRun lint = run_cli({"--today", kToday, "--format", "json", "half-a"}, dir);
+  CHECK(lint.exit_code == 2);
+  // The config's error, then the file it left unlinted.
+  const json findings = json::parse(lint.out)["diagnostics"];
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[1]["message"] == "file not linted: its config '.catalog-lint.yaml' is invalid");
+  CHECK(findings[0]["rule"] == "invalid-config");
+  CHECK(findings[0]["severity"] == "error");
+  CHECK(findings[0]["message"] == message);
+  CHECK(findings[0]["file"] == ".catalog-lint.yaml");
+  CHECK(findings[0]["line"] == 6);
+  CHECK(findings[0]["column"] == 28);
+  // print-config and report say the same.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"print-config", "half-a/checkout.yaml"},
+        std::vector<std::string>{"report", "--today", kToday, "half-a"}}) {
+    CAPTURE(fmt::format("{}", fmt::join(args, " ")));
+    const CliRun run = run_cli(args, dir);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err.find(".catalog-lint.yaml:6:28: error: " + message + "\n") != std::string::npos);
+  }
+  // A rule id with a typo gets its rule; a value close to nothing gets the list; a scalar
+  // requirement is checked too; the config's own declarative rules are requirements.
+  const std::string rule =
+      "declarative_rules:\n  - id: has-runbook\n    summary: s\n"
+      "    require:\n      annotation: runbook\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"report:\n  levels:\n    - name: x\n      require: [missing-cost-centre]\n",
+       "cfg.yaml:4:17: error: report.levels 'x' requires 'missing-cost-centre', which is neither "
+       "a policy area " +
+           areas + " nor a rule id; did you mean 'missing-cost-center'?"},
+      {"report:\n  levels:\n    - name: x\n      require: speed\n",
+       "cfg.yaml:4:16: error: report.levels 'x' requires 'speed', which is neither a policy area " +
+           areas + " nor a rule id; `catalog-lint rules` lists the rule ids"},
+      {rule + "report:\n  levels:\n    - name: x\n      require: [has-runbok]\n",
+       "cfg.yaml:9:17: error: report.levels 'x' requires 'has-runbok', which is neither a policy "
+       "area " +
+           areas + " nor a rule id; did you mean 'has-runbook'?"},
+      {rule + "report:\n  levels:\n    - name: x\n      require: [has-runbook, cost]\n",
+       "(no error)"},
+  };
+  for (const auto& [text, expected] : cases) {
+    CAPTURE(text);
+    std::string got = "(no error)";
+    try {
+      (void)catalog_lint::parse_config("cfg.yaml", text);
+    } catch (const catalog_lint::ConfigError& e) {
+      got = e.format();
+    }
+    CHECK(got == expected);
+  }
+}
+
+TEST_CASE("team report: without an org catalog, each format says once what is not measured") {
+  // A trial: with no catalog: (and no catalog_complete), ownership, escalation and references
+  // were "not measured" for every entity, and no format said why.
+  const std::string dir = git_repo();
+  write_file(dir + "/.catalog-lint.yaml", "extends: default\n");
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: etl\n"
+             "spec:\n  type: library\n  lifecycle: production\n  owner: data-team\n");
+  const std::string message =
+      "ownership, escalation and references are not measured: no org catalog is declared "
+      "(catalog: in .catalog-lint.yaml, docs/org-catalog.md)";
+  const CliRun run = run_cli({"report", "--today", kToday, "--format", "json", "-o", "r.json",
+                              "--format", "html", "-o", "r.html", "--format", "markdown"},
+                             dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  const json r = json::parse(read_file(dir + "/r.json"));
+  CHECK(r["notes"] == json{{{"id", "org-catalog-not-declared"},
+                            {"areas", {"ownership", "escalation", "references"}},
+                            {"message", message}}});
+  CHECK(entity(r, "component:default/etl")["areas"]["ownership"] == "not-measured");
+  auto occurrences = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(occurrences(run.out, "**Note**: " + message + "\n\n") == 1);
+  CHECK(occurrences(run.out, "not measured:") == 1);
+  const std::string html = read_file(dir + "/r.html");
+  CHECK(occurrences(html, "<p class=\"note\"><b>Note</b>: " + message + "</p>") == 1);
+  CHECK(occurrences(html, "not measured:") == 1);
+  // A merge keeps it once; with a catalog there is none.
+  const CliRun merged = run_cli({"report", "--format", "json", "--merge", "r.json"}, dir);
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(json::parse(merged.out)["notes"] == r["notes"]);
+  const std::string with = committed_copy("report");
+  const json measured = report_of(with, {"half-a"});
+  CHECK_FALSE(measured.contains("notes"));
+  const CliRun md = run_cli({"report", "--today", kToday, "half-a"}, with);
+  CHECK(md.out.find("Note") == std::string::npos);
+  // A catalog that cannot be read: the other note (and exit 2, as a plain lint).
+  write_file(dir + "/org.json", "{");
+  const CliRun bad = run_cli(
+      {"report", "--today", kToday, "--catalog", "org.json", "--format", "json", "-o", "b.json"},
+      dir);
+  CHECK(bad.exit_code == 2);
+  const json b = json::parse(read_file(dir + "/b.json"));
+  REQUIRE(b["notes"].size() == 1);
+  CHECK(b["notes"][0]["id"] == "org-catalog-unreadable");
+  CHECK(b["notes"][0]["message"] ==
+        "ownership, escalation and references are not measured: the org catalog could not be "
+        "read (a plain lint shows why)");
+}
+
+TEST_CASE("team report: standard output closed at start") {
+  // report_cmd wrote with its own write_stdout, blind to a closed stdout: a markdown report to
+  // it "succeeded" into /dev/null (then a generic error), and a report written only to files
+  // failed with exit 2 for want of a standard output it did not need.
+  const std::string dir = committed_copy("report");
+  const RunOptions closed{.cwd = dir, .stdout_closed = true};
+  const CliRun md = run_with({"report", "--today", kToday, "half-a"}, closed);
+  CHECK(md.exit_code == 2);
+  CHECK(md.err ==
+        "catalog-lint: error: cannot write the report to standard output: it is closed\n");
+  const CliRun file =
+      run_with({"report", "--today", kToday, "--format", "json", "-o", "r.json", "half-a"}, closed);
+  CHECK(file.exit_code == 0);
+  CHECK(file.err.empty());
+  CHECK(json::parse(read_file(dir + "/r.json"))["org"]["entities"] == 4);
+  const CliRun merged = run_with({"report", "--merge", "r.json"}, closed);
+  CHECK(merged.exit_code == 2);
+  CHECK(merged.err ==
+        "catalog-lint: error: cannot write the report to standard output: it is closed\n");
+  const CliRun merged_file =
+      run_with({"report", "--merge", "r.json", "--format", "html", "-o", "r.html"}, closed);
+  CHECK(merged_file.exit_code == 0);
+  CHECK(read_file(dir + "/r.html").starts_with("<!DOCTYPE html>"));
 }

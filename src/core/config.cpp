@@ -25,6 +25,7 @@
 #include "core/process.h"
 #include "core/registry.h"
 #include "core/repo.h"
+#include "core/report_levels.h"
 #include "core/validators.h"
 
 namespace fs = std::filesystem;
@@ -580,7 +581,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
     }
   }
   // report: levels: the team report's cumulative levels (docs/report.md); requirement names are
-  // checked by the report, which knows the areas and rules.
+  // checked below, once the declarative rules are read.
   if (const Node* rn = root->get("report")) {
     p.check_map(rn, report_keys(), "report");
     if (const Node* ln = rn->get("levels")) {
@@ -702,6 +703,9 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
              fmt::format("declarative_rules must be a list, found {}", json_type_name(dr->type)));
     }
   }
+  // report.levels requirements name an area or a rule (this file's declarative rules known now).
+  if (const auto bad = check_level_requirements(root->get("report"), pol))
+    p.fail(bad->at, bad->message);
   // A `rules:` mapping (top level or in an override): rule id → severity, ids known.
   auto severities = [&](const Node* rn, std::string_view where,
                         std::map<std::string, Severity, std::less<>>& into) {

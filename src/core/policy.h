@@ -49,7 +49,7 @@ struct DeclarativeRule {
 /// holds. A requirement is a policy area id (`ownership`, `golden-paths`, …) or a rule id.
 struct ReportLevel {
   std::string name;                  ///< e.g. "silver"; unique within the list
-  std::vector<std::string> require;  ///< area or rule ids, checked by the report (not the loader)
+  std::vector<std::string> require;  ///< area or rule ids (checked on load: core/report_levels.h)
 };
 
 /// The organisation's platform-ownership values (issue 3 "Configuration"; the model's

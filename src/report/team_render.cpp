@@ -115,6 +115,14 @@ std::string mixed_dates(const Json& report) {
       fmt::join(days, ", "), s(report["today"]));
 }
 
+// The messages of the report's `notes` (why areas are not measured), once each.
+std::vector<std::string> notes(const Json& report) {
+  std::vector<std::string> out;
+  if (report.contains("notes") && report["notes"].is_array())
+    for (const Json& n : report["notes"]) out.push_back(s(n["message"]));
+  return out;
+}
+
 // One comparison row (a team's, or the org's) as a line of text.
 std::string change_line(const Json& t) {
   std::vector<std::string> parts;
@@ -181,6 +189,7 @@ std::string render_markdown(const Json& report, const Json* comparison) {
     k.push_back(fmt::format("{} {}", label, pct(org["kpis"][key])));
   o << fmt::format("{}\n\n", fmt::join(k, " · "));
   if (const std::string days = mixed_dates(report); !days.empty()) o << md(days) << "\n\n";
+  for (const std::string& n : notes(report)) o << "**Note**: " << md(n) << "\n\n";
   if (comparison != nullptr) {
     o << "### Teams this change touches\n\n";
     for (const auto& [who, what] : change_lines(*comparison))
@@ -277,6 +286,7 @@ table{border-collapse:collapse;margin:.6em 0;width:100%}th,td{border:1px solid #
 th{background:#f6f8fa}#teams th{cursor:pointer}td.n{text-align:right}
 .kpis{display:flex;gap:1em;flex-wrap:wrap}.kpi{border:1px solid #d0d7de;border-radius:6px;padding:.5em 1em}
 .kpi b{display:block;font-size:1.5em}.lv-none{color:#cf222e}.muted{color:#656d76}
+.note{border-left:4px solid #9a6700;background:#fff8c5;padding:.3em .8em}
 @media print{#teams th{cursor:auto}section{break-inside:avoid-page}a{color:inherit}}
 )";
 
@@ -397,6 +407,8 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
   o << "</p>\n";
   if (const std::string days = mixed_dates(report); !days.empty())
     o << "<p id=\"merged-dates\">" << h(days) << "</p>\n";
+  for (const std::string& n : notes(report))
+    o << "<p class=\"note\"><b>Note</b>: " << h(n) << "</p>\n";
   o << "<section id=\"org\"><h2>Organisation</h2><div class=\"kpis\">";
   o << fmt::format("<div class=\"kpi\" id=\"org-entities\"><b>{}</b>{}</div>", h(org["entities"]),
                    org["entities"] == 1 ? "entity" : "entities");
@@ -420,6 +432,7 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
        "id=\"teams\"><thead><tr><th>Team</th><th>Parent</th><th>Level</th><th>Entities</"
        "th><th>Findings</th>";
   for (const auto& [key, label] : kKpis) o << "<th>" << label << "</th>";
+  for (const Json& l : report["levels"]) o << "<th>" << h(l["name"]) << "</th>";
   o << "</tr></thead><tbody>\n";
   for (const Json& t : report["teams"]) {
     o << fmt::format(
@@ -435,6 +448,12 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
       const Json& k = t["kpis"][key];
       o << fmt::format("<td class=\"n\" data-v=\"{}\">{}</td>",
                        k["share"].is_null() ? "-1" : s(k["share"]), h(pct(k)));
+    }
+    // The share of its entities at each level or above, as in the markdown table.
+    for (const Json& l : report["levels"]) {
+      const Json& share = t["levels"][s(l["name"])]["share"];
+      o << fmt::format("<td class=\"n\" data-level-share=\"{}\" data-v=\"{}\">{}</td>",
+                       h(l["name"]), share.is_null() ? "-1" : s(share), h(share_text(share)));
     }
     o << "</tr>\n";
   }

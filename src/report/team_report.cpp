@@ -16,6 +16,7 @@
 #include "core/date.h"
 #include "core/entity_ref.h"
 #include "core/json_text.h"
+#include "core/report_levels.h"
 #include "core/summary.h"
 #include "core/version.h"
 
@@ -99,13 +100,20 @@ Json share_or_null(std::int64_t num, std::int64_t den) {
   return den == 0 ? Json(nullptr) : Json(share(num, den));
 }
 
+// `object` with `key` = `value` placed right after the key `after` (the schema's order).
+void insert_after(Json& object, std::string_view after, const std::string& key, Json value) {
+  Json ordered = Json::object();
+  for (auto& [k, v] : object.items()) {
+    ordered[k] = std::move(v);
+    if (k == after) ordered[key] = std::move(value);
+  }
+  object = std::move(ordered);
+}
+
 }  // namespace
 
 const std::vector<std::string>& area_ids() {
-  static const std::vector<std::string> ids = {
-      "backstage",     "ownership", "escalation",          "golden-paths", "escape-hatches",
-      "change-notice", "cost",      "data-classification", "references",   "declarative"};
-  return ids;
+  return report_area_ids();
 }
 
 std::string area_of(std::string_view rule, std::string_view category) {
@@ -303,7 +311,8 @@ Json build(const LintResult& result, const BuildOptions& options) {
     entities.push_back(std::move(record));
   }
 
-  // One record per ref (the first definition wins, as in a merge), in ref order.
+  // One record per ref (the first definition wins; the lint reports the other as
+  // duplicate-entity), in ref order.
   {
     std::vector<Json> sorted;
     std::set<std::string> seen;
@@ -362,6 +371,19 @@ Json build(const LintResult& result, const BuildOptions& options) {
   Json levels_json = Json::array();
   for (const ReportLevel& l : levels)
     levels_json.push_back({{"name", l.name}, {"require", l.require}});
+  // Why areas are not measured for every entity, said once (docs/report.md "Notes").
+  Json notes = Json::array();
+  if (!org_known) {
+    const bool unread = index.org_declared;
+    notes.push_back(
+        {{"id", std::string(unread ? kNoteCatalogUnreadable : kNoteNoCatalog)},
+         {"areas", {"ownership", "escalation", "references"}},
+         {"message",
+          unread ? "ownership, escalation and references are not measured: the org catalog could "
+                   "not be read (a plain lint shows why)"
+                 : "ownership, escalation and references are not measured: no org catalog is "
+                   "declared (catalog: in .catalog-lint.yaml, docs/org-catalog.md)"}});
+  }
   Json report = {{"report_version", kReportVersion},
                  {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
                  {"today", index.today},
@@ -372,6 +394,7 @@ Json build(const LintResult& result, const BuildOptions& options) {
                  {"users", Json::array()},
                  {"entities", std::move(entities)},
                  {"unattributed_findings", std::move(unattributed)}};
+  if (!notes.empty()) insert_after(report, "areas", "notes", std::move(notes));
   for (auto& [ref, g] : groups) report["groups"].push_back(std::move(g));
   for (auto& [ref, u] : users) report["users"].push_back(std::move(u));
   aggregate(report);
@@ -387,8 +410,10 @@ struct Row {
   std::int64_t direct = 0, entities = 0;
   std::map<std::string, std::int64_t> kinds, lifecycles, by_area, by_severity;
   std::int64_t findings = 0;
-  std::map<std::string, std::array<std::int64_t, 4>> areas;  // pass, fail, n/a, not measured
-  std::vector<std::int64_t> reached;                         // per level
+  /// Per area (area_ids() order): pass, fail, n/a, not measured.
+  std::vector<std::array<std::int64_t, 4>> areas;
+  std::vector<std::int64_t> reached;  // per level
+  bool used = false;                  // a row of the report (some entity counted in it)
   std::int64_t no_level = 0;
   std::array<std::int64_t, 2> security{0, 0};  // compliant, measured
   Json escape_hatches = Json::array(), deprecated = Json::array(), no_cost = Json::array(),
@@ -415,8 +440,13 @@ Json row_json(const Row& r, const Json& levels) {
   for (const char* s : {"error", "warning", "note"})
     by_severity[s] = r.by_severity.count(s) ? r.by_severity.at(s) : 0;
   Json areas = Json::object();
+  auto counts = [&](std::string_view area) {
+    const auto& ids = area_ids();
+    const auto i = static_cast<std::size_t>(std::find(ids.begin(), ids.end(), area) - ids.begin());
+    return i < r.areas.size() ? r.areas[i] : std::array<std::int64_t, 4>{0, 0, 0, 0};
+  };
   for (const std::string& a : area_ids()) {
-    const auto c = r.areas.count(a) ? r.areas.at(a) : std::array<std::int64_t, 4>{0, 0, 0, 0};
+    const auto c = counts(a);
     areas[a] = {{"pass", c[0]},
                 {"fail", c[1]},
                 {"not_applicable", c[2]},
@@ -432,8 +462,7 @@ Json row_json(const Row& r, const Json& levels) {
     if (r.entities > 0 && r.reached[i] == r.entities) level = name;
   }
   auto kpi = [&](std::string_view area) {
-    const auto c = r.areas.count(std::string(area)) ? r.areas.at(std::string(area))
-                                                    : std::array<std::int64_t, 4>{0, 0, 0, 0};
+    const auto c = counts(area);
     return Json{{"numerator", c[0]},
                 {"denominator", c[0] + c[1]},
                 {"share", share_or_null(c[0], c[0] + c[1])}};
@@ -491,11 +520,29 @@ void aggregate(Json& report) {
         break;
       }
 
-  std::map<std::string, Row> rows;  // by group ref, plus kUnowned
+  // Groups by index (ref order) with their parent's index: an entity's chain of rows is walked
+  // with integers, not refs (a 2,000-deep chain counts each entity in up to 256 rows).
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::map<std::string, std::size_t> group_index;
+  for (const auto& [ref, g] : groups) group_index.emplace(ref, group_index.size());
+  std::vector<std::size_t> parent_index(group_index.size(), kNone);
+  for (const auto& [child, p] : parent)
+    if (const auto it = group_index.find(p); it != group_index.end())
+      parent_index[group_index.at(child)] = it->second;
+  std::vector<Row> group_rows(group_index.size());
+  Row unowned_row;  // a Group whose ref is "unowned" shares its row, as one row of that ref
+  Row& unowned = group_index.count(std::string(kUnowned))
+                     ? group_rows[group_index.at(std::string(kUnowned))]
+                     : unowned_row;
+  std::vector<std::size_t> walked(group_index.size(), 0);  // the entity that last walked it
+  std::size_t walk = 0;
   Row org;
   const std::size_t nlevels = levels.size();
+  const std::size_t nareas = area_ids().size();
   auto fresh = [&](Row& r) {
     if (r.reached.empty()) r.reached.assign(nlevels, 0);
+    if (r.areas.empty()) r.areas.assign(nareas, {0, 0, 0, 0});
+    r.used = true;
   };
   fresh(org);
   for (Json& e : report["entities"]) {
@@ -537,13 +584,14 @@ void aggregate(Json& report) {
 
     std::vector<Row*> targets{&org};
     if (team.empty()) {
-      targets.push_back(&rows[std::string(kUnowned)]);
+      targets.push_back(&unowned);
     } else {
-      std::set<std::string> seen;
-      for (std::string g = team; !g.empty() && seen.insert(g).second && seen.size() <= 256;) {
-        targets.push_back(&rows[g]);
-        const auto it = parent.find(g);
-        g = it == parent.end() || !groups.count(it->second) ? std::string() : it->second;
+      ++walk;  // each Group once (a cycle ends the walk), at most 256 of them
+      std::size_t n = 0;
+      for (std::size_t g = group_index.at(team); g != kNone && walked[g] != walk && n < 256;
+           g = parent_index[g], ++n) {
+        walked[g] = walk;
+        targets.push_back(&group_rows[g]);
       }
     }
     const std::string ref = e["ref"].get<std::string>();
@@ -576,48 +624,62 @@ void aggregate(Json& report) {
                          {"required_notice_days", d["required_notice_days"]},
                          {"days_to_sunset", sunset_ok ? Json(to_sunset) : Json(nullptr)}};
     }
+    // What the entity adds to each row, read once: the rows only count.
+    const std::string kind = e["kind"].get<std::string>();
+    const std::string lifecycle =
+        e["lifecycle"].is_string() ? e["lifecycle"].get<std::string>() : "none";
+    std::vector<std::pair<std::string, std::string>> found;  // area, severity
+    for (const Json& f : e["findings"])
+      found.emplace_back(f["area"].get<std::string>(), f["severity"].get<std::string>());
+    std::vector<std::size_t> state(nareas);  // pass 0, fail 1, n/a 2, not measured 3
+    for (std::size_t a = 0; a < nareas; ++a) {
+      const std::string s = areas.contains(area_ids()[a]) ? areas[area_ids()[a]].get<std::string>()
+                                                          : std::string(kNotMeasured);
+      state[a] = s == kPass ? 0 : s == kFail ? 1 : s == kNotApplicable ? 2 : 3;
+    }
+    // Security compliance: ownership, escape hatches and data classification.
+    bool measured = false, failed = false;
+    for (const char* a : {"ownership", "escape-hatches", "data-classification"}) {
+      const std::string s = areas.contains(a) ? areas[a].get<std::string>() : "";
+      measured = measured || s == kPass || s == kFail;
+      failed = failed || s == kFail;
+    }
+    // The inventories take the findings' view: an area that passes without the annotation
+    // or tag had its finding suppressed or baselined, and the entity is not listed.
+    const std::string cost = str(areas["cost"]), data = str(areas["data-classification"]),
+                      golden = str(areas["golden-paths"]);
+    const bool no_cost = cost != kNotApplicable && cost != kPass && e["cost_center"].is_null();
+    const bool no_class = data == kFail && e["data_classification"].is_null();
+    const bool outside = golden != kPass && e["golden_path"].is_null() && kind == "component" &&
+                         (e["type"] == "service" || e["type"] == "website");
     for (std::size_t t = 0; t < targets.size(); ++t) {
       Row& r = *targets[t];
       fresh(r);
       if (t <= 1) ++r.direct;  // the org and the owning team (or unowned) own it directly
       ++r.entities;
-      ++r.kinds[e["kind"].get<std::string>()];
-      ++r.lifecycles[e["lifecycle"].is_string() ? e["lifecycle"].get<std::string>() : "none"];
-      for (const Json& f : e["findings"]) {
+      ++r.kinds[kind];
+      ++r.lifecycles[lifecycle];
+      for (const auto& [area, severity] : found) {
         ++r.findings;
-        ++r.by_area[f["area"].get<std::string>()];
-        ++r.by_severity[f["severity"].get<std::string>()];
+        ++r.by_area[area];
+        ++r.by_severity[severity];
       }
-      for (const std::string& a : area_ids()) {
-        const std::string s =
-            areas.contains(a) ? areas[a].get<std::string>() : std::string(kNotMeasured);
-        auto& c = r.areas[a];
-        ++c[s == kPass ? 0 : s == kFail ? 1 : s == kNotApplicable ? 2 : 3];
-      }
+      for (std::size_t a = 0; a < nareas; ++a) ++r.areas[a][state[a]];
       for (int i = 0; i <= reached; ++i) ++r.reached[static_cast<std::size_t>(i)];
       if (reached < 0) ++r.no_level;
-      // Security compliance: ownership, escape hatches and data classification.
-      bool measured = false, failed = false;
-      for (const char* a : {"ownership", "escape-hatches", "data-classification"}) {
-        const std::string s = areas.contains(a) ? areas[a].get<std::string>() : "";
-        measured = measured || s == kPass || s == kFail;
-        failed = failed || s == kFail;
-      }
       if (measured) ++r.security[1], r.security[0] += failed ? 0 : 1;
       if (!hatch_item.is_null()) r.escape_hatches.push_back(hatch_item);
       if (!deprecated_item.is_null()) r.deprecated.push_back(deprecated_item);
-      // The inventories take the findings' view: an area that passes without the annotation
-      // or tag had its finding suppressed or baselined, and the entity is not listed.
-      const std::string cost = str(areas["cost"]), data = str(areas["data-classification"]),
-                        golden = str(areas["golden-paths"]);
-      if (cost != kNotApplicable && cost != kPass && e["cost_center"].is_null())
-        r.no_cost.push_back(ref);
-      if (data == kFail && e["data_classification"].is_null()) r.no_class.push_back(ref);
-      if (golden != kPass && e["golden_path"].is_null() && e["kind"] == "component" &&
-          (e["type"] == "service" || e["type"] == "website"))
-        r.outside.push_back(ref);
+      if (no_cost) r.no_cost.push_back(ref);
+      if (no_class) r.no_class.push_back(ref);
+      if (outside) r.outside.push_back(ref);
     }
   }
+  // The rows in ref order, as before: each used Group's, and unowned's.
+  std::map<std::string, const Row*> rows;
+  for (const auto& [ref, i] : group_index)
+    if (group_rows[i].used) rows.emplace(ref, &group_rows[i]);
+  if (unowned.used) rows.emplace(std::string(kUnowned), &unowned);
   Json teams = Json::array();
   for (const auto& [ref, r] : rows) {
     Json row;
@@ -632,7 +694,7 @@ void aggregate(Json& report) {
              {"parent",
               p == parent.end() || !groups.count(p->second) ? Json(nullptr) : Json(p->second)}};
     }
-    row.update(row_json(r, levels));
+    row.update(row_json(*r, levels));
     teams.push_back(std::move(row));
   }
   // The unattributed findings count at org level.
@@ -722,6 +784,17 @@ std::optional<std::string> check_input(const Json& r) {
       return fmt::format("{}.severity is not error, warning or note", w);
     return std::nullopt;
   };
+  if (r.contains("notes")) {
+    if (!r["notes"].is_array()) return std::string("notes is not an array");
+    std::size_t n = 0;
+    for (const Json& x : r["notes"]) {
+      const std::string w = fmt::format("notes[{}]", n++);
+      if (!x.is_object()) return fmt::format("{} is not an object", w);
+      for (const char* k : {"id", "message"})
+        if (auto e = need(x, w + ".", k, is_str, "a string")) return e;
+      if (auto e = need(x, w + ".", "areas", is_str_arr, "an array of strings")) return e;
+    }
+  }
   if (r.contains("merged_dates") &&
       !(r["merged_dates"].is_array() &&
         std::all_of(r["merged_dates"].begin(), r["merged_dates"].end(), is_date)))
@@ -810,8 +883,8 @@ std::optional<Json> parse_input(const std::string& text, const std::string& name
   return j;
 }
 
-std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
-                          const MergeOptions& options) {
+std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const MergeOptions& options,
+                          std::vector<std::string>* warnings) {
   if (inputs.empty()) {
     error = "--merge needs at least one report";
     return std::nullopt;
@@ -826,8 +899,10 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
               {"users", Json::array()},
               {"entities", Json::array()},
               {"unattributed_findings", Json::array()}};
+  Json notes = Json::array();  // each input's, once per id
   std::map<std::string, Json*> groups, users;
-  std::map<std::string, Json*> entities;
+  std::map<std::string, std::pair<Json*, std::size_t>> entities;         // ref -> record, its input
+  std::vector<std::tuple<std::string, std::size_t, std::size_t>> twice;  // ref, kept, dropped
   auto name = [&](std::size_t i) {
     return i < options.names.size() ? fmt::format("'{}'", options.names[i])
                                     : fmt::format("report {}", i + 1);
@@ -863,15 +938,53 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
       out["today"] = in["today"];
     if (in.contains("sources") && in["sources"].is_array())
       for (const Json& s : in["sources"]) out["sources"].push_back(s);
+    if (in.contains("notes"))
+      for (const Json& n : in["notes"])
+        if (std::none_of(notes.begin(), notes.end(),
+                         [&](const Json& x) { return x["id"] == n["id"]; }))
+          notes.push_back(n);
     for (Json& g : in["groups"]) groups.emplace(g["ref"].get<std::string>(), &g);
     for (Json& u : in["users"]) users.emplace(u["ref"].get<std::string>(), &u);
-    for (Json& e : in["entities"]) entities.emplace(e["ref"].get<std::string>(), &e);
+    for (Json& e : in["entities"]) {
+      const auto [at, fresh] = entities.try_emplace(e["ref"].get<std::string>(), &e, i);
+      if (!fresh) twice.emplace_back(at->first, at->second.second, i);
+    }
     for (const Json& f : in["unattributed_findings"]) out["unattributed_findings"].push_back(f);
+  }
+  // An entity in two reports (defined in two repositories, or one report given under two names)
+  // would be counted once with one report's findings: an error unless the caller keeps the first.
+  auto where = [&](const std::tuple<std::string, std::size_t, std::size_t>& t) {
+    const auto& [ref, kept, dropped] = t;
+    return kept == dropped
+               ? fmt::format("entity '{}' is twice in {}", ref, name(kept))
+               : fmt::format("entity '{}' is in both {} and {}", ref, name(kept), name(dropped));
+  };
+  if (!twice.empty() && !options.allow_duplicate_entities) {
+    const std::size_t more = twice.size() - 1;
+    error = fmt::format(
+        "{}{}; define each entity in one repository, or give --allow-duplicate-entities to keep "
+        "the first report's record",
+        where(twice.front()),
+        more == 0
+            ? std::string()
+            : fmt::format(" (and {} more repeated {})", more, more == 1 ? "entity" : "entities"));
+    return std::nullopt;
+  }
+  if (warnings != nullptr) {
+    for (std::size_t k = 0; k < twice.size() && k < kMaxDuplicateWarnings; ++k)
+      warnings->push_back(fmt::format("{}: the record of {} is kept", where(twice[k]),
+                                      name(std::get<1>(twice[k]))));
+    if (twice.size() > kMaxDuplicateWarnings)
+      warnings->push_back(
+          fmt::format("{} more repeated {}: the first record of each is kept",
+                      twice.size() - kMaxDuplicateWarnings,
+                      twice.size() - kMaxDuplicateWarnings == 1 ? "entity" : "entities"));
   }
   // Moved, not copied: the inputs are ours.
   for (auto& [ref, g] : groups) out["groups"].push_back(std::move(*g));
   for (auto& [ref, u] : users) out["users"].push_back(std::move(*u));
-  for (auto& [ref, e] : entities) out["entities"].push_back(std::move(*e));
+  for (auto& [ref, e] : entities) out["entities"].push_back(std::move(*e.first));
+  if (!notes.empty()) insert_after(out, "areas", "notes", std::move(notes));
   if (dates.size() > 1) {
     // After `today`, as the schema lists it.
     Json ordered = Json::object();

@@ -24,11 +24,16 @@ constexpr int kReportVersion = 1;
 constexpr std::string_view kUnowned = "unowned";
 /// Bytes of one report that --compare or --merge reads at most.
 constexpr std::size_t kMaxInputBytes = std::size_t{256} << 20;
+/// `notes[].id` when no org catalog is declared (no `catalog:`, not `catalog_complete`):
+/// ownership, escalation and references are then not measured for any entity.
+constexpr std::string_view kNoteNoCatalog = "org-catalog-not-declared";
+/// `notes[].id` when an org catalog source could not be read: the same areas are not measured.
+constexpr std::string_view kNoteCatalogUnreadable = "org-catalog-unreadable";
 /// JSON nesting depth of a report input at most (the schema needs 6).
 constexpr int kMaxInputDepth = 32;
 
-/// The policy areas, in report order: backstage, ownership, escalation, golden-paths,
-/// escape-hatches, change-notice, cost, data-classification, references, declarative.
+/// The policy areas, in report order (core/report_levels.h's report_area_ids(): the config
+/// loader checks `report.levels` against them).
 const std::vector<std::string>& area_ids();
 
 /// The area of a rule from its id and category (registry or declarative rule), or "" for the
@@ -77,14 +82,25 @@ struct MergeOptions {
   bool mixed_dates = false;
   /// The inputs' file names, for messages (else "report 2").
   std::vector<std::string> names;
+  /// Keep the first input's record of an entity ref that is in several inputs (or twice in one);
+  /// without it such a ref is an error.
+  bool allow_duplicate_entities = false;
 };
 
-/// One report of every input's entities (the first definition of a ref wins), groups and users,
-/// aggregated again: equal to the report of all their trees linted at once. An error message in
-/// `error` when the inputs' levels differ, or their days (`today`, `merged_dates`) do without
-/// MergeOptions::mixed_dates.
+/// Warnings about kept duplicates merge() gives at most (then one line counts the others).
+constexpr std::size_t kMaxDuplicateWarnings = 10;
+
+/// One report of every input's entities, groups and users (a Group or User in several inputs,
+/// such as the org catalog's, is taken from the first), aggregated again: equal to the report of
+/// all their trees linted at once. An error message in `error` when the inputs' levels differ,
+/// their days (`today`, `merged_dates`) do without MergeOptions::mixed_dates, or an entity ref is
+/// in two inputs (or twice in one) without MergeOptions::allow_duplicate_entities: "entity
+/// 'component:default/cart' is in both 'a.json' and 'b.json'" (names from MergeOptions::names).
+/// With it, the first record is kept and each duplicate is a line in `warnings` (when given; at
+/// most kMaxDuplicateWarnings, then one line with the count of the others).
 std::optional<Json> merge(std::vector<Json> inputs, std::string& error,
-                          const MergeOptions& options = {});
+                          const MergeOptions& options = {},
+                          std::vector<std::string>* warnings = nullptr);
 
 /// Per team, what changed from `old` to `now`: level moves, findings added and fixed, entities
 /// and their findings moved in from or out to another team (matched by entity ref and finding
