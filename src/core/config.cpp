@@ -101,20 +101,6 @@ class Parser {
     return n->text;
   }
 
-  int non_negative(const Node* n, std::string_view what) const {
-    if (n->type != NodeType::integer)
-      fail(n, fmt::format("{} must be a non-negative integer, found {}", what,
-                          json_type_name(n->type)));
-    long v = 0;
-    try {
-      v = std::stol(n->text, nullptr, 0);
-    } catch (const std::exception&) {
-      fail(n, fmt::format("{} is out of range", what));
-    }
-    if (v < 0 || v > 100000) fail(n, fmt::format("{} must be between 0 and 100000", what));
-    return static_cast<int>(v);
-  }
-
   /// A string or a list of strings.
   std::vector<std::string> strings(const Node* n, std::string_view what) const {
     if (n->is_string()) return {n->text};
