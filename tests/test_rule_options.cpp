@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -356,4 +357,41 @@ TEST_CASE("rule options: explain, rules and print-config show them") {
                                   "short-deprecation-notice": {"notice_days": 30}})"));
   CHECK(!cfg["policy"].contains("deprecation_notice_days"));
   CHECK(cfg["rules"]["short-deprecation-notice"] == "error");
+}
+
+TEST_CASE("rule options: the team report's required_notice_days is the effective option") {
+  // Every value of key `key` anywhere in `j`.
+  std::function<void(const nlohmann::json&, std::vector<nlohmann::json>&)> find_all =
+      [&](const nlohmann::json& j, std::vector<nlohmann::json>& out) {
+        if (j.is_object())
+          for (const auto& [k, v] : j.items()) {
+            if (k == "required_notice_days") out.push_back(v);
+            find_all(v, out);
+          }
+        if (j.is_array())
+          for (const auto& v : j) find_all(v, out);
+      };
+  const std::string entity =
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: old\n"
+      "  annotations:\n    platform/deprecated-on: 2026-11-01\n    platform/sunset-date: "
+      "2026-11-20\nspec:\n  type: service\n  lifecycle: deprecated\n  owner: group:default/a\n";
+  for (const auto& [config, expected] : std::vector<std::pair<std::string, int>>{
+           {"catalog_complete: true\n", 14},
+           {"catalog_complete: true\nrules:\n  short-deprecation-notice: {options: {notice_days: "
+            "30}}\n",
+            30},
+           {"catalog_complete: true\npolicy:\n  deprecation_notice_days: 21\n", 21}}) {
+    CAPTURE(config);
+    const std::string dir = temp_dir();
+    REQUIRE(std::system(("git init -q '" + dir + "'").c_str()) == 0);
+    write_file(dir + "/.catalog-lint.yaml", config);
+    write_file(dir + "/old.yaml", entity);
+    const CliRun r =
+        run_cli({"report", "--today", "2026-12-01", "--format", "json", "old.yaml"}, dir);
+    REQUIRE(r.exit_code == 0);
+    std::vector<nlohmann::json> found;
+    find_all(nlohmann::json::parse(r.out), found);
+    REQUIRE(!found.empty());
+    for (const auto& v : found) CHECK(v == expected);
+  }
 }
