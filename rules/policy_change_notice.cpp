@@ -21,7 +21,8 @@ std::shared_ptr<const CatalogRule> make_missing_sunset_date() {
           fmt::format("deprecated {} has no {}", e.kind, pol.annotation("sunset-date")),
           fmt::format("add `{}: YYYY-MM-DD` (at least {} days after {}) so "
                       "dependants know when it goes away",
-                      pol.annotation("sunset-date"), pol.deprecation_notice_days,
+                      pol.annotation("sunset-date"),
+                      ctx.options(e, RuleId::short_deprecation_notice).integer("notice_days"),
                       pol.annotation("deprecated-on")));
     } else if (!parse_date_days(sunset->value)) {
       ctx.report_field(e, *sunset,
@@ -34,7 +35,6 @@ std::shared_ptr<const CatalogRule> make_missing_sunset_date() {
 std::shared_ptr<const CatalogRule> make_short_deprecation_notice() {
   return catalog_rule([](const EntitySummary& e, const CatalogIndex&, CatalogContext& ctx) {
     if (e.lifecycle != "deprecated") return;
-    const Policy& pol = policy_of(e);
     const SummaryField* sunset = annotation(e, "sunset-date");
     const auto sunset_days = sunset ? parse_date_days(sunset->value) : std::nullopt;
     if (!sunset_days) return;  // missing-sunset-date reports it
@@ -48,14 +48,14 @@ std::shared_ptr<const CatalogRule> make_short_deprecation_notice() {
       return;
     }
     const long notice = *sunset_days - *since_days;
-    if (notice < pol.deprecation_notice_days)
+    const std::int64_t required = ctx.options(e).integer("notice_days");
+    if (notice < required)
       ctx.report_field(
           e, *sunset,
           fmt::format("sunset {} is {} days after deprecation on {}; the notice "
                       "period is {} days",
-                      sunset->value, notice, since->value, pol.deprecation_notice_days),
-          fmt::format("move the sunset date to {} days or more after {}",
-                      pol.deprecation_notice_days, since->value));
+                      sunset->value, notice, since->value, required),
+          fmt::format("move the sunset date to {} days or more after {}", required, since->value));
   });
 }
 

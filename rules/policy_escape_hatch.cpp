@@ -158,7 +158,7 @@ std::shared_ptr<const CatalogRule> make_expiring_escape_hatch() {
     const auto expiry = h.expiry();
     if (h.hatch == nullptr || !expiry) return;
     const long today = today_days(index);
-    if (*expiry >= today && *expiry - today <= policy_of(e).escape_hatch_expiry_warning_days)
+    if (*expiry >= today && *expiry - today <= ctx.options(e).integer("warning_days"))
       ctx.report_field(
           e, *h.expires,
           fmt::format("escape hatch expires on {} (in {} days)", h.expires->value, *expiry - today),

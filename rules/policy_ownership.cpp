@@ -79,9 +79,9 @@ std::shared_ptr<const CatalogRule> make_infrastructure_not_platform_owned() {
     const auto key = owner_key(e);
     if (owner == nullptr || !key) return;
     const Policy& pol = policy_of(e);
+    const std::vector<std::string>& types = ctx.options(e).strings("resource_types");
     if (kind_in(e, {"resource"}) && *key != pol.platform_team &&
-        std::find(pol.infrastructure_types.begin(), pol.infrastructure_types.end(), e.type) !=
-            pol.infrastructure_types.end())
+        std::find(types.begin(), types.end(), e.type) != types.end())
       ctx.report_field(e, *owner,
                        fmt::format("infrastructure Resource of type '{}' is owned by '{}', not "
                                    "the platform team '{}'",

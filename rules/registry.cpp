@@ -89,6 +89,26 @@ const RuleInfo* Registry::find(std::string_view id) const {
   return r ? &r->info : nullptr;
 }
 
+RuleOptions Registry::options(std::string_view id, const RuleConfig* rules) const {
+  static const std::vector<OptionSpec> kNone;
+  const RuleInfo* info = find(id);
+  return RuleOptions(info ? info->options : kNone, rules ? rules->options(id) : nullptr);
+}
+
+// The contexts' option lookups live here, beside the registry that holds the declarations
+// (core/rule.h cannot include core/registry.h, which includes it).
+RuleOptions EntityContext::options() const {
+  return Registry::instance().options(rule_, rules_);
+}
+
+RuleOptions CatalogContext::options(const EntitySummary& e) const {
+  return Registry::instance().options(rule_, e.rules ? e.rules : run_rules_);
+}
+
+RuleOptions CatalogContext::options(const EntitySummary& e, RuleId rule) const {
+  return Registry::instance().options(rule_name(rule), e.rules ? e.rules : run_rules_);
+}
+
 RuleConfig Registry::defaults() const {
   RuleConfig c;
   for (const Rule& r : rules_)

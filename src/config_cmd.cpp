@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <variant>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,17 +27,16 @@ extends: [default]
 # catalog: [org]
 
 # Per-rule severity: error | warning | note | off. `catalog-lint rules` lists the rule ids.
+# A rule's options go beside its severity; `catalog-lint explain RULE` lists them.
 rules:
   missing-golden-path: warning
   # unknown-kind: off          # if your Backstage adds its own kinds
+  # short-deprecation-notice: {severity: error, options: {notice_days: 30}}
 
 policy:
   annotation_prefix: platform/
   platform_team: group:default/platform-team                     # escalation level 2, approver
   architecture_committee: group:default/architecture-committee   # escalation level 3
-  escape_hatch_expiry_warning_days: 14
-  deprecation_notice_days: 14
-  infrastructure_types: [kubernetes-cluster, eks-cluster, vpc, network, dns-zone]
   known_owners: []     # owners defined outside the linted files, e.g. group:default/sre
   golden_paths: []     # approved template names besides Templates tagged golden-path
 )";
@@ -58,18 +58,26 @@ int print_config(const std::string& path, ConfigResolver& resolver) {
   for (const auto& d : p.declarative_rules)
     if (!rules.contains(d->info.id))
       rules[d->info.id] = std::string(to_string(r.rules.severity(d->info.id)));
+  // The effective options of every rule that declares some, by rule id then option name.
+  json options = json::object();
+  for (const Rule& rule : Registry::instance().rules()) {
+    if (rule.info.options.empty()) continue;
+    const RuleOptions effective = Registry::instance().options(rule.info.id, &r.rules);
+    json values = json::object();
+    for (const OptionSpec& spec : rule.info.options)
+      std::visit([&](const auto& v) { values[spec.name] = v; }, *effective.value(spec.name));
+    options[rule.info.id] = std::move(values);
+  }
   json declarative = json::array();
   for (const auto& d : p.declarative_rules) declarative.push_back(d->info.id);
   const json out = {{"file", path},
                     {"config_file", r.config->file.empty() ? json(nullptr) : json(r.config->file)},
                     {"rules", std::move(rules)},
+                    {"options", std::move(options)},
                     {"policy",
                      {{"annotation_prefix", p.annotation_prefix},
                       {"platform_team", p.platform_team},
                       {"architecture_committee", p.architecture_committee},
-                      {"escape_hatch_expiry_warning_days", p.escape_hatch_expiry_warning_days},
-                      {"deprecation_notice_days", p.deprecation_notice_days},
-                      {"infrastructure_types", p.infrastructure_types},
                       {"known_owners", p.known_owners},
                       {"golden_paths", p.golden_paths},
                       {"declarative_rules", std::move(declarative)}}}};

@@ -16,6 +16,7 @@
 #include "../rules/policy_common.h"
 #include "core/config.h"
 #include "core/discover.h"
+#include "core/registry.h"
 #include "util.h"
 
 namespace fs = std::filesystem;
@@ -420,8 +421,14 @@ TEST_CASE("policy: every preset is valid and the built-in defaults are the model
   CHECK(p.annotation_prefix == "platform/");
   CHECK(p.platform_team == "group:default/platform-team");
   CHECK(p.architecture_committee == "group:default/architecture-committee");
-  CHECK(p.escape_hatch_expiry_warning_days == 14);
-  CHECK(p.deprecation_notice_days == 14);
+  // The values one rule owns are that rule's options, with their front matter defaults.
+  const Registry& registry = Registry::instance();
+  CHECK(registry.options("expiring-escape-hatch", nullptr).integer("warning_days") == 14);
+  CHECK(registry.options("short-deprecation-notice", nullptr).integer("notice_days") == 14);
+  CHECK(
+      registry.options("infrastructure-not-platform-owned", nullptr).strings("resource_types") ==
+      std::vector<std::string>{"kubernetes-cluster", "eks-cluster", "vpc", "network", "dns-zone"});
+  CHECK(builtin_config().options.empty());  // the default preset writes none of them
   CHECK(p.declarative_rules.size() == 2);
 }
 

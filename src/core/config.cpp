@@ -51,6 +51,10 @@ constexpr std::size_t kMaxReportLevels = 16;
 const std::vector<std::string_view>& override_keys() {
   return config_schema_keys("/properties/overrides/items");
 }
+/// The keys of a rule's mapping form in `rules:` (`{severity, options}`).
+const std::vector<std::string_view>& rule_setting_keys() {
+  return config_schema_keys("/$defs/rule_setting/oneOf/1");
+}
 const std::vector<std::string_view>& policy_keys() {
   return config_schema_keys("/properties/policy");
 }
@@ -96,20 +100,6 @@ class Parser {
     if (!n->is_string())
       fail(n, fmt::format("{} must be a string, found {}", what, json_type_name(n->type)));
     return n->text;
-  }
-
-  int non_negative(const Node* n, std::string_view what) const {
-    if (n->type != NodeType::integer)
-      fail(n, fmt::format("{} must be a non-negative integer, found {}", what,
-                          json_type_name(n->type)));
-    long v = 0;
-    try {
-      v = std::stol(n->text, nullptr, 0);
-    } catch (const std::exception&) {
-      fail(n, fmt::format("{} is out of range", what));
-    }
-    if (v < 0 || v > 100000) fail(n, fmt::format("{} must be between 0 and 100000", what));
-    return static_cast<int>(v);
   }
 
   /// A string or a list of strings.
@@ -386,10 +376,17 @@ std::string ConfigLoader::Impl::refusal(const std::string& name, const fs::path&
 
 namespace {
 
+/// Sets `from`'s option values in `into`, option by option (`from` wins).
+void merge_options(RuleOptionValues& into, const RuleOptionValues& from) {
+  for (const auto& [id, values] : from)
+    for (const auto& [name, value] : values) into[id][name] = value;
+}
+
 /// Applies `base` under `into` (into's values were not set yet): used for extends, in order.
 void merge_base(Config& into, const Config& base) {
   into.policy = base.policy;
   for (const auto& [id, sev] : base.severities) into.severities[id] = sev;
+  merge_options(into.options, base.options);
   into.overrides.insert(into.overrides.end(), base.overrides.begin(), base.overrides.end());
   into.include.insert(into.include.end(), base.include.begin(), base.include.end());
   into.exclude.insert(into.exclude.end(), base.exclude.begin(), base.exclude.end());
@@ -536,6 +533,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
         if (ids.insert(r->info.id).second) missing.push_back(r);
       list.insert(list.begin(), missing.rbegin(), missing.rend());
       for (const auto& [id, sev] : base.severities) config.severities[id] = sev;
+      merge_options(config.options, base.options);
     }
     check_totals(p, at, config);
   }
@@ -543,6 +541,9 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   config.file = file;
 
   Policy& pol = config.policy;
+  // Rule options this file sets through a deprecated `policy:` alias: rule id → option → (node,
+  // alias key).
+  std::map<std::string, std::map<std::string, std::pair<const Node*, std::string>>> aliases;
   if (const Node* pn = root->get("policy")) {
     p.check_map(pn, policy_keys(), "policy");
     if (const Node* n = pn->get("annotation_prefix")) {
@@ -558,13 +559,19 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       pol.platform_team = p.ref(n, "policy.platform_team");
     if (const Node* n = pn->get("architecture_committee"))
       pol.architecture_committee = p.ref(n, "policy.architecture_committee");
-    if (const Node* n = pn->get("escape_hatch_expiry_warning_days"))
-      pol.escape_hatch_expiry_warning_days =
-          p.non_negative(n, "policy.escape_hatch_expiry_warning_days");
-    if (const Node* n = pn->get("deprecation_notice_days"))
-      pol.deprecation_notice_days = p.non_negative(n, "policy.deprecation_notice_days");
-    if (const Node* n = pn->get("infrastructure_types"))
-      pol.infrastructure_types = p.strings(n, "policy.infrastructure_types");
+    // Deprecated aliases of rule options (policy.deprecation_notice_days, …): each sets the
+    // option whose front matter names it as its `policy_alias`.
+    for (const Rule& rule : Registry::instance().rules())
+      for (const OptionSpec& spec : rule.info.options) {
+        if (spec.policy_alias.empty()) continue;
+        const Node* n = pn->get(spec.policy_alias);
+        if (n == nullptr) continue;
+        auto value = check_option_value(spec, n, "policy." + spec.policy_alias,
+                                        ConfigLimits::kMaxPolicyListItems);
+        if (const auto* error = std::get_if<std::string>(&value)) p.fail(n, *error);
+        aliases[rule.info.id][spec.name] = {n, spec.policy_alias};
+        config.options[rule.info.id][spec.name] = std::get<OptionValue>(std::move(value));
+      }
     if (const Node* n = pn->get("known_owners")) {
       pol.known_owners.clear();
       if (n->is_seq()) {
@@ -706,9 +713,46 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   // report.levels requirements name an area or a rule (this file's declarative rules known now).
   if (const auto bad = check_level_requirements(root->get("report"), pol))
     p.fail(bad->at, bad->message);
-  // A `rules:` mapping (top level or in an override): rule id → severity, ids known.
-  auto severities = [&](const Node* rn, std::string_view where,
-                        std::map<std::string, Severity, std::less<>>& into) {
+  // `options:` of rule `id` in a `rules:` mapping: each name declared by the rule's front
+  // matter, each value of its type and within its bounds.
+  auto rule_options = [&](const Node* on, const std::string& id, const std::string& where,
+                          RuleOptionValues& into) {
+    if (on->type == NodeType::null) return;
+    if (!on->is_map())
+      p.fail(on, fmt::format("{} must be a mapping of option name to value, found {}", where,
+                             json_type_name(on->type)));
+    const RuleInfo* info = Registry::instance().find(id);
+    std::vector<std::string> names;
+    if (info != nullptr)
+      for (const OptionSpec& spec : info->options) names.push_back(spec.name);
+    for (const auto& [k, v] : on->entries) {
+      const std::string name = p.string(k, fmt::format("an option name in {}", where));
+      const OptionSpec* spec = nullptr;
+      if (info != nullptr)
+        for (const OptionSpec& o : info->options)
+          if (o.name == name) spec = &o;
+      if (spec == nullptr) {
+        if (names.empty())
+          p.fail(k, fmt::format("unknown option '{}' in {}: rule '{}' has no options", name, where,
+                                id));
+        std::string list;
+        for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+        const auto near = nearest_name(name, names);
+        p.fail(k, fmt::format("unknown option '{}' in {}; {}expected one of: {}", name, where,
+                              near ? fmt::format("did you mean '{}'? ", *near) : "", list));
+      }
+      auto value = check_option_value(*spec, v, fmt::format("{}.{}", where, name),
+                                      ConfigLimits::kMaxPolicyListItems);
+      if (const auto* error = std::get_if<std::string>(&value)) p.fail(v, *error);
+      into[id][name] = std::get<OptionValue>(std::move(value));
+    }
+  };
+  // A `rules:` mapping (top level or in an override): rule id → severity, or → {severity,
+  // options}; ids known, options checked against the rule's front matter. `path` names the
+  // mapping in option messages ("rules", "overrides[0].rules").
+  auto severities = [&](const Node* rn, std::string_view where, const std::string& path,
+                        std::map<std::string, Severity, std::less<>>& into,
+                        RuleOptionValues& options) {
     if (rn == nullptr || rn->type == NodeType::null) return;
     if (!rn->is_map())
       p.fail(rn, fmt::format("{} must be a mapping of rule id to severity, found {}", where,
@@ -720,16 +764,35 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       if (!declared && Registry::instance().find(id) == nullptr)
         p.fail(k,
                fmt::format("unknown rule '{}' in {}; `catalog-lint rules` lists them", id, where));
-      const std::string sev_text = p.string(v, fmt::format("the severity of rule '{}'", id));
+      const Node* sev_node = v;
+      if (v->is_map()) {
+        p.check_map(v, rule_setting_keys(), fmt::format("{}.{}", path, id));
+        sev_node = v->get("severity");
+        if (const Node* on = v->get("options"))
+          rule_options(on, id, fmt::format("{}.{}.options", path, id), options);
+      }
+      if (sev_node == nullptr) continue;  // options only: the severity stays as it was
+      const std::string sev_text = p.string(sev_node, fmt::format("the severity of rule '{}'", id));
       const auto sev = parse_severity(sev_text);
       if (!sev)
-        p.fail(v, fmt::format("severity '{}' of rule '{}' is not one of: error, warning, note, "
-                              "off",
-                              sev_text, id));
+        p.fail(sev_node,
+               fmt::format("severity '{}' of rule '{}' is not one of: error, warning, note, "
+                           "off",
+                           sev_text, id));
       into[id] = *sev;
     }
   };
-  severities(root->get("rules"), "rules", config.severities);
+  RuleOptionValues own_options;  // this file's `rules:` options, over its extends below
+  severities(root->get("rules"), "rules", "rules", config.severities, own_options);
+  for (const auto& [id, values] : own_options)
+    for (const auto& [name, value] : values)
+      if (const auto a = aliases.find(id); a != aliases.end())
+        if (const auto n = a->second.find(name); n != a->second.end())
+          p.fail(n->second.first,
+                 fmt::format("policy.{} is a deprecated alias of rules.{}.options.{}, which this "
+                             "file sets too; remove policy.{}",
+                             n->second.second, id, name, n->second.second));
+  merge_options(config.options, own_options);
   const std::string dir = fs::absolute(fs::path(file)).parent_path().lexically_normal().string();
   auto globs = [&](const Node* n, std::string_view what) {
     std::vector<PathGlob> out;
@@ -756,6 +819,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
     for (PathGlob& g : globs(n, "include")) config.include.push_back(std::move(g));
   if (const Node* n = root->get("exclude"))
     for (PathGlob& g : globs(n, "exclude")) config.exclude.push_back(std::move(g));
+  const std::size_t base_overrides = config.overrides.size();  // the extends' entries first
   if (const Node* on = root->get("overrides"); on && on->type != NodeType::null) {
     if (!on->is_seq())
       p.fail(on, fmt::format("overrides must be a list of {{files, rules}} mappings, found {}",
@@ -767,7 +831,9 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       if (files == nullptr) p.fail(item, "an overrides entry needs `files`");
       Override o;
       o.files = globs(files, "overrides files");
-      severities(rules, "overrides rules", o.severities);
+      severities(rules, "overrides rules",
+                 fmt::format("overrides[{}].rules", config.overrides.size() - base_overrides),
+                 o.severities, o.options);
       config.overrides.push_back(std::move(o));
     }
   }
@@ -981,6 +1047,7 @@ const ResolvedConfig& ConfigResolver::resolve(std::shared_ptr<const Config> conf
   for (const auto& [id, s] : config->severities) sev[id] = s;
   for (const auto& [id, s] : command_line_) sev[id] = s;
   r->rules.apply(sev);
+  r->rules.apply_options(config->options);
   r->config = std::move(config);
   const ResolvedConfig& out = *r;
   resolved_.emplace(out.config.get(), std::move(r));
@@ -1113,6 +1180,7 @@ const ResolvedConfig& ConfigResolver::for_file(const std::string& file) {
       for (const auto& [id, s] : overrides[i].severities) sev[id] = s;
     for (const auto& [id, s] : command_line_) sev[id] = s;  // the command line still wins
     slot->rules.apply(sev);
+    for (const std::size_t i : matched) slot->rules.apply_options(overrides[i].options);
   }
   return *slot;
 }

@@ -20,6 +20,7 @@
 #include "core/discover.h"
 #include "core/policy.h"
 #include "core/rule.h"
+#include "core/rule_options.h"
 
 namespace re2 {
 class RE2;
@@ -38,16 +39,24 @@ struct PathGlob {
   bool matches(const std::string& file) const;
 };
 
-/// `overrides:` entry: severities for the files matching any of `files`.
+/// Option values per rule id (`rules: {ID: {options: {NAME: VALUE}}}`), checked against each
+/// rule's declaration (RuleInfo::options).
+using RuleOptionValues = std::map<std::string, OptionValues, std::less<>>;
+
+/// `overrides:` entry: severities and rule options for the files matching any of `files`.
 struct Override {
   std::vector<PathGlob> files;
   std::map<std::string, Severity, std::less<>> severities;
+  RuleOptionValues options;
 };
 
 struct Config {
   std::string file;  ///< the config file, or "" for the built-in defaults
   Policy policy;
   std::map<std::string, Severity, std::less<>> severities;  ///< `rules:` overrides, presets first
+  /// `rules:` option values, extends first (option by option, a later file wins), with the
+  /// deprecated `policy:` aliases (policy.deprecation_notice_days, …) mapped onto them.
+  RuleOptionValues options;
   std::vector<Override> overrides;  ///< by glob, applied after `rules:`, later entries win
   std::vector<PathGlob> include;    ///< discovery: when non-empty, only matching files
   std::vector<PathGlob> exclude;    ///< discovery: matching files are skipped
@@ -136,8 +145,8 @@ std::vector<std::string> preset_names();
 /// RuleInfo of every declarative rule shipped in the embedded presets (they join the registry).
 std::vector<RuleInfo> builtin_declarative_rule_infos();
 
-/// A configuration applied to a run: the Config, and the effective rule severities (the run's
-/// base RuleConfig with the file's `rules:` overrides applied).
+/// A configuration applied to a run: the Config, and the effective rule severities and options
+/// (the run's base RuleConfig with the file's `rules:` and matching `overrides:` applied).
 struct ResolvedConfig {
   std::shared_ptr<const Config> config;
   RuleConfig rules;

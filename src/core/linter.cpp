@@ -335,7 +335,7 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     Entity entity{doc.root, doc.index, file};
     const std::string ref = entity.ref();
     if (!ref.empty()) document_refs.emplace(doc.index, ref);
-    EntityContext ctx(file, ref, doc.index, out, policy);
+    EntityContext ctx(file, ref, doc.index, out, policy, rules);
     for (const Rule* r : entity_rules)
       guarded(r->info.id, ctx, out, entity, ref, [&] { r->entity->check(entity, ctx); });
     for (const DeclarativeRule* d : declarative)
@@ -952,7 +952,7 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
     found.assign(catalog_rules.size(), {});
     parallel_for(catalog_rules.size(), options.jobs, [&](std::size_t i) {
       const Rule& rule = *catalog_rules[i];
-      CatalogContext ctx(rule.info.id, found[i]);
+      CatalogContext ctx(rule.info.id, found[i], &options.config);
       const RuleConfig* last = nullptr;  // entities of one file share a configuration
       bool enabled = false;
       for (const EntitySummary& e : on.entities) {

@@ -52,17 +52,15 @@ struct ReportLevel {
   std::vector<std::string> require;  ///< area or rule ids (checked on load: core/report_levels.h)
 };
 
-/// The organisation's platform-ownership values (issue 3 "Configuration"; the model's
-/// "Escalation Path", "Golden Paths", "Escape Hatches" and "Change Management" sections).
+/// The organisation's platform-ownership facts (issue 3 "Configuration"; the model's
+/// "Escalation Path", "Golden Paths", "Escape Hatches" and "Change Management" sections), shared
+/// by the policy rules. A value one rule owns (a notice period, the infrastructure types) is an
+/// option of that rule instead (rules/<id>.md front matter, core/rule_options.h); the `policy:`
+/// keys that used to set them are deprecated aliases the loader maps onto those options.
 struct Policy {
   std::string annotation_prefix = "platform/";
   std::string platform_team = "group:default/platform-team";  ///< level 2, approver
   std::string architecture_committee = "group:default/architecture-committee";  ///< level 3
-  int escape_hatch_expiry_warning_days = 14;  ///< days before expiry that warn
-  int deprecation_notice_days = 14;           ///< minimum days from deprecated-on to sunset
-  /// Resource `spec.type`s that only the platform team may own.
-  std::vector<std::string> infrastructure_types = {"kubernetes-cluster", "eks-cluster", "vpc",
-                                                   "network", "dns-zone"};
   std::vector<std::string> known_owners;  ///< entity refs (default kind group), lower-cased keys
   std::vector<std::string> golden_paths;  ///< approved template names, in addition to Templates
   std::vector<std::shared_ptr<const DeclarativeRule>> declarative_rules;

@@ -40,6 +40,9 @@ class Registry {
   const Rule* find_rule(std::string_view id) const;
   /// Its metadata, or nullptr.
   const RuleInfo* find(std::string_view id) const;
+  /// The options of rule `id` under `rules` (a file's configuration; null: every option at its
+  /// front matter default). A rule with no options (or an id the registry lacks) has none.
+  RuleOptions options(std::string_view id, const RuleConfig* rules) const;
   /// Default configuration: every recommended rule at its default severity, the others off.
   RuleConfig defaults() const;
 

@@ -61,8 +61,14 @@ struct SchemaFinding {
 class EntityContext {
  public:
   EntityContext(std::string_view file, std::string_view entity_ref, int document,
-                std::vector<Diagnostic>& out, const Policy* policy = nullptr)
-      : file_(file), entity_(entity_ref), document_(document), out_(out), policy_(policy) {}
+                std::vector<Diagnostic>& out, const Policy* policy = nullptr,
+                const RuleConfig* rules = nullptr)
+      : file_(file),
+        entity_(entity_ref),
+        document_(document),
+        out_(out),
+        policy_(policy),
+        rules_(rules) {}
 
   /// Reports the bound rule at node `at` (its start and end), for JSON pointer `path`.
   void report(const Node* at, std::string path, std::string message, std::string help = {});
@@ -76,6 +82,8 @@ class EntityContext {
   std::string_view file() const { return file_; }
   /// The policy (src/core/config.h) that applies to this file; nullptr outside a lint run.
   const Policy* policy() const { return policy_; }
+  /// The bound rule's options for this file (its front matter defaults under the file's config).
+  RuleOptions options() const;
   /// Where the schema walk of this entity is kept once the first schema rule has made it
   /// (rules/schema_check.h `schema_findings`).
   std::optional<std::vector<SchemaFinding>>& schema_slot() { return schema_; }
@@ -95,6 +103,7 @@ class EntityContext {
   int document_;
   std::vector<Diagnostic>& out_;
   const Policy* policy_ = nullptr;
+  const RuleConfig* rules_ = nullptr;  ///< the file's configuration; null: defaults
   std::string_view rule_;
   std::optional<std::vector<SchemaFinding>> schema_;
 };
@@ -103,7 +112,16 @@ class EntityContext {
 /// own list, so rules can run on separate threads.
 class CatalogContext {
  public:
-  CatalogContext(std::string_view rule, std::vector<Diagnostic>& out) : rule_(rule), out_(out) {}
+  /// `run_rules`: the configuration of entities whose EntitySummary::rules is null (the run's).
+  CatalogContext(std::string_view rule, std::vector<Diagnostic>& out,
+                 const RuleConfig* run_rules = nullptr)
+      : rule_(rule), out_(out), run_rules_(run_rules) {}
+  /// The rule's options for entity `e`'s file (its front matter defaults under that file's
+  /// config, overrides included).
+  RuleOptions options(const EntitySummary& e) const;
+  /// The options of another rule `rule` for `e`'s file: for a rule whose message names a value
+  /// that rule owns (missing-sunset-date names short-deprecation-notice's notice period).
+  RuleOptions options(const EntitySummary& e, RuleId rule) const;
   /// Reports the rule at entity `e`'s metadata.name; returns the diagnostic (to add notes).
   Diagnostic* report(const EntitySummary& e, std::string path, std::string message,
                      std::string help = {});
@@ -122,6 +140,7 @@ class CatalogContext {
 
   std::string_view rule_;
   std::vector<Diagnostic>& out_;
+  const RuleConfig* run_rules_ = nullptr;
   bool noted_ = false;
   std::map<std::pair<const EntitySummary*, std::uint32_t>, std::shared_ptr<const std::string>>
       lines_;

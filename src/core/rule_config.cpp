@@ -27,4 +27,14 @@ void RuleConfig::apply(const std::map<std::string, Severity, std::less<>>& overr
   }
 }
 
+void RuleConfig::apply_options(const std::map<std::string, OptionValues, std::less<>>& options) {
+  for (const auto& [id, values] : options)
+    for (const auto& [name, value] : values) options_[id][name] = value;
+}
+
+const OptionValues* RuleConfig::options(std::string_view id) const {
+  const auto it = options_.find(id);
+  return it == options_.end() ? nullptr : &it->second;
+}
+
 }  // namespace catalog_lint

@@ -1,4 +1,5 @@
-// The effective configuration of rules for one file: a severity per rule id.
+// The effective configuration of rules for one file: a severity per rule id, and the option
+// values config files set.
 #pragma once
 
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "core/diagnostic.h"
 #include "core/rule_id.h"
+#include "core/rule_options.h"
 
 namespace catalog_lint {
 
@@ -29,8 +31,14 @@ class RuleConfig {
   /// Applies config-file overrides (`rules:` in .catalog-lint.yaml): sets each id's severity; in
   /// only() mode, only rules that are still enabled change.
   void apply(const std::map<std::string, Severity, std::less<>>& overrides);
+  /// Sets option values (`rules: {ID: {options: ...}}`, rule id → values): option by option, a
+  /// later call wins; unset options keep the rule's declared default.
+  void apply_options(const std::map<std::string, OptionValues, std::less<>>& options);
+  /// The option values set for rule `id`, or nullptr when none is (every option at its default).
+  const OptionValues* options(std::string_view id) const;
 
  private:
+  std::map<std::string, OptionValues, std::less<>> options_;
   std::map<std::string, Severity, std::less<>> severities_;
   std::array<Severity, kRuleCount> by_id_{};  ///< severities_ of the registry's rules
   bool only_mode_ = false;

@@ -51,6 +51,12 @@ RuleInfo parse_rule_doc(std::string_view text) {
       info.always_reported = flag(v, key);
     } else if (key == "source") {
       info.source = text_of(v, key);
+    } else if (key == "options") {
+      try {
+        info.options = parse_option_specs(v);
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(fmt::format("front matter key 'options': {}", e.what()));
+      }
     } else {
       throw std::runtime_error("unknown front matter key: " + std::string(key));
     }

@@ -3,8 +3,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/diagnostic.h"
+#include "core/rule_options.h"
 
 namespace catalog_lint {
 
@@ -21,11 +23,15 @@ struct RuleInfo {
   bool always_reported = false;
   std::string source;  ///< the Backstage file or policy section it implements
   std::string doc;     ///< the markdown body after the front matter
+  /// Its options (front matter `options:`), in declaration order: a config sets them under
+  /// `rules: {ID: {options: ...}}`, the rule reads them through RuleOptions.
+  std::vector<OptionSpec> options;
 };
 
 /// Parses one rule document: a `---` line, YAML front matter (a mapping of id, summary,
-/// category, severity, recommended, always_reported, source; read with the YAML loader), a `---`
-/// line, the markdown body. Throws std::runtime_error naming the missing or bad key.
+/// category, severity, recommended, always_reported, source, options; read with the YAML loader),
+/// a `---` line, the markdown body. Throws std::runtime_error naming the missing or bad key
+/// (parse_option_specs for `options:`).
 RuleInfo parse_rule_doc(std::string_view text);
 
 }  // namespace catalog_lint

@@ -306,7 +306,9 @@ Json build(const LintResult& result, const BuildOptions& options) {
             ? Json(nullptr)
             : Json{{"deprecated_on", text_or_null(annotation(e, "deprecated-on"))},
                    {"sunset_date", text_or_null(annotation(e, "sunset-date"))},
-                   {"required_notice_days", policy ? policy->deprecation_notice_days : 14}};
+                   // the rule's effective option for the entity's file (its front matter default)
+                   {"required_notice_days",
+                    registry.options("short-deprecation-notice", rules).integer("notice_days")}};
     record["findings"] = std::move(findings);
     entities.push_back(std::move(record));
   }

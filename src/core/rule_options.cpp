@@ -1,0 +1,238 @@
+#include "core/rule_options.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace catalog_lint {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// Levenshtein distance of `a` and `b`, or `limit + 1` once it exceeds `limit`.
+std::size_t distance(std::string_view a, std::string_view b, std::size_t limit) {
+  const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (gap > limit) return limit + 1;
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    std::size_t best = row[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+      best = std::min(best, row[j]);
+    }
+    if (best > limit) return limit + 1;
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string_view to_string(OptionType type) {
+  switch (type) {
+    case OptionType::integer:
+      return "integer";
+    case OptionType::string:
+      return "string";
+    case OptionType::strings:
+      return "list of strings";
+    case OptionType::boolean:
+      return "boolean";
+  }
+  return "integer";
+}
+
+std::string format_option_value(const OptionValue& value) {
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
+  if (const auto* s = std::get_if<std::string>(&value)) return "'" + *s + "'";
+  if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
+  std::string out = "[";
+  for (const std::string& s : std::get<std::vector<std::string>>(value))
+    out += (out.size() > 1 ? ", " : "") + s;
+  return out + "]";
+}
+
+std::variant<OptionValue, std::string> check_option_value(const OptionSpec& spec, const Node* n,
+                                                          std::string_view what,
+                                                          std::size_t max_items) {
+  const std::string_view found = json_type_name(n->type);
+  switch (spec.type) {
+    case OptionType::integer: {
+      const bool non_negative = spec.minimum && *spec.minimum == 0;
+      if (n->type != NodeType::integer)
+        return fmt::format("{} must be {}, found {}", what,
+                           non_negative ? "a non-negative integer" : "an integer", found);
+      std::int64_t v = 0;
+      try {
+        v = std::stoll(n->text, nullptr, 0);  // YAML's 0x1e too
+      } catch (const std::exception&) {
+        return fmt::format("{} is out of range", what);
+      }
+      const std::int64_t lo = spec.minimum.value_or(std::numeric_limits<std::int64_t>::min());
+      const std::int64_t hi = spec.maximum.value_or(std::numeric_limits<std::int64_t>::max());
+      if (v < lo || v > hi) {
+        if (spec.minimum && spec.maximum)
+          return fmt::format("{} must be between {} and {}", what, lo, hi);
+        if (spec.minimum) return fmt::format("{} must be at least {}", what, lo);
+        return fmt::format("{} must be at most {}", what, hi);
+      }
+      return OptionValue(v);
+    }
+    case OptionType::string:
+      if (!n->is_string()) return fmt::format("{} must be a string, found {}", what, found);
+      return OptionValue(n->text);
+    case OptionType::boolean:
+      if (n->type != NodeType::boolean)
+        return fmt::format("{} must be true or false, found {}", what, found);
+      return OptionValue(lower(n->text) == "true");
+    case OptionType::strings: {
+      std::vector<std::string> out;
+      if (n->is_string()) return OptionValue(std::vector<std::string>{n->text});
+      if (n->type == NodeType::null) return OptionValue(out);
+      if (!n->is_seq()) return fmt::format("{} must be a list of strings, found {}", what, found);
+      if (n->items.size() > max_items)
+        return fmt::format("{} has {} items, over the limit of {}", what, n->items.size(),
+                           max_items);
+      for (const Node* item : n->items) {
+        if (!item->is_string())
+          return fmt::format("{} item must be a string, found {}", what,
+                             json_type_name(item->type));
+        out.push_back(item->text);
+      }
+      return OptionValue(std::move(out));
+    }
+  }
+  return std::string("unknown option type");
+}
+
+std::vector<OptionSpec> parse_option_specs(const Node* options) {
+  if (options == nullptr || options->type == NodeType::null) return {};
+  if (!options->is_map())
+    throw std::runtime_error(
+        "front matter key 'options' must be a mapping of option name to "
+        "{type, default, doc}");
+  std::vector<OptionSpec> out;
+  for (const auto& [k, v] : options->entries) {
+    OptionSpec spec;
+    spec.name = k->text;
+    auto bad = [&](const std::string& why) {
+      throw std::runtime_error(fmt::format("option '{}': {}", spec.name, why));
+    };
+    if (spec.name.empty() || !k->is_string()) bad("the name must be a non-empty string");
+    for (const char c : spec.name)
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+        bad("the name must be snake_case ([a-z0-9_])");
+    for (const OptionSpec& o : out)
+      if (o.name == spec.name) bad("declared twice");
+    if (!v->is_map()) bad("must be a mapping of type, default, doc");
+    const Node* type = v->get("type");
+    const Node* def = v->get("default");
+    const Node* doc = v->get("doc");
+    if (type == nullptr || def == nullptr || doc == nullptr) bad("needs type, default and doc");
+    if (type->text == "integer")
+      spec.type = OptionType::integer;
+    else if (type->text == "string")
+      spec.type = OptionType::string;
+    else if (type->text == "strings")
+      spec.type = OptionType::strings;
+    else if (type->text == "boolean")
+      spec.type = OptionType::boolean;
+    else
+      bad("type '" + type->text + "' is not one of: integer, string, strings, boolean");
+    if (!doc->is_string() || doc->text.empty()) bad("doc must be a one-line string");
+    spec.doc = doc->text;
+    for (const auto& [key, value] : v->entries) {
+      const std::string_view name = key->text;
+      auto bound = [&]() -> std::int64_t {
+        if (spec.type != OptionType::integer)
+          bad(fmt::format("'{}' applies to integer options only", name));
+        if (value->type != NodeType::integer) bad(fmt::format("'{}' must be an integer", name));
+        try {
+          return std::stoll(value->text, nullptr, 0);
+        } catch (const std::exception&) {
+          bad(fmt::format("'{}' is out of range", name));
+        }
+        return 0;
+      };
+      if (name == "minimum") {
+        spec.minimum = bound();
+      } else if (name == "maximum") {
+        spec.maximum = bound();
+      } else if (name == "policy_alias") {
+        if (!value->is_string() || value->text.empty()) bad("policy_alias must be a string");
+        spec.policy_alias = value->text;
+      } else if (name != "type" && name != "default" && name != "doc") {
+        bad(
+            fmt::format("unknown key '{}'; expected type, default, minimum, maximum, doc, "
+                        "policy_alias",
+                        name));
+      }
+    }
+    if (spec.minimum && spec.maximum && *spec.minimum > *spec.maximum)
+      bad("minimum is above maximum");
+    // The default must be a value a config could give: of its type, within its bounds.
+    auto checked = check_option_value(spec, def, "the default");
+    if (auto* error = std::get_if<std::string>(&checked)) bad(*error);
+    spec.default_value = std::get<OptionValue>(std::move(checked));
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
+std::optional<std::string> nearest_name(std::string_view name,
+                                        const std::vector<std::string>& candidates) {
+  const std::size_t limit = std::max<std::size_t>(1, name.size() / 3);
+  std::optional<std::string> best;
+  std::size_t best_distance = limit + 1;
+  for (const std::string& c : candidates) {
+    const std::size_t d = distance(name, c, limit);
+    if (d < best_distance) best = c, best_distance = d;
+  }
+  return best;
+}
+
+const OptionValue* RuleOptions::value(std::string_view name) const {
+  if (set_ != nullptr)
+    if (const auto it = set_->find(name); it != set_->end()) return &it->second;
+  for (const OptionSpec& s : *specs_)
+    if (s.name == name) return &s.default_value;
+  return nullptr;
+}
+
+const OptionValue& RuleOptions::typed(std::string_view name, OptionType type) const {
+  const auto spec = std::find_if(specs_->begin(), specs_->end(),
+                                 [&](const OptionSpec& s) { return s.name == name; });
+  if (spec == specs_->end() || spec->type != type)
+    throw std::logic_error(
+        fmt::format("the rule declares no {} option '{}'", to_string(type), name));
+  return *value(name);
+}
+
+std::int64_t RuleOptions::integer(std::string_view name) const {
+  return std::get<std::int64_t>(typed(name, OptionType::integer));
+}
+
+const std::string& RuleOptions::string(std::string_view name) const {
+  return std::get<std::string>(typed(name, OptionType::string));
+}
+
+const std::vector<std::string>& RuleOptions::strings(std::string_view name) const {
+  return std::get<std::vector<std::string>>(typed(name, OptionType::strings));
+}
+
+bool RuleOptions::boolean(std::string_view name) const {
+  return std::get<bool>(typed(name, OptionType::boolean));
+}
+
+}  // namespace catalog_lint
