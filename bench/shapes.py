@@ -220,6 +220,19 @@ def deep_nesting(n: int) -> Files:
     return {"catalog-info.yaml": component(spec_extra="".join(f"  x{i}: {nest}\n" for i in range(n)))}
 
 
+def skeleton_expressions(n: int) -> Files:
+    """A skeleton (docs/skeletons.md) with n `${{ }}` expressions on one line, each followed by an
+    invalid tag: n findings kept, their messages restored, n dropped marker values."""
+    tags = ", ".join(f"${{{{ values.t{i} }}}}, Bad{i}" for i in range(n))
+    return {"catalog-info.yaml": component(f"  tags: [{tags}]\n", name="${{ values.name }}")}
+
+
+def skeleton_unclosed(n: int) -> Files:
+    """A skeleton with n unterminated `{{` and `{%` on one line, a `}}` and a `%}` lines later."""
+    line = "  description: " + "{{ a {% b " * (n // 2) + "\n  title: '}} %}'\n"
+    return {"catalog-info.yaml": component(line, name="${{ values.name }}")}
+
+
 @dataclass
 class Shape:
     """One hostile shape: how to make it at size n, and how catalog-lint is run on it."""
@@ -260,6 +273,10 @@ SHAPES = [
     Shape("long-line", "one plain scalar on one line", (200000, 400000, 800000), "bytes", long_line),
     Shape("many-documents", "small Components in one file", (2000, 4000, 8000), "documents", many_documents),
     Shape("deep-nesting", "flow sequences nested 150 deep", (250, 500, 1000), "fields", deep_nesting),
+    Shape("skeleton-expressions", "skeleton mode: expressions and invalid tags on one line", (25000, 50000, 100000),
+          "expressions", skeleton_expressions, ["--skeletons=lint", "catalog-info.yaml"]),
+    Shape("skeleton-unclosed", "skeleton mode: unterminated `{{{{`/`{{%` on one line", (100000, 200000, 400000),
+          "expressions", skeleton_unclosed, ["--skeletons=lint", "catalog-info.yaml"]),
 ]
 
 

@@ -61,6 +61,7 @@ Org::Org(const CatalogIndex& index) : declared_(index.org_declared), failed_(ind
         if (t->value == "golden-path") golden_templates_.push_back(to_lower(e.name));
   };
   for (const EntitySummary& e : index.entities) {
+    if (e.skeleton) continue;  // defines nothing, duplicates nothing (docs/skeletons.md)
     add(e);
     first_.emplace(e.ref, &e);
     ++linted_[e.ref];

@@ -234,6 +234,7 @@ std::shared_ptr<const CatalogRule> make_hierarchy_cycle() {
 
 std::shared_ptr<const CatalogRule> make_conflicting_entity() {
   return catalog_rule([](const EntitySummary& e, const CatalogIndex& index, CatalogContext& ctx) {
+    if (e.skeleton) return;  // a skeleton is never a duplicate (docs/skeletons.md)
     const Org& org = org_of(index);
     const EntitySummary* there = org.in_catalog(e.ref);
     if (there == nullptr || same_location(e.file, there->file)) return;

@@ -24,6 +24,7 @@
 #include "report/output.h"
 #include "report/report.h"
 #include "report_cmd.h"
+#include "skeleton_option.h"
 
 namespace catalog_lint {
 
@@ -229,6 +230,7 @@ void add_lint_options(CLI::App& app, LintArgs& args) {
   app.add_flag("--diff", args.fix_args.diff, "print the fixes as a unified diff; write nothing");
   app.add_flag("--unsafe-fixes", args.fix_args.unsafe,
                "with --fix or --diff: apply unsafe fixes too");
+  add_skeleton_option(app, args.skeletons);
 }
 
 int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) {
@@ -319,7 +321,8 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     return kExitError;
   }
   Discovery found;
-  if (!use_stdin) found = discover(paths);
+  if (!use_stdin) found = discover(paths, /*note_skeletons=*/false);
+  plan_skeletons(args.skeletons, found, options);
   for (const auto& [path, reason] : found.errors)
     std::cerr << fmt::format("catalog-lint: error: {}: {}\n", printable(path), reason);
   if (options.resolver) {
@@ -402,6 +405,7 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     std::cerr << "catalog-lint: " << printable(e.format()) << "\n";
     return kExitError;
   }
+  note_skipped_skeletons(result);
   // Invalid config files are findings (invalid-config) and, as run errors, on stderr too, unless
   // the human report on standard output already shows them (once is enough on a terminal).
   const bool human_on_stdout = std::any_of(plan.begin(), plan.end(), [](const OutputSpec& s) {
@@ -425,15 +429,17 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
         if (!stdin_filename.empty()) in.push_back({"the --stdin-filename file", stdin_filename});
       } else {
         for (const std::string& f : result.linted) in.push_back({"the linted file", f});
+        for (const std::string& f : result.skipped_skeletons) in.push_back({"an input file", f});
       }
       for (const std::string& f : options.resolver->config_files())
         in.push_back({"the config file", f});
       if (!baseline_file.empty()) in.push_back({"the --baseline file", baseline_file});
       if (!catalogs.empty())
-        for (const std::string& f : discover(catalogs).files)
+        for (const std::string& f : discover(catalogs, false).files)
           in.push_back({"the --catalog file", f});
       else if (const auto sources = options.resolver->catalog_sources(); !sources.empty())
-        for (const std::string& f : discover(sources).files) in.push_back({"the catalog file", f});
+        for (const std::string& f : discover(sources, false).files)
+          in.push_back({"the catalog file", f});
       return in;
     };
     if (const auto error = guard_outputs(outputs, inputs)) {

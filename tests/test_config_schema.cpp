@@ -57,8 +57,8 @@ TEST_CASE("config schema: each kind of violation, at its node, in the loader's w
         "1:10 extends must be a string, a list of strings or empty, found object");
   CHECK(verdict("bogus: 1\n") ==
         "1:1 unknown key 'bogus' in the config file; expected one of: extends, rules, policy, "
-        "declarative_rules, overrides, include, exclude, catalog, catalog_complete, app_config, "
-        "report");
+        "declarative_rules, overrides, include, exclude, catalog, catalog_complete, skeletons, "
+        "app_config, report");
   CHECK(verdict("policy:\n  platform-team: x\n") ==
         "2:3 unknown key 'platform-team' in policy; expected one of: annotation_prefix, "
         "platform_team, architecture_committee, escape_hatch_expiry_warning_days, "

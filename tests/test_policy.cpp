@@ -241,7 +241,7 @@ TEST_CASE("policy: config errors have exact messages and positions") {
   CHECK(config_error("polcy: {}\n") ==
         "cfg.yaml:1:1: error: unknown key 'polcy' in the config file; expected one of: extends, "
         "rules, policy, declarative_rules, overrides, include, exclude, catalog, "
-        "catalog_complete, app_config, report");
+        "catalog_complete, skeletons, app_config, report");
   CHECK(config_error("policy:\n  platform_teem: x\n") ==
         "cfg.yaml:2:3: error: unknown key 'platform_teem' in policy; expected one of: "
         "annotation_prefix, platform_team, architecture_committee, "

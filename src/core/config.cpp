@@ -679,6 +679,13 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
                             json_type_name(n->type)));
     pol.catalog_complete = to_lower(n->text) == "true";
   }
+  if (const Node* n = root->get("skeletons")) {  // scaffolder skeletons: docs/skeletons.md
+    if (!n->is_string())
+      p.fail(n, fmt::format("skeletons must be skip or lint, found {}", json_type_name(n->type)));
+    if (n->text != "skip" && n->text != "lint")
+      p.fail(n, fmt::format("skeletons '{}' is not one of: skip, lint", n->text));
+    pol.lint_skeletons = n->text == "lint";
+  }
   if (const Node* dr = root->get("declarative_rules")) {
     if (dr->is_seq()) {
       std::set<std::string> seen;

@@ -226,9 +226,10 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
   listed.dirs.emplace(base, 0);
   IgnoredQuery ignored_query(given);
   struct Found {
-    std::string path;      // as walked
-    std::string absolute;  // lexically, for git
-    std::string identity;  // physical
+    std::string path;       // as walked
+    std::string absolute;   // lexically, for git
+    std::string identity;   // physical
+    bool skeleton = false;  // a scaffolder skeleton
     bool operator<(const Found& o) const { return path < o.path; }
   };
   std::vector<Found> found;
@@ -276,17 +277,14 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
     // A symbolic link is never read here (it may lead out of the repository): a catalog-*.yaml
     // one is handed to the linter, which reads only what stays inside; other names are skipped
     // (their target, when inside, is walked as itself).
-    bool take = false;
+    bool take = false, skeleton = false;
     if (!regular || symlink) {
       take = is_catalog_file_name(name) && !it->is_directory(sec);
     } else {
       const bool by_name = is_entity_file_name(name);
       const Sniff sniff = sniff_file(p, /*kind_too=*/is_catalog_file_name(name));
       take = by_name || sniff.backstage;
-      if (take && sniff.skeleton) {
-        ++out.skeletons;
-        continue;
-      }
+      skeleton = take && sniff.skeleton;
       for (const std::string& d : sniff.source_dirs)
         source_dirs.push_back((p.parent_path() / d).lexically_normal().string() + "/");
       if (!sniff.source_dirs.empty()) templates.insert(p.string());
@@ -299,24 +297,27 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
     if (seen.count(id) || !here.insert(id).second) continue;
     std::string abs = absolute(p.string());
     ignored_query.add(abs);
-    found.push_back(Found{p.string(), std::move(abs), std::move(id)});
+    found.push_back(Found{p.string(), std::move(abs), std::move(id), skeleton});
   }
   const std::unordered_set<std::string> ignored = ignored_query.finish();
   // Files under a Template's fetch:template / fetch:plain folder are skeletons too, whatever
   // they hold (fetch:plain copies them unrendered, but into a new repository, not this catalog).
   if (!source_dirs.empty())
-    std::erase_if(found, [&](const Found& f) {
-      if (templates.count(f.path)) return false;
+    for (Found& f : found) {
+      if (f.skeleton || templates.count(f.path)) continue;
       const std::string normal = fs::path(f.path).lexically_normal().string();
       for (const std::string& d : source_dirs)
-        if (normal.rfind(d, 0) == 0) return ++out.skeletons, true;
-      return false;
-    });
+        if (normal.rfind(d, 0) == 0) f.skeleton = true;
+    }
   std::sort(found.begin(), found.end());
   for (Found& f : found) {
     if (ignored.count(f.absolute)) continue;
     // Present paths relative-looking: drop a leading "./" (and the slashes of `.//`).
     if (f.path.rfind("./", 0) == 0) f.path.erase(0, f.path.find_first_not_of('/', 2));
+    if (f.skeleton) {  // not in `seen`: named later, it is a named file
+      out.skeleton_files.push_back(std::move(f.path));
+      continue;
+    }
     seen.emplace(std::move(f.identity), out.files.size());
     out.files.push_back(std::move(f.path));
     out.walked.push_back(true);
@@ -331,7 +332,7 @@ void walk(const fs::path& root, Discovery& out, Seen& seen) {
 
 }  // namespace
 
-Discovery discover(const std::vector<std::string>& paths) {
+Discovery discover(const std::vector<std::string>& paths, bool note_skeletons) {
   Discovery out;
   Seen seen;
   for (const std::string& path : paths) {
@@ -362,7 +363,8 @@ Discovery discover(const std::vector<std::string>& paths) {
       out.walked[it->second] = false;
     }
   }
-  if (out.skeletons > 0)
+  out.skeletons = out.skeleton_files.size();
+  if (note_skeletons && out.skeletons > 0)
     std::fprintf(stderr,
                  "catalog-lint: note: %zu walked file%s %s scaffolder skeleton%s (template "
                  "expressions such as ${{ values.name }}, or under a Template's fetch:template "

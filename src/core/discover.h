@@ -26,8 +26,10 @@ struct Discovery {
   std::vector<bool> walked;        ///< per file: found by walking a directory (not named)
   std::vector<std::pair<std::string, std::string>> errors;  ///< (path, reason)
   ListedDirs listed;  ///< the directories walked (none for named files)
-  /// Walked files left out as scaffolder skeletons (sniff_skeleton); named files never are.
-  std::size_t skeletons = 0;
+  /// Walked files that are scaffolder skeletons (sniff_skeleton, or under a walked Template's
+  /// template_source_dirs), not in `files`, in walk order; named files are never listed here.
+  std::vector<std::string> skeleton_files;
+  std::size_t skeletons = 0;  ///< skeleton_files.size()
 };
 
 /// True for `catalog-info.yaml|yml` and `catalog-*.yaml|yml` (the file name only).
@@ -62,10 +64,11 @@ bool sniff_backstage(std::string_view content);
 /// `sniff_backstage` or `sniff_backstage_kind`, and for other `.yaml`/`.yml` files that
 /// `sniff_backstage`.
 /// Walked files that sniff_skeleton, or that lie under a walked Template's
-/// template_source_dirs, are counted in `skeletons`, not taken.
+/// template_source_dirs, go to `skeleton_files`, not `files`; with `note_skeletons` a note on
+/// standard error counts them (the lint run says what became of them itself).
 /// `.git` and `node_modules` are skipped, and so are files git reports as ignored
 /// (`git check-ignore`, when the directory is in a git work tree and git is installed).
 /// Directory symlinks are not followed (no loops). A path that does not exist is an error.
-Discovery discover(const std::vector<std::string>& paths);
+Discovery discover(const std::vector<std::string>& paths, bool note_skeletons = true);
 
 }  // namespace catalog_lint

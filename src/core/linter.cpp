@@ -30,6 +30,7 @@
 #include "core/registry.h"
 #include "core/relations.h"
 #include "core/repo.h"
+#include "core/skeleton.h"
 #include "core/snapshot.h"
 #include "core/stamp.h"
 #include "rules/declarative.h"
@@ -283,12 +284,45 @@ void guarded(std::string_view rule, EntityContext& ctx, std::vector<Diagnostic>&
                                name ? name->pos : entity.root->pos, what));
 }
 
-/// lint_bytes with the file's configuration already looked up.
+/// What becomes of `file` (content `bytes`) as a scaffolder skeleton (docs/skeletons.md).
+enum class AsSkeleton { no, skip, lint };
+AsSkeleton as_skeleton(const std::string& file, std::string_view bytes, const LintOptions& options,
+                       const Policy* policy) {
+  if (!options.detect_skeletons) return AsSkeleton::no;
+  const bool found = options.skeleton_files && options.skeleton_files->count(file) > 0;
+  // By content, as discovery sniffs: an entity file (a Backstage apiVersion or kind) holding
+  // template expressions; a scaffolder step fragment named on the command line is no skeleton.
+  if (!found && !(sniff_skeleton(bytes) && (sniff_backstage(bytes) || sniff_backstage_kind(bytes))))
+    return AsSkeleton::no;
+  const bool lint = options.lint_skeletons ? *options.lint_skeletons
+                                           : policy != nullptr && policy->lint_skeletons;
+  return lint ? AsSkeleton::lint : AsSkeleton::skip;
+}
+
+/// The result of a skeleton left out.
+FileResult skipped_skeleton(const std::string& file, const RuleConfig* rules) {
+  FileResult r;
+  r.file = file;
+  r.rules = rules;
+  r.skipped_skeleton = true;
+  return r;
+}
+
+/// lint_bytes with the file's configuration already looked up; `skeleton`: in skeleton mode.
 FileResult lint_loaded(const std::string& file, std::string bytes, const LintOptions& options,
-                       const RuleConfig* rules, const Policy* policy) {
+                       const RuleConfig* rules, const Policy* policy, bool skeleton_mode = false) {
   FileResult result;
   result.file = file;
   result.rules = rules;
+  // Skeleton mode: the rules read the neutral text; positions and lines shown are the original's
+  // (the same bytes and lines, skeleton.h).
+  std::shared_ptr<SkeletonFile> skeleton;
+  if (skeleton_mode) {
+    SkeletonText neutral = neutralize_skeleton(bytes);
+    skeleton = std::make_shared<SkeletonFile>(
+        SkeletonFile{SourceText(std::move(bytes)), std::move(neutral), {}});
+    bytes = skeleton->neutral.text;
+  }
   const Registry& registry = *options.registry;
   // The rules that run on this file, and whether any policy rule does (policy rules read the
   // detailed summaries).
@@ -305,7 +339,7 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       if (rules->enabled(d->info.id)) declarative.push_back(d.get());
   policy_on = policy_on || !declarative.empty();
   LoadedFile loaded = load_yaml(std::move(bytes), options.limits, /*yaml11_notes=*/true);
-  const SourceText& src = *loaded.source;
+  const SourceText& src = skeleton ? skeleton->original : *loaded.source;  // lines shown
   auto& out = result.diagnostics;
   for (Diagnostic& d : loaded.diagnostics) {
     d.file = file;
@@ -335,12 +369,18 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     Entity entity{doc.root, doc.index, file};
     const std::string ref = entity.ref();
     if (!ref.empty()) document_refs.emplace(doc.index, ref);
+    if (skeleton)
+      if (const Node* meta = entity.metadata(); meta && meta->is_map())
+        if (const Node* name = meta->get("name"); name && name->end.valid())
+          skeleton->names.emplace_back(name->pos.offset, name->end.offset);
     EntityContext ctx(file, ref, doc.index, out, policy, rules);
     for (const Rule* r : entity_rules)
       guarded(r->info.id, ctx, out, entity, ref, [&] { r->entity->check(entity, ctx); });
     for (const DeclarativeRule* d : declarative)
       guarded(d->info.id, ctx, out, entity, ref, [&] { check_declarative(*d, entity, ctx); });
-    if (entity.kind() == "Location") collect_targets(entity, ref, file, src, result.locations);
+    // A skeleton's Location targets lie in the repository it will make, not in this one.
+    if (entity.kind() == "Location" && !skeleton)
+      collect_targets(entity, ref, file, src, result.locations);
     if (!ref.empty()) {
       // Groups, Users and Templates are looked up by other files' policy rules: always detailed;
       // so is every entity of a team report, whose inventories read the facts whatever rules run.
@@ -350,9 +390,15 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
           summarize(entity, ref, file, src, policy, org || policy_on || options.keep_index);
       s.rules = rules;
       s.policy = policy;
+      s.skeleton = skeleton != nullptr;
       result.entities.push_back(std::move(s));
     }
   }
+  // Findings from expressions go before the limits count findings.
+  if (skeleton)
+    std::erase_if(out, [&](const Diagnostic& d) {
+      return from_expression(skeleton->neutral, d, skeleton->names);
+    });
   if (result.locations.size() > options.limits.max_findings) {
     // Each target may become a file to lint or a finding: bounded like the findings.
     const SourcePos at = result.locations[options.limits.max_findings].pos;
@@ -389,6 +435,10 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     d.source_line = line;
   }
   result.suppressions = parse_suppressions(src);
+  if (skeleton) {
+    for (Diagnostic& d : out) skeleton->adjust(d);  // none is dropped any more
+    result.skeleton = std::move(skeleton);
+  }
   return result;
 }
 
@@ -411,7 +461,9 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   const auto [rules_found, policy_found] = config_of(file, options);
   const RuleConfig* rules = rules_found;  // plain variables: lambdas capture them (clang-14)
   const Policy* policy = policy_found;
-  return lint_loaded(file, std::move(bytes), options, rules, policy);
+  const AsSkeleton as = as_skeleton(file, bytes, options, policy);
+  if (as == AsSkeleton::skip) return skipped_skeleton(file, rules);
+  return lint_loaded(file, std::move(bytes), options, rules, policy, as == AsSkeleton::lint);
 }
 
 FileResult lint_file(const std::string& file, const LintOptions& options) {
@@ -443,7 +495,9 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
                     options.limits.max_file_bytes),
         "catalog files are small; raise the limit with --limit file-bytes=N if this one must be "
         "linted");
-  return lint_loaded(file, std::move(in.bytes), options, rules, policy);
+  const AsSkeleton as = as_skeleton(file, in.bytes, options, policy);
+  if (as == AsSkeleton::skip) return skipped_skeleton(file, rules);
+  return lint_loaded(file, std::move(in.bytes), options, rules, policy, as == AsSkeleton::lint);
 }
 
 namespace {
@@ -645,7 +699,7 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
   std::unordered_set<std::string> seen;
   for (const FileResult& r : linted)
     if (!r.file.empty()) seen.insert(key(r.file));
-  const Discovery found = discover(yaml);
+  const Discovery found = discover(yaml, /*note_skeletons=*/false);  // never linted anyway
   for (const std::string& file : found.files) {
     if (seen.count(key(file))) continue;
     FileBytes in = read_regular_file(file, options.limits.max_file_bytes);
@@ -907,7 +961,10 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
                       const std::vector<BaseEntity>& at_base) {
   LintResult out;
   for (const FileResult& r : results)
-    if (!r.file.empty()) out.linted.push_back(r.file);
+    if (r.skipped_skeleton)
+      out.skipped_skeletons.push_back(r.file);
+    else if (!r.file.empty())
+      out.linted.push_back(r.file);
   out.files = out.linted.size();
   auto kept = std::make_shared<CatalogIndex>();  // not movable (once_flag): shared
   CatalogIndex* at = kept.get();
@@ -998,13 +1055,27 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
     for (Diagnostic& d : lazy_errors) out.diagnostics.push_back(std::move(d));
     run_catalog_rules(*at);
   }
+  // Skeleton mode for the catalog phase's findings: those from expressions go, the others quote
+  // the original text (skeleton.h).
+  std::unordered_map<std::string_view, const SkeletonFile*> skeletons;
+  for (const FileResult& r : results)
+    if (r.skeleton) skeletons.emplace(r.file, r.skeleton.get());
   for (std::vector<Diagnostic>& list : found)
-    for (Diagnostic& d : list) out.diagnostics.push_back(std::move(d));
+    for (Diagnostic& d : list) {
+      if (!skeletons.empty())
+        if (const auto it = skeletons.find(d.file); it != skeletons.end() && !it->second->adjust(d))
+          continue;
+      out.diagnostics.push_back(std::move(d));
+    }
   if (options.resolver) unmatched_locations(options.resolver->app_configs(), out.diagnostics);
   if (options.change && !at_base.empty())
     removed_entities(at_base, *at, *options.change, results, out.diagnostics);
   for (const EntitySummary& e : at->entities)
-    if (!e.ref.empty()) out.entities.emplace_back(e.file, e.ref);
+    if (!e.ref.empty()) {
+      const auto it = e.skeleton ? skeletons.find(e.file) : skeletons.end();
+      out.entities.emplace_back(e.file,
+                                it != skeletons.end() ? it->second->neutral.restore(e.ref) : e.ref);
+    }
   // One stamping step for every finding: the configuration of its file.
   std::unordered_map<std::string_view, const RuleConfig*> configs;
   for (const FileResult& r : results)

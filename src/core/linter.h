@@ -1,7 +1,10 @@
 // The lint pipeline: per-file phase in parallel, then the catalog phase, then sorting.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/changes.h"
@@ -12,6 +15,7 @@
 #include "core/locations.h"
 #include "core/registry.h"
 #include "core/rule.h"
+#include "core/skeleton.h"
 #include "core/suppression.h"
 
 namespace catalog_lint {
@@ -44,6 +48,17 @@ struct LintOptions {
   bool follow_locations = true;
   /// Keep the catalog index in LintResult::index (the team report reads the entities).
   bool keep_index = false;
+  /// Scaffolder skeletons (docs/skeletons.md): when true, a file that sniff_skeleton()s and
+  /// declares a Backstage apiVersion or kind (sniff_backstage, sniff_backstage_kind), or that is
+  /// in `skeleton_files`, is skipped (FileResult::skipped_skeleton) or linted in skeleton mode,
+  /// as `lint_skeletons` or else its config's `skeletons:` says (default: skipped). When false
+  /// (unit tests, lint_text) every file is linted as written.
+  bool detect_skeletons = false;
+  /// `--skeletons`: true = lint in skeleton mode, false = skip; unset = each file's config.
+  std::optional<bool> lint_skeletons;
+  /// Files discovery found to be skeletons (paths as given), whatever their content: those
+  /// under a Template's fetch:template / fetch:plain folder.
+  std::shared_ptr<const std::unordered_set<std::string>> skeleton_files;
 };
 
 /// Findings of one file, before the catalog phase.
@@ -55,6 +70,10 @@ struct FileResult {
   std::vector<LocationTarget> locations;  ///< targets of its Location entities
   bool unreadable = false;                ///< the file could not be read at all (exit code 2)
   const RuleConfig* rules = nullptr;      ///< the file's effective configuration
+  /// A scaffolder skeleton left out (LintOptions::detect_skeletons): nothing else is set.
+  bool skipped_skeleton = false;
+  /// Set when the file was linted in skeleton mode: the catalog phase adjusts its findings too.
+  std::shared_ptr<const SkeletonFile> skeleton;
 };
 
 /// Lints one file's bytes as if read from `file` (no disk access). Never throws for bad input.
@@ -68,6 +87,8 @@ struct LintResult {
   std::vector<Diagnostic> diagnostics;  ///< sorted by diagnostic_less
   std::size_t files = 0;                ///< files linted
   std::vector<std::string> linted;      ///< their paths, as reported
+  /// Scaffolder skeletons left out (FileResult::skipped_skeleton), in file order; not linted.
+  std::vector<std::string> skipped_skeletons;
   /// (file, entity ref) of every entity of the linted files with a ref, in file and document
   /// order (JUnit's testcases).
   std::vector<std::pair<std::string, std::string>> entities;

@@ -72,6 +72,8 @@ struct Policy {
   /// `catalog_complete: true`: the repository is the whole organisation (a monorepo); it is then
   /// a catalog source (ConfigResolver::catalog_sources).
   bool catalog_complete = false;
+  /// `skeletons: lint`: scaffolder skeletons are linted in skeleton mode, not skipped.
+  bool lint_skeletons = false;
   /// `app_config:`: Backstage's app-config files, merged (core/app_config.h); null when none.
   std::shared_ptr<const AppConfig> app_config;
   /// True when the org is declared (a catalog, or catalog_complete): only then are owners and

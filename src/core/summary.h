@@ -76,6 +76,9 @@ struct EntitySummary {
   std::vector<SummaryField> fields;
   const RuleConfig* rules = nullptr;  ///< severities for this entity's file (nullptr: the run's)
   const Policy* policy = nullptr;     ///< policy for this entity's file (nullptr: none)
+  /// Of a file linted in skeleton mode: its references are judged, but it defines nothing the
+  /// org can refer to (no owner, no target) and is never a duplicate.
+  bool skeleton = false;
 
   /// The field with JSON pointer `pointer`, or nullptr.
   const SummaryField* field(std::string_view pointer) const;
