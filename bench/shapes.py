@@ -233,6 +233,14 @@ def skeleton_unclosed(n: int) -> Files:
     return {"catalog-info.yaml": component(line, name="${{ values.name }}")}
 
 
+def skeleton_nested(n: int) -> Files:
+    """A skeleton with n nested `{% macro %}` bodies and n nested `{% if %}…{% else %}` chains:
+    bodies inside bodies are blanked once each (their union), not once per enclosing body."""
+    blocks = "{% macro m %}\n" * n + "{% endmacro %}\n" * n
+    blocks += "{% if a %}\n" * n + "{% else %}{% endif %}\n" * n
+    return {"catalog-info.yaml": component(blocks, name="${{ values.name }}")}
+
+
 @dataclass
 class Shape:
     """One hostile shape: how to make it at size n, and how catalog-lint is run on it."""
@@ -275,6 +283,8 @@ SHAPES = [
     Shape("deep-nesting", "flow sequences nested 150 deep", (250, 500, 1000), "fields", deep_nesting),
     Shape("skeleton-expressions", "skeleton mode: expressions and invalid tags on one line", (25000, 50000, 100000),
           "expressions", skeleton_expressions, ["--skeletons=lint", "catalog-info.yaml"]),
+    Shape("skeleton-nested", "skeleton mode: nested `{{% macro %}}` and `{{% if %}}` bodies", (10000, 20000, 40000),
+          "blocks", skeleton_nested, ["--skeletons=lint", "catalog-info.yaml"]),
     Shape("skeleton-unclosed", "skeleton mode: unterminated `{{{{`/`{{%` on one line", (100000, 200000, 400000),
           "expressions", skeleton_unclosed, ["--skeletons=lint", "catalog-info.yaml"]),
 ]

@@ -14,6 +14,7 @@
 #include "core/entity_ref.h"
 #include "core/node.h"
 #include "core/relations.h"
+#include "core/suggest.h"
 #include "core/validators.h"
 
 namespace catalog_lint::policy {
@@ -295,35 +296,6 @@ long today_days(const CatalogIndex& index) {
 }
 
 namespace {
-// Levenshtein distance of `a` and `b` when it is below `limit`, else `limit`. Only the diagonal
-// band |i - j| < limit can hold a smaller distance, and a row whose minimum reaches `limit` ends
-// the search (every alignment passes through every row): Ukkonen's cut-off, "Algorithms for
-// approximate string matching", Information and Control 64 (1985).
-std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t limit) {
-  if (a.size() > b.size()) std::swap(a, b);
-  if (b.size() - a.size() >= limit) return limit;
-  const std::size_t big = limit;              // any value >= limit stands for "too far"
-  thread_local std::vector<std::size_t> row;  // one buffer per thread: no allocation per pair
-  row.assign(b.size() + 1, big);
-  for (std::size_t j = 0; j <= b.size() && j < limit; ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    const std::size_t from = i >= limit ? i - limit + 1 : 1;
-    const std::size_t to = std::min(b.size(), i + limit - 1);
-    std::size_t diag = row[from - 1];  // D[i-1][from-1]
-    row[from - 1] = from == 1 && i < limit ? i : big;
-    std::size_t row_min = row[from - 1];
-    for (std::size_t j = from; j <= to; ++j) {
-      const std::size_t up = row[j];  // D[i-1][j]
-      row[j] = std::min({up + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1), big});
-      diag = up;
-      row_min = std::min(row_min, row[j]);
-    }
-    if (to < b.size()) row[to + 1] = big;  // outside the band from here on
-    if (row_min >= limit) return limit;
-  }
-  return std::min(row[b.size()], limit);
-}
-
 /// Letter counts of `s` folded into 16 buckets: half the L1 distance of two signatures is a
 /// lower bound of the edit distance (one edit changes at most two counts by one).
 std::array<std::uint8_t, 16> signature(std::string_view s) {

@@ -84,6 +84,13 @@ const Rule* Registry::find_rule(std::string_view id) const {
   return rule ? &rules_[static_cast<std::size_t>(*rule)] : nullptr;
 }
 
+std::vector<std::string> Registry::ids() const {
+  std::vector<std::string> out;
+  out.reserve(rules_.size());
+  for (const Rule& r : rules_) out.push_back(r.info.id);
+  return out;
+}
+
 const RuleInfo* Registry::find(std::string_view id) const {
   const Rule* r = find_rule(id);
   return r ? &r->info : nullptr;

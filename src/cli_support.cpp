@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/registry.h"
+#include "core/suggest.h"
 
 namespace catalog_lint {
 
@@ -57,12 +58,14 @@ std::optional<std::string> command_line_rules(const std::vector<std::string>& ru
     const auto sev = eq == std::string::npos ? std::nullopt : parse_severity(r.substr(eq + 1));
     if (!sev) return fmt::format("--rule '{}': expected RULE=error|warning|note|off", r);
     if (registry.find(id) == nullptr)
-      return fmt::format("--rule '{}': unknown rule '{}'; `catalog-lint rules` lists them", r, id);
+      return fmt::format("--rule '{}': unknown rule '{}'; {}`catalog-lint rules` lists them", r, id,
+                         did_you_mean(id, registry.ids()));
     out[id] = *sev;
   }
   for (const std::string& id : disabled) {
     if (registry.find(id) == nullptr)
-      return fmt::format("--disable '{}': unknown rule; `catalog-lint rules` lists them", id);
+      return fmt::format("--disable '{}': unknown rule; {}`catalog-lint rules` lists them", id,
+                         did_you_mean(id, registry.ids()));
     out[id] = Severity::off;
   }
   return std::nullopt;

@@ -1,5 +1,6 @@
 #include "report_cmd.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -260,7 +261,11 @@ int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
       first = (std::filesystem::path(first) / "catalog-info.yaml").string();
     const ResolvedConfig& r = options.resolver->for_file(first);
     if (r.error) {
-      std::cerr << "catalog-lint: " << printable(r.error->format()) << "\n";
+      // Said once: the lint before the report printed every config error its files claimed.
+      const std::vector<ConfigError> said = options.resolver->claimed_errors();
+      if (std::none_of(said.begin(), said.end(),
+                       [&](const ConfigError& e) { return e.format() == r.error->format(); }))
+        std::cerr << "catalog-lint: " << printable(r.error->format()) << "\n";
       return kExitError;
     }
     levels = r.policy().report_levels;

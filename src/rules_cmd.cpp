@@ -9,6 +9,7 @@
 
 #include "cli_support.h"
 #include "core/registry.h"
+#include "core/suggest.h"
 
 namespace catalog_lint {
 
@@ -49,9 +50,8 @@ int explain(const std::string& id) {
   const RuleInfo* r = Registry::instance().find(id);
   if (r == nullptr) {
     std::cerr << fmt::format(
-        "catalog-lint: error: unknown rule '{}'; `catalog-lint rules` lists "
-        "them\n",
-        id);
+        "catalog-lint: error: unknown rule '{}'; {}`catalog-lint rules` lists them\n", id,
+        did_you_mean(id, Registry::instance().ids()));
     return kExitError;
   }
   std::string options;

@@ -125,6 +125,13 @@ TEST_CASE("cli: --version, rules and explain") {
   const CliRun unknown = run_cli({"explain", "no-such-rule"});
   CHECK(unknown.exit_code == 2);
   CHECK(unknown.err.find("unknown rule 'no-such-rule'") != std::string::npos);
+  // A near miss gets a suggestion; a far one none (payments-team is no security-team).
+  CHECK(run_cli({"explain", "unknown-ownr"}).err ==
+        "catalog-lint: error: unknown rule 'unknown-ownr'; did you mean 'unknown-owner'? "
+        "`catalog-lint rules` lists them\n");
+  CHECK(unknown.err ==
+        "catalog-lint: error: unknown rule 'no-such-rule'; `catalog-lint rules` "
+        "lists them\n");
 }
 
 TEST_CASE("cli: directory discovery picks catalog files and skips the rest") {

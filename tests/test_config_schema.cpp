@@ -60,7 +60,8 @@ TEST_CASE("config schema: each kind of violation, at its node, in the loader's w
         "declarative_rules, overrides, include, exclude, catalog, catalog_complete, skeletons, "
         "app_config, report");
   CHECK(verdict("policy:\n  platform-team: x\n") ==
-        "2:3 unknown key 'platform-team' in policy; expected one of: annotation_prefix, "
+        "2:3 unknown key 'platform-team' in policy; did you mean 'platform_team'? expected one "
+        "of: annotation_prefix, "
         "platform_team, architecture_committee, escape_hatch_expiry_warning_days, "
         "deprecation_notice_days, infrastructure_types, known_owners, golden_paths");
   CHECK(verdict("rules:\n  unknown-kind: loud\n") ==

@@ -257,6 +257,15 @@ TEST_CASE("fix: an unsafe fix never acts on text an earlier fix revealed") {
         "apiVersion: backstage.io/v1alpha1\nkind: Component\n# note\nkind: Group\nmetadata:\n  "
         "name: a\n" +
             kSpec);
+  // A duplicate key whose line hides text behind a bare CR (a comment's `<CR>  system: x`) has
+  // no fix: removing the line would delete the hidden text with it; the CR fix still applies.
+  const std::string cr_line = kHead +
+                              "spec:\n  type: service\n  owner: team-a\n  lifecycle: production\n"
+                              "  lifecycle: experimental # old\r  system: payments\n";
+  CHECK(fixed(cr_line, true) ==
+        kHead +
+            "spec:\n  type: service\n  owner: team-a\n  lifecycle: production\n"
+            "  lifecycle: experimental # old\n  system: payments\n");
   // A duplicate key as written is still removed with --unsafe-fixes (the first round).
   const std::string dup =
       "apiVersion: backstage.io/v1alpha1\nkind: Component\nkind: Group\nmetadata:\n  name: a\n" +

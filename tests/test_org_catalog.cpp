@@ -7,6 +7,8 @@
 // service folders, each with one planted dangling reference.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -523,4 +525,42 @@ TEST_CASE("the org catalog: empty sources and missing designated Groups are warn
              "catalog: [org, empty]\nrules: {incomplete-org-catalog: off}\n");
   r = run_cli({"--format", "json", "services/payments"}, dir);
   CHECK(findings(r) == list({kPayments}));
+  // One folder spelt three ways is one source, reported once (hostile trial).
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, empty, empty/, ./empty]\n");
+  r = run_cli({"--format", "json", "services/payments"}, dir);
+  CHECK(findings(r) == list({"incomplete-org-catalog empty/:1:1", kPayments}));
+  // A FIFO is no source: refused as --catalog refuses it, not read as one with no entities.
+  REQUIRE(mkfifo((dir + "/fifo").c_str(), 0600) == 0);
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, fifo]\n");
+  r = run_cli({"services/payments"}, dir);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find(".catalog-lint.yaml:1:16: error: catalog source 'fifo' is not a folder or a "
+                   "regular file (a FIFO, socket or device) [invalid-config]") !=
+        std::string::npos);
+}
+
+TEST_CASE("the org catalog: --allow-extends-from DIR allows DIR itself as a catalog source") {
+  // A new user's trial: an org repository checked out beside this one was refused.
+  const std::string top = temp_dir();
+  const std::string org = top + "/org-repo";
+  fs::create_directories(org);
+  write_file(org + "/groups.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\n"
+             "spec:\n  type: team\n  children: []\n");
+  const std::string dir = git_repo();
+  write_file(dir + "/.catalog-lint.yaml", fmt::format("catalog: [{}]\n", org));
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: svc\n"
+             "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n");
+  CliRun r = run_cli(
+      {"--format", "json", "--rule", "incomplete-org-catalog=off", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 2);  // outside the repository
+  r = run_cli({"--format", "json", "--rule", "incomplete-org-catalog=off", "--allow-extends-from",
+               org, "catalog-info.yaml"},
+              dir);
+  CHECK(r.exit_code == 1);  // the escalation findings of a service with no contacts
+  for (const auto& d : nlohmann::json::parse(r.out)["diagnostics"]) {
+    CHECK(d["rule"] != "unknown-owner");
+    CHECK(d["rule"] != "invalid-config");
+  }
 }

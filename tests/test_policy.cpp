@@ -239,11 +239,13 @@ TEST_CASE("policy: config is loaded once per directory and found up to the git r
 
 TEST_CASE("policy: config errors have exact messages and positions") {
   CHECK(config_error("polcy: {}\n") ==
-        "cfg.yaml:1:1: error: unknown key 'polcy' in the config file; expected one of: extends, "
+        "cfg.yaml:1:1: error: unknown key 'polcy' in the config file; did you mean 'policy'? "
+        "expected one of: extends, "
         "rules, policy, declarative_rules, overrides, include, exclude, catalog, "
         "catalog_complete, skeletons, app_config, report");
   CHECK(config_error("policy:\n  platform_teem: x\n") ==
-        "cfg.yaml:2:3: error: unknown key 'platform_teem' in policy; expected one of: "
+        "cfg.yaml:2:3: error: unknown key 'platform_teem' in policy; did you mean 'platform_team'? "
+        "expected one of: "
         "annotation_prefix, platform_team, architecture_committee, "
         "escape_hatch_expiry_warning_days, deprecation_notice_days, infrastructure_types, "
         "known_owners, golden_paths");
@@ -267,8 +269,8 @@ TEST_CASE("policy: config errors have exact messages and positions") {
         "cfg.yaml:2:27: error: policy.architecture_committee 'gr oup:arch' is not an entity ref: "
         "the kind 'gr oup' is not a valid kind (1-63 letters and digits, starting with a letter)");
   CHECK(config_error("rules:\n  unknown-ownr: off\n") ==
-        "cfg.yaml:2:3: error: unknown rule 'unknown-ownr' in rules; `catalog-lint rules` lists "
-        "them");
+        "cfg.yaml:2:3: error: unknown rule 'unknown-ownr' in rules; did you mean 'unknown-owner'? "
+        "`catalog-lint rules` lists them");
   CHECK(config_error("rules:\n  unknown-owner: fatal\n") ==
         "cfg.yaml:2:18: error: severity 'fatal' of rule 'unknown-owner' is not one of: error, "
         "warning, note, off");

@@ -178,6 +178,20 @@ TEST_CASE("rule options: a config sets them beside the severity, checked at line
             *value_in(c, "infrastructure-not-platform-owned", "resource_types")) ==
         std::vector<std::string>{"vpc"});
 
+  // Integers as YAML 1.2 reads them, never C's octal: 0o17 is 15 (not 0), 030 is 30 (not 24),
+  // 09 is 9 (not 0); a value past 64 bits is out of range, also in octal.
+  for (const auto& [text, value] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"0o17", 15}, {"030", 30}, {"09", 9}, {"0x1e", 30}, {"+7", 7}}) {
+    CAPTURE(text);
+    const Config o = parse_config(
+        "c.yaml", "rules:\n  short-deprecation-notice: {options: {notice_days: " + text + "}}\n");
+    REQUIRE(value_in(o, "short-deprecation-notice", "notice_days"));
+    CHECK(std::get<std::int64_t>(*value_in(o, "short-deprecation-notice", "notice_days")) == value);
+  }
+  CHECK(loaded("rules:\n  short-deprecation-notice: {options: {notice_days: "
+               "0o1000000000000000000000000}}\n") ==
+        "c.yaml:3:53: error: rules.short-deprecation-notice.options.notice_days is out of range");
+
   // Unknown option: did you mean, within a bounded distance; else the list.
   CHECK(loaded("rules:\n  short-deprecation-notice: {options: {notice_day: 30}}\n") ==
         "c.yaml:3:40: error: unknown option 'notice_day' in "
@@ -201,8 +215,8 @@ TEST_CASE("rule options: a config sets them beside the severity, checked at line
         "must be a list of strings, found number");
   // The mapping form's own keys and shape.
   CHECK(loaded("rules:\n  short-deprecation-notice: {severty: warning}\n") ==
-        "c.yaml:3:30: error: unknown key 'severty' in rules.short-deprecation-notice; expected "
-        "one of: severity, options");
+        "c.yaml:3:30: error: unknown key 'severty' in rules.short-deprecation-notice; did you "
+        "mean 'severity'? expected one of: severity, options");
   CHECK(loaded("rules:\n  short-deprecation-notice: {severity: loud}\n") ==
         "c.yaml:3:40: error: severity 'loud' of rule 'short-deprecation-notice' is not one of: "
         "error, warning, note, off");

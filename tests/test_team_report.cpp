@@ -1161,7 +1161,8 @@ TEST_CASE("team report: a typo in report.levels is an invalid-config error of ev
     const CliRun run = run_cli(args, dir);
     CHECK(run.exit_code == 2);
     CHECK(run.out.empty());
-    CHECK(run.err.find(".catalog-lint.yaml:6:28: error: " + message + "\n") != std::string::npos);
+    // Exactly once (report used to print it a second time after the lint had).
+    CHECK(run.err == "catalog-lint: .catalog-lint.yaml:6:28: error: " + message + "\n");
   }
   // A rule id with a typo gets its rule; a value close to nothing gets the list; a scalar
   // requirement is checked too; the config's own declarative rules are requirements.

@@ -163,8 +163,11 @@ TEST_CASE("cli: --rule and --disable win over the config file; print-config show
   const CliRun bad = run_cli({"--rule", "invalid-tags=error", "catalog-info.yaml"}, dir);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err ==
-        "catalog-lint: error: --rule 'invalid-tags=error': unknown rule 'invalid-tags'; "
-        "`catalog-lint rules` lists them\n");
+        "catalog-lint: error: --rule 'invalid-tags=error': unknown rule 'invalid-tags'; did you "
+        "mean 'invalid-tag'? `catalog-lint rules` lists them\n");
+  CHECK(run_cli({"--disable", "missing-golden-paths", "."}, dir).err ==
+        "catalog-lint: error: --disable 'missing-golden-paths': unknown rule; did you mean "
+        "'missing-golden-path'? `catalog-lint rules` lists them\n");
   CHECK(run_cli({"--rule", "invalid-tag=loud", "."}, dir).exit_code == 2);
 
   const CliRun pc =

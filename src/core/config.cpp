@@ -26,6 +26,7 @@
 #include "core/registry.h"
 #include "core/repo.h"
 #include "core/report_levels.h"
+#include "core/suggest.h"
 #include "core/validators.h"
 
 namespace fs = std::filesystem;
@@ -91,8 +92,10 @@ class Parser {
     for (const auto& [k, v] : map->entries) {
       if (!k->is_string()) fail(k, fmt::format("{}: keys must be strings", where));
       if (std::find(keys.begin(), keys.end(), k->text) == keys.end())
-        fail(k, fmt::format("unknown key '{}' in {}; expected one of: {}", k->text, where,
-                            join(keys)));
+        fail(k,
+             fmt::format("unknown key '{}' in {}; {}expected one of: {}", k->text, where,
+                         did_you_mean(k->text, std::vector<std::string>(keys.begin(), keys.end())),
+                         join(keys)));
     }
   }
 
@@ -366,7 +369,7 @@ std::string ConfigLoader::Impl::refusal(const std::string& name, const fs::path&
   const auto& [root, repository] = root_of(dir);
   if (inside(canonical, root) || (root_too && canonical == fs::path(root))) return "";
   for (const fs::path& r : extra_roots)
-    if (inside(canonical, r)) return "";
+    if (inside(canonical, r) || (root_too && canonical == r)) return "";
   return fmt::format(
       "'{}' resolves to '{}', outside {} '{}'; a config may {} only files inside {}, or "
       "under a directory given with --allow-extends-from",
@@ -646,7 +649,17 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
         p.fail(at, fmt::format("{} {} '{}' does not exist (looked for '{}')", key,
                                key == "catalog" ? "source" : "file", name,
                                target.lexically_normal().string()));
-      out.emplace_back(at, target.lexically_normal().string(), canonical);
+      // A source that is neither a folder nor a regular file (a FIFO, a device) is refused
+      // here, as --catalog refuses it, rather than read as a source with no entities.
+      if (key == "catalog" && !fs::is_directory(canonical, ec) &&
+          !fs::is_regular_file(canonical, ec))
+        p.fail(at, fmt::format("catalog source '{}' is not a folder or a regular file (a FIFO, "
+                               "socket or device)",
+                               name));
+      // One spelling per place: `org/` and `./org` are `org`.
+      std::string shown = target.lexically_normal().string();
+      while (shown.size() > 1 && shown.back() == '/') shown.pop_back();
+      out.emplace_back(at, shown, canonical);
     }
     return out;
   };
@@ -744,9 +757,8 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
                                 id));
         std::string list;
         for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-        const auto near = nearest_name(name, names);
         p.fail(k, fmt::format("unknown option '{}' in {}; {}expected one of: {}", name, where,
-                              near ? fmt::format("did you mean '{}'? ", *near) : "", list));
+                              did_you_mean(name, names), list));
       }
       auto value = check_option_value(*spec, v, fmt::format("{}.{}", where, name),
                                       ConfigLimits::kMaxPolicyListItems);
@@ -768,9 +780,12 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       const std::string id = p.string(k, "a rule id");
       const bool declared = std::any_of(pol.declarative_rules.begin(), pol.declarative_rules.end(),
                                         [&](const auto& r) { return r->info.id == id; });
-      if (!declared && Registry::instance().find(id) == nullptr)
-        p.fail(k,
-               fmt::format("unknown rule '{}' in {}; `catalog-lint rules` lists them", id, where));
+      if (!declared && Registry::instance().find(id) == nullptr) {
+        std::vector<std::string> ids = Registry::instance().ids();
+        for (const auto& r : pol.declarative_rules) ids.push_back(r->info.id);
+        p.fail(k, fmt::format("unknown rule '{}' in {}; {}`catalog-lint rules` lists them", id,
+                              where, did_you_mean(id, ids)));
+      }
       const Node* sev_node = v;
       if (v->is_map()) {
         p.check_map(v, rule_setting_keys(), fmt::format("{}.{}", path, id));

@@ -18,6 +18,8 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "core/suggest.h"
+
 namespace catalog_lint {
 
 namespace {
@@ -55,24 +57,6 @@ const Compiled& compiled() {
     return out;
   }();
   return *c;
-}
-
-// The value of an integer scalar as YAML 1.2's core schema reads it (decimal, 0x, 0o); a
-// double when it does not fit 64 bits.
-std::variant<std::int64_t, double> integer_value(const std::string& text) {
-  std::string_view t = text;
-  bool negative = false;
-  if (!t.empty() && (t[0] == '-' || t[0] == '+')) negative = t[0] == '-', t.remove_prefix(1);
-  int base = 10;
-  if (t.starts_with("0x")) base = 16, t.remove_prefix(2);
-  if (t.starts_with("0o")) base = 8, t.remove_prefix(2);
-  unsigned long long v = 0;
-  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v, base);
-  if (ec != std::errc() || end != t.data() + t.size() ||
-      v > static_cast<unsigned long long>(INT64_MAX))
-    return negative ? -HUGE_VAL : HUGE_VAL;
-  const auto s = static_cast<std::int64_t>(v);
-  return negative ? -s : s;
 }
 
 // `n` as JSON; false when more than `budget` values would be visited.
@@ -238,9 +222,13 @@ SchemaViolation describe(const Node* n, const ojson& s, const std::string& where
       for (const auto& [k, v] : n->entries)
         if (!props.contains(k->text)) {
           std::string keys;
-          for (const auto& [name, _] : props.items()) keys += (keys.empty() ? "" : ", ") + name;
-          return {k,
-                  fmt::format("unknown key '{}' in {}; expected one of: {}", k->text, where, keys)};
+          std::vector<std::string> names;
+          for (const auto& [name, _] : props.items()) {
+            keys += (keys.empty() ? "" : ", ") + name;
+            names.push_back(name);
+          }
+          return {k, fmt::format("unknown key '{}' in {}; {}expected one of: {}", k->text, where,
+                                 did_you_mean(k->text, names), keys)};
         }
     }
   }

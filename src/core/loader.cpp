@@ -1228,6 +1228,9 @@ class Builder : public YAML::EventHandler {
       return std::nullopt;  // the value is on other lines
     const std::size_t line_end = line_start + line.size();
     if (after > line_end) return std::nullopt;
+    // A bare CR inside the line hides more text behind it (a comment's `<CR>  system: x`, that
+    // the CR fix brings out): removing the line would delete it unseen.
+    if (line.find('\r') != std::string_view::npos) return std::nullopt;
     const std::string_view rest = std::string_view(b).substr(after, line_end - after);
     const std::size_t c = rest.find_first_not_of(" \t");
     if (c != std::string_view::npos && rest[c] != ':' && rest[c] != '#') return std::nullopt;

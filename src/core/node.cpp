@@ -1,5 +1,9 @@
 #include "core/node.h"
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
 #include <re2/re2.h>
 
 namespace catalog_lint {
@@ -129,6 +133,22 @@ std::string pointer_token(std::string_view key) {
       out += c;
   }
   return out;
+}
+
+std::variant<std::int64_t, double> integer_value(std::string_view text) {
+  std::string_view t = text;
+  bool negative = false;
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) negative = t[0] == '-', t.remove_prefix(1);
+  int base = 10;
+  if (t.starts_with("0x")) base = 16, t.remove_prefix(2);
+  if (t.starts_with("0o")) base = 8, t.remove_prefix(2);
+  unsigned long long v = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v, base);
+  if (ec != std::errc() || end != t.data() + t.size() ||
+      v > static_cast<unsigned long long>(INT64_MAX))
+    return negative ? -HUGE_VAL : HUGE_VAL;
+  const auto s = static_cast<std::int64_t>(v);
+  return negative ? -s : s;
 }
 
 }  // namespace catalog_lint

@@ -1,10 +1,12 @@
 // Our compact YAML node tree: what rules read instead of yaml-cpp's nodes.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/diagnostic.h"
@@ -19,6 +21,11 @@ enum class NodeType : unsigned char { null, boolean, integer, floating, string, 
 /// "null", "boolean", "number" (int and float), "string", "array" or "object": the JSON type name
 /// Backstage's schema errors use.
 std::string_view json_type_name(NodeType t);
+
+/// The value of an integer scalar's text as YAML 1.2's core schema reads it (decimal, `0x` hex,
+/// `0o` octal; `030` is thirty): an int64, or +-HUGE_VAL when it does not fit 64 bits or is no
+/// integer at all.
+std::variant<std::int64_t, double> integer_value(std::string_view text);
 
 /// Resolves a plain (unquoted, untagged) scalar to its YAML 1.2 core-schema type
 /// (https://yaml.org/spec/1.2.2/#1023-core-schema, as implemented by the `yaml` npm package).

@@ -35,6 +35,8 @@ class Registry {
   static const Registry& instance();
 
   const std::vector<Rule>& rules() const { return rules_; }  ///< sorted by id
+  /// Every rule id, sorted (the candidates of "did you mean").
+  std::vector<std::string> ids() const;
   const Rule& rule(RuleId id) const { return rules_[static_cast<std::size_t>(id)]; }
   /// The rule with id `id`, or nullptr (a repository's own declarative rules are not here).
   const Rule* find_rule(std::string_view id) const;

@@ -16,27 +16,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Levenshtein distance of `a` and `b`, or `limit + 1` once it exceeds `limit`.
-std::size_t distance(std::string_view a, std::string_view b, std::size_t limit) {
-  const std::size_t gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
-  if (gap > limit) return limit + 1;
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    std::size_t best = row[0];
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-      best = std::min(best, row[j]);
-    }
-    if (best > limit) return limit + 1;
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 std::string_view to_string(OptionType type) {
@@ -73,12 +52,11 @@ std::variant<OptionValue, std::string> check_option_value(const OptionSpec& spec
       if (n->type != NodeType::integer)
         return fmt::format("{} must be {}, found {}", what,
                            non_negative ? "a non-negative integer" : "an integer", found);
-      std::int64_t v = 0;
-      try {
-        v = std::stoll(n->text, nullptr, 0);  // YAML's 0x1e too
-      } catch (const std::exception&) {
+      // As YAML 1.2 reads it (0x1e, 0o17; 030 is thirty), never C's octal.
+      const auto parsed = integer_value(n->text);
+      if (!std::holds_alternative<std::int64_t>(parsed))
         return fmt::format("{} is out of range", what);
-      }
+      const std::int64_t v = std::get<std::int64_t>(parsed);
       const std::int64_t lo = spec.minimum.value_or(std::numeric_limits<std::int64_t>::min());
       const std::int64_t hi = spec.maximum.value_or(std::numeric_limits<std::int64_t>::max());
       if (v < lo || v > hi) {
@@ -158,12 +136,10 @@ std::vector<OptionSpec> parse_option_specs(const Node* options) {
         if (spec.type != OptionType::integer)
           bad(fmt::format("'{}' applies to integer options only", name));
         if (value->type != NodeType::integer) bad(fmt::format("'{}' must be an integer", name));
-        try {
-          return std::stoll(value->text, nullptr, 0);
-        } catch (const std::exception&) {
+        const auto parsed = integer_value(value->text);
+        if (!std::holds_alternative<std::int64_t>(parsed))
           bad(fmt::format("'{}' is out of range", name));
-        }
-        return 0;
+        return std::get<std::int64_t>(parsed);
       };
       if (name == "minimum") {
         spec.minimum = bound();
@@ -188,18 +164,6 @@ std::vector<OptionSpec> parse_option_specs(const Node* options) {
     out.push_back(std::move(spec));
   }
   return out;
-}
-
-std::optional<std::string> nearest_name(std::string_view name,
-                                        const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::max<std::size_t>(1, name.size() / 3);
-  std::optional<std::string> best;
-  std::size_t best_distance = limit + 1;
-  for (const std::string& c : candidates) {
-    const std::size_t d = distance(name, c, limit);
-    if (d < best_distance) best = c, best_distance = d;
-  }
-  return best;
 }
 
 const OptionValue* RuleOptions::value(std::string_view name) const {

@@ -58,11 +58,6 @@ std::variant<OptionValue, std::string> check_option_value(
     const OptionSpec& spec, const Node* n, std::string_view what,
     std::size_t max_items = static_cast<std::size_t>(-1));
 
-/// The candidate closest to `name` within max(1, |name| / 3) edits (Levenshtein), for "did you
-/// mean"; std::nullopt when none is that close. The first in `candidates` order wins a tie.
-std::optional<std::string> nearest_name(std::string_view name,
-                                        const std::vector<std::string>& candidates);
-
 /// Option values a config sets for one rule, by option name (unset options keep their default).
 using OptionValues = std::map<std::string, OptionValue, std::less<>>;
 

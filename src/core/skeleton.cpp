@@ -117,20 +117,37 @@ SkeletonText neutralize_skeleton(std::string_view in) {
     }
   }
   // Markers first, then spaces over tags, comments and the parts that are not output.
+  // A marker letter the original never has before a digit.
+  bool taken[26] = {};
+  for (std::size_t k = 0; k + 1 < in.size(); ++k)
+    if (in[k] >= 'a' && in[k] <= 'z' && in[k + 1] >= '0' && in[k + 1] <= '9')
+      taken[in[k] - 'a'] = true;
+  out.lead = 0;
+  for (const char c : std::string_view("xqzjkvwy"))
+    if (!taken[c - 'a']) {
+      out.lead = c;
+      break;
+    }
+  const char fill = out.lead ? out.lead : 'x';
   for (const auto& [b, e] : values) {
     const std::string digits = std::to_string(out.markers.size());
     const std::size_t len = e - b;
-    std::string marker(len, 'x');
+    std::string marker(len, fill);
     if (len >= digits.size() + 2) marker.replace(1, digits.size(), digits);
     out.text.replace(b, len, marker);
     out.markers.emplace_back(std::move(marker), std::string(in.substr(b, len)));
   }
-  auto blank = [&](std::size_t b, std::size_t e) {
-    for (std::size_t k = b; k < e; ++k)
+  // Tags and bodies nest (a macro in a macro, an if chain in an if chain): blank their union,
+  // each byte once, or n nested bodies cost n^2.
+  std::vector<Range> blanked = tags;
+  blanked.insert(blanked.end(), blanks.begin(), blanks.end());
+  std::sort(blanked.begin(), blanked.end());
+  std::size_t done = 0;  // every byte before it is blank already
+  for (const auto& [b, e] : blanked) {
+    for (std::size_t k = std::max(b, done); k < e; ++k)
       if (in[k] != '\n' && in[k] != '\r') out.text[k] = ' ';
-  };
-  for (const auto& [b, e] : tags) blank(b, e);
-  for (const auto& [b, e] : blanks) blank(b, e);
+    done = std::max(done, e);
+  }
   std::vector<Range> ranges = std::move(tags);
   ranges.insert(ranges.end(), values.begin(), values.end());
   ranges.insert(ranges.end(), blanks.begin(), blanks.end());
@@ -157,11 +174,11 @@ bool SkeletonText::overlaps(std::size_t begin, std::size_t end) const {
 }
 
 std::string SkeletonText::restore(std::string_view s) const {
-  if (markers.empty() || s.find('x') == npos) return std::string(s);
+  if (markers.empty() || lead == 0 || s.find(lead) == npos) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    if (s[i] == 'x' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
+    if (s[i] == lead && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
       std::size_t j = i + 1, index = 0;
       while (j < s.size() && s[j] >= '0' && s[j] <= '9' && index <= markers.size())
         index = index * 10 + static_cast<std::size_t>(s[j++] - '0');

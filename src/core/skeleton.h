@@ -36,6 +36,10 @@ struct SkeletonText {
   std::vector<std::pair<std::size_t, std::size_t>> spans;
   /// Per value expression (index = the number in its marker): its marker and original text.
   std::vector<std::pair<std::string, std::string>> markers;
+  /// The letter markers are made of (`x`, or another when the original already holds that
+  /// letter before a digit, as in a literal `x0xxx`: restore() must never take literal text for
+  /// a marker); 0 when every candidate letter is taken, and markers are then never restored.
+  char lead = 'x';
   /// Some replaced range holds a byte that is not ASCII: columns (code points, UTF-16 units) of
   /// the neutral text then differ from the original's after it on that line.
   bool non_ascii = false;

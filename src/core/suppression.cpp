@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/registry.h"
+#include "core/suggest.h"
 
 namespace catalog_lint {
 
@@ -147,7 +148,8 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
       if (info == nullptr) {
         report(RuleId::invalid_suppression, s,
                fmt::format("suppression names unknown rule '{}'", s.rules[i]),
-               "`catalog-lint rules` lists the rule ids");
+               fmt::format("{}`catalog-lint rules` lists the rule ids",
+                           did_you_mean(s.rules[i], registry.ids())));
       } else if (info->always_reported) {
         report(RuleId::invalid_suppression, s,
                fmt::format("'{}' is always reported and cannot be suppressed", s.rules[i]),
