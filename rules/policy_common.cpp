@@ -201,6 +201,13 @@ bool Org::judged(const EntitySummary& e) const {
   return declared_ || policy_of(e).org_declared();
 }
 
+std::string Org::not_judged_help(std::string_view declare) const {
+  if (failed_)
+    return "repair or refresh the catalog source the unreadable-file error names (catalog-lint "
+           "snapshot)";
+  return std::string(declare);
+}
+
 std::vector<std::string> Org::golden_paths(const EntitySummary& e) const {
   std::vector<std::string> out = golden_templates_;
   for (const auto& g : policy_of(e).golden_paths) out.push_back(g);

@@ -96,6 +96,14 @@ class Org {
   /// Groups among the linted files and policy.known_owners are looked up, but never make the
   /// org known by themselves (a partial run would call every other team unknown).
   bool judged(const EntitySummary& e) const;
+  /// Why an entity is not judged (after judged() said no), for the one note per run: "no org
+  /// catalog is declared", or "the org catalog could not be read" when a source failed.
+  std::string_view not_judged_because() const {
+    return failed_ ? "the org catalog could not be read (see the unreadable-file error)"
+                   : "no org catalog is declared";
+  }
+  /// The help of that note: where to declare the catalog, or to repair it.
+  std::string not_judged_help(std::string_view declare) const;
   /// Any entity with ref key `key`: the linted files first, then the catalog; or nullptr.
   const EntitySummary* find_any(std::string_view key) const;
   /// The ref keys relation list `pointer` of `e` names (`/spec/children`, …), parsed once per

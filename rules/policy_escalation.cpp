@@ -94,10 +94,12 @@ std::shared_ptr<const CatalogRule> make_missing_escalation_contact() {
     if (l1.resolved) return;
     if (l1.own == nullptr && !org.judged(e)) {
       ctx.note_once(e, missing_at(e),
-                    "level-1 escalation contacts are not checked: no org catalog is declared, so "
-                    "the owner Group's contacts cannot be looked up",
-                    "name the org catalog in .catalog-lint.yaml (`catalog: [path/to/org]`), pass "
-                    "--catalog PATH, or set `catalog_complete: true`");
+                    fmt::format("level-1 escalation contacts are not checked: {}, so the owner "
+                                "Group's contacts cannot be looked up",
+                                org.not_judged_because()),
+                    org.not_judged_help("name the org catalog in .catalog-lint.yaml (`catalog: "
+                                        "[path/to/org]`), pass --catalog PATH, or set "
+                                        "`catalog_complete: true`"));
       return;
     }
     if (l1.own != nullptr) return;

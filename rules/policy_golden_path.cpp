@@ -49,10 +49,12 @@ std::shared_ptr<const CatalogRule> make_unknown_golden_path() {
     const Org& org = org_of(index);
     if (!org.judged(e)) {
       ctx.note_once(e, *paths.front(),
-                    "golden-path tags are not checked: no org catalog is declared, so the "
-                    "approved Templates are unknown",
-                    "name the org catalog (with the Templates) in .catalog-lint.yaml (`catalog: "
-                    "[path/to/org]`), pass --catalog PATH, or set `catalog_complete: true`");
+                    fmt::format("golden-path tags are not checked: {}, so the approved Templates "
+                                "are unknown",
+                                org.not_judged_because()),
+                    org.not_judged_help("name the org catalog (with the Templates) in "
+                                        ".catalog-lint.yaml (`catalog: [path/to/org]`), pass "
+                                        "--catalog PATH, or set `catalog_complete: true`"));
       return;
     }
     const std::vector<std::string> approved = org.golden_paths(e);

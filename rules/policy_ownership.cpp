@@ -22,11 +22,13 @@ std::shared_ptr<const CatalogRule> make_unknown_owner() {
     const Org& org = org_of(index);
     if (!org.judged(e)) {
       ctx.note_once(e, *owner,
-                    "owners are not checked: no org catalog is declared, so a team defined "
-                    "elsewhere cannot be told from a typo",
-                    "name the org catalog in .catalog-lint.yaml (`catalog: [path/to/org]`), pass "
-                    "--catalog PATH, or set `catalog_complete: true` when the linted files are "
-                    "the whole org");
+                    fmt::format("owners are not checked: {}, so a team defined elsewhere cannot "
+                                "be told from a typo",
+                                org.not_judged_because()),
+                    org.not_judged_help(
+                        "name the org catalog in .catalog-lint.yaml (`catalog: [path/to/org]`), "
+                        "pass --catalog PATH, or set `catalog_complete: true` when the linted "
+                        "files are the whole org"));
       return;
     }
     if (org.known_owner(*key, e)) return;

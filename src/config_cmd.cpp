@@ -70,6 +70,9 @@ int print_config(const std::string& path, ConfigResolver& resolver) {
   }
   json declarative = json::array();
   for (const auto& d : p.declarative_rules) declarative.push_back(d->info.id);
+  json levels = json::array();
+  for (const ReportLevel& l : p.report_levels)
+    levels.push_back({{"name", l.name}, {"require", l.require}});
   const json out = {{"file", path},
                     {"config_file", r.config->file.empty() ? json(nullptr) : json(r.config->file)},
                     {"rules", std::move(rules)},
@@ -80,7 +83,14 @@ int print_config(const std::string& path, ConfigResolver& resolver) {
                       {"architecture_committee", p.architecture_committee},
                       {"known_owners", p.known_owners},
                       {"golden_paths", p.golden_paths},
-                      {"declarative_rules", std::move(declarative)}}}};
+                      {"declarative_rules", std::move(declarative)}}},
+                    // Where the org comes from and what the run does with skeletons: what a
+                    // new user checks after declaring them (the paths as the config resolved
+                    // them; report.levels empty means the report's default levels).
+                    {"catalog", p.catalog},
+                    {"catalog_complete", p.catalog_complete},
+                    {"skeletons", p.lint_skeletons ? "lint" : "skip"},
+                    {"report_levels", std::move(levels)}};
   std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
   return kExitClean;
 }

@@ -686,6 +686,46 @@ TEST_CASE("lsp: incremental changes at UTF-16 positions") {
                     "joined by -"});
 }
 
+TEST_CASE("lsp: a skeleton buffer is what the command line makes of it") {
+  // A skeleton named catalog-info.yaml used to be linted as written in the editor (its
+  // `${{ values.name }}` an invalid-entity-name); the command line skips it by default and lints
+  // it in skeleton mode with `skeletons: lint`.
+  const std::string dir = test::committed_copy("lsp");
+  const std::string file = dir + "/skeleton/catalog-info.yaml";
+  const std::string uri = lsp::uri_of_path(file);
+  const std::string text =
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n"
+      "  name: ${{ values.name }}\n  tags: [Bad_Tag]\nspec:\n  type: service\n"
+      "  lifecycle: production\n  owner: team-a\n";
+  test::write_file(file, text);
+  auto codes = [&](const json& published) {
+    std::vector<std::string> out;
+    for (const json& d : published["diagnostics"])
+      out.push_back(d["code"].get<std::string>() + " " + range_of(d));
+    return out;
+  };
+  {
+    Client c(dir);
+    c.initialize(dir);
+    c.open(uri, text);
+    CHECK(codes(c.diagnostics(uri, 1)).empty());
+  }
+  test::write_file(dir + "/skeleton/.catalog-lint.yaml",
+                   "extends: ../.catalog-lint.yaml\n"
+                   "skeletons: lint\n");
+  Client c(dir);
+  c.initialize(dir);
+  c.open(uri, text);
+  const auto got = codes(c.diagnostics(uri, 1));
+  INFO(fmt::format("{}", fmt::join(got, "; ")));
+  // The tag outside the expressions, and the policy findings of a service with no contacts; none
+  // from the templated name.
+  CHECK(got == std::vector<std::string>{"missing-cost-center 2:0-2:8",
+                                        "missing-escalation-contact 2:0-2:8",
+                                        "missing-golden-path 2:0-2:8", "missing-on-call 2:0-2:8",
+                                        "invalid-tag 4:9-4:16"});
+}
+
 TEST_CASE("lsp: completion of golden-path tags and annotation keys from the policy") {
   const std::string dir = test::committed_copy("lsp");
   test::write_file(dir + "/.catalog-lint.yaml",

@@ -388,6 +388,13 @@ TEST_CASE("the org catalog: a catalog source that cannot be read stops the judgi
   CHECK(rules ==
         "unreadable-file error\nmissing-escalation-contact note\nunknown-golden-path note\n"
         "unknown-owner note\n");
+  // The notes say why: the catalog could not be read, not that none is declared (new-user trial).
+  CHECK(j["diagnostics"][3]["message"] ==
+        "owners are not checked: the org catalog could not be read (see the unreadable-file "
+        "error), so a team defined elsewhere cannot be told from a typo");
+  CHECK(j["diagnostics"][3]["help"] ==
+        "repair or refresh the catalog source the unreadable-file error names (catalog-lint "
+        "snapshot)");
 }
 
 TEST_CASE("the org catalog: a version-2 snapshot read on demand judges as the whole file read") {
@@ -529,6 +536,16 @@ TEST_CASE("the org catalog: empty sources and missing designated Groups are warn
   write_file(dir + "/.catalog-lint.yaml", "catalog: [org, empty, empty/, ./empty]\n");
   r = run_cli({"--format", "json", "services/payments"}, dir);
   CHECK(findings(r) == list({"incomplete-org-catalog empty/:1:1", kPayments}));
+  // print-config shows the sources as resolved, one spelling each (new-user trial: it did not
+  // show them at all).
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, ./empty/]\nskeletons: lint\n");
+  const CliRun pc = run_cli({"print-config", "services/payments/catalog-info.yaml"}, dir);
+  REQUIRE(pc.exit_code == 0);
+  const auto config = nlohmann::json::parse(pc.out);
+  CHECK(config["catalog"] == nlohmann::json::array({"org", "empty"}));
+  CHECK(config["catalog_complete"] == false);
+  CHECK(config["skeletons"] == "lint");
+  CHECK(config["report_levels"] == nlohmann::json::array());
   // A FIFO is no source: refused as --catalog refuses it, not read as one with no entities.
   REQUIRE(mkfifo((dir + "/fifo").c_str(), 0600) == 0);
   write_file(dir + "/.catalog-lint.yaml", "catalog: [org, fifo]\n");

@@ -368,7 +368,7 @@ Discovery discover(const std::vector<std::string>& paths, bool note_skeletons) {
     std::fprintf(stderr,
                  "catalog-lint: note: %zu walked file%s %s scaffolder skeleton%s (template "
                  "expressions such as ${{ values.name }}, or under a Template's fetch:template "
-                 "folder), not linted; name a file to lint it\n",
+                 "folder), not read as entities (docs/skeletons.md)\n",
                  out.skeletons, out.skeletons == 1 ? "" : "s", out.skeletons == 1 ? "is a" : "are",
                  out.skeletons == 1 ? "" : "s");
   return out;

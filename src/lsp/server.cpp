@@ -381,6 +381,9 @@ class Server {
 void Server::reset_options() {
   LintOptions o;
   o.jobs = 1;
+  // A skeleton open in the editor is what the command line makes of it: skipped, or linted in
+  // skeleton mode where its config says `skeletons: lint` (docs/skeletons.md).
+  o.detect_skeletons = true;
   o.resolver = std::make_shared<ConfigResolver>(o.config, nullptr, false, ConfigLoadOptions{});
   options_ = std::move(o);
   for (auto& [uri, doc] : docs_) doc.dirty = true, doc.result.reset();
