@@ -38,12 +38,7 @@ std::vector<std::string> findings(const std::string& json_text) {
 
 // The ConfigError parse_config throws for `text` as file `cfg.yaml`, formatted ("" = none).
 std::string config_error(const std::string& text) {
-  try {
-    parse_config("cfg.yaml", text);
-  } catch (const ConfigError& e) {
-    return e.format();
-  }
-  return "";
+  return config_verdict("cfg.yaml", text, "");
 }
 
 constexpr std::string_view kOutside =

@@ -53,12 +53,7 @@ LintResult lint_paths(const std::vector<std::string>& paths, const std::string& 
 
 /// The ConfigError parse_config throws for `text`, formatted.
 std::string config_error(const std::string& text) {
-  try {
-    parse_config("cfg.yaml", text);
-  } catch (const ConfigError& e) {
-    return e.format();
-  }
-  return "(no error)";
+  return config_verdict("cfg.yaml", text, "(no error)");
 }
 
 const std::vector<std::string> kExampleOrg = {

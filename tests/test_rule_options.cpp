@@ -27,12 +27,7 @@ namespace {
 
 // The loader's verdict on config text: ConfigError::format(), or "ok".
 std::string loaded(const std::string& yaml) {
-  try {
-    parse_config("c.yaml", "extends: []\n" + yaml);
-  } catch (const ConfigError& e) {
-    return e.format();
-  }
-  return "ok";
+  return config_verdict("c.yaml", "extends: []\n" + yaml);
 }
 
 const OptionValue* value_in(const Config& c, const std::string& rule, const std::string& name) {

@@ -281,15 +281,22 @@ TEST_CASE("team report: --merge of two halves equals the report of both linted a
   CHECK(team(merged, "group:default/commerce")["entities"] == 7);
 }
 
+namespace {
+// The JSON reports of the two halves of testdata/report: `a.json` (half-a), `b.json` (half-b).
+void write_half_reports(const std::string& dir) {
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a.json", "half-a"}, dir)
+              .exit_code == 0);
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "b.json", "half-b"}, dir)
+              .exit_code == 0);
+}
+}  // namespace
+
 TEST_CASE("team report: --merge refuses one file given twice, under any name") {
   // A trial: `--merge a.json a.json` was accepted and counted its sources and unattributed
   // findings twice. Another spelling of the path, a hard link and a symbolic link are the same
   // file.
   const std::string dir = committed_copy("report");
-  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a.json", "half-a"}, dir)
-              .exit_code == 0);
-  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "b.json", "half-b"}, dir)
-              .exit_code == 0);
+  write_half_reports(dir);
   fs::create_hard_link(dir + "/a.json", dir + "/hard.json");
   fs::create_symlink("b.json", dir + "/soft.json");
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
@@ -321,10 +328,7 @@ TEST_CASE("team report: --merge reports an entity in two reports; exit 2 unless 
   // A trial: the same entity ref in two repositories' reports was merged silently (the first
   // record won, the other's findings were lost).
   const std::string dir = committed_copy("report");
-  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a.json", "half-a"}, dir)
-              .exit_code == 0);
-  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "b.json", "half-b"}, dir)
-              .exit_code == 0);
+  write_half_reports(dir);
   const json a = json::parse(read_file(dir + "/a.json"));
   // c.json: half-b's report with another repository's definition of cart (no findings there).
   json c = json::parse(read_file(dir + "/b.json"));

@@ -16,6 +16,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/config.h"
+#include "core/config_error.h"
+
 namespace fs = std::filesystem;
 
 namespace catalog_lint::test {
@@ -185,6 +188,16 @@ std::vector<std::string> brief(const LintResult& result) {
   for (const Diagnostic& d : result.diagnostics)
     out.push_back(fmt::format("{}@{}:{}", d.rule, d.start.line, d.start.column));
   return out;
+}
+
+std::string config_verdict(const std::string& file, const std::string& text,
+                           const std::string& ok) {
+  try {
+    parse_config(file, text);
+  } catch (const ConfigError& e) {
+    return e.format();
+  }
+  return ok;
 }
 
 std::string git_repo() {

@@ -63,6 +63,11 @@ LintResult lint_text(const std::string& text, const std::string& rule = "",
 /// "files=N" (the number of files linted). Throws when the output is not JSON.
 std::vector<std::string> severities_of(const CliRun& run, const std::string& rule);
 
+/// The loader's verdict on config `text` read as file `file` (parse_config): the
+/// ConfigError::format() it throws ("file:line:col: error: message"), or `ok` when it loads.
+std::string config_verdict(const std::string& file, const std::string& text,
+                           const std::string& ok = "ok");
+
 /// A fresh temporary directory that is a git work tree (`git init`), as a canonical path
 /// (messages show resolved paths).
 std::string git_repo();
