@@ -576,7 +576,8 @@ TEST_CASE("the org catalog: --allow-extends-from DIR allows DIR itself as a cata
                org, "catalog-info.yaml"},
               dir);
   CHECK(r.exit_code == 1);  // the escalation findings of a service with no contacts
-  for (const auto& d : nlohmann::json::parse(r.out)["diagnostics"]) {
+  const auto report = nlohmann::json::parse(r.out);  // outlives the loop (not a temporary)
+  for (const auto& d : report["diagnostics"]) {
     CHECK(d["rule"] != "unknown-owner");
     CHECK(d["rule"] != "invalid-config");
   }
