@@ -6,17 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "core/entity_ref.h"
+
 namespace catalog_lint {
-
-namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
-}  // namespace
 
 std::string_view to_string(OptionType type) {
   switch (type) {
@@ -73,7 +65,7 @@ std::variant<OptionValue, std::string> check_option_value(const OptionSpec& spec
     case OptionType::boolean:
       if (n->type != NodeType::boolean)
         return fmt::format("{} must be true or false, found {}", what, found);
-      return OptionValue(lower(n->text) == "true");
+      return OptionValue(to_lower(n->text) == "true");
     case OptionType::strings: {
       std::vector<std::string> out;
       if (n->is_string()) return OptionValue(std::vector<std::string>{n->text});
