@@ -9,7 +9,6 @@ using namespace schema;
 
 const Field kNonEmptyString{.types = kString, .non_empty = true};
 const Field kAnyString{.types = kString};
-const Field kObjectAny{.types = kObject};
 
 Field str(std::string_view name, bool required = false) {
   return Field{.name = name, .types = kString, .required = required, .non_empty = true};
@@ -43,7 +42,6 @@ const Object kLocationSpec{
      Field{.name = "presence", .types = kString, .one_of = {"required", "optional"}}}};
 
 // Template (scaffolder.backstage.io/v1beta3).
-const Field kStringOrBool{.types = kString | kBoolean};
 const Object kPermissions{{Field{.name = "tags", .types = kArray, .items = &kAnyString}}};
 const Object kParameterItem{{Field{.name = "when", .types = kString | kBoolean},
                              obj("backstage:permissions", &kPermissions)}};

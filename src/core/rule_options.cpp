@@ -122,8 +122,10 @@ std::vector<OptionSpec> parse_option_specs(const Node* options) {
       bad("type '" + type->text + "' is not one of: integer, string, strings, boolean");
     if (!doc->is_string() || doc->text.empty()) bad("doc must be a one-line string");
     spec.doc = doc->text;
-    for (const auto& [key, value] : v->entries) {
-      const std::string_view name = key->text;
+    for (const auto& entry : v->entries) {
+      // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+      const Node* value = entry.second;
+      const std::string_view name = entry.first->text;
       auto bound = [&]() -> std::int64_t {
         if (spec.type != OptionType::integer)
           bad(fmt::format("'{}' applies to integer options only", name));
