@@ -135,8 +135,12 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
                 "with --merge: an entity in several reports keeps the first report's record "
                 "(a warning names each); without it that is an error");
   cmd->add_option("--source-url", args.source_url,
-                  "HTML link of a finding, with {path} and {line}, e.g. "
-                  "https://github.com/org/repo/blob/main/{path}#L{line}");
+                  "HTML link of a finding, with {path}, {line} and {repository}, e.g. "
+                  "https://github.com/org/repo/blob/main/{path}#L{line}; recorded in the JSON "
+                  "(a merged report links each repository's findings with its own)");
+  cmd->add_option("--repository", args.repository,
+                  "the repository's name in the report (a merged report names each finding's "
+                  "repository); default: the repository root's folder name");
   args.command = cmd;
   return cmd;
 }
@@ -178,6 +182,18 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
       !args.source_url.starts_with("http://")) {
     error(fmt::format("--source-url '{}' must start with https:// or http://", args.source_url));
     return kExitError;
+  }
+  if (!args.repository.empty() || args.command->count("--repository") > 0) {
+    if (!args.merge.empty()) {
+      error(
+          "report --merge does not take --repository: each merged report names its own "
+          "(give --repository to the runs that make the reports)");
+      return kExitError;
+    }
+    if (const auto why = team::check_repository_name(args.repository)) {
+      error(fmt::format("--repository '{}': {}", printable(args.repository), *why));
+      return kExitError;
+    }
   }
   if (!args.merge.empty() && !args.paths.empty()) {
     error("report --merge takes report files, not paths to lint");
@@ -281,6 +297,15 @@ int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
   }
   team::BuildOptions build;
   build.root = find_repo_root();
+  build.repository = args.repository;
+  if (build.repository.empty()) {
+    std::filesystem::path root = std::filesystem::path(build.root).lexically_normal();
+    if (root.filename().empty()) root = root.parent_path();  // "/srv/repo/"
+    build.repository = root.filename().string();
+    // The root "/" has no folder name; nor has a name that is not a valid repository name.
+    if (team::check_repository_name(build.repository)) build.repository = "repository";
+  }
+  build.source_url = args.source_url;
   build.levels = levels;
   build.sources = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
   const team::Json report = team::build(result, build);

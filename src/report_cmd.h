@@ -23,8 +23,9 @@ struct ReportArgs {
   std::vector<std::string> outputs;  ///< --output FILE of the preceding --format
   std::string compare;               ///< --compare OLD.json
   std::vector<std::string> merge;    ///< --merge A.json B.json …: no lint
-  std::string source_url;            ///< HTML link template with {path} and {line}
-  bool mixed_dates = false;          ///< --mixed-dates: --merge accepts reports of other days
+  std::string source_url;            ///< HTML link template with {path}, {line}, {repository}
+  std::string repository;    ///< --repository NAME (default: the repository root's folder name)
+  bool mixed_dates = false;  ///< --mixed-dates: --merge accepts reports of other days
   bool allow_duplicate_entities = false;  ///< --merge keeps the first record of a repeated ref
   CLI::App* command = nullptr;
   CLI::Option* format_opt = nullptr;

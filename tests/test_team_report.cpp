@@ -291,6 +291,123 @@ void write_half_reports(const std::string& dir) {
 }
 }  // namespace
 
+TEST_CASE("team report: a merged report keeps each repository's name and link template") {
+  // A trial: the merged report of two repositories listed sources [".", "."] and linked every
+  // finding with one --source-url, so half the links went to the wrong repository.
+  const std::string dir = committed_copy("report");
+  const CliRun a = run_cli(
+      {"report", "--today", kToday, "--format", "json", "-o", "a.json", "--repository", "shop-a",
+       "--source-url", "https://git.example/shop-a/blob/main/{path}#L{line}", "half-a"},
+      dir);
+  REQUIRE_MESSAGE(a.exit_code == 0, a.err);
+  const CliRun b = run_cli({"report", "--today", kToday, "--format", "json", "-o", "b.json",
+                            "--repository", "shop-b", "half-b"},
+                           dir);
+  REQUIRE_MESSAGE(b.exit_code == 0, b.err);
+  const json ra = json::parse(read_file(dir + "/a.json"));
+  CHECK(ra["repositories"] == json::parse(R"([{"name": "shop-a", "source_url":
+                    "https://git.example/shop-a/blob/main/{path}#L{line}", "sources": ["half-a"]}])"));
+  CHECK(entity(ra, "component:default/cart")["repository"] == "shop-a");
+
+  const CliRun m =
+      run_cli({"report", "--merge", "a.json", "b.json", "--format", "json", "-o", "m.json",
+               "--format", "html", "-o", "m.html", "--source-url",
+               "https://git.example/{repository}/blob/main/{path}#L{line}", "--format", "markdown"},
+              dir);
+  REQUIRE_MESSAGE(m.exit_code == 0, m.err);
+  const json merged = json::parse(read_file(dir + "/m.json"));
+  CHECK(merged["repositories"] == json::parse(R"([{"name": "shop-a", "source_url":
+                    "https://git.example/shop-a/blob/main/{path}#L{line}", "sources": ["half-a"]},
+                    {"name": "shop-b", "source_url": null, "sources": ["half-b"]}])"));
+  CHECK(entity(merged, "component:default/cart")["repository"] == "shop-a");
+  CHECK(entity(merged, "component:default/legacy-batch")["repository"] == "shop-b");
+  CHECK(m.out.find("Merged from 2 repositories: shop-a, shop-b.\n") != std::string::npos);
+  // Each finding names its repository; shop-a's link is its own template, shop-b's (which
+  // recorded none) the merge's --source-url with {repository}.
+  const std::string html = read_file(dir + "/m.html");
+  CHECK(html.find("<p id=\"repositories\" class=\"muted\">2 repositories: shop-a, shop-b</p>") !=
+        std::string::npos);
+  CHECK(html.find("<a href=\"https://git.example/shop-a/blob/main/half-a/checkout.yaml#L17\">"
+                  "shop-a: half-a/checkout.yaml:17</a>") != std::string::npos);
+  CHECK(html.find("<a href=\"https://git.example/shop-b/blob/main/half-b/payments.yaml#L45\">"
+                  "shop-b: half-b/payments.yaml:45</a>") != std::string::npos);
+  // Without a merge --source-url, shop-b's findings are not links.
+  const CliRun plain = run_cli({"report", "--merge", "a.json", "b.json", "--format", "html"}, dir);
+  REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
+  CHECK(plain.out.find("<td>shop-b: half-b/payments.yaml:45</td>") != std::string::npos);
+  CHECK(plain.out.find("https://git.example/shop-a/blob/main/half-a/checkout.yaml#L17") !=
+        std::string::npos);
+
+  // One repository in two reports (a monorepo linted by two jobs): one entry, sources gathered;
+  // with two link templates it is refused.
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "b2.json", "--repository",
+                   "shop-a", "half-b"},
+                  dir)
+              .exit_code == 0);
+  const CliRun clash = run_cli({"report", "--merge", "a.json", "b2.json", "--format", "json"}, dir);
+  CHECK(clash.exit_code == 2);
+  CHECK(clash.out.empty());
+  CHECK(clash.err ==
+        "catalog-lint: error: repository 'shop-a' has the link template "
+        "'https://git.example/shop-a/blob/main/{path}#L{line}' in 'a.json' and none in 'b2.json'; "
+        "give every report of one repository the same --source-url\n");
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a2.json", "--repository",
+                   "shop-a", "half-a"},
+                  dir)
+              .exit_code == 0);
+  const CliRun mono = run_cli({"report", "--merge", "a2.json", "b2.json", "--format", "json"}, dir);
+  REQUIRE_MESSAGE(mono.exit_code == 0, mono.err);
+  CHECK(
+      json::parse(mono.out)["repositories"] ==
+      json::parse(R"([{"name": "shop-a", "source_url": null, "sources": ["half-a", "half-b"]}])"));
+  CHECK(plain.out.find("2 repositories") != std::string::npos);
+}
+
+TEST_CASE("team report: --repository is checked; its default is the repository root's name") {
+  const std::string dir = committed_copy("report");
+  const json r = report_of(dir, {"half-a"});
+  const std::string folder = fs::path(dir).filename().string();
+  CHECK(r["repositories"] ==
+        json::array(
+            {{{"name", folder}, {"source_url", nullptr}, {"sources", json::array({"half-a"})}}}));
+  // Run from a sub-folder, the name is still the root's.
+  const CliRun sub =
+      run_cli({"report", "--today", kToday, "--format", "json", "."}, dir + "/half-a");
+  REQUIRE_MESSAGE(sub.exit_code == 0, sub.err);
+  CHECK(json::parse(sub.out)["repositories"][0]["name"] == folder);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--repository", ""}, "--repository '': a repository name cannot be empty"},
+      {{"--repository", "a\x1b[2Jb"},  // ESC is shown as U+241B, not sent to the terminal
+       "--repository 'a\u241b[2Jb': a repository name cannot hold a control character"},
+      {{"--repository", std::string(257, 'r')},
+       "--repository '" + std::string(257, 'r') +
+           "': a repository name is at most 256 bytes, not 257"},
+  };
+  for (const auto& [extra, message] : cases) {
+    std::vector<std::string> args = {"report", "--format", "json", "half-a"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliRun run = run_cli(args, dir);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err == "catalog-lint: error: " + message + "\n");
+  }
+  write_half_reports(dir);
+  const CliRun merge = run_cli({"report", "--merge", "a.json", "b.json", "--repository", "x"}, dir);
+  CHECK(merge.exit_code == 2);
+  CHECK(merge.err ==
+        "catalog-lint: error: report --merge does not take --repository: each merged report "
+        "names its own (give --repository to the runs that make the reports)\n");
+  // A report whose entity names a repository it does not list is refused.
+  json bad = json::parse(read_file(dir + "/a.json"));
+  bad["entities"][1]["repository"] = "elsewhere";
+  write_file(dir + "/bad.json", bad.dump());
+  const CliRun refused = run_cli({"report", "--merge", "bad.json", "b.json"}, dir);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err ==
+        "catalog-lint: error: --merge 'bad.json': entities[1].repository 'elsewhere' is not in "
+        "repositories\n");
+}
+
 TEST_CASE("team report: --merge refuses one file given twice, under any name") {
   // A trial: `--merge a.json a.json` was accepted and counted its sources and unattributed
   // findings twice. Another spelling of the path, a hard link and a symbolic link are the same

@@ -188,6 +188,11 @@ std::string render_markdown(const Json& report, const Json* comparison) {
   for (const auto& [key, label] : kKpis)
     k.push_back(fmt::format("{} {}", label, pct(org["kpis"][key])));
   o << fmt::format("{}\n\n", fmt::join(k, " · "));
+  if (report.contains("repositories") && report["repositories"].size() > 1) {
+    std::vector<std::string> names;
+    for (const Json& r : report["repositories"]) names.push_back(md(r["name"]));
+    o << fmt::format("Merged from {} repositories: {}.\n\n", names.size(), fmt::join(names, ", "));
+  }
   if (const std::string days = mixed_dates(report); !days.empty()) o << md(days) << "\n\n";
   for (const std::string& n : notes(report)) o << "**Note**: " << md(n) << "\n\n";
   if (comparison != nullptr) {
@@ -262,16 +267,47 @@ std::string url_path(const std::string& text) {
   return out;
 }
 
-std::string link(const HtmlOptions& options, const Json& f) {
-  const std::string where = fmt::format("{}:{}", s(f["file"]), s(f["line"]));
-  if (options.source_url.empty()) return h(where);
-  std::string url = options.source_url;
-  for (std::size_t p; (p = url.find("{path}")) != std::string::npos;)
-    url.replace(p, 6, url_path(s(f["file"])));
-  for (std::size_t p; (p = url.find("{line}")) != std::string::npos;)
-    url.replace(p, 6, s(f["line"]));
-  return fmt::format("<a href=\"{}\">{}</a>", h(url), h(where));
-}
+// How a finding's place is shown and linked: each repository's own template
+// (`repositories[].source_url`), else --source-url's; in a report of several repositories the
+// place names its repository.
+struct Links {
+  std::map<std::string, std::string> by_repository;
+  std::string fallback;
+  bool name_repository = false;
+
+  Links(const Json& report, const HtmlOptions& options) : fallback(options.source_url) {
+    if (!report.contains("repositories")) return;
+    for (const Json& r : report["repositories"])
+      if (r["source_url"].is_string())
+        by_repository[r["name"].get<std::string>()] = r["source_url"].get<std::string>();
+    name_repository = report["repositories"].size() > 1;
+  }
+
+  // The cell of finding `f` of `entity`: "file:line" (with its repository first when the report
+  // has several), a link when a template applies.
+  std::string cell(const Json& entity, const Json& f) const {
+    const std::string repo = entity.contains("repository") ? s(entity["repository"]) : "";
+    std::string where = fmt::format("{}:{}", s(f["file"]), s(f["line"]));
+    if (name_repository && !repo.empty()) where = repo + ": " + where;
+    const auto own = by_repository.find(repo);
+    std::string url = own != by_repository.end() ? own->second : fallback;
+    if (url.empty()) return h(where);
+    // Each placeholder replaced once, left to right: a replacement is never searched again.
+    std::string out;
+    for (std::size_t at = 0; at < url.size();) {
+      if (url.compare(at, 6, "{path}") == 0) {
+        out += url_path(s(f["file"])), at += 6;
+      } else if (url.compare(at, 6, "{line}") == 0) {
+        out += s(f["line"]), at += 6;
+      } else if (url.compare(at, 12, "{repository}") == 0) {
+        out += url_path(repo), at += 12;
+      } else {
+        out += url[at++];
+      }
+    }
+    return fmt::format("<a href=\"{}\">{}</a>", h(out), h(where));
+  }
+};
 
 std::string anchor(const Json& ref) {
   std::string out = "team-";
@@ -405,6 +441,13 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
         "<b>{}</b> ({}) ", h(l["name"]),
         h(fmt::format("{}", fmt::join(l["require"].get<std::vector<std::string>>(), ", "))));
   o << "</p>\n";
+  const Links links(report, options);
+  if (links.name_repository) {
+    std::vector<std::string> names;
+    for (const Json& r : report["repositories"]) names.push_back(h(r["name"]));
+    o << fmt::format("<p id=\"repositories\" class=\"muted\">{} repositories: {}</p>\n",
+                     names.size(), fmt::join(names, ", "));
+  }
   if (const std::string days = mixed_dates(report); !days.empty())
     o << "<p id=\"merged-dates\">" << h(days) << "</p>\n";
   for (const std::string& n : notes(report))
@@ -533,7 +576,7 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
       for (const Json& f : (*e)["findings"])
         rows.push_back(fmt::format(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            link(options, f), h((*e)["ref"]), h(level_of(*e)), h(f["severity"]), h(f["rule"]),
+            links.cell(*e, f), h((*e)["ref"]), h(level_of(*e)), h(f["severity"]), h(f["rule"]),
             h(f["message"])));
     if (!rows.empty())
       o << fmt::format(

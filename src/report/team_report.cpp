@@ -181,13 +181,17 @@ Json build(const LintResult& result, const BuildOptions& options) {
                 {"line", d.start.line},
                 {"column", d.start.column}};
   };
+  const Json repository = options.repository;
   for (const Diagnostic& d : result.diagnostics) {
     if (d.suppressed || d.fixed_severity == Severity::note) continue;
     const std::pair<std::string, int> key{d.file, d.document};
     if (!d.entity.empty() && entity_keys.count(key))
       by_entity[key].push_back(&d);
-    else
-      unattributed.push_back(finding(d));
+    else {
+      Json f = finding(d);
+      f["repository"] = repository;  // no entity says which repository it is of
+      unattributed.push_back(std::move(f));
+    }
   }
 
   const bool org_known = index.org_declared && !index.catalog_failed;
@@ -283,6 +287,7 @@ Json build(const LintResult& result, const BuildOptions& options) {
                    {"kind", kind},
                    {"type", e.type.empty() ? Json(nullptr) : Json(e.type)},
                    {"lifecycle", e.lifecycle.empty() ? Json(nullptr) : Json(e.lifecycle)},
+                   {"repository", repository},
                    {"file", relative_to(e.file, options.root)},
                    {"line", e.name_pos.line},
                    {"owner", owner},
@@ -386,16 +391,22 @@ Json build(const LintResult& result, const BuildOptions& options) {
                  : "ownership, escalation and references are not measured: no org catalog is "
                    "declared (catalog: in .catalog-lint.yaml, docs/org-catalog.md)"}});
   }
-  Json report = {{"report_version", kReportVersion},
-                 {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
-                 {"today", index.today},
-                 {"sources", options.sources},
-                 {"levels", std::move(levels_json)},
-                 {"areas", area_ids()},
-                 {"groups", Json::array()},
-                 {"users", Json::array()},
-                 {"entities", std::move(entities)},
-                 {"unattributed_findings", std::move(unattributed)}};
+  Json report = {
+      {"report_version", kReportVersion},
+      {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
+      {"today", index.today},
+      {"sources", options.sources},
+      {"repositories",
+       Json::array(
+           {{{"name", options.repository},
+             {"source_url", options.source_url.empty() ? Json(nullptr) : Json(options.source_url)},
+             {"sources", options.sources}}})},
+      {"levels", std::move(levels_json)},
+      {"areas", area_ids()},
+      {"groups", Json::array()},
+      {"users", Json::array()},
+      {"entities", std::move(entities)},
+      {"unattributed_findings", std::move(unattributed)}};
   if (!notes.empty()) insert_after(report, "areas", "notes", std::move(notes));
   for (auto& [ref, g] : groups) report["groups"].push_back(std::move(g));
   for (auto& [ref, u] : users) report["users"].push_back(std::move(u));
@@ -797,6 +808,32 @@ std::optional<std::string> check_input(const Json& r) {
       if (auto e = need(x, w + ".", "areas", is_str_arr, "an array of strings")) return e;
     }
   }
+  // `repositories` and each record's `repository` (absent in reports of earlier versions).
+  std::set<std::string> repositories;
+  if (r.contains("repositories")) {
+    if (!r["repositories"].is_array()) return std::string("repositories is not an array");
+    std::size_t n = 0;
+    for (const Json& x : r["repositories"]) {
+      const std::string w = fmt::format("repositories[{}]", n++);
+      if (!x.is_object()) return fmt::format("{} is not an object", w);
+      if (auto e = need(x, w + ".", "name", is_str, "a string")) return e;
+      if (auto e = check_repository_name(x["name"].get<std::string>()))
+        return fmt::format("{}.name: {}", w, *e);
+      if (auto e = need(x, w + ".", "source_url", is_str_or_null, "a string or null")) return e;
+      if (auto e = need(x, w + ".", "sources", is_str_arr, "an array of strings")) return e;
+      if (!repositories.insert(x["name"].get<std::string>()).second)
+        return fmt::format("{}.name '{}' is listed twice", w, x["name"].get<std::string>());
+    }
+  }
+  const auto check_repository = [&](const Json& x,
+                                    const std::string& w) -> std::optional<std::string> {
+    if (!x.contains("repository")) return std::nullopt;
+    if (!x["repository"].is_string()) return fmt::format("{}repository is not a string", w);
+    if (!repositories.count(x["repository"].get<std::string>()))
+      return fmt::format("{}repository '{}' is not in repositories", w,
+                         x["repository"].get<std::string>());
+    return std::nullopt;
+  };
   if (r.contains("merged_dates") &&
       !(r["merged_dates"].is_array() &&
         std::all_of(r["merged_dates"].begin(), r["merged_dates"].end(), is_date)))
@@ -811,6 +848,7 @@ std::optional<std::string> check_input(const Json& r) {
          {"type", "lifecycle", "owner", "golden_path", "cost_center", "data_classification"})
       if (auto m = need(e, w, k, is_str_or_null, "a string or null")) return m;
     if (auto m = need(e, w, "line", is_int, "an integer")) return m;
+    if (auto m = check_repository(e, w)) return m;
     if (auto m = need(e, w, "areas", is_obj, "an object")) return m;
     for (const auto& [a, s] : e["areas"].items())
       if (!s.is_string() || !in(s.get<std::string>(), {kPass, kFail, kNotApplicable, kNotMeasured}))
@@ -847,8 +885,22 @@ std::optional<std::string> check_input(const Json& r) {
       if (auto m = check_finding(f, fmt::format("{}findings[{}]", w, j++))) return m;
   }
   i = 0;
-  for (const Json& f : r["unattributed_findings"])
-    if (auto m = check_finding(f, fmt::format("unattributed_findings[{}]", i++))) return m;
+  for (const Json& f : r["unattributed_findings"]) {
+    const std::string w = fmt::format("unattributed_findings[{}]", i++);
+    if (auto m = check_finding(f, w)) return m;
+    if (auto m = check_repository(f, w + ".")) return m;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_repository_name(std::string_view name) {
+  if (name.empty()) return std::string("a repository name cannot be empty");
+  if (name.size() > kMaxRepositoryName)
+    return fmt::format("a repository name is at most {} bytes, not {}", kMaxRepositoryName,
+                       name.size());
+  if (std::any_of(name.begin(), name.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return std::string("a repository name cannot hold a control character");
   return std::nullopt;
 }
 
@@ -895,6 +947,7 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
               {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
               {"today", inputs[0]["today"]},
               {"sources", Json::array()},
+              {"repositories", Json::array()},
               {"levels", inputs[0]["levels"]},
               {"areas", area_ids()},
               {"groups", Json::array()},
@@ -903,6 +956,8 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
               {"unattributed_findings", Json::array()}};
   Json notes = Json::array();  // each input's, once per id
   std::map<std::string, Json*> groups, users;
+  // Repository name -> its index in out["repositories"], the input it first came in.
+  std::map<std::string, std::pair<std::size_t, std::size_t>> repositories;
   std::map<std::string, std::pair<Json*, std::size_t>> entities;         // ref -> record, its input
   std::vector<std::tuple<std::string, std::size_t, std::size_t>> twice;  // ref, kept, dropped
   auto name = [&](std::size_t i) {
@@ -940,6 +995,31 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
       out["today"] = in["today"];
     if (in.contains("sources") && in["sources"].is_array())
       for (const Json& s : in["sources"]) out["sources"].push_back(s);
+    // Repositories by name: one repository may come in several reports (a monorepo linted by
+    // several jobs), with one link template.
+    if (in.contains("repositories"))
+      for (Json& r : in["repositories"]) {
+        const std::string repo = r["name"].get<std::string>();
+        const auto at = repositories.find(repo);
+        if (at == repositories.end()) {
+          repositories.emplace(repo, std::make_pair(out["repositories"].size(), i));
+          out["repositories"].push_back(std::move(r));
+          continue;
+        }
+        Json& kept = out["repositories"][at->second.first];
+        if (kept["source_url"] != r["source_url"]) {
+          const auto url = [](const Json& u) {
+            return u.is_string() ? fmt::format("'{}'", u.get<std::string>()) : "none";
+          };
+          error = fmt::format(
+              "repository '{}' has the link template {} in {} and {} in {}; give every report of "
+              "one repository the same --source-url",
+              repo, url(kept["source_url"]), name(at->second.second), url(r["source_url"]),
+              name(i));
+          return std::nullopt;
+        }
+        for (Json& s : r["sources"]) kept["sources"].push_back(std::move(s));
+      }
     if (in.contains("notes"))
       for (const Json& n : in["notes"])
         if (std::none_of(notes.begin(), notes.end(),

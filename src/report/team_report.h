@@ -51,6 +51,11 @@ struct BuildOptions {
   std::string root;                  ///< repository root: entity and finding paths are relative
   std::vector<ReportLevel> levels;   ///< empty = default_levels()
   std::vector<std::string> sources;  ///< what was linted, as given (informational)
+  /// The repository's name (`repositories[].name`, each entity's `repository`); required.
+  std::string repository;
+  /// Its link template (HtmlOptions::source_url's form), recorded for a merged report's HTML;
+  /// empty = none.
+  std::string source_url;
 };
 
 /// An error message when `levels` names a requirement that is neither an area nor a rule id in
@@ -115,10 +120,17 @@ std::string render_markdown(const Json& report, const Json* comparison);
 
 /// Options of the HTML page.
 struct HtmlOptions {
-  /// Link template of a finding: `{path}` and `{line}` are replaced (e.g.
-  /// `https://github.com/org/repo/blob/main/{path}#L{line}`); empty = no links.
+  /// Link template of a finding whose repository recorded none (`repositories[].source_url`):
+  /// `{path}`, `{line}` and `{repository}` are replaced (e.g.
+  /// `https://github.com/org/{repository}/blob/main/{path}#L{line}`); empty = no links.
   std::string source_url;
 };
+
+/// A repository name for `--repository`, `repositories[].name`: an error message when `name` is
+/// empty, longer than kMaxRepositoryName bytes or holds a control character.
+std::optional<std::string> check_repository_name(std::string_view name);
+/// Bytes of a repository name at most.
+constexpr std::size_t kMaxRepositoryName = 256;
 
 /// One self-contained HTML page (no external resource): an org overview with an inline SVG chart
 /// of levels per team, a sortable table of teams, one section per team with its inventories and
