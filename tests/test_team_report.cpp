@@ -756,6 +756,9 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
   json bad_levels = good;
   bad_levels["levels"][0]["name"] = "copper";
   write_file(dir + "/levels.json", bad_levels.dump());
+  json more_levels = good;
+  more_levels["levels"].push_back({{"name", "platinum"}, {"require", {"cost"}}});
+  write_file(dir + "/more-levels.json", more_levels.dump());
   write_file(dir + "/array.json", "[1, 2, 3]");
   json bad_notes = good;
   bad_notes["notes"] = json::array({{{"id", "x"}, {"message", "m"}, {"areas", "ownership"}}});
@@ -799,8 +802,13 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
       {{"--merge", "array.json"},
        "catalog-lint: error: --merge 'array.json': the report is not a JSON object\n"},
       {{"--merge", "good.json", "levels.json"},
-       "catalog-lint: error: 'levels.json' uses other levels than 'good.json'; merge reports made "
-       "with the same report.levels\n"},
+       "catalog-lint: error: 'levels.json' uses other levels than 'good.json': level 1 is 'bronze: "
+       "backstage, ownership' in 'good.json' and 'copper: backstage, ownership' in 'levels.json'; "
+       "merge reports made with the same report.levels\n"},
+      {{"--merge", "good.json", "more-levels.json"},
+       "catalog-lint: error: 'more-levels.json' uses other levels than 'good.json': 'good.json' "
+       "has 3 levels and 'more-levels.json' has 4: 'platinum: cost' is only in "
+       "'more-levels.json'; merge reports made with the same report.levels\n"},
       {{"--merge", "missing.json"},
        "catalog-lint: error: --merge 'missing.json': cannot read it: "},
       {{"--compare", "corrupt.json", "half-a"},

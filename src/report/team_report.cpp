@@ -937,6 +937,33 @@ std::optional<Json> parse_input(const std::string& text, const std::string& name
   return j;
 }
 
+namespace {
+
+// "name: require" of a level, as a message shows it.
+std::string level_text(const Json& level) {
+  std::vector<std::string> require;
+  for (const Json& r : level["require"]) require.push_back(r.get<std::string>());
+  return fmt::format("{}: {}", level["name"].get<std::string>(), fmt::join(require, ", "));
+}
+
+// The first difference of two checked `levels` lists, for a message: "level 2 is 'silver:
+// escalation' in 'a.json' and 'silver: escalation, references' in 'b.json'", or which one has
+// more levels.
+std::string levels_difference(const Json& first, const std::string& first_name, const Json& other,
+                              const std::string& other_name) {
+  const std::size_t n = std::min(first.size(), other.size());
+  for (std::size_t k = 0; k < n; ++k)
+    if (first[k] != other[k])
+      return fmt::format("level {} is '{}' in {} and '{}' in {}", k + 1, level_text(first[k]),
+                         first_name, level_text(other[k]), other_name);
+  const bool more = other.size() > first.size();
+  return fmt::format("{} has {} levels and {} has {}: '{}' is only in {}", first_name, first.size(),
+                     other_name, other.size(), level_text(more ? other[n] : first[n]),
+                     more ? other_name : first_name);
+}
+
+}  // namespace
+
 std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const MergeOptions& options,
                           std::vector<std::string>* warnings) {
   if (inputs.empty()) {
@@ -970,8 +997,9 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
     Json& in = inputs[i];
     if (in["levels"] != out["levels"]) {
       error = fmt::format(
-          "{} uses other levels than {}; merge reports made with the same report.levels", name(i),
-          name(0));
+          "{} uses other levels than {}: {}; merge reports made with the same "
+          "report.levels",
+          name(i), name(0), levels_difference(out["levels"], name(0), in["levels"], name(i)));
       return std::nullopt;
     }
     std::set<std::string> own{in["today"].get<std::string>()};
