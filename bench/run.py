@@ -313,6 +313,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--no-node", action="store_true", help="skip the Node.js comparison")
     ap.add_argument("--build-dir", default=str(ROOT / "build-bench"), help="build folder (default build-bench/)")
     ap.add_argument("--out", default=str(BENCH / "RESULTS.md"), help="where to write the results (default bench/RESULTS.md)")
+    ap.add_argument("--old", metavar="BINARY",
+                    help="an earlier catalog-lint build: its human and policy-on rows and its one-file run are timed "
+                         "in the same interleaved rounds, as `old: ...` rows (issue 12: old and new side by side)")
     args = ap.parse_args(argv)
     if args.quick:
         args.runs = min(args.runs, 3)
@@ -357,6 +360,9 @@ def main(argv: list[str]) -> int:
         if n >= 100000:  # the large tree: the rows the targets need, without warm-up
             cmds = [c for c in cmds if c.group == "baseline" or c.label == "catalog-lint (human)"
                     or (c.label == POLICY_LABEL and c.jobs == 2)]
+        if args.old:  # the same lint commands with the earlier build, in the same rounds
+            cmds += [Cmd("old: " + c.label, [args.old] + c.argv[1:], c.jobs, "old", c.runs)
+                     for c in list(cmds) if c.label in ("catalog-lint (human)", POLICY_LABEL)]
         if has_sarif and n < 100000:
             cmds += [
                 Cmd("catalog-lint --format sarif", [str(lint), "--format", "sarif", "-j", "1", t], 1, "lint", runs),
@@ -385,6 +391,9 @@ def main(argv: list[str]) -> int:
         Cmd("catalog-lint (human)", [str(lint), "--color", "never", str(one)], 1, "lint", args.latency_runs),
         Cmd("catalog-lint -j 1 (human)", [str(lint), "--color", "never", "-j", "1", str(one)], 1, "lint", args.latency_runs),
     ]
+    if args.old:
+        lat.append(Cmd("old: catalog-lint (human)", [args.old, "--color", "never", str(one)], 1, "old",
+                       args.latency_runs))
     if node_script:
         lat.append(Cmd("node validate.mjs", ["node", str(node_script), str(one)], 1, "node", min(args.latency_runs, 10)))
     log(f"one-file latency on {one.relative_to(ROOT)}")
@@ -407,6 +416,8 @@ def main(argv: list[str]) -> int:
     shapes_md = shapes.run_guard(lint, args.shapes_timeout, scale=args.shapes_scale)[0] if args.shapes else None
 
     info = machine(build_dir, lint, node_script)
+    if args.old:
+        info["old catalog-lint (`old:` rows)"] = f"{args.old}: " + sh([args.old, "--version"]).strip()
     info["load average (1 min) during timing"] = " → ".join(f"{x:.1f}" for x in loads)
     if max(loads) > (os.cpu_count() or 1):
         info["warning"] = (
@@ -631,6 +642,31 @@ def write_results(out: Path, args, info, trees, results, baselines, lat, one, ha
             f"-j 2 {node[0].median() / c2.median():.0f}× faster"
             + (f"; one file: {fmt_s(nl.median())} vs {fmt_s(lc.median())} ({nl.median() / lc.median():.0f}×)." if nl else "."),
         ]
+    md.append("")
+
+    # Issue 12: time (not throughput) against the baseline that parses exactly the entity files,
+    # on trees with the non-entity YAML of real repositories; and the earlier build beside it.
+    md += ["## Targets (issue 12)", "", "| target | verdict | figures |", "|---|---|---|"]
+    for label, limit in (("catalog-lint (human)", 1.10), (POLICY_LABEL, 1.15)):
+        c, b = find(big, label, 2), baselines[big].get(2)
+        if c and b:
+            r = c.median() / b.median()
+            md.append(check(f"`{label}` ≤ {limit:.2f}× the baseline's time, {big:,} files, -j 2", r <= limit,
+                            f"{fmt_s(c.median())} vs {fmt_s(b.median())} = {r:.2f}× (CPU "
+                            f"{c.cpu_median() / b.cpu_median():.2f}×)"))
+        o = find(big, "old: " + label, 2)
+        if c and o:
+            md.append(check(f"`{label}` against the earlier build (`--old`), {big:,} files, -j 2", None,
+                            f"{fmt_s(c.median())} now vs {fmt_s(o.median())} before = {c.median() / o.median():.2f}× "
+                            f"(CPU {c.cpu_median() / o.cpu_median():.2f}×; peak RSS {c.peak_mib():.0f} vs "
+                            f"{o.peak_mib():.0f} MiB)"))
+    lb = next(c for c in lat if c.label == "baseline --mode load")
+    md.append(check("one file, start to exit, ≤ 1.5× the one-file baseline", lc.median() <= 1.5 * lb.median(),
+                    f"{fmt_s(lc.median())} vs {fmt_s(lb.median())} = {lc.median() / lb.median():.2f}×"))
+    lo_ = next((c for c in lat if c.label == "old: catalog-lint (human)"), None)
+    if lo_:
+        md.append(check("one file against the earlier build (`--old`)", None,
+                        f"{fmt_s(lc.median())} now vs {fmt_s(lo_.median())} before"))
     md.append("")
 
     old = out.read_text() if out.exists() else ""

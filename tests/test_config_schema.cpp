@@ -46,8 +46,8 @@ TEST_CASE("config schema: each kind of violation, at its node, in the loader's w
   CHECK(verdict("policy:\n  deprecation_notice_days: -3\n") ==
         "2:28 policy.deprecation_notice_days must be between 0 and 100000");
   CHECK(verdict("policy:\n  deprecation_notice_days: 2.5\n") ==
-        "2:28 policy.deprecation_notice_days must be an integer, found number");
-  CHECK(verdict("extends: [default, 1]\n") == "1:20 extends[1] must be a string, found number");
+        "2:28 policy.deprecation_notice_days must be an integer, found number 2.5");
+  CHECK(verdict("extends: [default, 1]\n") == "1:20 extends[1] must be a string, found number 1");
   CHECK(verdict("extends: {a: 1}\n") ==
         "1:10 extends must be a string, a list of strings or empty, found object");
   CHECK(verdict("bogus: 1\n") ==
@@ -68,7 +68,7 @@ TEST_CASE("config schema: each kind of violation, at its node, in the loader's w
   CHECK(verdict("report:\n  levels:\n    - {name: '', require: [ownership]}\n") ==
         "3:14 report.levels[0].name must not be empty");
   CHECK(verdict("catalog_complete: 3\n") ==
-        "1:19 catalog_complete must be true or false, found number");
+        "1:19 catalog_complete must be true or false, found number 3");
   CHECK(verdict("declarative_rules:\n  - id: x\n    require: {annotation: a}\n    doc: {a: 1}\n") ==
         "4:10 declarative_rules[0].doc must be a string, found object");
   CHECK(verdict("declarative_rules:\n  - id: x\n    summary: s\n") ==
@@ -149,4 +149,24 @@ TEST_CASE("config schema: every key the schema allows is documented in docs/poli
   };
   walk(schema);
   CHECK(missing == std::set<std::string>{});
+}
+
+TEST_CASE("config messages quote the scalar found, cut at 40 bytes on a character boundary") {
+  // A trial: "skeletons must be skip or lint, found string" did not say what was written.
+  CHECK(loaded("skeletons: Skip\n") ==
+        "c.yaml:1:12: error: skeletons 'Skip' is not one of: skip, lint");
+  CHECK(loaded("skeletons: 0x1f\n") ==
+        "c.yaml:1:12: error: skeletons must be skip or lint, found number 0x1f");
+  CHECK(loaded("skeletons: ~\n") ==
+        "c.yaml:1:12: error: skeletons must be skip or lint, found null");
+  CHECK(loaded("skeletons: [skip]\n") ==
+        "c.yaml:1:12: error: skeletons must be skip or lint, found array");
+  // 39 ASCII bytes then 'é' (2 bytes): the cut falls inside it, so 'é' goes whole.
+  CHECK(loaded("policy:\n  known_owners: \"" + std::string(39, 'a') + "\xC3\xA9tail\"\n") ==
+        "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string '" +
+            std::string(39, 'a') + "…'");
+  // A control character is shown, not sent to the terminal.
+  CHECK(loaded("policy:\n  known_owners: \"a\\u001bb\"\n") ==
+        "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string "
+        "'a\u241bb'");
 }

@@ -246,9 +246,10 @@ TEST_CASE("policy: config errors have exact messages and positions") {
         "known_owners, golden_paths");
   CHECK(config_error("policy:\n  deprecation_notice_days: two weeks\n") ==
         "cfg.yaml:2:28: error: policy.deprecation_notice_days must be a non-negative integer, "
-        "found string");
-  CHECK(config_error("policy:\n  known_owners: team-a\n") ==
-        "cfg.yaml:2:17: error: policy.known_owners must be a list of strings, found string");
+        "found string 'two weeks'");
+  CHECK(
+      config_error("policy:\n  known_owners: team-a\n") ==
+      "cfg.yaml:2:17: error: policy.known_owners must be a list of strings, found string 'team-a'");
   CHECK(config_error("policy:\n  platform_team: 'group:'\n") ==
         "cfg.yaml:2:18: error: policy.platform_team 'group:' is not an entity ref: "
         "Entity reference \"group:\" was not on the form [<kind>:][<namespace>/]<name>");

@@ -137,13 +137,13 @@ TEST_CASE("rule options: front matter declarations that cannot hold are refused"
         "front matter key 'options': option 'days': the default must be at least 1");
   CHECK(refused("  days: {type: integer, default: two, doc: d}\n") ==
         "front matter key 'options': option 'days': the default must be an integer, found "
-        "string");
+        "string 'two'");
   CHECK(refused("  names: {type: strings, default: 3, doc: d}\n") ==
         "front matter key 'options': option 'names': the default must be a list of strings, "
-        "found number");
+        "found number 3");
   CHECK(refused("  on: {type: boolean, default: yes, doc: d}\n") ==
         "front matter key 'options': option 'on': the default must be true or false, found "
-        "string");
+        "string 'yes'");
   CHECK(refused("  days: {type: int, default: 3, doc: d}\n") ==
         "front matter key 'options': option 'days': type 'int' is not one of: integer, string, "
         "strings, boolean");
@@ -201,13 +201,13 @@ TEST_CASE("rule options: a config sets them beside the severity, checked at line
   // Wrong type, out of bounds.
   CHECK(loaded("rules:\n  short-deprecation-notice: {options: {notice_days: soon}}\n") ==
         "c.yaml:3:53: error: rules.short-deprecation-notice.options.notice_days must be a "
-        "non-negative integer, found string");
+        "non-negative integer, found string 'soon'");
   CHECK(loaded("rules:\n  short-deprecation-notice: {options: {notice_days: 100001}}\n") ==
         "c.yaml:3:53: error: rules.short-deprecation-notice.options.notice_days must be between "
         "0 and 100000");
   CHECK(loaded("rules:\n  infrastructure-not-platform-owned: {options: {resource_types: 3}}\n") ==
         "c.yaml:3:65: error: rules.infrastructure-not-platform-owned.options.resource_types "
-        "must be a list of strings, found number");
+        "must be a list of strings, found number 3");
   // The mapping form's own keys and shape.
   CHECK(loaded("rules:\n  short-deprecation-notice: {severty: warning}\n") ==
         "c.yaml:3:30: error: unknown key 'severty' in rules.short-deprecation-notice; did you "

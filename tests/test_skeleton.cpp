@@ -335,5 +335,5 @@ TEST_CASE("skeleton: the config key and the flag, the flag winning; invalid valu
   const CliRun bad_type = run_cli({"--format", "json", "skel.yaml"}, dir);
   CHECK(bad_type.exit_code == 2);
   CHECK(findings(bad_type).at(0) ==
-        "invalid-config 1:12 error: skeletons must be skip or lint, found boolean []");
+        "invalid-config 1:12 error: skeletons must be skip or lint, found boolean true []");
 }

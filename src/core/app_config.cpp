@@ -41,8 +41,7 @@ class Reader {
   }
 
   const Node* seq(const Node* n, std::string_view what) const {
-    if (!n->is_seq())
-      fail(n, fmt::format("{} must be a list, found {}", what, json_type_name(n->type)));
+    if (!n->is_seq()) fail(n, fmt::format("{} must be a list, found {}", what, found_value(*n)));
     if (n->items.size() > AppConfigLimits::kMaxItems)
       fail(n, fmt::format("{} has {} items, over the limit of {}", what, n->items.size(),
                           AppConfigLimits::kMaxItems));
@@ -50,13 +49,12 @@ class Reader {
   }
 
   void map(const Node* n, std::string_view what) const {
-    if (!n->is_map())
-      fail(n, fmt::format("{} must be a mapping, found {}", what, json_type_name(n->type)));
+    if (!n->is_map()) fail(n, fmt::format("{} must be a mapping, found {}", what, found_value(*n)));
   }
 
   std::string string(const Node* n, std::string_view what) const {
     if (!n->is_string())
-      fail(n, fmt::format("{} must be a string, found {}", what, json_type_name(n->type)));
+      fail(n, fmt::format("{} must be a string, found {}", what, found_value(*n)));
     return n->text;
   }
 

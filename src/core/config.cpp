@@ -88,7 +88,7 @@ class Parser {
   void check_map(const Node* map, const std::vector<std::string_view>& keys,
                  std::string_view where) const {
     if (!map->is_map())
-      fail(map, fmt::format("{} must be a mapping, found {}", where, json_type_name(map->type)));
+      fail(map, fmt::format("{} must be a mapping, found {}", where, found_value(*map)));
     for (const auto& [k, v] : map->entries) {
       if (!k->is_string()) fail(k, fmt::format("{}: keys must be strings", where));
       if (std::find(keys.begin(), keys.end(), k->text) == keys.end())
@@ -101,7 +101,7 @@ class Parser {
 
   std::string string(const Node* n, std::string_view what) const {
     if (!n->is_string())
-      fail(n, fmt::format("{} must be a string, found {}", what, json_type_name(n->type)));
+      fail(n, fmt::format("{} must be a string, found {}", what, found_value(*n)));
     return n->text;
   }
 
@@ -110,7 +110,7 @@ class Parser {
     if (n->is_string()) return {n->text};
     if (n->type == NodeType::null) return {};
     if (!n->is_seq())
-      fail(n, fmt::format("{} must be a list of strings, found {}", what, json_type_name(n->type)));
+      fail(n, fmt::format("{} must be a list of strings, found {}", what, found_value(*n)));
     if (n->items.size() > ConfigLimits::kMaxPolicyListItems)
       fail(n, fmt::format("{} has {} items, over the limit of {}", what, n->items.size(),
                           ConfigLimits::kMaxPolicyListItems));
@@ -505,7 +505,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
       for (const Node* item : ext->items) bases.emplace_back(item, p.string(item, "extends item"));
     } else if (ext->type != NodeType::null) {
       p.fail(ext, fmt::format("extends must be a preset name, a path or a list of them, found {}",
-                              json_type_name(ext->type)));
+                              found_value(*ext)));
     }
   } else if (!is_preset) {
     bases.emplace_back(root, "default");
@@ -582,7 +582,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
           pol.known_owners.push_back(p.ref(item, "policy.known_owners item"));
       } else if (n->type != NodeType::null) {
         p.fail(n, fmt::format("policy.known_owners must be a list of strings, found {}",
-                              json_type_name(n->type)));
+                              found_value(*n)));
       }
     }
     if (const Node* n = pn->get("golden_paths")) {
@@ -632,7 +632,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
         names.emplace_back(item, p.string(item, fmt::format("{} item", key)));
     } else if (n->type != NodeType::null) {
       p.fail(n, fmt::format("{} must be a path or a list of paths ({}), found {}", key, kinds,
-                            json_type_name(n->type)));
+                            found_value(*n)));
     }
     for (const auto& [at, name] : names) {
       if (name.empty()) p.fail(at, fmt::format("{} item is an empty path", key));
@@ -688,13 +688,12 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   }
   if (const Node* n = root->get("catalog_complete")) {
     if (n->type != NodeType::boolean)
-      p.fail(n, fmt::format("catalog_complete must be true or false, found {}",
-                            json_type_name(n->type)));
+      p.fail(n, fmt::format("catalog_complete must be true or false, found {}", found_value(*n)));
     pol.catalog_complete = to_lower(n->text) == "true";
   }
   if (const Node* n = root->get("skeletons")) {  // scaffolder skeletons: docs/skeletons.md
     if (!n->is_string())
-      p.fail(n, fmt::format("skeletons must be skip or lint, found {}", json_type_name(n->type)));
+      p.fail(n, fmt::format("skeletons must be skip or lint, found {}", found_value(*n)));
     if (n->text != "skip" && n->text != "lint")
       p.fail(n, fmt::format("skeletons '{}' is not one of: skip, lint", n->text));
     pol.lint_skeletons = n->text == "lint";
@@ -726,8 +725,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
           list.push_back(std::move(rule));
       }
     } else if (dr->type != NodeType::null) {
-      p.fail(dr,
-             fmt::format("declarative_rules must be a list, found {}", json_type_name(dr->type)));
+      p.fail(dr, fmt::format("declarative_rules must be a list, found {}", found_value(*dr)));
     }
   }
   // report.levels requirements name an area or a rule (this file's declarative rules known now).
@@ -740,7 +738,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
     if (on->type == NodeType::null) return;
     if (!on->is_map())
       p.fail(on, fmt::format("{} must be a mapping of option name to value, found {}", where,
-                             json_type_name(on->type)));
+                             found_value(*on)));
     const RuleInfo* info = Registry::instance().find(id);
     std::vector<std::string> names;
     if (info != nullptr)
@@ -775,7 +773,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
     if (rn == nullptr || rn->type == NodeType::null) return;
     if (!rn->is_map())
       p.fail(rn, fmt::format("{} must be a mapping of rule id to severity, found {}", where,
-                             json_type_name(rn->type)));
+                             found_value(*rn)));
     for (const auto& [k, v] : rn->entries) {
       const std::string id = p.string(k, "a rule id");
       const bool declared = std::any_of(pol.declarative_rules.begin(), pol.declarative_rules.end(),
@@ -845,7 +843,7 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   if (const Node* on = root->get("overrides"); on && on->type != NodeType::null) {
     if (!on->is_seq())
       p.fail(on, fmt::format("overrides must be a list of {{files, rules}} mappings, found {}",
-                             json_type_name(on->type)));
+                             found_value(*on)));
     for (const Node* item : on->items) {
       p.check_map(item, override_keys(), "an overrides entry");
       const Node* files = item->get("files");

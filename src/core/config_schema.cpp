@@ -198,7 +198,7 @@ SchemaViolation describe(const Node* n, const ojson& s, const std::string& where
       types.empty() || std::find(types.begin(), types.end(), type) != types.end() ||
       (type == "integer" && std::find(types.begin(), types.end(), "number") != types.end());
   if (!type_ok)
-    return {n, fmt::format("{} must be {}, found {}", where, expected(s), json_type_name(n->type))};
+    return {n, fmt::format("{} must be {}, found {}", where, expected(s), found_value(*n))};
   const ojson& b = branch_for(s, type);
   if (b.contains("enum")) {
     ojson value;

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <cstdint>
 
+#include <fmt/format.h>
 #include <re2/re2.h>
+
+#include "core/source.h"
 
 namespace catalog_lint {
 
@@ -25,6 +28,23 @@ std::string_view json_type_name(NodeType t) {
       return "object";
   }
   return "null";
+}
+
+std::string found_value(const Node& n) {
+  const std::string_view type = json_type_name(n.type);
+  if (!n.is_scalar() || n.type == NodeType::null) return std::string(type);
+  constexpr std::size_t kShown = 40;
+  std::string text = n.text.substr(0, kShown);
+  // Not a cut in the middle of a UTF-8 sequence: back to the start of the last character.
+  if (n.text.size() > kShown) {
+    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80)
+      text.pop_back();
+    if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.pop_back();
+    text += "…";
+  }
+  text = printable(text);
+  return n.type == NodeType::string ? fmt::format("{} '{}'", type, text)
+                                    : fmt::format("{} {}", type, text);
 }
 
 namespace {

@@ -22,6 +22,12 @@ enum class NodeType : unsigned char { null, boolean, integer, floating, string, 
 /// Backstage's schema errors use.
 std::string_view json_type_name(NodeType t);
 
+struct Node;
+/// What a config message says was found instead of the expected value: the JSON type name, with
+/// a scalar's text as written ("number 7", "boolean true", "string 'skip '", "null"; at most 40
+/// bytes of it, then "…", control characters shown by printable()); "array" and "object" alone.
+std::string found_value(const Node& n);
+
 /// The value of an integer scalar's text as YAML 1.2's core schema reads it (decimal, `0x` hex,
 /// `0o` octal; `030` is thirty): an int64, or +-HUGE_VAL when it does not fit 64 bits or is no
 /// integer at all.

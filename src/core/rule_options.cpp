@@ -37,7 +37,7 @@ std::string format_option_value(const OptionValue& value) {
 std::variant<OptionValue, std::string> check_option_value(const OptionSpec& spec, const Node* n,
                                                           std::string_view what,
                                                           std::size_t max_items) {
-  const std::string_view found = json_type_name(n->type);
+  const std::string found = found_value(*n);
   switch (spec.type) {
     case OptionType::integer: {
       const bool non_negative = spec.minimum && *spec.minimum == 0;
@@ -76,8 +76,7 @@ std::variant<OptionValue, std::string> check_option_value(const OptionSpec& spec
                            max_items);
       for (const Node* item : n->items) {
         if (!item->is_string())
-          return fmt::format("{} item must be a string, found {}", what,
-                             json_type_name(item->type));
+          return fmt::format("{} item must be a string, found {}", what, found_value(*item));
         out.push_back(item->text);
       }
       return OptionValue(std::move(out));
