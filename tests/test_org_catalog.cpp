@@ -498,6 +498,26 @@ TEST_CASE("the org catalog: empty sources and missing designated Groups are warn
                    "  = help: a folder source reads entity YAML only; name the snapshot file "
                    "itself (`catalog: [snap/<file>.json]`)\n") != std::string::npos);
   CHECK(r.out.find("platform team") == std::string::npos);
+  // A folder that gives entities and also holds a snapshot: the snapshot is not read, and a
+  // warning says so (a trial: its entities were missing without a word); not when the snapshot
+  // is named too, and not for other JSON (package.json).
+  write_file(dir + "/org/live.json",
+             "{\"format\": \"catalog-lint-snapshot\", \"version\": 2, \"sources\": []}\n");
+  write_file(dir + "/org/package.json", "{\"name\": \"org\"}\n");
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org]\n");
+  r = run_cli({"--format", "json", "services/payments"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(findings(r) == list({"incomplete-org-catalog org/:1:1", kPayments}));
+  const auto snap = nlohmann::json::parse(r.out);
+  CHECK(snap["diagnostics"][0]["severity"] == "warning");
+  CHECK(snap["diagnostics"][0]["message"] ==
+        "catalog source 'org' holds the snapshot 'org/live.json', which a folder source does not "
+        "read: its entities are not in the org catalog");
+  CHECK(snap["diagnostics"][0]["help"] ==
+        "name the snapshot in `catalog:` too (`catalog: [org, org/live.json]`), or move it out of "
+        "the folder");
+  fs::remove(dir + "/org/live.json");
+  fs::remove(dir + "/org/package.json");
   // An empty folder beside a full one: the same warning, with the generic help.
   fs::create_directories(dir + "/empty");
   write_file(dir + "/.catalog-lint.yaml", "catalog: [org, empty]\n");
