@@ -689,8 +689,11 @@ def write_results(out: Path, args, info, trees, results, baselines, lat, one, ha
            "doubling, so that work quadratic in one input shows as a factor near 4× instead of a hang.", ""]
     if note:
         md += [note, ""]
-    md += [shapes.SHAPES_BEGIN, shapes_md or "No shapes run yet: run `bench/run.sh --shapes-only`.\n", shapes.SHAPES_END, ""]
-    out.write_text("\n".join(md))
+    md += [shapes.SHAPES_BEGIN, shapes_md or "No shapes run yet: run `bench/run.sh --shapes-only`.\n", shapes.SHAPES_END]
+    # What follows the Shapes section (sections written by the other bench scripts and by hand:
+    # snapshots, the org catalog, the language server, the team report) is kept as it is.
+    tail = old.split(shapes.SHAPES_END, 1)[1] if shapes.SHAPES_END in old else "\n"
+    out.write_text("\n".join(md) + tail)
 
 
 if __name__ == "__main__":

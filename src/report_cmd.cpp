@@ -178,11 +178,11 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
         "(--output)");
     return kExitError;
   }
-  if (!args.source_url.empty() && !args.source_url.starts_with("https://") &&
-      !args.source_url.starts_with("http://")) {
-    error(fmt::format("--source-url '{}' must start with https:// or http://", args.source_url));
-    return kExitError;
-  }
+  if (args.command->count("--source-url") > 0)
+    if (const auto why = team::check_source_url(args.source_url)) {
+      error(fmt::format("--source-url '{}': {}", printable(args.source_url), *why));
+      return kExitError;
+    }
   if (!args.repository.empty() || args.command->count("--repository") > 0) {
     if (!args.merge.empty()) {
       error(
@@ -252,14 +252,20 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
   merge.names = args.merge;
   merge.allow_duplicate_entities = args.allow_duplicate_entities;
   std::vector<std::string> warnings;
-  const auto merged = team::merge(std::move(inputs), why, merge, &warnings);
+  auto merged = team::merge(std::move(inputs), why, merge, &warnings);
   if (!merged) {
     error(why);
     return kExitError;
   }
   for (const std::string& w : warnings)
     std::cerr << "catalog-lint: warning: --merge: " << printable(w) << "\n";
-  return write_all(args, plan, *merged, closed);
+  // The merge's --source-url serves the repositories that recorded none, and is recorded for
+  // them: a merge of merged reports keeps their links.
+  team::Json& out = *merged;
+  if (!args.source_url.empty())
+    for (team::Json& r : out["repositories"])
+      if (r["source_url"].is_null()) r["source_url"] = args.source_url;
+  return write_all(args, plan, out, closed);
 }
 
 int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,

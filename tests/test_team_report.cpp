@@ -318,12 +318,14 @@ TEST_CASE("team report: a merged report keeps each repository's name and link te
   const json merged = json::parse(read_file(dir + "/m.json"));
   CHECK(merged["repositories"] == json::parse(R"([{"name": "shop-a", "source_url":
                     "https://git.example/shop-a/blob/main/{path}#L{line}", "sources": ["half-a"]},
-                    {"name": "shop-b", "source_url": null, "sources": ["half-b"]}])"));
+                    {"name": "shop-b", "source_url":
+                    "https://git.example/{repository}/blob/main/{path}#L{line}", "sources":
+                    ["half-b"]}])"));
   CHECK(entity(merged, "component:default/cart")["repository"] == "shop-a");
   CHECK(entity(merged, "component:default/legacy-batch")["repository"] == "shop-b");
   CHECK(m.out.find("Merged from 2 repositories: shop-a, shop-b.\n") != std::string::npos);
   // Each finding names its repository; shop-a's link is its own template, shop-b's (which
-  // recorded none) the merge's --source-url with {repository}.
+  // recorded none) the merge's --source-url with {repository}, now recorded for it.
   const std::string html = read_file(dir + "/m.html");
   CHECK(html.find("<p id=\"repositories\" class=\"muted\">2 repositories: shop-a, shop-b</p>") !=
         std::string::npos);
@@ -406,6 +408,91 @@ TEST_CASE("team report: --repository is checked; its default is the repository r
   CHECK(refused.err ==
         "catalog-lint: error: --merge 'bad.json': entities[1].repository 'elsewhere' is not in "
         "repositories\n");
+}
+
+TEST_CASE("team report: a report's recorded repositories are checked like the options") {
+  // A hostile trial: a hand-edited report carried `javascript:` as its link template into the
+  // merged HTML; a copied report of file-level findings only counted them twice; a report of an
+  // earlier build (no `repositories`) gave links with an empty {repository}; a repository name
+  // with markdown made live links in the job summary.
+  const std::string dir = committed_copy("report");
+  write_half_reports(dir);
+  json a = json::parse(read_file(dir + "/a.json"));
+  auto refused = [&](const json& report, const std::string& message) {
+    write_file(dir + "/x.json", report.dump());
+    const CliRun run = run_cli({"report", "--merge", "x.json", "--format", "html"}, dir);
+    CHECK(run.exit_code == 2);
+    CHECK(run.out.empty());
+    CHECK(run.err == "catalog-lint: error: --merge 'x.json': " + message + "\n");
+  };
+  json bad = a;
+  bad["repositories"][0]["source_url"] = "javascript:alert(1)//{path}";
+  refused(bad, "repositories[0].source_url: a link template must start with https:// or http://");
+  bad["repositories"][0]["source_url"] = "https://x/\u202e{path}";
+  refused(bad,
+          "repositories[0].source_url: a link template cannot hold a bidirectional override (it "
+          "would show as another text)");
+  bad = a;
+  bad["repositories"][0]["name"] = "a\u0085b";
+  refused(bad, "repositories[0].name: a repository name cannot hold a control character");
+  bad = a;
+  bad["entities"][0].erase("repository");
+  refused(bad, "entities[0].repository is missing");
+
+  // The same source of one repository in two reports: refused, or kept once when allowed.
+  fs::create_directories(dir + "/bad1");
+  write_file(dir + "/bad1/broken.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: x\n");
+  REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "u1.json", "bad1"}, dir)
+              .exit_code == 0);
+  fs::copy_file(dir + "/u1.json", dir + "/u2.json");
+  const CliRun twice =
+      run_cli({"report", "--merge", "u1.json", "u2.json", "--format", "json"}, dir);
+  CHECK(twice.exit_code == 2);
+  const std::string repo = fs::path(dir).filename().string();
+  CHECK(twice.err ==
+        "catalog-lint: error: repository '" + repo +
+            "' has the source 'bad1' in both 'u1.json' and 'u2.json': the same files linted twice "
+            "would count their findings twice; give each report once (each job its own paths), or "
+            "give --allow-duplicate-entities to keep one record of each\n");
+  const CliRun kept = run_cli(
+      {"report", "--merge", "u1.json", "u2.json", "--allow-duplicate-entities", "--format", "json"},
+      dir);
+  REQUIRE_MESSAGE(kept.exit_code == 0, kept.err);
+  const json once = json::parse(kept.out);
+  CHECK(once["unattributed_findings"].size() == 1);
+  CHECK(once["org"]["findings"]["total"] == 1);
+  CHECK(kept.err == "catalog-lint: warning: --merge: repository '" + repo +
+                        "' has the source 'bad1' in both 'u1.json' and 'u2.json': each file-level "
+                        "finding of it is kept once\n");
+
+  // A report of an earlier build is one repository named after its file.
+  json earlier = json::parse(read_file(dir + "/b.json"));
+  earlier.erase("repositories");
+  for (json& e : earlier["entities"]) e.erase("repository");
+  write_file(dir + "/earlier.json", earlier.dump());
+  const CliRun mixed = run_cli({"report", "--merge", "a.json", "earlier.json", "--format", "json",
+                                "--source-url", "https://git.example/{repository}/{path}#L{line}"},
+                               dir);
+  REQUIRE_MESSAGE(mixed.exit_code == 0, mixed.err);
+  const json m = json::parse(mixed.out);
+  CHECK(m["repositories"] == json::parse(R"([{"name": ")" + repo + R"(", "source_url":
+                    "https://git.example/{repository}/{path}#L{line}", "sources": ["half-a"]},
+                    {"name": "earlier.json", "source_url":
+                    "https://git.example/{repository}/{path}#L{line}", "sources": ["half-b"]}])"));
+  CHECK(entity(m, "component:default/legacy-batch")["repository"] == "earlier.json");
+
+  // Markdown: a name cannot make a link, an image or emphasis.
+  REQUIRE(
+      run_cli({"report", "--today", kToday, "--format", "json", "-o", "evil.json", "--repository",
+               "[click](https://evil.example/x) **b** ![i](https://e/i.png)", "half-b"},
+              dir)
+          .exit_code == 0);
+  const CliRun summary = run_cli({"report", "--merge", "a.json", "evil.json"}, dir);
+  REQUIRE_MESSAGE(summary.exit_code == 0, summary.err);
+  CHECK(summary.out.find("Merged from 2 repositories: " + repo +
+                         ", \\[click\\](https://evil.example/x) \\*\\*b\\*\\* "
+                         "!\\[i\\](https://e/i.png).\n") != std::string::npos);
 }
 
 TEST_CASE("team report: --merge refuses one file given twice, under any name") {
@@ -818,8 +905,14 @@ TEST_CASE("team report: hostile --compare and --merge inputs are exit 2 with a m
       {{"--merge", "good.json", "--format", "xml"},
        "catalog-lint: error: report --format 'xml': expected json, markdown or html\n"},
       {{"--merge", "good.json", "--format", "html", "--source-url", "javascript:alert(1)"},
-       "catalog-lint: error: --source-url 'javascript:alert(1)' must start with https:// or "
-       "http://\n"},
+       "catalog-lint: error: --source-url 'javascript:alert(1)': a link template must start with "
+       "https:// or http://\n"},
+      {{"--merge", "good.json", "--source-url", "https:///{path}"},
+       "catalog-lint: error: --source-url 'https:///{path}': a link template needs a host after "
+       "its scheme\n"},
+      {{"--merge", "good.json", "--source-url", "https://x/\x01{path}"},
+       "catalog-lint: error: --source-url 'https://x/\u2401{path}': a link template cannot hold a "
+       "control character\n"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"report"};

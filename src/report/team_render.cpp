@@ -45,6 +45,8 @@ std::string md(const Json& j) {
       out += "&amp;";
     else if (c == '`')
       out += "'";
+    else if (c == '\\' || c == '[' || c == ']' || c == '*' || c == '_' || c == '~')
+      out += '\\', out += c;  // no link, image or emphasis out of a name (GFM backslash escape)
     else
       out += c;
   }
@@ -177,6 +179,24 @@ std::vector<std::pair<std::string, std::string>> change_lines(const Json& compar
 
 }  // namespace
 
+namespace {
+
+// Repository names shown under the org line: the first kMaxShown, then how many more (a merge of
+// thousands of repositories must not make a job summary of megabytes).
+template <typename Escape>
+std::string repository_names(const Json& report, Escape escape) {
+  constexpr std::size_t kMaxShown = 20;
+  const Json& all = report["repositories"];
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < all.size() && i < kMaxShown; ++i)
+    names.push_back(escape(all[i]["name"]));
+  std::string out = fmt::format("{}", fmt::join(names, ", "));
+  if (all.size() > kMaxShown) out += fmt::format(" and {} more", all.size() - kMaxShown);
+  return out;
+}
+
+}  // namespace
+
 std::string render_markdown(const Json& report, const Json* comparison) {
   std::ostringstream o;
   const Json& org = report["org"];
@@ -188,11 +208,9 @@ std::string render_markdown(const Json& report, const Json* comparison) {
   for (const auto& [key, label] : kKpis)
     k.push_back(fmt::format("{} {}", label, pct(org["kpis"][key])));
   o << fmt::format("{}\n\n", fmt::join(k, " · "));
-  if (report.contains("repositories") && report["repositories"].size() > 1) {
-    std::vector<std::string> names;
-    for (const Json& r : report["repositories"]) names.push_back(md(r["name"]));
-    o << fmt::format("Merged from {} repositories: {}.\n\n", names.size(), fmt::join(names, ", "));
-  }
+  if (report.contains("repositories") && report["repositories"].size() > 1)
+    o << fmt::format("Merged from {} repositories: {}.\n\n", report["repositories"].size(),
+                     repository_names(report, md));
   if (const std::string days = mixed_dates(report); !days.empty()) o << md(days) << "\n\n";
   for (const std::string& n : notes(report)) o << "**Note**: " << md(n) << "\n\n";
   if (comparison != nullptr) {
@@ -442,12 +460,9 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
         h(fmt::format("{}", fmt::join(l["require"].get<std::vector<std::string>>(), ", "))));
   o << "</p>\n";
   const Links links(report, options);
-  if (links.name_repository) {
-    std::vector<std::string> names;
-    for (const Json& r : report["repositories"]) names.push_back(h(r["name"]));
+  if (links.name_repository)
     o << fmt::format("<p id=\"repositories\" class=\"muted\">{} repositories: {}</p>\n",
-                     names.size(), fmt::join(names, ", "));
-  }
+                     report["repositories"].size(), repository_names(report, h));
   if (const std::string days = mixed_dates(report); !days.empty())
     o << "<p id=\"merged-dates\">" << h(days) << "</p>\n";
   for (const std::string& n : notes(report))

@@ -17,6 +17,7 @@
 #include "core/entity_ref.h"
 #include "core/json_text.h"
 #include "core/report_levels.h"
+#include "core/source.h"
 #include "core/summary.h"
 #include "core/version.h"
 
@@ -820,14 +821,22 @@ std::optional<std::string> check_input(const Json& r) {
       if (auto e = check_repository_name(x["name"].get<std::string>()))
         return fmt::format("{}.name: {}", w, *e);
       if (auto e = need(x, w + ".", "source_url", is_str_or_null, "a string or null")) return e;
+      if (x["source_url"].is_string())
+        if (auto e = check_source_url(x["source_url"].get<std::string>()))
+          return fmt::format("{}.source_url: {}", w, *e);
       if (auto e = need(x, w + ".", "sources", is_str_arr, "an array of strings")) return e;
       if (!repositories.insert(x["name"].get<std::string>()).second)
         return fmt::format("{}.name '{}' is listed twice", w, x["name"].get<std::string>());
     }
   }
+  const bool has_repositories = r.contains("repositories");
   const auto check_repository = [&](const Json& x,
                                     const std::string& w) -> std::optional<std::string> {
-    if (!x.contains("repository")) return std::nullopt;
+    // A report that lists repositories says for every record which one it is of.
+    if (!x.contains("repository"))
+      return has_repositories
+                 ? std::optional<std::string>(fmt::format("{}repository is missing", w))
+                 : std::nullopt;
     if (!x["repository"].is_string()) return fmt::format("{}repository is not a string", w);
     if (!repositories.count(x["repository"].get<std::string>()))
       return fmt::format("{}repository '{}' is not in repositories", w,
@@ -893,14 +902,49 @@ std::optional<std::string> check_input(const Json& r) {
   return std::nullopt;
 }
 
+namespace {
+
+// What a repository name and a link template may not hold: "" when `text` is fine.
+std::string bad_text(std::string_view text) {
+  if (sanitize_utf8(text) != text) return "is not UTF-8";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = [&](std::size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+    };
+    if (c < 0x20 || c == 0x7f || (c == 0xC2 && next(1) < 0xA0))
+      return "cannot hold a control character";
+    // U+202A-U+202E (E2 80 AA-AE) and U+2066-U+2069 (E2 81 A6-A9).
+    if (c == 0xE2 && ((next(1) == 0x80 && next(2) >= 0xAA && next(2) <= 0xAE) ||
+                      (next(1) == 0x81 && next(2) >= 0xA6 && next(2) <= 0xA9)))
+      return "cannot hold a bidirectional override (it would show as another text)";
+  }
+  return "";
+}
+
+}  // namespace
+
 std::optional<std::string> check_repository_name(std::string_view name) {
   if (name.empty()) return std::string("a repository name cannot be empty");
   if (name.size() > kMaxRepositoryName)
     return fmt::format("a repository name is at most {} bytes, not {}", kMaxRepositoryName,
                        name.size());
-  if (std::any_of(name.begin(), name.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
-    return std::string("a repository name cannot hold a control character");
+  if (const std::string why = bad_text(name); !why.empty()) return "a repository name " + why;
+  return std::nullopt;
+}
+
+std::optional<std::string> check_source_url(std::string_view url) {
+  constexpr std::size_t kMaxUrl = 2048;
+  const std::string lower = to_lower(url.substr(0, 8));
+  const std::size_t scheme = lower.starts_with("https://")  ? 8
+                             : lower.starts_with("http://") ? 7
+                                                            : 0;
+  if (scheme == 0) return std::string("a link template must start with https:// or http://");
+  if (url.size() == scheme || url[scheme] == '/')
+    return std::string("a link template needs a host after its scheme");
+  if (url.size() > kMaxUrl)
+    return fmt::format("a link template is at most {} bytes, not {}", kMaxUrl, url.size());
+  if (const std::string why = bad_text(url); !why.empty()) return "a link template " + why;
   return std::nullopt;
 }
 
@@ -985,6 +1029,7 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
   std::map<std::string, Json*> groups, users;
   // Repository name -> its index in out["repositories"], the input it first came in.
   std::map<std::string, std::pair<std::size_t, std::size_t>> repositories;
+  std::optional<std::string> relinted;  // the first source of a repository in two inputs
   std::map<std::string, std::pair<Json*, std::size_t>> entities;         // ref -> record, its input
   std::vector<std::tuple<std::string, std::size_t, std::size_t>> twice;  // ref, kept, dropped
   auto name = [&](std::size_t i) {
@@ -1023,31 +1068,46 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
       out["today"] = in["today"];
     if (in.contains("sources") && in["sources"].is_array())
       for (const Json& s : in["sources"]) out["sources"].push_back(s);
+    // A report of an earlier build lists no repositories: it is one, named after its file.
+    if (!in.contains("repositories")) {
+      const std::string repo =
+          i < options.names.size() ? options.names[i] : fmt::format("report {}", i + 1);
+      Json sources = in.contains("sources") ? in["sources"] : Json::array();
+      in["repositories"] =
+          Json::array({{{"name", repo}, {"source_url", nullptr}, {"sources", std::move(sources)}}});
+      for (Json& e : in["entities"]) e["repository"] = repo;
+      for (Json& f : in["unattributed_findings"]) f["repository"] = repo;
+    }
     // Repositories by name: one repository may come in several reports (a monorepo linted by
     // several jobs), with one link template.
-    if (in.contains("repositories"))
-      for (Json& r : in["repositories"]) {
-        const std::string repo = r["name"].get<std::string>();
-        const auto at = repositories.find(repo);
-        if (at == repositories.end()) {
-          repositories.emplace(repo, std::make_pair(out["repositories"].size(), i));
-          out["repositories"].push_back(std::move(r));
-          continue;
-        }
-        Json& kept = out["repositories"][at->second.first];
-        if (kept["source_url"] != r["source_url"]) {
-          const auto url = [](const Json& u) {
-            return u.is_string() ? fmt::format("'{}'", u.get<std::string>()) : "none";
-          };
-          error = fmt::format(
-              "repository '{}' has the link template {} in {} and {} in {}; give every report of "
-              "one repository the same --source-url",
-              repo, url(kept["source_url"]), name(at->second.second), url(r["source_url"]),
-              name(i));
-          return std::nullopt;
-        }
-        for (Json& s : r["sources"]) kept["sources"].push_back(std::move(s));
+    for (Json& r : in["repositories"]) {
+      const std::string repo = r["name"].get<std::string>();
+      const auto at = repositories.find(repo);
+      if (at == repositories.end()) {
+        repositories.emplace(repo, std::make_pair(out["repositories"].size(), i));
+        out["repositories"].push_back(std::move(r));
+        continue;
       }
+      Json& kept = out["repositories"][at->second.first];
+      if (kept["source_url"] != r["source_url"]) {
+        const auto url = [](const Json& u) {
+          return u.is_string() ? fmt::format("'{}'", u.get<std::string>()) : "none";
+        };
+        error = fmt::format(
+            "repository '{}' has the link template {} in {} and {} in {}; give every report of "
+            "one repository the same --source-url",
+            repo, url(kept["source_url"]), name(at->second.second), url(r["source_url"]), name(i));
+        return std::nullopt;
+      }
+      // The same source of one repository in two reports is the same files twice (a copied
+      // report): its file-level findings would count twice.
+      for (const Json& src : r["sources"])
+        if (!relinted &&
+            std::find(kept["sources"].begin(), kept["sources"].end(), src) != kept["sources"].end())
+          relinted = fmt::format("repository '{}' has the source '{}' in both {} and {}", repo,
+                                 src.get<std::string>(), name(at->second.second), name(i));
+      for (Json& src : r["sources"]) kept["sources"].push_back(std::move(src));
+    }
     if (in.contains("notes"))
       for (const Json& n : in["notes"])
         if (std::none_of(notes.begin(), notes.end(),
@@ -1059,7 +1119,8 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
       const auto [at, fresh] = entities.try_emplace(e["ref"].get<std::string>(), &e, i);
       if (!fresh) twice.emplace_back(at->first, at->second.second, i);
     }
-    for (const Json& f : in["unattributed_findings"]) out["unattributed_findings"].push_back(f);
+    for (Json& f : in["unattributed_findings"])
+      out["unattributed_findings"].push_back(std::move(f));
   }
   // An entity in two reports (defined in two repositories, or one report given under two names)
   // would be counted once with one report's findings: an error unless the caller keeps the first.
@@ -1079,6 +1140,24 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
             ? std::string()
             : fmt::format(" (and {} more repeated {})", more, more == 1 ? "entity" : "entities"));
     return std::nullopt;
+  }
+  if (relinted && !options.allow_duplicate_entities) {
+    error = fmt::format(
+        "{}: the same files linted twice would count their findings twice; give each report "
+        "once (each job its own paths), or give --allow-duplicate-entities to keep one record of "
+        "each",
+        *relinted);
+    return std::nullopt;
+  }
+  if (relinted) {
+    // One record of each file-level finding that two reports give (the same files twice).
+    std::set<std::string> seen;
+    Json kept = Json::array();
+    for (Json& f : out["unattributed_findings"])
+      if (seen.insert(f.dump()).second) kept.push_back(std::move(f));
+    out["unattributed_findings"] = std::move(kept);
+    if (warnings != nullptr)
+      warnings->push_back(*relinted + ": each file-level finding of it is kept once");
   }
   if (warnings != nullptr) {
     for (std::size_t k = 0; k < twice.size() && k < kMaxDuplicateWarnings; ++k)

@@ -127,8 +127,14 @@ struct HtmlOptions {
 };
 
 /// A repository name for `--repository`, `repositories[].name`: an error message when `name` is
-/// empty, longer than kMaxRepositoryName bytes or holds a control character.
+/// empty, longer than kMaxRepositoryName bytes, not UTF-8, or holds a control character (C0, DEL,
+/// C1) or a bidirectional override (U+202A-U+202E, U+2066-U+2069: the name would show as another).
 std::optional<std::string> check_repository_name(std::string_view name);
+
+/// A link template for `--source-url`, `repositories[].source_url`: an error message unless it
+/// starts with `https://` or `http://` (any case) and a host, is at most 2,048 bytes and holds
+/// what check_repository_name() allows in a name.
+std::optional<std::string> check_source_url(std::string_view url);
 /// Bytes of a repository name at most.
 constexpr std::size_t kMaxRepositoryName = 256;
 
