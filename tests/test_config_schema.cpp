@@ -165,6 +165,14 @@ TEST_CASE("config messages quote the scalar found, cut at 40 bytes on a characte
   CHECK(loaded("policy:\n  known_owners: \"" + std::string(39, 'a') + "\xC3\xA9tail\"\n") ==
         "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string '" +
             std::string(39, 'a') + "…'");
+  // 38 ASCII bytes then 'é' ending at byte 40: it is kept whole (it was dropped).
+  CHECK(loaded("policy:\n  known_owners: \"" + std::string(38, 'a') + "\xC3\xA9tail\"\n") ==
+        "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string '" +
+            std::string(38, 'a') + "\xC3\xA9…'");
+  // Exactly 40 bytes: not cut.
+  CHECK(loaded("policy:\n  known_owners: \"" + std::string(40, 'a') + "\"\n") ==
+        "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string '" +
+            std::string(40, 'a') + "'");
   // A control character is shown, not sent to the terminal.
   CHECK(loaded("policy:\n  known_owners: \"a\\u001bb\"\n") ==
         "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string "

@@ -548,38 +548,35 @@ std::string source_artifact(const std::string& source) {
   return shown == "." ? "./" : shown;
 }
 
-/// True when directory `dir` holds a `.json` file at its top level (a snapshot that a folder
-/// source does not read); looks at no more than 10,000 entries.
-bool holds_json(const std::string& dir) {
+/// The `.json` files at the top level of folder `dir` (a folder source reads entity YAML only,
+/// so none of them is read unless named), sorted; at most 10,000 entries are looked at, and no
+/// symbolic link (it may lead out of the repository), FIFO or device is listed.
+std::vector<std::string> json_files_in(const std::string& dir) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec), end;
-  for (int n = 0; !ec && it != end && n < 10000; it.increment(ec), ++n)
-    if (is_catalog_json_path(it->path().string())) return true;
-  return false;
-}
-
-/// The top-level `.json` files of folder `dir` that are snapshots (their first 512 bytes hold
-/// `"format":"catalog-lint-snapshot"`, spaces allowed), sorted; at most 10,000 entries are
-/// looked at, and no symbolic link. A folder source reads entity YAML only, so such a file is not
-/// read unless named.
-std::vector<std::string> snapshots_in(const std::string& dir) {
-  namespace fs = std::filesystem;
-  static const RE2 kFormat(R"re("format"\s*:\s*"catalog-lint-snapshot")re");
   std::vector<std::string> out;
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
   for (int n = 0; !ec && it != end && n < 10000; it.increment(ec), ++n) {
-    const std::string path = it->path().string();
-    // Not through a symbolic link (it may lead out of the repository), nor a FIFO or device.
-    if (!is_catalog_json_path(path) || it->is_symlink(ec) || !it->is_regular_file(ec)) continue;
+    std::string path = it->path().string();
+    if (is_catalog_json_path(path) && !it->is_symlink(ec) && it->is_regular_file(ec))
+      out.push_back(std::move(path));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// The files of `json_files_in(dir)` that are snapshots: their first 512 bytes hold
+/// `"format":"catalog-lint-snapshot"`, spaces allowed.
+std::vector<std::string> snapshots_in(const std::string& dir) {
+  static const RE2 kFormat(R"re("format"\s*:\s*"catalog-lint-snapshot")re");
+  std::vector<std::string> out;
+  for (std::string& path : json_files_in(dir)) {
     std::ifstream in(path, std::ios::binary);
     char head[512];
     in.read(head, sizeof head);
     if (RE2::PartialMatch(std::string_view(head, static_cast<std::size_t>(in.gcount())), kFormat))
-      out.push_back(path);
+      out.push_back(std::move(path));
   }
-  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -755,7 +752,7 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
     const bool any = (file != entity_files.end() && *file == at) ||
                      (under != entity_files.end() && under->starts_with(prefix));
     if (!any) {
-      gaps.push_back(empty_catalog_source(source, holds_json(source)));
+      gaps.push_back(empty_catalog_source(source, !json_files_in(source).empty()));
       continue;
     }
     // A folder that gave entities and also holds a snapshot it does not read (a trial: the
@@ -766,16 +763,17 @@ std::vector<EntitySummary> load_org(const std::vector<std::string>& sources,
       if (std::any_of(sources.begin(), sources.end(),
                       [&](const std::string& s) { return key(s) == k; }))
         continue;  // named in `catalog:` too: read as a snapshot
-      const std::string shown = (fs::path(source) / fs::path(snapshot).filename()).string();
+      const std::string shown =
+          (fs::path(source) / fs::path(snapshot).filename()).lexically_normal().string();
       gaps.push_back(file_finding(
           RuleId::incomplete_org_catalog, source_artifact(source),
           SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
           fmt::format("catalog source '{}' holds the snapshot '{}', which a folder source does "
                       "not read: its entities are not in the org catalog",
-                      source, fs::path(shown).lexically_normal().string()),
+                      source, shown),
           fmt::format("name the snapshot in `catalog:` too (`catalog: [{}, {}]`), or move it out "
                       "of the folder",
-                      source, fs::path(shown).lexically_normal().string())));
+                      source, shown)));
     }
   }
   return org;

@@ -34,13 +34,12 @@ std::string found_value(const Node& n) {
   const std::string_view type = json_type_name(n.type);
   if (!n.is_scalar() || n.type == NodeType::null) return std::string(type);
   constexpr std::size_t kShown = 40;
-  std::string text = n.text.substr(0, kShown);
-  // Not a cut in the middle of a UTF-8 sequence: back to the start of the last character.
-  if (n.text.size() > kShown) {
-    while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80)
-      text.pop_back();
-    if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.pop_back();
-    text += "…";
+  std::string text = n.text;
+  if (text.size() > kShown) {
+    // Cut before the character that byte kShown belongs to, never inside a UTF-8 sequence.
+    std::size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut) + "…";
   }
   text = printable(text);
   return n.type == NodeType::string ? fmt::format("{} '{}'", type, text)
