@@ -1,5 +1,5 @@
 // The registry table: rules/registry.def expanded into rule objects, each with the metadata of
-// its rules/<id>.md.
+// its rules/<id>.md (parsed at build time: rules/rule_metadata.h).
 #include "core/registry.h"
 
 #include <cstdio>
@@ -7,7 +7,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "core/embedded_docs.h"
+#include "rules/rule_metadata.h"
 #include "rules/rules.h"
 
 namespace catalog_lint {
@@ -38,8 +38,7 @@ const std::vector<Entry>& table() {
 
 std::vector<Rule> build() {
   std::map<std::string, RuleInfo, std::less<>> docs;
-  for (std::string_view doc : embedded_rule_docs()) {
-    RuleInfo info = parse_rule_doc(doc);
+  for (RuleInfo& info : embedded_rule_infos()) {
     std::string id = info.id;
     if (!docs.emplace(std::move(id), std::move(info)).second)
       throw std::runtime_error("two rule docs have the id " + info.id);

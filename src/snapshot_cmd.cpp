@@ -1,6 +1,7 @@
 #include "snapshot_cmd.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <thread>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -47,22 +49,88 @@ std::size_t catalog_byte_limit(const Limits& limits) {
              : limits.max_file_bytes * kCatalogJsonBytesScale;
 }
 
+/// libcurl's functions, loaded with dlopen when `--from-url` needs them. Linked, libcurl made
+/// every run load about 30 shared libraries (TLS, Kerberos, LDAP…) and run their
+/// initialisers: 3 ms of a 7 ms one-file lint (bench/RESULTS.md, issue 12), for a network
+/// that a lint never touches.
+struct CurlApi {
+  decltype(&::curl_global_init) global_init;
+  decltype(&::curl_global_cleanup) global_cleanup;
+  decltype(&::curl_easy_init) easy_init;
+  decltype(&::curl_easy_setopt) easy_setopt;
+  decltype(&::curl_easy_perform) easy_perform;
+  decltype(&::curl_easy_getinfo) easy_getinfo;
+  decltype(&::curl_easy_cleanup) easy_cleanup;
+  decltype(&::curl_easy_strerror) easy_strerror;
+  decltype(&::curl_easy_escape) easy_escape;
+  decltype(&::curl_free) free;
+  decltype(&::curl_slist_append) slist_append;
+  decltype(&::curl_slist_free_all) slist_free_all;
+  decltype(&::curl_url) url;
+  decltype(&::curl_url_cleanup) url_cleanup;
+  decltype(&::curl_url_get) url_get;
+  decltype(&::curl_url_set) url_set;
+};
+
+CurlApi g_curl;  // filled by load_curl before any use
+
+/// Loads libcurl (Debian's libcurl4: libcurl.so.4, or libcurl3-gnutls's libcurl-gnutls.so.4,
+/// the same ABI) into g_curl; false with `why` set when it is not installed or lacks a function
+/// (the URL API needs libcurl 7.62; CURLOPT_PROTOCOLS_STR 7.85, Debian 12 has 7.88).
+bool load_curl(std::string& why) {
+  void* lib = nullptr;
+  for (const char* name : {"libcurl.so.4", "libcurl-gnutls.so.4"})
+    if ((lib = dlopen(name, RTLD_NOW | RTLD_LOCAL)) != nullptr) break;
+  if (lib == nullptr) {
+    why =
+        "--from-url needs libcurl (libcurl.so.4), which is not installed: apt-get install "
+        "libcurl4";
+    return false;
+  }
+  bool ok = true;
+  auto get = [&](auto& fn, const char* symbol) {
+    void* address = dlsym(lib, symbol);
+    if (address == nullptr) {
+      if (ok) why = fmt::format("the installed libcurl lacks {} (7.85 or later is needed)", symbol);
+      ok = false;
+    }
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(address);
+  };
+  get(g_curl.global_init, "curl_global_init");
+  get(g_curl.global_cleanup, "curl_global_cleanup");
+  get(g_curl.easy_init, "curl_easy_init");
+  get(g_curl.easy_setopt, "curl_easy_setopt");
+  get(g_curl.easy_perform, "curl_easy_perform");
+  get(g_curl.easy_getinfo, "curl_easy_getinfo");
+  get(g_curl.easy_cleanup, "curl_easy_cleanup");
+  get(g_curl.easy_strerror, "curl_easy_strerror");
+  get(g_curl.easy_escape, "curl_easy_escape");
+  get(g_curl.free, "curl_free");
+  get(g_curl.slist_append, "curl_slist_append");
+  get(g_curl.slist_free_all, "curl_slist_free_all");
+  get(g_curl.url, "curl_url");
+  get(g_curl.url_cleanup, "curl_url_cleanup");
+  get(g_curl.url_get, "curl_url_get");
+  get(g_curl.url_set, "curl_url_set");
+  return ok;  // the library stays loaded until exit
+}
+
 struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+  void operator()(CURLU* u) const { g_curl.url_cleanup(u); }
 };
 struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  void operator()(CURL* c) const { g_curl.easy_cleanup(c); }
 };
 struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const { g_curl.slist_free_all(l); }
 };
 
 // One part of a parsed URL ("" when absent).
 std::string url_part(CURLU* u, CURLUPart part) {
   char* text = nullptr;
-  if (curl_url_get(u, part, &text, 0) != CURLUE_OK || text == nullptr) return "";
+  if (g_curl.url_get(u, part, &text, 0) != CURLUE_OK || text == nullptr) return "";
   std::string out = text;
-  curl_free(text);
+  g_curl.free(text);
   return out;
 }
 
@@ -74,8 +142,8 @@ struct PageUrls {
 };
 
 std::optional<PageUrls> page_urls(const std::string& given, int page_size, std::string& why) {
-  std::unique_ptr<CURLU, CurlUrlDeleter> u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, given.c_str(), 0) != CURLUE_OK) {
+  std::unique_ptr<CURLU, CurlUrlDeleter> u(g_curl.url());
+  if (!u || g_curl.url_set(u.get(), CURLUPART_URL, given.c_str(), 0) != CURLUE_OK) {
     why = fmt::format(
         "--from-url '{}' is not a URL; give the Backstage base URL, e.g. "
         "https://backstage.example.com",
@@ -91,20 +159,20 @@ std::optional<PageUrls> page_urls(const std::string& given, int page_size, std::
   if (path.find(kByQueryPath) == std::string::npos) {
     while (!path.empty() && path.back() == '/') path.pop_back();
     path += kByQueryPath;
-    curl_url_set(u.get(), CURLUPART_PATH, path.c_str(), 0);
+    g_curl.url_set(u.get(), CURLUPART_PATH, path.c_str(), 0);
   }
-  curl_url_set(u.get(), CURLUPART_FRAGMENT, nullptr, 0);
+  g_curl.url_set(u.get(), CURLUPART_FRAGMENT, nullptr, 0);
   const std::string query = url_part(u.get(), CURLUPART_QUERY);
   const bool has_limit = query.starts_with("limit=") || query.find("&limit=") != std::string::npos;
   if (!has_limit)
-    curl_url_set(u.get(), CURLUPART_QUERY, fmt::format("limit={}", page_size).c_str(),
-                 CURLU_APPENDQUERY);
+    g_curl.url_set(u.get(), CURLUPART_QUERY, fmt::format("limit={}", page_size).c_str(),
+                   CURLU_APPENDQUERY);
   PageUrls out;
   out.first = url_part(u.get(), CURLUPART_URL);
-  curl_url_set(u.get(), CURLUPART_QUERY, nullptr, 0);
+  g_curl.url_set(u.get(), CURLUPART_QUERY, nullptr, 0);
   out.base = url_part(u.get(), CURLUPART_URL);
-  curl_url_set(u.get(), CURLUPART_USER, nullptr, 0);
-  curl_url_set(u.get(), CURLUPART_PASSWORD, nullptr, 0);
+  g_curl.url_set(u.get(), CURLUPART_USER, nullptr, 0);
+  g_curl.url_set(u.get(), CURLUPART_PASSWORD, nullptr, 0);
   out.display = url_part(u.get(), CURLUPART_URL);
   return out;
 }
@@ -140,24 +208,25 @@ std::optional<std::string> fetch_catalog(const SnapshotArgs& args, const Limits&
   if (token.find_first_of("\r\n") != std::string::npos)
     return fmt::format("the token in ${} contains a line break", args.token_env);
   std::unique_ptr<curl_slist, SlistDeleter> headers(
-      curl_slist_append(nullptr, "Accept: application/json"));
+      g_curl.slist_append(nullptr, "Accept: application/json"));
   if (!token.empty())
-    headers.reset(curl_slist_append(headers.release(), ("Authorization: Bearer " + token).c_str()));
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    headers.reset(
+        g_curl.slist_append(headers.release(), ("Authorization: Bearer " + token).c_str()));
+  std::unique_ptr<CURL, CurlDeleter> curl(g_curl.easy_init());
   if (!curl || !headers) return std::string("cannot start libcurl");
   char curl_error[CURL_ERROR_SIZE] = {};
   const std::string agent = fmt::format("catalog-lint/{}", kVersion);
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(c, CURLOPT_USERAGENT, agent.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // the token goes only where the user said
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate when the server offers it
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curl_error);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::max(1.0, args.connect_timeout * 1000)));
+  g_curl.easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  g_curl.easy_setopt(c, CURLOPT_USERAGENT, agent.c_str());
+  g_curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  g_curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // the token goes only where the user said
+  g_curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  g_curl.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // gzip/deflate when the server offers it
+  g_curl.easy_setopt(c, CURLOPT_ERRORBUFFER, curl_error);
+  g_curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
+  g_curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::max(1.0, args.connect_timeout * 1000)));
 
   const auto deadline =
       Clock::now() + std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
@@ -177,10 +246,10 @@ std::optional<std::string> fetch_catalog(const SnapshotArgs& args, const Limits&
     Body body;
     body.limit = byte_limit - total_bytes;
     curl_error[0] = '\0';
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
-    const CURLcode rc = curl_easy_perform(c);
+    g_curl.easy_setopt(c, CURLOPT_URL, url.c_str());
+    g_curl.easy_setopt(c, CURLOPT_WRITEDATA, &body);
+    g_curl.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left));
+    const CURLcode rc = g_curl.easy_perform(c);
     if (body.over)
       return fmt::format(
           "'{}': the catalog is over {} bytes ({} × `--limit file-bytes`); raise the limit",
@@ -192,9 +261,9 @@ std::optional<std::string> fetch_catalog(const SnapshotArgs& args, const Limits&
           urls->display, page, args.connect_timeout, args.timeout);
     if (rc != CURLE_OK)
       return fmt::format("'{}': {}", urls->display,
-                         curl_error[0] != '\0' ? curl_error : curl_easy_strerror(rc));
+                         curl_error[0] != '\0' ? curl_error : g_curl.easy_strerror(rc));
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    g_curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status == 401 || status == 403)
       return token.empty()
                  ? fmt::format(
@@ -210,7 +279,7 @@ std::optional<std::string> fetch_catalog(const SnapshotArgs& args, const Limits&
                          urls->display, status, page);
     if (status >= 300 && status < 400) {
       char* location = nullptr;
-      curl_easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
+      g_curl.easy_getinfo(c, CURLINFO_REDIRECT_URL, &location);
       return fmt::format(
           "'{}' answered HTTP {} (redirect to '{}'); give that URL: redirects are not followed, "
           "so that the token goes only where you say",
@@ -233,11 +302,11 @@ std::optional<std::string> fetch_catalog(const SnapshotArgs& args, const Limits&
     if (!cursors.insert(catalog.next_cursor).second)
       return fmt::format("'{}': page {} repeats an earlier cursor; the server's paging loops",
                          urls->display, page);
-    char* escaped = curl_easy_escape(c, catalog.next_cursor.c_str(),
-                                     static_cast<int>(catalog.next_cursor.size()));
+    char* escaped = g_curl.easy_escape(c, catalog.next_cursor.c_str(),
+                                       static_cast<int>(catalog.next_cursor.size()));
     if (escaped == nullptr) return std::string("cannot escape the page cursor");
     url = fmt::format("{}?limit={}&cursor={}", urls->base, args.page_size, escaped);
-    curl_free(escaped);
+    g_curl.free(escaped);
   }
   builder.add_source("url", urls->display, entities);
   return std::nullopt;
@@ -445,9 +514,14 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
   }
   if (failed) return kExitError;
   if (!args.from_url.empty()) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    std::string why;
+    if (!load_curl(why)) {
+      error(why);
+      return kExitError;
+    }
+    g_curl.global_init(CURL_GLOBAL_DEFAULT);
     const auto fetch_error = fetch_catalog(args, limits, builder);
-    curl_global_cleanup();
+    g_curl.global_cleanup();
     if (fetch_error) {
       error(*fetch_error);
       return kExitError;

@@ -26,6 +26,8 @@ struct RuleInfo {
   /// Its options (front matter `options:`), in declaration order: a config sets them under
   /// `rules: {ID: {options: ...}}`, the rule reads them through RuleOptions.
   std::vector<OptionSpec> options;
+
+  bool operator==(const RuleInfo&) const = default;
 };
 
 /// Parses one rule document: a `---` line, YAML front matter (a mapping of id, summary,

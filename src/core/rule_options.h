@@ -40,6 +40,8 @@ struct OptionSpec {
   /// The deprecated `policy:` key that also sets it (docs/policy.md), e.g.
   /// "deprecation_notice_days"; "" when none.
   std::string policy_alias;
+
+  bool operator==(const OptionSpec&) const = default;
 };
 
 /// Parses the `options:` value of a front matter (a mapping of option name → {type, default,
