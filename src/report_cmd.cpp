@@ -148,6 +148,30 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
 std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& plan,
                                   const ClosedStreams& closed) {
   plan.clear();
+  // `--merge --mixed-dates a.json`: --merge takes its first value whatever it looks like, so a
+  // flag right after it arrives as a file name. A flag of this command is taken as the flag.
+  for (auto it = args.merge.begin(); it != args.merge.end();) {
+    if (*it == "--mixed-dates") {
+      args.mixed_dates = true;
+    } else if (*it == "--allow-duplicate-entities") {
+      args.allow_duplicate_entities = true;
+    } else {
+      if (it->starts_with("--") && !std::filesystem::exists(*it)) {
+        error(fmt::format(
+            "--merge '{}' is not a report file; give the report files right after --merge "
+            "(options before it, or after its files)",
+            printable(*it)));
+        return kExitError;
+      }
+      ++it;
+      continue;
+    }
+    it = args.merge.erase(it);
+  }
+  if (args.command->count("--merge") > 0 && args.merge.empty()) {
+    error("--merge needs at least one report file");
+    return kExitError;
+  }
   std::size_t next_format = 0, next_output = 0;
   for (const CLI::Option* opt : args.command->parse_order()) {
     if (opt == args.format_opt && next_format < args.formats.size()) {

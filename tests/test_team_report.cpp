@@ -1300,6 +1300,20 @@ TEST_CASE("team report: --merge of reports of different days, and --today with -
   CHECK(ok.out.find("\n\nMerged from reports made on different days (2026-11-30, 2026-12-01): "
                     "days left and to sunset are counted from 2026-12-01, each finding on its "
                     "report's day.\n\n") != std::string::npos);
+  // The flag right after --merge (which takes its first value whatever it looks like) is the
+  // flag, not a file: the same merge.
+  const CliRun flag_first = run_cli(
+      {"report", "--merge", "--mixed-dates", "b.json", "a.json", "--format", "markdown"}, dir);
+  REQUIRE_MESSAGE(flag_first.exit_code == 0, flag_first.err);
+  CHECK(flag_first.out == ok.out);
+  const CliRun not_file = run_cli({"report", "--merge", "--mixd-dates", "b.json"}, dir);
+  CHECK(not_file.exit_code == 2);
+  CHECK(not_file.err ==
+        "catalog-lint: error: --merge '--mixd-dates' is not a report file; give the report files "
+        "right after --merge (options before it, or after its files)\n");
+  const CliRun only_flag = run_cli({"report", "--merge", "--mixed-dates"}, dir);
+  CHECK(only_flag.exit_code == 2);
+  CHECK(only_flag.err == "catalog-lint: error: --merge needs at least one report file\n");
   // A mixed merge merged again carries its days on: refused without the option, kept with it.
   const CliRun again = run_cli({"report", "--merge", "ab.json", "a.json"}, dir);
   CHECK(again.exit_code == 2);
