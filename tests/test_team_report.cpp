@@ -352,7 +352,8 @@ TEST_CASE("team report: a merged report keeps each repository's name and link te
   CHECK(clash.err ==
         "catalog-lint: error: repository 'shop-a' has the link template "
         "'https://git.example/shop-a/blob/main/{path}#L{line}' in 'a.json' and none in 'b2.json'; "
-        "give every report of one repository the same --source-url\n");
+        "give every report of one repository the same --source-url (two repositories checked "
+        "out in folders of one name: give each run its own --repository NAME)\n");
   REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o", "a2.json", "--repository",
                    "shop-a", "half-a"},
                   dir)
@@ -454,7 +455,8 @@ TEST_CASE("team report: a report's recorded repositories are checked like the op
         "catalog-lint: error: repository '" + repo +
             "' has the source 'bad1' in both 'u1.json' and 'u2.json': the same files linted twice "
             "would count their findings twice; give each report once (each job its own paths), or "
-            "give --allow-duplicate-entities to keep one record of each\n");
+            "give --allow-duplicate-entities to keep one record of each (two repositories "
+            "checked out in folders of one name: give each run its own --repository NAME)\n");
   const CliRun kept = run_cli(
       {"report", "--merge", "u1.json", "u2.json", "--allow-duplicate-entities", "--format", "json"},
       dir);

@@ -1095,7 +1095,8 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
         };
         error = fmt::format(
             "repository '{}' has the link template {} in {} and {} in {}; give every report of "
-            "one repository the same --source-url",
+            "one repository the same --source-url (two repositories checked out in folders of "
+            "one name: give each run its own --repository NAME)",
             repo, url(kept["source_url"]), name(at->second.second), url(r["source_url"]), name(i));
         return std::nullopt;
       }
@@ -1145,7 +1146,8 @@ std::optional<Json> merge(std::vector<Json> inputs, std::string& error, const Me
     error = fmt::format(
         "{}: the same files linted twice would count their findings twice; give each report "
         "once (each job its own paths), or give --allow-duplicate-entities to keep one record of "
-        "each",
+        "each (two repositories checked out in folders of one name: give each run its own "
+        "--repository NAME)",
         *relinted);
     return std::nullopt;
   }
