@@ -103,10 +103,12 @@ std::shared_ptr<const CatalogRule> make_missing_escalation_contact() {
       return;
     }
     if (l1.own != nullptr) return;
-    // One cause, one finding: an owner that resolves to nothing is unknown-owner's finding.
+    // One cause, one finding: an owner that resolves to nothing is unknown-owner's finding, and
+    // no spec.owner at all is missing-field's (every kind here requires it).
+    const SummaryField* owner = e.field("/spec/owner");
+    if (owner == nullptr) return;
     if (const auto key = owner_key(e); key && !org.known_owner(*key, e)) return;
     const Policy& pol = policy_of(e);
-    const SummaryField* owner = e.field("/spec/owner");
     ctx.report_field(
         e, missing_at(e),
         fmt::format("no level-1 escalation contact: no {} annotation, and owner '{}' "
@@ -127,6 +129,8 @@ std::shared_ptr<const CatalogRule> make_missing_on_call() {
     if (l1.own == nullptr && !org.judged(e)) return;
     if (const auto key = owner_key(e); l1.own == nullptr && key && !org.known_owner(*key, e))
       return;  // unknown-owner reports the cause
+    // No spec.owner (missing-field reports it) and no contact of its own: the same cause.
+    if (l1.own == nullptr && e.field("/spec/owner") == nullptr) return;
     bool paging = false;
     for (const Contact& c : l1.contacts) {
       paging = paging || c.paging();
@@ -142,7 +146,7 @@ std::shared_ptr<const CatalogRule> make_missing_on_call() {
                        "production service has no paging contact at escalation level 1",
                        fmt::format("add pagerduty:SERVICEID or opsgenie:team to {} (here or "
                                    "on the owner Group), or a pagerduty.com/* or "
-                                   "opsgenie.com/* annotation",
+                                   "opsgenie.com/* annotation to this entity",
                                    policy_of(e).annotation("escalation-level-1")));
   });
 }
