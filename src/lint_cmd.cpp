@@ -148,6 +148,7 @@ bool write_reports(const std::vector<OutputSpec>& plan, const LintArgs& args,
       HumanOptions human;
       human.quiet = args.quiet;
       human.quiet_threshold = *parse_severity(args.fail_on);
+      human.path_errors = found.errors.size();
       const char* term = std::getenv("TERM");
       human.color = spec.to_stdout() &&
                     (args.color == "always" || (args.color == "auto" && isatty(STDOUT_FILENO) &&
@@ -479,7 +480,11 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
       return kExitError;
     }
   }
-  if (mode.report) return run_report(*mode.report, plan, result, options, closed);
+  if (mode.report) {
+    // A path that could not be read fails the run, as a lint's does (docs/report.md).
+    const int code = run_report(*mode.report, plan, result, options, closed);
+    return code == kExitClean && !found.errors.empty() ? kExitError : code;
+  }
   if (!write_reports(plan, args, result, found, options, closed)) return kExitError;
 
   if (result.io_error || result.internal_error || !found.errors.empty()) return kExitError;

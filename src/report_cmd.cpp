@@ -168,6 +168,12 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
     }
     it = args.merge.erase(it);
   }
+  // A merge lints nothing, so what CLI11 left as paths (the files after a flag that followed
+  // --merge: `--merge --mixed-dates --allow-duplicate-entities a.json`) are report files too.
+  if (args.command->count("--merge") > 0) {
+    for (std::string& p : args.paths) args.merge.push_back(std::move(p));
+    args.paths.clear();
+  }
   if (args.command->count("--merge") > 0 && args.merge.empty()) {
     error("--merge needs at least one report file");
     return kExitError;
@@ -218,10 +224,6 @@ std::optional<int> report_prepare(ReportArgs& args, std::vector<OutputSpec>& pla
       error(fmt::format("--repository '{}': {}", printable(args.repository), *why));
       return kExitError;
     }
-  }
-  if (!args.merge.empty() && !args.paths.empty()) {
-    error("report --merge takes report files, not paths to lint");
-    return kExitError;
   }
   if (args.mixed_dates && args.merge.empty()) {
     error("report --mixed-dates applies to --merge only");

@@ -13,8 +13,10 @@
 #include <set>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/config.h"
 #include "core/discover.h"
@@ -78,41 +80,44 @@ CurlApi g_curl;  // filled by load_curl before any use
 /// the same ABI) into g_curl; false with `why` set when it is not installed or lacks a function
 /// (the URL API needs libcurl 7.62; CURLOPT_PROTOCOLS_STR 7.85, Debian 12 has 7.88).
 bool load_curl(std::string& why) {
-  void* lib = nullptr;
-  for (const char* name : {"libcurl.so.4", "libcurl-gnutls.so.4"})
-    if ((lib = dlopen(name, RTLD_NOW | RTLD_LOCAL)) != nullptr) break;
-  if (lib == nullptr) {
-    why =
-        "--from-url needs libcurl (libcurl.so.4), which is not installed: apt-get install "
-        "libcurl4";
-    return false;
-  }
-  bool ok = true;
-  auto get = [&](auto& fn, const char* symbol) {
-    void* address = dlsym(lib, symbol);
-    if (address == nullptr) {
-      if (ok) why = fmt::format("the installed libcurl lacks {} (7.85 or later is needed)", symbol);
-      ok = false;
+  std::vector<std::string> reasons;  // why each candidate could not serve
+  for (const char* name : {"libcurl.so.4", "libcurl-gnutls.so.4"}) {
+    void* lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      const char* e = dlerror();
+      reasons.push_back(e ? e : fmt::format("{}: cannot be loaded", name));
+      continue;
     }
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(address);
-  };
-  get(g_curl.global_init, "curl_global_init");
-  get(g_curl.global_cleanup, "curl_global_cleanup");
-  get(g_curl.easy_init, "curl_easy_init");
-  get(g_curl.easy_setopt, "curl_easy_setopt");
-  get(g_curl.easy_perform, "curl_easy_perform");
-  get(g_curl.easy_getinfo, "curl_easy_getinfo");
-  get(g_curl.easy_cleanup, "curl_easy_cleanup");
-  get(g_curl.easy_strerror, "curl_easy_strerror");
-  get(g_curl.easy_escape, "curl_easy_escape");
-  get(g_curl.free, "curl_free");
-  get(g_curl.slist_append, "curl_slist_append");
-  get(g_curl.slist_free_all, "curl_slist_free_all");
-  get(g_curl.url, "curl_url");
-  get(g_curl.url_cleanup, "curl_url_cleanup");
-  get(g_curl.url_get, "curl_url_get");
-  get(g_curl.url_set, "curl_url_set");
-  return ok;  // the library stays loaded until exit
+    const char* missing = nullptr;
+    auto get = [&](auto& fn, const char* symbol) {
+      void* address = dlsym(lib, symbol);
+      if (address == nullptr && missing == nullptr) missing = symbol;
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(address);
+    };
+    get(g_curl.global_init, "curl_global_init");
+    get(g_curl.global_cleanup, "curl_global_cleanup");
+    get(g_curl.easy_init, "curl_easy_init");
+    get(g_curl.easy_setopt, "curl_easy_setopt");
+    get(g_curl.easy_perform, "curl_easy_perform");
+    get(g_curl.easy_getinfo, "curl_easy_getinfo");
+    get(g_curl.easy_cleanup, "curl_easy_cleanup");
+    get(g_curl.easy_strerror, "curl_easy_strerror");
+    get(g_curl.easy_escape, "curl_easy_escape");
+    get(g_curl.free, "curl_free");
+    get(g_curl.slist_append, "curl_slist_append");
+    get(g_curl.slist_free_all, "curl_slist_free_all");
+    get(g_curl.url, "curl_url");
+    get(g_curl.url_cleanup, "curl_url_cleanup");
+    get(g_curl.url_get, "curl_url_get");
+    get(g_curl.url_set, "curl_url_set");
+    if (missing == nullptr) return true;  // the library stays loaded until exit
+    reasons.push_back(fmt::format("{} has no {}: not a libcurl of 7.85 or later", name, missing));
+    dlclose(lib);
+  }
+  why = fmt::format(
+      "--from-url needs libcurl 7.85 or later (libcurl.so.4: apt-get install libcurl4); {}",
+      fmt::join(reasons, "; "));
+  return false;
 }
 
 struct CurlUrlDeleter {
@@ -425,9 +430,28 @@ CLI::App* add_snapshot_command(CLI::App& app, SnapshotArgs& args) {
   cmd->add_option("paths", args.paths,
                   "entity YAML files or folders, and *.json API exports or snapshots");
   cmd->add_option("--from-url", args.from_url,
-                  "Backstage base URL, or its /api/catalog/entities/by-query URL (with a filter)");
+                  "Backstage base URL, or its /api/catalog/entities/by-query URL (with a filter)")
+      ->check(CLI::Validator(
+          [](const std::string& url) {
+            return url.empty() ? std::string(
+                                     "an empty URL; give the Backstage base URL, e.g. "
+                                     "https://backstage.example.com")
+                               : std::string();
+          },
+          "URL"));
   cmd->add_option("--token-env", args.token_env,
-                  "environment variable holding the bearer token (default BACKSTAGE_TOKEN)");
+                  "environment variable holding the bearer token (default BACKSTAGE_TOKEN)")
+      ->check(CLI::Validator(
+          [](const std::string& name) {
+            // A POSIX environment variable name ([A-Za-z_][A-Za-z0-9_]*): `$` + it is shown.
+            bool ok = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+            for (const char c : name)
+              ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '_');
+            return ok ? std::string()
+                      : std::string("not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+          },
+          "NAME"));
   cmd->add_option("--output,-o", args.output, "write the snapshot to FILE (default: stdout)");
   cmd->add_option("--connect-timeout", args.connect_timeout, "seconds per connection (default 10)")
       ->check(CLI::Range(0.001, 3600.0));

@@ -98,7 +98,16 @@ TEST_CASE("cli: a path that does not exist is an error (exit 2) but other paths 
   const CliRun r = run_cli({"no/such/dir", kGood}, source_dir());
   CHECK(r.exit_code == 2);
   CHECK(r.err == "catalog-lint: error: no/such/dir: no such file or directory\n");
-  CHECK(r.out == "no problems in 1 file\n");
+  // Not "no problems": a path was not linted.
+  CHECK(r.out == "1 file linted, no findings; 1 path could not be read\n");
+  const CliRun none = run_cli({"no/such/dir"}, source_dir());
+  CHECK(none.exit_code == 2);
+  CHECK(none.out == "0 files linted, no findings; 1 path could not be read\n");
+  // The report of such a run is written, and the run fails as a lint's does.
+  const CliRun report = run_cli({"report", "no/such/dir", kGood}, source_dir());
+  CHECK(report.exit_code == 2);
+  CHECK(report.err == r.err);
+  CHECK(report.out.find("| Team |") != std::string::npos);
 }
 
 TEST_CASE("cli: usage errors exit 2") {

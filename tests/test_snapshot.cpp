@@ -680,6 +680,34 @@ TEST_CASE("snapshot --from-url: libcurl is loaded when a fetch runs, not linked 
   CHECK(out.find("libyaml-cpp") != std::string::npos);
 }
 
+TEST_CASE("snapshot --from-url: an empty URL, a bad variable name, a libcurl that is not one") {
+  const CliRun empty = run_cli({"snapshot", "--from-url", "", "testdata/api/org"}, source_dir());
+  CHECK(empty.exit_code == 2);
+  CHECK(
+      empty.err.starts_with("--from-url: an empty URL; give the Backstage base URL, e.g. "
+                            "https://backstage.example.com\n"));
+  const CliRun name =
+      run_cli({"snapshot", "--from-url", "http://127.0.0.1:1", "--token-env", "X=Y"}, source_dir());
+  CHECK(name.exit_code == 2);
+  CHECK(name.err.starts_with(
+      "--token-env: not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)\n"));
+  // Files by those names that are not libcurl: each one's reason is said, none is used.
+  const std::string dir = temp_dir();
+  write_file(dir + "/libcurl.so.4", "");
+  write_file(dir + "/libcurl-gnutls.so.4", "");
+  RunOptions o;
+  o.cwd = source_dir();
+  o.env = {{"LD_LIBRARY_PATH", dir}};
+  const CliRun fake = run_with({"snapshot", "--from-url", "http://127.0.0.1:1"}, o);
+  CHECK(fake.exit_code == 2);
+  CHECK(
+      fake.err.starts_with("catalog-lint: error: --from-url needs libcurl 7.85 or later "
+                           "(libcurl.so.4: apt-get install libcurl4); " +
+                           dir + "/libcurl.so.4: "));
+  CHECK(fake.err.find("; " + dir + "/libcurl-gnutls.so.4: ") != std::string::npos);
+  CHECK(fake.out.empty());
+}
+
 TEST_CASE("snapshot --from-url: cursor paging, auth, 500, bad JSON, redirects, size, timeout") {
   if (!have("python3")) {
     skip("python3 is not installed: the stand-in Backstage server cannot run");

@@ -1308,6 +1308,18 @@ TEST_CASE("team report: --merge of reports of different days, and --today with -
       {"report", "--merge", "--mixed-dates", "b.json", "a.json", "--format", "markdown"}, dir);
   REQUIRE_MESSAGE(flag_first.exit_code == 0, flag_first.err);
   CHECK(flag_first.out == ok.out);
+  // Two flags after --merge, and a flag between the files: the files left over are reports too.
+  for (const std::vector<std::string>& order :
+       {std::vector<std::string>{"--merge", "--mixed-dates", "--allow-duplicate-entities", "b.json",
+                                 "a.json"},
+        std::vector<std::string>{"--merge", "b.json", "--mixed-dates", "a.json"}}) {
+    std::vector<std::string> argv = {"report", "--format", "markdown"};
+    argv.insert(argv.end(), order.begin(), order.end());
+    const CliRun r = run_cli(argv, dir);
+    CAPTURE(fmt::format("{}", fmt::join(order, " ")));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out == ok.out);
+  }
   const CliRun not_file = run_cli({"report", "--merge", "--mixd-dates", "b.json"}, dir);
   CHECK(not_file.exit_code == 2);
   CHECK(not_file.err ==

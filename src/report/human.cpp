@@ -188,6 +188,11 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
   }
   const std::string suppressed =
       s.suppressed ? fmt::format(" ({} suppressed)", s.suppressed) : std::string();
+  if (s.errors + s.warnings + s.notes == 0 && options.path_errors > 0) {
+    out << fmt::format("{} linted, no findings; {} could not be read{}\n", plural(s.files, "file"),
+                       plural(options.path_errors, "path"), suppressed);
+    return;
+  }
   if (s.errors + s.warnings + s.notes == 0) {
     out << fmt::format("{}no problems{} in {}{}\n", st.green(), st.reset(), plural(s.files, "file"),
                        suppressed);

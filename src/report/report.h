@@ -30,6 +30,9 @@ struct HumanOptions {
   /// line when there are none.
   bool quiet = false;
   Severity quiet_threshold = Severity::error;
+  /// Paths given that could not be read (said on standard error): the summary then does not
+  /// say "no problems".
+  std::size_t path_errors = 0;
 };
 
 /// Compiler-style output: `path:line:col: severity: message [rule-id]`, the source line with a
