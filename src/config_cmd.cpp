@@ -10,6 +10,7 @@
 
 #include "core/registry.h"
 #include "report/output.h"
+#include "report/team_report.h"
 
 namespace catalog_lint {
 
@@ -70,8 +71,9 @@ int print_config(const std::string& path, ConfigResolver& resolver) {
   }
   json declarative = json::array();
   for (const auto& d : p.declarative_rules) declarative.push_back(d->info.id);
+  // The levels `report` uses: the config's, or the default ones (an empty list read as "none").
   json levels = json::array();
-  for (const ReportLevel& l : p.report_levels)
+  for (const ReportLevel& l : p.report_levels.empty() ? team::default_levels() : p.report_levels)
     levels.push_back({{"name", l.name}, {"require", l.require}});
   const json out = {{"file", path},
                     {"config_file", r.config->file.empty() ? json(nullptr) : json(r.config->file)},
@@ -86,7 +88,7 @@ int print_config(const std::string& path, ConfigResolver& resolver) {
                       {"declarative_rules", std::move(declarative)}}},
                     // Where the org comes from and what the run does with skeletons: what a
                     // new user checks after declaring them (the paths as the config resolved
-                    // them; report.levels empty means the report's default levels).
+                    // them; the report's default levels when report.levels is not set).
                     {"catalog", p.catalog},
                     {"catalog_complete", p.catalog_complete},
                     {"skeletons", p.lint_skeletons ? "lint" : "skip"},

@@ -565,7 +565,13 @@ TEST_CASE("the org catalog: empty sources and missing designated Groups are warn
   CHECK(config["catalog"] == nlohmann::json::array({"org", "empty"}));
   CHECK(config["catalog_complete"] == false);
   CHECK(config["skeletons"] == "lint");
-  CHECK(config["report_levels"] == nlohmann::json::array());
+  // No report.levels: the levels the report uses by default (new-user trial: `[]` read as none).
+  CHECK(config["report_levels"] ==
+        nlohmann::json::parse(
+            R"([{"name": "bronze", "require": ["backstage", "ownership"]},
+                {"name": "silver", "require": ["escalation", "references", "change-notice"]},
+                {"name": "gold", "require": ["golden-paths", "escape-hatches", "cost",
+                                             "data-classification", "declarative"]}])"));
   // A FIFO is no source: refused as --catalog refuses it, not read as one with no entities.
   REQUIRE(mkfifo((dir + "/fifo").c_str(), 0600) == 0);
   write_file(dir + "/.catalog-lint.yaml", "catalog: [org, fifo]\n");
