@@ -90,11 +90,20 @@ std::shared_ptr<const CatalogRule> make_unresolved_reference() {
         return;  // wrong-reference-kind reports it
       if (org.find_any(key) != nullptr) return;
       std::string help = fmt::format(
-          "define {} '{}', add the file that defines it to the org catalog (`catalog:` in "
-          ".catalog-lint.yaml), or fix the reference",
-          r.shown, key);
+          "define '{}' ({} may be named here), add the file that defines it to the org catalog "
+          "(`catalog:` in .catalog-lint.yaml), or fix the reference",
+          key, r.shown);
       std::optional<Fix> fix;  // unsafe: the author may mean an entity not yet in the catalog
-      if (const auto near = org.nearest_of_kinds(r.kinds, key)) {
+      // The same namespace/name under another kind allowed here (`component:orders-db` for the
+      // Resource orders-db) is the likeliest meaning; the name's distance cannot find it.
+      std::optional<std::string> near;
+      const std::string_view rest = std::string_view(key).substr(kind_of_key(key).size());
+      for (const std::string_view kind : r.kinds)
+        if (!near && kind != kind_of_key(key))
+          if (std::string other = fmt::format("{}{}", kind, rest); org.find_any(other))
+            near = std::move(other);
+      if (!near) near = org.nearest_of_kinds(r.kinds, key);
+      if (near) {
         help = fmt::format("did you mean '{}'?", *near);
         fix = did_you_mean_fix(f, *near, r.default_kind, e.ns);
       }

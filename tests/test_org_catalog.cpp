@@ -608,3 +608,40 @@ TEST_CASE("the org catalog: --allow-extends-from DIR allows DIR itself as a cata
     CHECK(d["rule"] != "invalid-config");
   }
 }
+
+TEST_CASE("unresolved-reference: the same name under another allowed kind is the suggestion") {
+  // New-user trial: `dependsOn: [component:orders-db]` beside the Resource orders-db got no
+  // did-you-mean (the kinds' names are far apart), and "define a Component or Resource
+  // 'component:…'" read oddly.
+  const std::string text = R"(apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: orders
+spec:
+  type: service
+  lifecycle: production
+  owner: team-orders
+  dependsOn: [component:orders-db, resource:payments-db]
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: orders-db
+spec:
+  type: database
+  owner: team-orders
+)";
+  const catalog_lint::LintResult r =
+      lint_text(text, "unresolved-reference", "test.yaml", "2026-12-01");
+  REQUIRE(r.diagnostics.size() == 2);
+  CHECK(r.diagnostics[0].start.line == 9);
+  CHECK(r.diagnostics[0].start.column == 15);
+  CHECK(r.diagnostics[0].message ==
+        "dependsOn 'component:orders-db' (component:default/orders-db) names no entity in the "
+        "linted files or the org catalog");
+  CHECK(r.diagnostics[0].help == "did you mean 'resource:default/orders-db'?");
+  CHECK(r.diagnostics[1].help ==
+        "define 'resource:default/payments-db' (a Component or Resource may be named here), add "
+        "the file that defines it to the org catalog (`catalog:` in .catalog-lint.yaml), or fix "
+        "the reference");
+}
