@@ -1523,3 +1523,43 @@ TEST_CASE("team report: standard output closed at start") {
   CHECK(merged_file.exit_code == 0);
   CHECK(read_file(dir + "/r.html").starts_with("<!DOCTYPE html>"));
 }
+
+TEST_CASE("team report: findings no entity carries are listed in markdown and HTML") {
+  // New-user trial: "1 entity, 12 findings" while the teams showed 10; the other two were only in
+  // the JSON's unattributed_findings.
+  const std::string dir = git_repo();
+  write_file(dir + "/catalog-info.yaml",
+             read_file(source_dir() + "/examples/payments/catalog-info.yaml"));
+  write_file(dir + "/catalog-broken.yaml", "apiVersion: [\n");
+  const CliRun md =
+      run_cli({"report", "--today", kToday, "catalog-info.yaml", "catalog-broken.yaml"}, dir);
+  CHECK(md.exit_code == 0);
+  CHECK(md.out.find("1 entity, 1 finding, org level **none**") != std::string::npos);
+  CHECK(md.out.ends_with(
+      "<details><summary>Not attributed to a team: 1 finding</summary>\n\n"
+      "| Where | Severity | Rule | Message |\n|---|---|---|---|\n"
+      "| catalog-broken.yaml:2 | error | yaml-syntax-error | the '\\[' on line 1 is never closed "
+      "with '\\]' |\n\n</details>\n\n"));
+  const CliRun html = run_cli({"report", "--today", kToday, "--format", "html", "--source-url",
+                               "https://git.example/r/blob/main/{path}#L{line}",
+                               "catalog-info.yaml", "catalog-broken.yaml"},
+                              dir);
+  CHECK(html.exit_code == 0);
+  CHECK(html.out.find(
+            "<section class=\"team-section\" id=\"unattributed\"><h2>Not attributed to a team "
+            "<span class=\"muted\">1 finding</span></h2>") != std::string::npos);
+  CHECK(html.out.find("<tr><td><a href=\"https://git.example/r/blob/main/catalog-broken.yaml#L2\">"
+                      "catalog-broken.yaml:2</a></td><td>error</td><td>yaml-syntax-error</td>"
+                      "<td>the &apos;[&apos; on line 1 is never closed with &apos;]&apos;</td>"
+                      "</tr>") != std::string::npos);
+  // Past 50, the markdown says how many more there are.
+  std::vector<std::string> args = {"report", "--today", kToday};
+  for (int i = 0; i < 52; ++i) {
+    const std::string name = fmt::format("catalog-broken-{}.yaml", i);
+    write_file(dir + "/" + name, "apiVersion: [\n");
+    args.push_back(name);
+  }
+  const CliRun many = run_cli(args, dir);
+  CHECK(many.out.find("Not attributed to a team: 52 findings") != std::string::npos);
+  CHECK(many.out.find("\n… and 2 more (the JSON report lists them all).\n") != std::string::npos);
+}

@@ -268,6 +268,25 @@ std::string render_markdown(const Json& report, const Json* comparison) {
       o << fmt::format("\n**{}**: {}\n", label, refs);
     o << "\n</details>\n\n";
   }
+  // Findings no entity carries (a file that is not YAML, a config or catalog-source problem):
+  // counted in the org's total, so they are listed too (a trial: the totals did not add up).
+  const Json& loose = report["unattributed_findings"];
+  if (!loose.empty()) {
+    constexpr std::size_t kShown = 50;  // a job summary has room for a table, not thousands
+    o << fmt::format(
+        "<details><summary>Not attributed to a team: {}</summary>\n\n| Where | Severity | Rule | "
+        "Message |\n|---|---|---|---|\n",
+        count(loose.size(), "finding", "findings"));
+    for (std::size_t i = 0; i < loose.size() && i < kShown; ++i) {
+      const Json& f = loose[i];
+      o << fmt::format("| {}:{} | {} | {} | {} |\n", md(f["file"]), s(f["line"]), md(f["severity"]),
+                       md(f["rule"]), md(f["message"]));
+    }
+    if (loose.size() > kShown)
+      o << fmt::format("\n… and {} more (the JSON report lists them all).\n",
+                       loose.size() - kShown);
+    o << "\n</details>\n\n";
+  }
   return o.str();
 }
 
@@ -601,6 +620,20 @@ std::string render_html(const Json& report, const Json* comparison, const HtmlOp
           "th><th>Message</th></tr></thead><tbody>{}</tbody></table>",
           fmt::join(rows, ""));
     o << "</section>\n";
+  }
+  if (const Json& loose = report["unattributed_findings"]; !loose.empty()) {
+    std::vector<std::string> rows;
+    for (const Json& f : loose)
+      rows.push_back(fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                                 links.cell(f, f), h(f["severity"]), h(f["rule"]),
+                                 h(f["message"])));
+    o << fmt::format(
+        "<section class=\"team-section\" id=\"unattributed\"><h2>Not attributed to a team "
+        "<span class=\"muted\">{}</span></h2><p>Findings that no entity carries (a file that is "
+        "not an entity, a config or catalog-source problem); the organisation's total counts "
+        "them.</p><table class=\"findings\"><thead><tr><th>Where</th><th>Severity</th>"
+        "<th>Rule</th><th>Message</th></tr></thead><tbody>{}</tbody></table></section>\n",
+        h(Json(count(loose.size(), "finding", "findings"))), fmt::join(rows, ""));
   }
   o << "<script>" << kScript << "</script></body></html>\n";
   return o.str();
