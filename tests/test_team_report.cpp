@@ -1563,3 +1563,46 @@ TEST_CASE("team report: findings no entity carries are listed in markdown and HT
   CHECK(many.out.find("Not attributed to a team: 52 findings") != std::string::npos);
   CHECK(many.out.find("\n… and 2 more (the JSON report lists them all).\n") != std::string::npos);
 }
+
+TEST_CASE(
+    "team report: --merge takes one record of a Group that each repository's copy of the org "
+    "defines alike") {
+  // New-user trial: with the README's layout (`catalog: [org]`, org/ in each repository) every
+  // Group was "in both reports" and the merge was refused.
+  const std::string groups =
+      "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\nspec:\n"
+      "  type: team\n  profile:\n    email: a@example.com\n  children: []\n";
+  auto repo = [&](const std::string& service, const std::string& org) {
+    const std::string dir = git_repo();
+    write_file(dir + "/.catalog-lint.yaml", "catalog: [org]\n");
+    fs::create_directories(dir + "/org");
+    write_file(dir + "/org/groups.yaml", org);
+    write_file(dir + "/catalog-info.yaml",
+               "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + service +
+                   "\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n");
+    return dir;
+  };
+  const std::string a = repo("svc-a", groups), b = repo("svc-b", groups);
+  const std::string c = repo("svc-c", groups + "  parent: other\n");
+  const std::string out = temp_dir();
+  for (const auto& [dir, name] : {std::pair{a, "a"}, std::pair{b, "b"}, std::pair{c, "c"}})
+    REQUIRE(run_cli({"report", "--today", kToday, "--format", "json", "-o",
+                     out + "/" + name + ".json", "--repository", name},
+                    dir)
+                .exit_code == 0);
+  const CliRun merged = run_cli({"report", "--merge", "a.json", "b.json", "--format", "json"}, out);
+  REQUIRE_MESSAGE(merged.exit_code == 0, merged.err);
+  CHECK(merged.err.empty());
+  const json m = json::parse(merged.out);
+  CHECK(m["org"]["entities"] == 3);  // svc-a, svc-b and the one Group
+  std::vector<std::string> refs;
+  for (const json& e : m["entities"]) refs.push_back(e["ref"].get<std::string>());
+  CAPTURE(fmt::format("{}", fmt::join(refs, " ")));
+  CHECK(refs == std::vector<std::string>{"component:default/svc-a", "component:default/svc-b",
+                                         "group:default/team-a"});
+  // A Group the copies define differently is still two definitions.
+  const CliRun differ = run_cli({"report", "--merge", "a.json", "c.json", "--format", "json"}, out);
+  CHECK(differ.exit_code == 2);
+  CHECK(differ.err.starts_with(
+      "catalog-lint: error: entity 'group:default/team-a' is in both 'a.json' and 'c.json'"));
+}
