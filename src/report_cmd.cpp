@@ -338,6 +338,7 @@ int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
     if (team::check_repository_name(build.repository)) build.repository = "repository";
   }
   build.source_url = args.source_url;
+  build.configured = !options.resolver || !options.resolver->config_files().empty();
   build.levels = levels;
   build.sources = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
   const team::Json report = team::build(result, build);

@@ -1606,3 +1606,34 @@ TEST_CASE(
   CHECK(differ.err.starts_with(
       "catalog-lint: error: entity 'group:default/team-a' is in both 'a.json' and 'c.json'"));
 }
+
+TEST_CASE(
+    "team report: without a config, cost and data classification apply where the built-in "
+    "rules would select") {
+  // New-user trial: with no .catalog-lint.yaml the API was listed "without cost centre" and a
+  // Component's data classification was "not measured" rather than not applicable.
+  const std::string dir = committed_copy("../examples");
+  const CliRun r = run_cli({"report", "--today", kToday, "--format", "json"}, dir);
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const json j = json::parse(r.out);
+  std::map<std::string, std::pair<std::string, std::string>> states;
+  for (const json& e : j["entities"])
+    states[e["ref"].get<std::string>()] = {e["areas"]["cost"].get<std::string>(),
+                                           e["areas"]["data-classification"].get<std::string>()};
+  CHECK(states == std::map<std::string, std::pair<std::string, std::string>>{
+                      {"api:default/checkout-api", {"not-applicable", "not-applicable"}},
+                      {"component:default/checkout", {"not-measured", "not-applicable"}},
+                      {"component:default/payments", {"not-measured", "not-applicable"}}});
+  REQUIRE(j["notes"].size() == 2);
+  CHECK(j["notes"][1] ==
+        json{{"id", "policy-not-configured"},
+             {"areas",
+              {"golden-paths", "escape-hatches", "change-notice", "cost", "data-classification"}},
+             {"message",
+              "golden paths, escape hatches, change notice, cost and data classification are not "
+              "measured: no .catalog-lint.yaml applies, and the policy rules are on only with one "
+              "(catalog-lint init writes it, docs/policy.md)"}});
+  const CliRun md = run_cli({"report", "--today", kToday}, dir);
+  CHECK(md.out.find("**Without cost centre**: component:default/checkout, "
+                    "component:default/payments\n") != std::string::npos);
+}

@@ -213,6 +213,8 @@ Json build(const LintResult& result, const BuildOptions& options) {
         measured[a] = true;
     const DeclarativeRule* cost_rule = nullptr;
     const DeclarativeRule* class_rule = nullptr;
+    const DeclarativeRule* cost_rule_default = nullptr;   // the built-in rule's selection
+    const DeclarativeRule* class_rule_default = nullptr;  // when the config has none
     bool other_declarative = false;
     if (policy != nullptr)
       for (const auto& d : policy->declarative_rules) {
@@ -227,6 +229,18 @@ Json build(const LintResult& result, const BuildOptions& options) {
       }
     measured["cost"] = cost_rule != nullptr;
     measured["data-classification"] = class_rule != nullptr;
+    // Not measured still applies only where the built-in rule would select (cost: Components
+    // and Resources; data classification: data stores): an API without a config is not
+    // "without cost centre" (a new-user trial).
+    const auto builtin = [](std::string_view area) -> const DeclarativeRule* {
+      for (const auto& d : builtin_config().policy.declarative_rules)
+        if (area_of(d->info.id, d->info.category) == area) return d.get();
+      return nullptr;
+    };
+    static const DeclarativeRule* const kBuiltinCost = builtin("cost");
+    static const DeclarativeRule* const kBuiltinClass = builtin("data-classification");
+    if (cost_rule == nullptr) cost_rule_default = kBuiltinCost;
+    if (class_rule == nullptr) class_rule_default = kBuiltinClass;
     measured["declarative"] = other_declarative;
     // Escalation contacts come from the owner's Group: without a known org, or with an owner
     // that resolves to nothing, nobody can be called, whatever the entity's own findings say.
@@ -246,8 +260,14 @@ Json build(const LintResult& result, const BuildOptions& options) {
                (kind == "component" && in(e.type, {"service", "website"}) && hatch == nullptr);
       if (area == "escape-hatches") return hatch != nullptr;
       if (area == "change-notice") return e.lifecycle == "deprecated";
-      if (area == "cost") return cost_rule == nullptr || selects(*cost_rule, e);
-      if (area == "data-classification") return class_rule == nullptr || selects(*class_rule, e);
+      if (area == "cost") {
+        const DeclarativeRule* r = cost_rule ? cost_rule : cost_rule_default;
+        return r == nullptr || selects(*r, e);
+      }
+      if (area == "data-classification") {
+        const DeclarativeRule* r = class_rule ? class_rule : class_rule_default;
+        return r == nullptr || selects(*r, e);
+      }
       if (area == "declarative") return other_declarative;
       return true;
     };
@@ -392,6 +412,16 @@ Json build(const LintResult& result, const BuildOptions& options) {
                  : "ownership, escalation and references are not measured: no org catalog is "
                    "declared (catalog: in .catalog-lint.yaml, docs/org-catalog.md)"}});
   }
+  // No config applies: the policy rules are off (they are on with a config).
+  if (!options.configured && !index.entities.empty())
+    notes.push_back(
+        {{"id", std::string(kNoteNoConfig)},
+         {"areas",
+          {"golden-paths", "escape-hatches", "change-notice", "cost", "data-classification"}},
+         {"message",
+          "golden paths, escape hatches, change notice, cost and data classification "
+          "are not measured: no .catalog-lint.yaml applies, and the policy rules are "
+          "on only with one (catalog-lint init writes it, docs/policy.md)"}});
   Json report = {
       {"report_version", kReportVersion},
       {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},

@@ -29,6 +29,8 @@ constexpr std::size_t kMaxInputBytes = std::size_t{256} << 20;
 constexpr std::string_view kNoteNoCatalog = "org-catalog-not-declared";
 /// `notes[].id` when an org catalog source could not be read: the same areas are not measured.
 constexpr std::string_view kNoteCatalogUnreadable = "org-catalog-unreadable";
+/// The note id: no config applies to any entity, so the policy areas are not measured.
+constexpr std::string_view kNoteNoConfig = "policy-not-configured";
 /// JSON nesting depth of a report input at most (the schema needs 6).
 constexpr int kMaxInputDepth = 32;
 
@@ -56,6 +58,9 @@ struct BuildOptions {
   /// Its link template (HtmlOptions::source_url's form), recorded for a merged report's HTML;
   /// empty = none.
   std::string source_url;
+  /// False when no config file applies anywhere in the run (the policy rules are then off): a
+  /// note says why the policy areas are not measured.
+  bool configured = true;
 };
 
 /// An error message when `levels` names a requirement that is neither an area nor a rule id in
