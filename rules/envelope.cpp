@@ -9,6 +9,7 @@
 
 #include "core/edit.h"
 #include "core/entity_ref.h"
+#include "core/suggest.h"
 #include "core/validators.h"
 #include "kinds.h"
 #include "schema_check.h"
@@ -108,12 +109,17 @@ std::shared_ptr<const EntityRule> make_unknown_kind() {
               api_ok ? replace_scalar(kind->pos, kind->end, kind->text, ci->name) : std::nullopt)
         ctx.fix_last(single_edit_fix(fmt::format("write '{}'", ci->name), FixSafety::safe,
                                      std::move(*edit)));
-    } else if (validators::kind(kind->text))
+    } else if (validators::kind(kind->text)) {
+      static const std::vector<std::string> kBuiltIn = {"Component", "API",      "Resource",
+                                                        "System",    "Domain",   "Group",
+                                                        "User",      "Location", "Template"};
       ctx.report(
           kind, "/kind",
           fmt::format("kind '{}' is not a kind that Backstage recognises by default", kind->text),
-          "use a built-in kind (Component, API, Resource, System, Domain, Group, User, "
-          "Location, Template), or disable this rule if your Backstage adds this kind");
+          did_you_mean(kind->text, kBuiltIn) +
+              "use a built-in kind (Component, API, Resource, System, Domain, Group, User, "
+              "Location, Template), or disable this rule if your Backstage adds this kind");
+    }
   });
 }
 

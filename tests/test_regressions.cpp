@@ -585,3 +585,18 @@ TEST_CASE("regression: a kind written where the namespace goes gets the kind-qua
         "the kind and the namespace are swapped: write 'resource:default/payments-db' "
         "(<kind>:<namespace>/<name>)\n");
 }
+
+TEST_CASE("unknown-kind: a near miss of a built-in kind gets a did-you-mean, a custom kind none") {
+  // New-user trial: `kind: Compnent` got no suggestion, though unknown rule ids do.
+  const std::string head = "apiVersion: backstage.io/v1alpha1\nkind: ";
+  const std::string tail = "\nmetadata:\n  name: x\nspec: {}\n";
+  const std::string rest =
+      "use a built-in kind (Component, API, Resource, System, Domain, Group, User, Location, "
+      "Template), or disable this rule if your Backstage adds this kind";
+  const catalog_lint::LintResult typo = lint_text(head + "Compnent" + tail, "unknown-kind");
+  REQUIRE(typo.diagnostics.size() == 1);
+  CHECK(typo.diagnostics[0].help == "did you mean 'Component'? " + rest);
+  const catalog_lint::LintResult custom = lint_text(head + "Environment" + tail, "unknown-kind");
+  REQUIRE(custom.diagnostics.size() == 1);
+  CHECK(custom.diagnostics[0].help == rest);
+}
