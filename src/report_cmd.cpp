@@ -339,6 +339,7 @@ int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
   }
   build.source_url = args.source_url;
   build.configured = !options.resolver || !options.resolver->config_files().empty();
+  build.jobs = options.jobs;
   build.levels = levels;
   build.sources = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
   const team::Json report = team::build(result, build);

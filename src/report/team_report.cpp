@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -197,13 +200,15 @@ Json build(const LintResult& result, const BuildOptions& options) {
 
   const bool org_known = index.org_declared && !index.catalog_failed;
   const Registry& registry = Registry::instance();
-  Json entities = Json::array();
-  for (const EntitySummary& e : index.entities) {
-    if (e.ref.empty()) continue;
+  // One record per entity, built on options.jobs threads (each record reads only the lint
+  // result, which no one writes now): serial, this was most of the report's time beyond the lint.
+  static const std::vector<const Diagnostic*> kNoFindings;
+  auto make_record = [&](const EntitySummary& e) -> Json {
     const RuleConfig* rules = e.rules;
     const Policy* policy = e.policy;
     const std::string kind = to_lower(e.kind);
-    const auto& found = by_entity[{e.file, e.document}];
+    const auto at = by_entity.find({e.file, e.document});
+    const std::vector<const Diagnostic*>& found = at == by_entity.end() ? kNoFindings : at->second;
     // The rules of each area and whether any runs for this entity.
     std::map<std::string, bool, std::less<>> measured;
     auto enabled = [&](std::string_view id) { return rules == nullptr || rules->enabled(id); };
@@ -336,21 +341,37 @@ Json build(const LintResult& result, const BuildOptions& options) {
                    {"required_notice_days",
                     registry.options("short-deprecation-notice", rules).integer("notice_days")}};
     record["findings"] = std::move(findings);
-    entities.push_back(std::move(record));
+    return record;
+  };
+  std::vector<Json> records(index.entities.size());
+  {
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < records.size();)
+        if (!index.entities[i].ref.empty()) records[i] = make_record(index.entities[i]);
+    };
+    const unsigned extra =
+        std::min<std::size_t>(std::max(1u, options.jobs), records.size() / 64 + 1) - 1;
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < extra; ++t) threads.emplace_back(work);
+    work();
+    for (std::thread& t : threads) t.join();
   }
 
   // One record per ref (the first definition wins; the lint reports the other as
   // duplicate-entity), in ref order.
+  Json entities = Json::array();
   {
-    std::vector<Json> sorted;
-    std::set<std::string> seen;
-    for (Json& e : entities)
-      if (seen.insert(e["ref"].get<std::string>()).second) sorted.push_back(std::move(e));
-    std::stable_sort(sorted.begin(), sorted.end(), [](const Json& a, const Json& b) {
-      return a["ref"].get<std::string>() < b["ref"].get<std::string>();
+    std::vector<std::size_t> order;  // the first record of each ref, in file order
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t i = 0; i < records.size(); ++i)
+      if (const std::string& ref = index.entities[i].ref; !ref.empty() && seen.insert(ref).second)
+        order.push_back(i);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return index.entities[a].ref < index.entities[b].ref;
     });
-    entities = Json::array();
-    for (Json& e : sorted) entities.push_back(std::move(e));
+    entities.get_ref<Json::array_t&>().reserve(order.size());
+    for (const std::size_t i : order) entities.push_back(std::move(records[i]));
   }
   // Groups and users of the linted files and the org catalog (the first definition wins).
   std::map<std::string, Json> groups, users;

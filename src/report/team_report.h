@@ -61,6 +61,7 @@ struct BuildOptions {
   /// False when no config file applies anywhere in the run (the policy rules are then off): a
   /// note says why the policy areas are not measured.
   bool configured = true;
+  unsigned jobs = 1;  ///< threads that build the entity records (>= 1)
 };
 
 /// An error message when `levels` names a requirement that is neither an area nor a rule id in
