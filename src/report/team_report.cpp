@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -346,9 +348,17 @@ Json build(const LintResult& result, const BuildOptions& options) {
   std::vector<Json> records(index.entities.size());
   {
     std::atomic<std::size_t> next{0};
+    std::mutex failed_mutex;
+    std::exception_ptr failed;  // the first exception of any thread, rethrown after the join
     auto work = [&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < records.size();)
-        if (!index.entities[i].ref.empty()) records[i] = make_record(index.entities[i]);
+      try {
+        for (std::size_t i; (i = next.fetch_add(1)) < records.size();)
+          if (!index.entities[i].ref.empty()) records[i] = make_record(index.entities[i]);
+      } catch (...) {
+        const std::lock_guard lock(failed_mutex);
+        if (!failed) failed = std::current_exception();
+        next = records.size();  // the others stop too
+      }
     };
     const unsigned extra =
         std::min<std::size_t>(std::max(1u, options.jobs), records.size() / 64 + 1) - 1;
@@ -356,6 +366,7 @@ Json build(const LintResult& result, const BuildOptions& options) {
     for (unsigned t = 0; t < extra; ++t) threads.emplace_back(work);
     work();
     for (std::thread& t : threads) t.join();
+    if (failed) std::rethrow_exception(failed);
   }
 
   // One record per ref (the first definition wins; the lint reports the other as
