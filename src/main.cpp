@@ -1,8 +1,10 @@
 // catalog-lint command line: the options and subcommands (CLI11), and which runs. The lint run
 // is lint_cmd, the subcommands are beside it (*_cmd).
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <new>
 #include <string>
 
 #include <fmt/format.h>
@@ -21,7 +23,9 @@
 
 namespace cl = catalog_lint;
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   // git may exit before reading all we write to it; a closed stdout pipe is not fatal either.
   std::signal(SIGPIPE, SIG_IGN);
   const cl::ClosedStreams closed = cl::plug_closed_streams();
@@ -82,4 +86,22 @@ int main(int argc, char** argv) {
   if (*report_cmd) mode.report = &report_args;
   if (*print_config_cmd) mode.print_config = &print_config_path;
   return cl::run_lint(lint, mode, closed);
+}
+
+}  // namespace
+
+/// Every run ends with an exit code: an exception that no command handled (a failed allocation on
+/// a huge input, a bug) is said on standard error and exits 2, never std::terminate's abort.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs(
+        "catalog-lint: error: out of memory; lint fewer files at once or raise the memory "
+        "limit\n",
+        stderr);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "catalog-lint: internal error: %s\n", e.what());
+  }
+  return cl::kExitError;
 }
