@@ -205,6 +205,16 @@ Json build(const LintResult& result, const BuildOptions& options) {
   // One record per entity, built on options.jobs threads (each record reads only the lint
   // result, which no one writes now): serial, this was most of the report's time beyond the lint.
   static const std::vector<const Diagnostic*> kNoFindings;
+  // Without a config's rule, cost and data classification still apply only where the built-in
+  // rule would select (cost: Components and Resources; data classification: data stores): an
+  // API without a config is not "without cost centre" (a new-user trial).
+  const auto builtin = [](std::string_view area) -> const DeclarativeRule* {
+    for (const auto& d : builtin_config().policy.declarative_rules)
+      if (area_of(d->info.id, d->info.category) == area) return d.get();
+    return nullptr;
+  };
+  const DeclarativeRule* const builtin_cost = builtin("cost");
+  const DeclarativeRule* const builtin_class = builtin("data-classification");
   auto make_record = [&](const EntitySummary& e) -> Json {
     const RuleConfig* rules = e.rules;
     const Policy* policy = e.policy;
@@ -220,8 +230,6 @@ Json build(const LintResult& result, const BuildOptions& options) {
         measured[a] = true;
     const DeclarativeRule* cost_rule = nullptr;
     const DeclarativeRule* class_rule = nullptr;
-    const DeclarativeRule* cost_rule_default = nullptr;   // the built-in rule's selection
-    const DeclarativeRule* class_rule_default = nullptr;  // when the config has none
     bool other_declarative = false;
     if (policy != nullptr)
       for (const auto& d : policy->declarative_rules) {
@@ -236,18 +244,6 @@ Json build(const LintResult& result, const BuildOptions& options) {
       }
     measured["cost"] = cost_rule != nullptr;
     measured["data-classification"] = class_rule != nullptr;
-    // Not measured still applies only where the built-in rule would select (cost: Components
-    // and Resources; data classification: data stores): an API without a config is not
-    // "without cost centre" (a new-user trial).
-    const auto builtin = [](std::string_view area) -> const DeclarativeRule* {
-      for (const auto& d : builtin_config().policy.declarative_rules)
-        if (area_of(d->info.id, d->info.category) == area) return d.get();
-      return nullptr;
-    };
-    static const DeclarativeRule* const kBuiltinCost = builtin("cost");
-    static const DeclarativeRule* const kBuiltinClass = builtin("data-classification");
-    if (cost_rule == nullptr) cost_rule_default = kBuiltinCost;
-    if (class_rule == nullptr) class_rule_default = kBuiltinClass;
     measured["declarative"] = other_declarative;
     // Escalation contacts come from the owner's Group: without a known org, or with an owner
     // that resolves to nothing, nobody can be called, whatever the entity's own findings say.
@@ -268,11 +264,11 @@ Json build(const LintResult& result, const BuildOptions& options) {
       if (area == "escape-hatches") return hatch != nullptr;
       if (area == "change-notice") return e.lifecycle == "deprecated";
       if (area == "cost") {
-        const DeclarativeRule* r = cost_rule ? cost_rule : cost_rule_default;
+        const DeclarativeRule* r = cost_rule ? cost_rule : builtin_cost;
         return r == nullptr || selects(*r, e);
       }
       if (area == "data-classification") {
-        const DeclarativeRule* r = class_rule ? class_rule : class_rule_default;
+        const DeclarativeRule* r = class_rule ? class_rule : builtin_class;
         return r == nullptr || selects(*r, e);
       }
       if (area == "declarative") return other_declarative;
