@@ -342,8 +342,18 @@ int run_report(const ReportArgs& args, const std::vector<OutputSpec>& plan,
   build.jobs = options.jobs;
   build.levels = levels;
   build.sources = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
-  const team::Json report = team::build(result, build);
-  const int code = write_all(args, plan, report, closed);
+  int code = kExitClean;
+  if (args.compare.empty() && std::all_of(plan.begin(), plan.end(),
+                                          [](const OutputSpec& s) { return s.format == "json"; })) {
+    // JSON alone: the text is made record by record, without the document (bench/team_merge.md).
+    const std::string text = team::build_json(result, build);
+    for (const OutputSpec& spec : plan)
+      if (const auto why =
+              spec.to_stdout() ? write_stdout(text, closed) : write_output(spec.file, text))
+        error(*why), code = kExitError;
+  } else {
+    code = write_all(args, plan, team::build(result, build), closed);
+  }
   if (code != kExitClean) return code;
   // What else went to std::cout (the summary of --fix) must have been written too; the report
   // itself was checked above, with `closed`.

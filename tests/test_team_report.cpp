@@ -329,14 +329,20 @@ TEST_CASE("team report: a merged report keeps each repository's name and link te
   const std::string html = read_file(dir + "/m.html");
   CHECK(html.find("<p id=\"repositories\" class=\"muted\">2 repositories: shop-a, shop-b</p>") !=
         std::string::npos);
-  CHECK(html.find("<a href=\"https://git.example/shop-a/blob/main/half-a/checkout.yaml#L17\">"
-                  "shop-a: half-a/checkout.yaml:17</a>") != std::string::npos);
-  CHECK(html.find("<a href=\"https://git.example/shop-b/blob/main/half-b/payments.yaml#L45\">"
-                  "shop-b: half-b/payments.yaml:45</a>") != std::string::npos);
+  // The repository is an element of its own before the link (as "repo: path:line" text it was
+  // ambiguous for a name holding ": ").
+  CHECK(html.find("<td><span class=\"repository\">shop-a</span> <a "
+                  "href=\"https://git.example/shop-a/blob/main/half-a/checkout.yaml#L17\">"
+                  "half-a/checkout.yaml:17</a></td>") != std::string::npos);
+  CHECK(html.find("<td><span class=\"repository\">shop-b</span> <a "
+                  "href=\"https://git.example/shop-b/blob/main/half-b/payments.yaml#L45\">"
+                  "half-b/payments.yaml:45</a></td>") != std::string::npos);
   // Without a merge --source-url, shop-b's findings are not links.
   const CliRun plain = run_cli({"report", "--merge", "a.json", "b.json", "--format", "html"}, dir);
   REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
-  CHECK(plain.out.find("<td>shop-b: half-b/payments.yaml:45</td>") != std::string::npos);
+  CHECK(
+      plain.out.find("<td><span class=\"repository\">shop-b</span> half-b/payments.yaml:45</td>") !=
+      std::string::npos);
   CHECK(plain.out.find("https://git.example/shop-a/blob/main/half-a/checkout.yaml#L17") !=
         std::string::npos);
 
@@ -1636,4 +1642,79 @@ TEST_CASE(
   const CliRun md = run_cli({"report", "--today", kToday}, dir);
   CHECK(md.out.find("**Without cost centre**: component:default/checkout, "
                     "component:default/payments\n") != std::string::npos);
+}
+
+TEST_CASE("team report: JSON alone (made record by record) equals the document's JSON") {
+  // `--format json` alone is written without the document (team::build_json); with another
+  // format the document is built and dumped. Both must be the same bytes, on every shape:
+  // teams and a department, notes, unattributed findings, invalid UTF-8, no entity at all.
+  const std::string invalid = temp_dir();
+  write_file(invalid + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: caf\xe9\n"
+             "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n");
+  const std::string empty = temp_dir();
+  write_file(empty + "/README.md", "no entities here\n");
+  const std::string many = temp_dir();
+  std::string docs;
+  for (int i = 0; i < 5000; ++i)  // more than one chunk of records (4,096)
+    docs += fmt::format(
+        "---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: c{}\n"
+        "spec:\n  type: service\n  lifecycle: production\n  owner: team-{}\n",
+        i, i % 7);
+  write_file(many + "/catalog-info.yaml", docs);
+  for (const std::string& dir :
+       {committed_copy("report"), committed_copy("policy/example-org"), invalid, empty, many}) {
+    CAPTURE(dir);
+    const CliRun alone = run_cli({"report", "--today", kToday, "--format", "json", "."}, dir);
+    const CliRun both = run_cli(
+        {"report", "--today", kToday, "--format", "json=r.json", "--format", "markdown=r.md", "."},
+        dir);
+    CHECK(alone.exit_code == both.exit_code);
+    CHECK(both.err == alone.err);
+    REQUIRE(alone.out.size() > 200);
+    CHECK(alone.out == read_file(dir + "/r.json"));
+  }
+}
+
+TEST_CASE("team report: markdown mentions no one (a PR comment would notify '@name')") {
+  const std::string dir = committed_copy("policy/example-org");
+  const std::string file = dir + "/services/payments.yaml";
+  std::string text = read_file(file);
+  const std::string from = "escape-hatch-monitoring: https://grafana.example.com/d/ledger-bridge";
+  REQUIRE(text.find(from) != std::string::npos);
+  text.replace(text.find(from), from.size(), "escape-hatch-monitoring: page @ledger-oncall");
+  write_file(file, text);
+  const CliRun run = run_cli({"report", "--today", kToday, "--format", "markdown", "."}, dir);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  CHECK(run.out.find(" | page @&#8203;ledger-oncall |\n") != std::string::npos);
+  CHECK(run.out.find("@ledger") == std::string::npos);
+}
+
+TEST_CASE("team report: entity and finding files are relative to the root, links resolved") {
+  // The paths are resolved once per directory (not per entity); the result is what
+  // std::filesystem::weakly_canonical gives: a link's target, and ".." taken after the link.
+  const std::string dir = git_repo();
+  write_file(dir + "/real/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n"
+             "  tags: [Bad_Tag]\nspec:\n  type: service\n  lifecycle: production\n"
+             "  owner: team-a\n");
+  fs::create_directory_symlink("real", dir + "/linkdir");
+  fs::create_directories(dir + "/other/deep");
+  fs::create_symlink("../real/catalog-info.yaml", dir + "/other/link.yaml");
+  fs::create_directory_symlink("../../real", dir + "/other/deep/up");
+  for (const std::string& arg :
+       {std::string("linkdir/catalog-info.yaml"), std::string("other/link.yaml"),
+        std::string("other/../real/catalog-info.yaml"), std::string("./real//catalog-info.yaml"),
+        dir + "/linkdir/catalog-info.yaml", std::string("other/deep/up/../real/catalog-info.yaml"),
+        std::string("other/deep/up/catalog-info.yaml")}) {
+    CAPTURE(arg);
+    const CliRun run = run_cli({"report", "--today", kToday, "--format", "json", arg}, dir);
+    REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    const json r = json::parse(run.out);
+    REQUIRE(r["entities"].size() == 1);
+    CHECK(r["entities"][0]["file"] == "real/catalog-info.yaml");
+    REQUIRE(r["entities"][0]["findings"].size() == 1);
+    CHECK(r["entities"][0]["findings"][0]["line"] == 5);
+    CHECK(r["entities"][0]["findings"][0]["file"] == "real/catalog-info.yaml");
+  }
 }

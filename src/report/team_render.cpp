@@ -31,7 +31,8 @@ std::string share_text(const Json& share) {
   return fmt::format("{:.0f}%", std::floor(share.get<double>() * 100 + 0.5));
 }
 
-// Text for a markdown table cell: valid UTF-8, no controls, `|` and HTML specials escaped.
+// Text for a markdown table cell: valid UTF-8, no controls, `|` and HTML specials escaped, no
+// mention (`@` is followed by a zero-width space).
 std::string md(const Json& j) {
   std::string out;
   for (char c : printable(s(j))) {
@@ -45,6 +46,8 @@ std::string md(const Json& j) {
       out += "&amp;";
     else if (c == '`')
       out += "'";
+    else if (c == '@')
+      out += "@&#8203;";  // a zero-width space: "@name" in a PR comment would notify a user
     else if (c == '\\' || c == '[' || c == ']' || c == '*' || c == '_' || c == '~')
       out += '\\', out += c;  // no link, image or emphasis out of a name (GFM backslash escape)
     else
@@ -320,15 +323,18 @@ struct Links {
     name_repository = report["repositories"].size() > 1;
   }
 
-  // The cell of finding `f` of `entity`: "file:line" (with its repository first when the report
-  // has several), a link when a template applies.
+  // The cell of finding `f` of `entity`: "file:line", a link when a template applies; when the
+  // report has several repositories, the repository first in an element of its own (as text,
+  // "repo: file:line" was ambiguous for a name or path holding ": ").
   std::string cell(const Json& entity, const Json& f) const {
     const std::string repo = entity.contains("repository") ? s(entity["repository"]) : "";
-    std::string where = fmt::format("{}:{}", s(f["file"]), s(f["line"]));
-    if (name_repository && !repo.empty()) where = repo + ": " + where;
+    const std::string where = fmt::format("{}:{}", s(f["file"]), s(f["line"]));
+    const std::string named = name_repository && !repo.empty()
+                                  ? fmt::format("<span class=\"repository\">{}</span> ", h(repo))
+                                  : std::string();
     const auto own = by_repository.find(repo);
     std::string url = own != by_repository.end() ? own->second : fallback;
-    if (url.empty()) return h(where);
+    if (url.empty()) return named + h(where);
     // Each placeholder replaced once, left to right: a replacement is never searched again.
     std::string out;
     for (std::size_t at = 0; at < url.size();) {
@@ -342,7 +348,7 @@ struct Links {
         out += url[at++];
       }
     }
-    return fmt::format("<a href=\"{}\">{}</a>", h(out), h(where));
+    return fmt::format("{}<a href=\"{}\">{}</a>", named, h(out), h(where));
   }
 };
 
@@ -360,6 +366,7 @@ th{background:#f6f8fa}#teams th{cursor:pointer}td.n{text-align:right}
 .kpis{display:flex;gap:1em;flex-wrap:wrap}.kpi{border:1px solid #d0d7de;border-radius:6px;padding:.5em 1em}
 .kpi b{display:block;font-size:1.5em}.lv-none{color:#cf222e}.muted{color:#656d76}
 .note{border-left:4px solid #9a6700;background:#fff8c5;padding:.3em .8em}
+.repository{display:block;font-size:.85em;color:#656d76}
 @media print{#teams th{cursor:auto}section{break-inside:avoid-page}a{color:inherit}}
 )";
 

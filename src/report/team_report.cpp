@@ -11,10 +11,13 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 
@@ -162,49 +165,226 @@ std::optional<std::string> check_levels(const std::vector<ReportLevel>& levels,
 
 // ---- build: entity records from a lint run ----
 
-Json build(const LintResult& result, const BuildOptions& options) {
-  const CatalogIndex& index = *result.index;
-  const std::vector<ReportLevel> levels =
-      options.levels.empty() ? default_levels() : options.levels;
-  std::set<std::string> rule_requirements;
-  for (const ReportLevel& l : levels)
-    for (const std::string& r : l.require)
-      if (std::find(area_ids().begin(), area_ids().end(), r) == area_ids().end())
-        rule_requirements.insert(r);
+namespace {
 
-  // Findings by entity (file, document); the others are unattributed.
-  std::map<std::pair<std::string, int>, std::vector<const Diagnostic*>> by_entity;
-  std::set<std::pair<std::string, int>> entity_keys;
-  for (const EntitySummary& e : index.entities)
-    if (!e.ref.empty()) entity_keys.emplace(e.file, e.document);
-  Json unattributed = Json::array();
-  auto finding = [&](const Diagnostic& d) {
-    return Json{{"rule", d.rule},
-                {"severity", std::string(to_string(d.severity))},
-                {"area", area_of(d.rule, d.category)},
-                {"message", d.message},
-                {"file", relative_to(d.file, options.root)},
-                {"line", d.start.line},
-                {"column", d.start.column}};
-  };
-  const Json repository = options.repository;
-  for (const Diagnostic& d : result.diagnostics) {
-    if (d.suppressed || d.fixed_severity == Severity::note) continue;
-    const std::pair<std::string, int> key{d.file, d.document};
-    if (!d.entity.empty() && entity_keys.count(key))
-      by_entity[key].push_back(&d);
-    else {
-      Json f = finding(d);
-      f["repository"] = repository;  // no entity says which repository it is of
-      unattributed.push_back(std::move(f));
+// The number of areas (area_ids().size(), checked by Records), for per-area arrays.
+constexpr std::size_t kAreaCount = 10;
+
+// The position of `area` in area_ids(); kAreaCount for none ("", a tool's own finding).
+std::size_t area_index(std::string_view area) {
+  const auto& ids = area_ids();
+  return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), area) - ids.begin());
+}
+
+// Calls fn(i) for every i in [0, n) on up to `jobs` threads (no more than one per `grain`
+// items); the first exception of any thread is rethrown after the join.
+template <class F>
+void parallel_for(std::size_t n, unsigned jobs, const F& fn, std::size_t grain = 64) {
+  std::atomic<std::size_t> next{0};
+  std::mutex failed_mutex;
+  std::exception_ptr failed;
+  auto work = [&] {
+    try {
+      for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(i);
+    } catch (...) {
+      const std::lock_guard lock(failed_mutex);
+      if (!failed) failed = std::current_exception();
+      next = n;  // the others stop too
     }
+  };
+  const unsigned extra = static_cast<unsigned>(
+      std::min<std::size_t>(std::max(1u, jobs), n / std::max<std::size_t>(grain, 1) + 1) - 1);
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < extra; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  if (failed) std::rethrow_exception(failed);
+}
+
+// File paths relative to the repository root as relative_to() makes them (symbolic links
+// resolved; a file outside the root, or not on disk, kept as given), with the canonical form of
+// each directory found once: relative_to() for every entity and finding was about 6 readlink
+// calls each (a million at 100k files). Filled before the records are made (add() is not
+// thread-safe); operator[] only reads.
+class RelativePaths {
+ public:
+  explicit RelativePaths(std::string root) : root_(std::move(root)) {
+    std::error_code ec;
+    cwd_ = fs::current_path(ec).string();
+    while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+  }
+  /// Finds the paths of `files` on up to `jobs` threads, each over a run of the files with its
+  /// own directory cache.
+  void add(const std::vector<std::string_view>& files, unsigned jobs) {
+    std::vector<std::string_view> todo;
+    for (const std::string_view f : files)
+      if (files_.try_emplace(std::string(f)).second) todo.push_back(f);
+    std::vector<std::string> found(todo.size());
+    const std::size_t runs = std::max(1u, jobs);
+    parallel_for(
+        runs, jobs,
+        [&](std::size_t r) {
+          Resolver resolver{root_, cwd_, {}};
+          for (std::size_t i = todo.size() * r / runs; i < todo.size() * (r + 1) / runs; ++i)
+            found[i] = resolver.relative(std::string(todo[i]));
+        },
+        todo.size() < 1024 ? runs + 1 : 1);  // few files: one thread
+    for (std::size_t i = 0; i < todo.size(); ++i)
+      files_[std::string(todo[i])] = std::move(found[i]);
+  }
+  /// The relative path of a file given to add() (else relative_to()'s).
+  std::string operator[](const std::string& file) const {
+    const auto it = files_.find(file);
+    return it != files_.end() ? it->second : relative_to(file, root_);
   }
 
-  const bool org_known = index.org_declared && !index.catalog_failed;
-  const Registry& registry = Registry::instance();
-  // One record per entity, built on options.jobs threads (each record reads only the lint
-  // result, which no one writes now): serial, this was most of the report's time beyond the lint.
-  static const std::vector<const Diagnostic*> kNoFindings;
+ private:
+  struct Resolver {
+    const std::string& root;
+    const std::string& cwd;
+    std::unordered_map<std::string, std::string> dirs;
+
+    std::string relative(const std::string& file) {
+      if (root.empty() || file.empty() || file.front() == '<') return file;
+      if (file.front() != '/' && (cwd.empty() || cwd.front() != '/'))
+        return relative_to(file, root);
+      // The absolute path, lexically normal: empty and "." components dropped. ".." after a
+      // symbolic link is not its lexical parent, so a path with ".." takes relative_to().
+      std::string abs;
+      const std::string joined = file.front() == '/' ? file : cwd + "/" + file;
+      abs.reserve(joined.size());
+      for (std::size_t at = 0; at < joined.size();) {
+        const std::size_t end = std::min(joined.find('/', at), joined.size());
+        const std::string_view c(joined.data() + at, end - at);
+        if (c == "..") return relative_to(file, root);
+        if (!c.empty() && c != ".") abs.append("/").append(c);
+        at = end + 1;
+      }
+      struct stat st {};
+      if (abs.empty() || ::lstat(abs.c_str(), &st) != 0 || S_ISLNK(st.st_mode))
+        return relative_to(file, root);
+      const std::size_t slash = abs.rfind('/');
+      const std::string canonical = canonical_dir(abs.substr(0, slash)) + abs.substr(slash);
+      if (root == "/") return canonical.size() > 1 ? canonical.substr(1) : file;
+      if (!canonical.starts_with(root) || canonical.size() <= root.size() + 1 ||
+          canonical[root.size()] != '/')
+        return file;
+      return canonical.substr(root.size() + 1);
+    }
+    // `dir` (absolute, lexically normal, no ".."; "" for "/") with its symbolic links resolved.
+    std::string canonical_dir(const std::string& dir) {
+      if (dir.empty()) return dir;
+      if (const auto it = dirs.find(dir); it != dirs.end()) return it->second;
+      std::string out;
+      struct stat st {};
+      if (::lstat(dir.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) {
+        std::error_code ec;
+        out = fs::weakly_canonical(dir, ec).string();
+        if (ec || out == "/") out = ec ? dir : std::string();
+      } else {
+        const std::size_t slash = dir.rfind('/');
+        out = canonical_dir(dir.substr(0, slash)) + dir.substr(slash);
+      }
+      dirs.emplace(dir, out);
+      return out;
+    }
+  };
+  std::string root_, cwd_;
+  std::unordered_map<std::string, std::string> files_;
+};
+
+// One finding of a record or of `unattributed_findings`.
+Json finding(const Diagnostic& d, const RelativePaths& paths) {
+  return Json{{"rule", d.rule},
+              {"severity", std::string(to_string(d.severity))},
+              {"area", area_of(d.rule, d.category)},
+              {"message", d.message},
+              {"file", paths[d.file]},
+              {"line", d.start.line},
+              {"column", d.start.column}};
+}
+
+// What build() and build_json() share: the lint result's findings by entity, the entity records
+// (make(), safe on several threads: it reads only the lint result) and the report around them.
+class Records {
+ public:
+  Records(const LintResult& result, const BuildOptions& options);
+  /// Positions in the index's entities: the first of each ref, in ref order (the lint reports the
+  /// others as duplicate-entity).
+  const std::vector<std::size_t>& order() const { return order_; }
+  /// The record of the index's entity `i`, without `team` and `level` (Aggregator::classify).
+  Json make(std::size_t i) const;
+  /// The report with an empty `entities` array and without `teams` and `org`.
+  Json frame() const;
+
+ private:
+  const CatalogIndex& index_;
+  const BuildOptions& options_;
+  const Registry& registry_ = Registry::instance();
+  std::vector<ReportLevel> levels_;
+  std::set<std::string> rule_requirements_;
+  // (file, document) of an entity
+  struct Place {
+    std::string_view file;
+    int document = 0;
+    bool operator==(const Place&) const = default;
+  };
+  struct PlaceHash {
+    std::size_t operator()(const Place& p) const {
+      return std::hash<std::string_view>{}(p.file) * 31 + static_cast<std::size_t>(p.document);
+    }
+  };
+  std::unordered_map<Place, std::vector<const Diagnostic*>, PlaceHash> by_entity_;
+  Json unattributed_ = Json::array();
+  Json repository_;
+  bool org_known_ = false;
+  const DeclarativeRule* builtin_cost_ = nullptr;
+  const DeclarativeRule* builtin_class_ = nullptr;
+  std::vector<std::size_t> order_;
+  RelativePaths paths_;
+  // What an entity's rule config and policy decide for every entity that has them (a few
+  // distinct pairs in a run): looked up per entity, not recomputed from the 60 rules.
+  struct Setup {
+    std::array<bool, kAreaCount> measured{};  // some enabled rule of the area (cost, data
+                                              // classification: a config's rule)
+    const DeclarativeRule* cost_rule = nullptr;
+    const DeclarativeRule* class_rule = nullptr;
+    std::vector<const DeclarativeRule*> declarative;  // enabled, of area "declarative"
+  };
+  std::map<std::pair<const RuleConfig*, const Policy*>, Setup> setups_;
+};
+
+Records::Records(const LintResult& result, const BuildOptions& options)
+    : index_(*result.index),
+      options_(options),
+      levels_(options.levels.empty() ? default_levels() : options.levels),
+      repository_(options.repository),
+      paths_(options.root) {
+  if (area_ids().size() != kAreaCount)
+    throw std::logic_error("team report: kAreaCount is not the number of areas");
+  for (const ReportLevel& l : levels_)
+    for (const std::string& r : l.require)
+      if (std::find(area_ids().begin(), area_ids().end(), r) == area_ids().end())
+        rule_requirements_.insert(r);
+  // Findings by entity (file, document); the others are unattributed. The files' paths first.
+  std::vector<std::string_view> files;
+  for (const EntitySummary& e : index_.entities)
+    if (!e.ref.empty()) files.push_back(e.file), by_entity_.try_emplace({e.file, e.document});
+  for (const Diagnostic& d : result.diagnostics)
+    if (!d.suppressed && d.fixed_severity != Severity::note) files.push_back(d.file);
+  paths_.add(files, options.jobs);
+  for (const Diagnostic& d : result.diagnostics) {
+    if (d.suppressed || d.fixed_severity == Severity::note) continue;
+    const auto at = by_entity_.find(Place{d.file, d.document});
+    if (!d.entity.empty() && at != by_entity_.end()) {
+      at->second.push_back(&d);
+    } else {
+      Json f = finding(d, paths_);
+      f["repository"] = repository_;  // no entity says which repository it is of
+      unattributed_.push_back(std::move(f));
+    }
+  }
+  org_known_ = index_.org_declared && !index_.catalog_failed;
   // Without a config's rule, cost and data classification still apply only where the built-in
   // rule would select (cost: Components and Resources; data classification: data stores): an
   // API without a config is not "without cost centre" (a new-user trial).
@@ -213,173 +393,167 @@ Json build(const LintResult& result, const BuildOptions& options) {
       if (area_of(d->info.id, d->info.category) == area) return d.get();
     return nullptr;
   };
-  const DeclarativeRule* const builtin_cost = builtin("cost");
-  const DeclarativeRule* const builtin_class = builtin("data-classification");
-  auto make_record = [&](const EntitySummary& e) -> Json {
-    const RuleConfig* rules = e.rules;
-    const Policy* policy = e.policy;
-    const std::string kind = to_lower(e.kind);
-    const auto at = by_entity.find({e.file, e.document});
-    const std::vector<const Diagnostic*>& found = at == by_entity.end() ? kNoFindings : at->second;
-    // The rules of each area and whether any runs for this entity.
-    std::map<std::string, bool, std::less<>> measured;
-    auto enabled = [&](std::string_view id) { return rules == nullptr || rules->enabled(id); };
-    for (const Rule& r : registry.rules())
-      if (const std::string a = area_of(r.info.id, r.info.category);
-          !a.empty() && enabled(r.info.id))
-        measured[a] = true;
-    const DeclarativeRule* cost_rule = nullptr;
-    const DeclarativeRule* class_rule = nullptr;
-    bool other_declarative = false;
-    if (policy != nullptr)
-      for (const auto& d : policy->declarative_rules) {
+  builtin_cost_ = builtin("cost");
+  builtin_class_ = builtin("data-classification");
+  for (const EntitySummary& e : index_.entities) {
+    if (e.ref.empty()) continue;
+    const auto [at, fresh] = setups_.try_emplace({e.rules, e.policy});
+    if (!fresh) continue;
+    Setup& setup = at->second;
+    auto enabled = [&](std::string_view id) { return e.rules == nullptr || e.rules->enabled(id); };
+    for (const Rule& r : registry_.rules())
+      if (const std::size_t a = area_index(area_of(r.info.id, r.info.category));
+          a < kAreaCount && enabled(r.info.id))
+        setup.measured[a] = true;
+    if (e.policy != nullptr)
+      for (const auto& d : e.policy->declarative_rules) {
         if (!enabled(d->info.id)) continue;
         const std::string a = area_of(d->info.id, d->info.category);
         if (a == "cost")
-          cost_rule = d.get();
+          setup.cost_rule = d.get();
         else if (a == "data-classification")
-          class_rule = d.get();
-        else if (a == "declarative" && selects(*d, e))
-          other_declarative = true;
+          setup.class_rule = d.get();
+        else if (a == "declarative")
+          setup.declarative.push_back(d.get());
       }
-    measured["cost"] = cost_rule != nullptr;
-    measured["data-classification"] = class_rule != nullptr;
-    measured["declarative"] = other_declarative;
-    // Escalation contacts come from the owner's Group: without a known org, or with an owner
-    // that resolves to nothing, nobody can be called, whatever the entity's own findings say.
-    const bool owner_unknown = std::any_of(found.begin(), found.end(), [](const Diagnostic* d) {
-      return d->rule == rule_name(RuleId::unknown_owner);
-    });
-    if (!org_known) measured["ownership"] = measured["references"] = false;
-    if (!org_known || owner_unknown) measured["escalation"] = false;
-    const SummaryField* hatch = annotation(e, "escape-hatch");
-    const auto tags = golden_tags(e);
-    auto applicable = [&](std::string_view area) {
-      if (area == "ownership")
-        return in(kind, {"component", "api", "resource", "system", "domain", "template"});
-      if (area == "escalation") return in(kind, {"component", "api", "resource", "system"});
-      if (area == "golden-paths")
-        return !tags.empty() ||
-               (kind == "component" && in(e.type, {"service", "website"}) && hatch == nullptr);
-      if (area == "escape-hatches") return hatch != nullptr;
-      if (area == "change-notice") return e.lifecycle == "deprecated";
-      if (area == "cost") {
-        const DeclarativeRule* r = cost_rule ? cost_rule : builtin_cost;
-        return r == nullptr || selects(*r, e);
-      }
-      if (area == "data-classification") {
-        const DeclarativeRule* r = class_rule ? class_rule : builtin_class;
-        return r == nullptr || selects(*r, e);
-      }
-      if (area == "declarative") return other_declarative;
-      return true;
-    };
-    Json areas = Json::object();
-    for (const std::string& a : area_ids()) {
-      const bool failed = std::any_of(found.begin(), found.end(), [&](const Diagnostic* d) {
-        return area_of(d->rule, d->category) == a;
-      });
-      areas[a] = std::string(failed                               ? kFail
-                             : !applicable(a)                     ? kNotApplicable
-                             : !measured.count(a) || !measured[a] ? kNotMeasured
-                                                                  : kPass);
-    }
-    Json rule_states = Json::object();
-    for (const std::string& id : rule_requirements) {
-      const bool failed = std::any_of(found.begin(), found.end(),
-                                      [&](const Diagnostic* d) { return d->rule == id; });
-      std::string area;
-      if (const RuleInfo* info = registry.find(id)) area = area_of(id, info->category);
-      if (policy != nullptr)
-        for (const auto& d : policy->declarative_rules)
-          if (d->info.id == id) area = area_of(id, d->info.category);
-      const std::string area_state =
-          area.empty() ? std::string(kPass) : areas[area].get<std::string>();
-      rule_states[id] = std::string(failed                         ? kFail
-                                    : area_state == kNotApplicable ? kNotApplicable
-                                    : !enabled(id)                 ? kNotMeasured
-                                                                   : kPass);
-    }
-    Json findings = Json::array();
-    for (const Diagnostic* d : found) findings.push_back(finding(*d));
-    Json owner = nullptr;
-    if (const SummaryField* o = e.field("/spec/owner")) {
-      const EntityRefParse p = parse_entity_ref(o->value, "group", e.ns);
-      if (p.ref) owner = p.ref->key();
-    }
-    Json record = {{"ref", e.ref},
-                   {"kind", kind},
-                   {"type", e.type.empty() ? Json(nullptr) : Json(e.type)},
-                   {"lifecycle", e.lifecycle.empty() ? Json(nullptr) : Json(e.lifecycle)},
-                   {"repository", repository},
-                   {"file", relative_to(e.file, options.root)},
-                   {"line", e.name_pos.line},
-                   {"owner", owner},
-                   {"areas", std::move(areas)}};
-    if (!rule_states.empty()) record["rules"] = std::move(rule_states);
-    record["golden_path"] =
-        tags.empty() ? Json(nullptr)
-                     : Json(tags.front()->value.substr(std::string("golden-path:").size()));
-    record["cost_center"] = text_or_null(annotation(e, "cost-center"));
-    record["data_classification"] = text_or_null(annotation(e, "data-classification"));
-    record["escape_hatch"] =
-        hatch == nullptr
-            ? Json(nullptr)
-            : Json{{"reason", hatch->value},
-                   {"approval", text_or_null(annotation(e, "escape-hatch-approval"))},
-                   {"approved_by", text_or_null(annotation(e, "escape-hatch-approved-by"))},
-                   {"expires", text_or_null(annotation(e, "escape-hatch-expires"))},
-                   {"monitoring", text_or_null(annotation(e, "escape-hatch-monitoring"))}};
-    record["deprecation"] =
-        e.lifecycle != "deprecated"
-            ? Json(nullptr)
-            : Json{{"deprecated_on", text_or_null(annotation(e, "deprecated-on"))},
-                   {"sunset_date", text_or_null(annotation(e, "sunset-date"))},
-                   // the rule's effective option for the entity's file (its front matter default)
-                   {"required_notice_days",
-                    registry.options("short-deprecation-notice", rules).integer("notice_days")}};
-    record["findings"] = std::move(findings);
-    return record;
-  };
-  std::vector<Json> records(index.entities.size());
-  {
-    std::atomic<std::size_t> next{0};
-    std::mutex failed_mutex;
-    std::exception_ptr failed;  // the first exception of any thread, rethrown after the join
-    auto work = [&] {
-      try {
-        for (std::size_t i; (i = next.fetch_add(1)) < records.size();)
-          if (!index.entities[i].ref.empty()) records[i] = make_record(index.entities[i]);
-      } catch (...) {
-        const std::lock_guard lock(failed_mutex);
-        if (!failed) failed = std::current_exception();
-        next = records.size();  // the others stop too
-      }
-    };
-    const unsigned extra =
-        std::min<std::size_t>(std::max(1u, options.jobs), records.size() / 64 + 1) - 1;
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < extra; ++t) threads.emplace_back(work);
-    work();
-    for (std::thread& t : threads) t.join();
-    if (failed) std::rethrow_exception(failed);
+    setup.measured[area_index("cost")] = setup.cost_rule != nullptr;
+    setup.measured[area_index("data-classification")] = setup.class_rule != nullptr;
+    if (!org_known_)
+      setup.measured[area_index("ownership")] = setup.measured[area_index("references")] = false;
+    if (!org_known_) setup.measured[area_index("escalation")] = false;
   }
+  // Sorted by (ref, position): the first of each ref is the first of its run.
+  std::vector<std::pair<std::string_view, std::size_t>> refs;
+  refs.reserve(index_.entities.size());
+  for (std::size_t i = 0; i < index_.entities.size(); ++i)
+    if (!index_.entities[i].ref.empty()) refs.emplace_back(index_.entities[i].ref, i);
+  std::sort(refs.begin(), refs.end());
+  order_.reserve(refs.size());
+  for (std::size_t k = 0; k < refs.size(); ++k)
+    if (k == 0 || refs[k].first != refs[k - 1].first) order_.push_back(refs[k].second);
+}
 
-  // One record per ref (the first definition wins; the lint reports the other as
-  // duplicate-entity), in ref order.
-  Json entities = Json::array();
-  {
-    std::vector<std::size_t> order;  // the first record of each ref, in file order
-    std::unordered_set<std::string_view> seen;
-    for (std::size_t i = 0; i < records.size(); ++i)
-      if (const std::string& ref = index.entities[i].ref; !ref.empty() && seen.insert(ref).second)
-        order.push_back(i);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return index.entities[a].ref < index.entities[b].ref;
-    });
-    entities.get_ref<Json::array_t&>().reserve(order.size());
-    for (const std::size_t i : order) entities.push_back(std::move(records[i]));
+Json Records::make(std::size_t i) const {
+  const EntitySummary& e = index_.entities[i];
+  const RuleConfig* rules = e.rules;
+  const Policy* policy = e.policy;
+  const std::string kind = to_lower(e.kind);
+  static const std::vector<const Diagnostic*> kNoFindings;
+  const auto at = by_entity_.find({e.file, e.document});
+  const std::vector<const Diagnostic*>& found = at == by_entity_.end() ? kNoFindings : at->second;
+  // The rules of each area and whether any runs for this entity.
+  auto enabled = [&](std::string_view id) { return rules == nullptr || rules->enabled(id); };
+  const Setup& setup = setups_.at({rules, policy});
+  bool other_declarative = false;
+  for (const DeclarativeRule* d : setup.declarative)
+    if (selects(*d, e)) {
+      other_declarative = true;
+      break;
+    }
+  std::array<bool, kAreaCount> measured = setup.measured;
+  measured[area_index("declarative")] = other_declarative;
+  // Escalation contacts come from the owner's Group: without a known org, or with an owner
+  // that resolves to nothing, nobody can be called, whatever the entity's own findings say.
+  const bool owner_unknown = std::any_of(found.begin(), found.end(), [](const Diagnostic* d) {
+    return d->rule == rule_name(RuleId::unknown_owner);
+  });
+  if (!org_known_ || owner_unknown) measured[area_index("escalation")] = false;
+  std::array<bool, kAreaCount> failed{};
+  for (const Diagnostic* d : found)
+    if (const std::size_t a = area_index(area_of(d->rule, d->category)); a < kAreaCount)
+      failed[a] = true;
+  const SummaryField* hatch = annotation(e, "escape-hatch");
+  const auto tags = golden_tags(e);
+  auto applicable = [&](std::string_view area) {
+    if (area == "ownership")
+      return in(kind, {"component", "api", "resource", "system", "domain", "template"});
+    if (area == "escalation") return in(kind, {"component", "api", "resource", "system"});
+    if (area == "golden-paths")
+      return !tags.empty() ||
+             (kind == "component" && in(e.type, {"service", "website"}) && hatch == nullptr);
+    if (area == "escape-hatches") return hatch != nullptr;
+    if (area == "change-notice") return e.lifecycle == "deprecated";
+    if (area == "cost") {
+      const DeclarativeRule* r = setup.cost_rule ? setup.cost_rule : builtin_cost_;
+      return r == nullptr || selects(*r, e);
+    }
+    if (area == "data-classification") {
+      const DeclarativeRule* r = setup.class_rule ? setup.class_rule : builtin_class_;
+      return r == nullptr || selects(*r, e);
+    }
+    if (area == "declarative") return other_declarative;
+    return true;
+  };
+  Json areas = Json::object();
+  for (std::size_t a = 0; a < kAreaCount; ++a) {
+    const std::string& id = area_ids()[a];
+    areas[id] = std::string(failed[a]         ? kFail
+                            : !applicable(id) ? kNotApplicable
+                            : !measured[a]    ? kNotMeasured
+                                              : kPass);
   }
+  Json rule_states = Json::object();
+  for (const std::string& id : rule_requirements_) {
+    const bool failed =
+        std::any_of(found.begin(), found.end(), [&](const Diagnostic* d) { return d->rule == id; });
+    std::string area;
+    if (const RuleInfo* info = registry_.find(id)) area = area_of(id, info->category);
+    if (policy != nullptr)
+      for (const auto& d : policy->declarative_rules)
+        if (d->info.id == id) area = area_of(id, d->info.category);
+    const std::string area_state =
+        area.empty() ? std::string(kPass) : areas[area].get<std::string>();
+    rule_states[id] = std::string(failed                         ? kFail
+                                  : area_state == kNotApplicable ? kNotApplicable
+                                  : !enabled(id)                 ? kNotMeasured
+                                                                 : kPass);
+  }
+  Json findings = Json::array();
+  for (const Diagnostic* d : found) findings.push_back(finding(*d, paths_));
+  Json owner = nullptr;
+  if (const SummaryField* o = e.field("/spec/owner")) {
+    const EntityRefParse p = parse_entity_ref(o->value, "group", e.ns);
+    if (p.ref) owner = p.ref->key();
+  }
+  Json record = {{"ref", e.ref},
+                 {"kind", kind},
+                 {"type", e.type.empty() ? Json(nullptr) : Json(e.type)},
+                 {"lifecycle", e.lifecycle.empty() ? Json(nullptr) : Json(e.lifecycle)},
+                 {"repository", repository_},
+                 {"file", paths_[e.file]},
+                 {"line", e.name_pos.line},
+                 {"owner", owner},
+                 {"areas", std::move(areas)}};
+  if (!rule_states.empty()) record["rules"] = std::move(rule_states);
+  record["golden_path"] =
+      tags.empty() ? Json(nullptr)
+                   : Json(tags.front()->value.substr(std::string("golden-path:").size()));
+  record["cost_center"] = text_or_null(annotation(e, "cost-center"));
+  record["data_classification"] = text_or_null(annotation(e, "data-classification"));
+  record["escape_hatch"] =
+      hatch == nullptr
+          ? Json(nullptr)
+          : Json{{"reason", hatch->value},
+                 {"approval", text_or_null(annotation(e, "escape-hatch-approval"))},
+                 {"approved_by", text_or_null(annotation(e, "escape-hatch-approved-by"))},
+                 {"expires", text_or_null(annotation(e, "escape-hatch-expires"))},
+                 {"monitoring", text_or_null(annotation(e, "escape-hatch-monitoring"))}};
+  record["deprecation"] =
+      e.lifecycle != "deprecated"
+          ? Json(nullptr)
+          : Json{{"deprecated_on", text_or_null(annotation(e, "deprecated-on"))},
+                 {"sunset_date", text_or_null(annotation(e, "sunset-date"))},
+                 // the rule's effective option for the entity's file (its front matter default)
+                 {"required_notice_days",
+                  registry_.options("short-deprecation-notice", rules).integer("notice_days")}};
+  record["findings"] = std::move(findings);
+  return record;
+}
+
+Json Records::frame() const {
+  const CatalogIndex& index = index_;
+  const std::vector<ReportLevel>& levels = levels_;
+  const bool org_known = org_known_;
   // Groups and users of the linted files and the org catalog (the first definition wins).
   std::map<std::string, Json> groups, users;
   auto add_people = [&](const EntitySummary& e) {
@@ -441,7 +615,7 @@ Json build(const LintResult& result, const BuildOptions& options) {
                    "declared (catalog: in .catalog-lint.yaml, docs/org-catalog.md)"}});
   }
   // No config applies: the policy rules are off (they are on with a config).
-  if (!options.configured && !index.entities.empty())
+  if (!options_.configured && !index.entities.empty())
     notes.push_back(
         {{"id", std::string(kNoteNoConfig)},
          {"areas",
@@ -454,21 +628,38 @@ Json build(const LintResult& result, const BuildOptions& options) {
       {"report_version", kReportVersion},
       {"tool", {{"name", "catalog-lint"}, {"version", std::string(kVersion)}}},
       {"today", index.today},
-      {"sources", options.sources},
+      {"sources", options_.sources},
       {"repositories",
-       Json::array(
-           {{{"name", options.repository},
-             {"source_url", options.source_url.empty() ? Json(nullptr) : Json(options.source_url)},
-             {"sources", options.sources}}})},
+       Json::array({{{"name", options_.repository},
+                     {"source_url",
+                      options_.source_url.empty() ? Json(nullptr) : Json(options_.source_url)},
+                     {"sources", options_.sources}}})},
       {"levels", std::move(levels_json)},
       {"areas", area_ids()},
       {"groups", Json::array()},
       {"users", Json::array()},
-      {"entities", std::move(entities)},
-      {"unattributed_findings", std::move(unattributed)}};
+      {"entities", Json::array()},
+      {"unattributed_findings", unattributed_}};
   if (!notes.empty()) insert_after(report, "areas", "notes", std::move(notes));
   for (auto& [ref, g] : groups) report["groups"].push_back(std::move(g));
   for (auto& [ref, u] : users) report["users"].push_back(std::move(u));
+  return report;
+}
+
+}  // namespace
+
+Json build(const LintResult& result, const BuildOptions& options) {
+  const Records records(result, options);
+  const std::vector<std::size_t>& order = records.order();
+  // The records on options.jobs threads: serial, this was most of the report's time beyond the
+  // lint.
+  std::vector<Json> made(order.size());
+  parallel_for(order.size(), options.jobs,
+               [&](std::size_t k) { made[k] = records.make(order[k]); });
+  Json report = records.frame();
+  Json::array_t& entities = report["entities"].get_ref<Json::array_t&>();
+  entities.reserve(made.size());
+  for (Json& r : made) entities.push_back(std::move(r));
   aggregate(report);
   return report;
 }
@@ -567,112 +758,135 @@ Json row_json(const Row& r, const Json& levels) {
 
 }  // namespace
 
-void aggregate(Json& report) {
-  // Copies and fresh lookups only: inserting a key into an ordered_json object may move its
-  // other values, so no reference into `report` or an entity outlives an insertion.
-  const Json levels = report["levels"];
-  const std::string today = str(report["today"]);
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+// What one entity record adds to the rows, read from it once (Aggregator::classify), so that the
+// rows only count (Aggregator::count) and the record need not be kept.
+struct Contribution {
+  std::size_t team = kNone;  // group index; kNone: unowned
+  int reached = -1;          // the last level reached; -1: none
+  std::string ref, kind, lifecycle;
+  std::vector<std::pair<std::string, std::string>> found;  // area, severity
+  std::vector<std::uint8_t> state;  // per area: pass 0, fail 1, n/a 2, not measured 3
+  bool security_measured = false, security_failed = false;
+  bool no_cost = false, no_class = false, outside = false;
+  Json hatch_item = nullptr, deprecated_item = nullptr;
+};
+
+// The teams and the org of a report, one entity record at a time: aggregate() over a document,
+// build_json() over records as they are made. Built from the report's `levels`, `today`,
+// `groups` and `users`; classify() is const (safe on several threads), count() is not.
+class Aggregator {
+ public:
+  explicit Aggregator(const Json& report);
+  // Sets the record's `team` and `level` and reads what it adds to the rows.
+  Contribution classify(Json& e) const;
+  // Adds one record's contribution to the org, its team and the teams above it.
+  void count(const Contribution& c);
+  // Sets `teams` and `org` of `report` (its unattributed findings count at org level).
+  void finish(Json& report);
+
+ private:
+  struct GroupInfo {
+    Json name, type;
+  };
+  Json levels_;
+  std::string today_;
+  std::map<std::string, GroupInfo> groups_;
+  std::map<std::string, std::string> parent_;
+  std::map<std::string, std::string> user_team_;
+  std::map<std::string, std::size_t> group_index_;  // ref order
+  std::vector<std::size_t> parent_index_;
+  std::vector<Row> group_rows_;
+  Row unowned_row_;
+  Row* unowned_ = &unowned_row_;     // a Group whose ref is "unowned" shares its row
+  std::vector<std::size_t> walked_;  // the entity that last walked each group
+  std::size_t walk_ = 0;
+  Row org_;
+  void fresh(Row& r) const {
+    if (r.reached.empty()) r.reached.assign(levels_.size(), 0);
+    if (r.areas.empty()) r.areas.assign(area_ids().size(), {0, 0, 0, 0});
+    r.used = true;
+  }
+};
+
+Aggregator::Aggregator(const Json& report)
+    : levels_(report["levels"]), today_(str(report["today"])) {
   // The Group hierarchy: a group's parent is its spec.parent, else the group listing it in
   // spec.children.
-  std::map<std::string, const Json*> groups;
-  std::map<std::string, std::string> parent;
-  for (const Json& g : report["groups"]) groups.emplace(g["ref"].get<std::string>(), &g);
-  for (const auto& [ref, g] : groups)
-    if ((*g)["parent"].is_string()) parent[ref] = (*g)["parent"].get<std::string>();
-  for (const auto& [ref, g] : groups)
+  std::map<std::string, const Json*> listed;  // the first definition of each group
+  for (const Json& g : report["groups"]) listed.emplace(g["ref"].get<std::string>(), &g);
+  for (const auto& [ref, g] : listed) {
+    groups_.emplace(ref, GroupInfo{(*g)["name"], (*g)["type"]});
+    if ((*g)["parent"].is_string()) parent_[ref] = (*g)["parent"].get<std::string>();
+  }
+  for (const auto& [ref, g] : listed)
     for (const Json& c : (*g)["children"]) {
       const std::string child = c.get<std::string>();
-      if (groups.count(child) && !parent.count(child)) parent[child] = ref;
+      if (groups_.count(child) && !parent_.count(child)) parent_[child] = ref;
     }
-  std::map<std::string, std::string> user_team;
   for (const Json& u : report["users"])
     for (const Json& m : u["member_of"])
-      if (groups.count(m.get<std::string>())) {
-        user_team.emplace(u["ref"].get<std::string>(), m.get<std::string>());
+      if (groups_.count(m.get<std::string>())) {
+        user_team_.emplace(u["ref"].get<std::string>(), m.get<std::string>());
         break;
       }
-
   // Groups by index (ref order) with their parent's index: an entity's chain of rows is walked
   // with integers, not refs (a 2,000-deep chain counts each entity in up to 256 rows).
-  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-  std::map<std::string, std::size_t> group_index;
-  for (const auto& [ref, g] : groups) group_index.emplace(ref, group_index.size());
-  std::vector<std::size_t> parent_index(group_index.size(), kNone);
-  for (const auto& [child, p] : parent)
-    if (const auto it = group_index.find(p); it != group_index.end())
-      parent_index[group_index.at(child)] = it->second;
-  std::vector<Row> group_rows(group_index.size());
-  Row unowned_row;  // a Group whose ref is "unowned" shares its row, as one row of that ref
-  Row& unowned = group_index.count(std::string(kUnowned))
-                     ? group_rows[group_index.at(std::string(kUnowned))]
-                     : unowned_row;
-  std::vector<std::size_t> walked(group_index.size(), 0);  // the entity that last walked it
-  std::size_t walk = 0;
-  Row org;
-  const std::size_t nlevels = levels.size();
-  const std::size_t nareas = area_ids().size();
-  auto fresh = [&](Row& r) {
-    if (r.reached.empty()) r.reached.assign(nlevels, 0);
-    if (r.areas.empty()) r.areas.assign(nareas, {0, 0, 0, 0});
-    r.used = true;
-  };
-  fresh(org);
-  for (Json& e : report["entities"]) {
-    // The team: the owner Group, or a User owner's first Group; else unowned.
-    // A Group belongs to itself and a User to its first Group (the org structure is the
-    // teams' own).
-    std::string team;
-    const std::string ref_of = e["ref"].get<std::string>();
-    const std::string owner = e["kind"] == "group"  ? ref_of
-                              : e["kind"] == "user" ? ref_of
-                                                    : str(e["owner"]);
-    if (groups.count(owner))
-      team = owner;
-    else if (const auto it = user_team.find(owner); it != user_team.end())
-      team = it->second;
-    e["team"] = team.empty() ? Json(nullptr) : Json(team);
-    e["level"] = nullptr;  // the key exists before `areas` refers into `e`
-    // The entity's level: the highest whose requirements, and those of the levels before it,
-    // pass or do not apply; a requirement not measured blocks it.
-    const Json& areas = e["areas"];
-    int reached = -1;
-    for (std::size_t i = 0; i < nlevels; ++i) {
-      bool ok = true;
-      for (const Json& req : levels[i]["require"]) {
-        const std::string id = req.get<std::string>();
-        std::string state;
-        if (areas.contains(id))
-          state = areas[id].get<std::string>();
-        else if (e.contains("rules") && e["rules"].contains(id))
-          state = e["rules"][id].get<std::string>();
-        else
-          state = std::string(kNotMeasured);
-        if (state != kPass && state != kNotApplicable) ok = false;
-      }
-      if (!ok) break;
-      reached = static_cast<int>(i);
-    }
-    e["level"] = reached < 0 ? Json(nullptr) : levels[static_cast<std::size_t>(reached)]["name"];
+  for (const auto& [ref, g] : groups_) group_index_.emplace(ref, group_index_.size());
+  parent_index_.assign(group_index_.size(), kNone);
+  for (const auto& [child, p] : parent_)
+    if (const auto it = group_index_.find(p); it != group_index_.end())
+      parent_index_[group_index_.at(child)] = it->second;
+  group_rows_.resize(group_index_.size());
+  if (const auto it = group_index_.find(std::string(kUnowned)); it != group_index_.end())
+    unowned_ = &group_rows_[it->second];
+  walked_.assign(group_index_.size(), 0);
+  fresh(org_);
+}
 
-    std::vector<Row*> targets{&org};
-    if (team.empty()) {
-      targets.push_back(&unowned);
-    } else {
-      ++walk;  // each Group once (a cycle ends the walk), at most 256 of them
-      std::size_t n = 0;
-      for (std::size_t g = group_index.at(team); g != kNone && walked[g] != walk && n < 256;
-           g = parent_index[g], ++n) {
-        walked[g] = walk;
-        targets.push_back(&group_rows[g]);
-      }
+Contribution Aggregator::classify(Json& e) const {
+  Contribution c;
+  // The team: the owner Group, or a User owner's first Group; else unowned. A Group belongs to
+  // itself and a User to its first Group (the org structure is the teams' own).
+  c.ref = e["ref"].get<std::string>();
+  const std::string owner = e["kind"] == "group" || e["kind"] == "user" ? c.ref : str(e["owner"]);
+  std::string team;
+  if (groups_.count(owner))
+    team = owner;
+  else if (const auto it = user_team_.find(owner); it != user_team_.end())
+    team = it->second;
+  if (!team.empty()) c.team = group_index_.at(team);
+  e["team"] = team.empty() ? Json(nullptr) : Json(team);
+  e["level"] = nullptr;  // the key exists before `areas` refers into `e`
+  // The entity's level: the highest whose requirements, and those of the levels before it,
+  // pass or do not apply; a requirement not measured blocks it.
+  const Json& areas = e["areas"];
+  const std::size_t nlevels = levels_.size();
+  for (std::size_t i = 0; i < nlevels; ++i) {
+    bool ok = true;
+    for (const Json& req : levels_[i]["require"]) {
+      const std::string id = req.get<std::string>();
+      std::string state;
+      if (areas.contains(id))
+        state = areas[id].get<std::string>();
+      else if (e.contains("rules") && e["rules"].contains(id))
+        state = e["rules"][id].get<std::string>();
+      else
+        state = std::string(kNotMeasured);
+      if (state != kPass && state != kNotApplicable) ok = false;
     }
-    const std::string ref = e["ref"].get<std::string>();
-    Json hatch_item = nullptr, deprecated_item = nullptr;
-    if (e["escape_hatch"].is_object()) {
-      const Json& h = e["escape_hatch"];
-      bool ok = false;
-      const std::int64_t left = days_between(today, str(h["expires"]), ok);
-      hatch_item = {{"entity", ref},
+    if (!ok) break;
+    c.reached = static_cast<int>(i);
+  }
+  e["level"] = c.reached < 0 ? Json(nullptr) : levels_[static_cast<std::size_t>(c.reached)]["name"];
+  if (e["escape_hatch"].is_object()) {
+    const Json& h = e["escape_hatch"];
+    bool ok = false;
+    const std::int64_t left = days_between(today_, str(h["expires"]), ok);
+    c.hatch_item = {{"entity", c.ref},
                     {"reason", h["reason"]},
                     {"approval", h["approval"]},
                     {"approved_by", h["approved_by"]},
@@ -682,94 +896,112 @@ void aggregate(Json& report) {
                     {"state", !ok        ? "no-expiry"
                               : left < 0 ? "expired"
                                          : "open"}};
-    }
-    if (e["deprecation"].is_object()) {
-      const Json& d = e["deprecation"];
-      bool notice_ok = false, sunset_ok = false;
-      const std::int64_t notice =
-          days_between(str(d["deprecated_on"]), str(d["sunset_date"]), notice_ok);
-      const std::int64_t to_sunset = days_between(today, str(d["sunset_date"]), sunset_ok);
-      deprecated_item = {{"entity", ref},
+  }
+  if (e["deprecation"].is_object()) {
+    const Json& d = e["deprecation"];
+    bool notice_ok = false, sunset_ok = false;
+    const std::int64_t notice =
+        days_between(str(d["deprecated_on"]), str(d["sunset_date"]), notice_ok);
+    const std::int64_t to_sunset = days_between(today_, str(d["sunset_date"]), sunset_ok);
+    c.deprecated_item = {{"entity", c.ref},
                          {"deprecated_on", d["deprecated_on"]},
                          {"sunset_date", d["sunset_date"]},
                          {"notice_days", notice_ok ? Json(notice) : Json(nullptr)},
                          {"required_notice_days", d["required_notice_days"]},
                          {"days_to_sunset", sunset_ok ? Json(to_sunset) : Json(nullptr)}};
-    }
-    // What the entity adds to each row, read once: the rows only count.
-    const std::string kind = e["kind"].get<std::string>();
-    const std::string lifecycle =
-        e["lifecycle"].is_string() ? e["lifecycle"].get<std::string>() : "none";
-    std::vector<std::pair<std::string, std::string>> found;  // area, severity
-    for (const Json& f : e["findings"])
-      found.emplace_back(f["area"].get<std::string>(), f["severity"].get<std::string>());
-    std::vector<std::size_t> state(nareas);  // pass 0, fail 1, n/a 2, not measured 3
-    for (std::size_t a = 0; a < nareas; ++a) {
-      const std::string s = areas.contains(area_ids()[a]) ? areas[area_ids()[a]].get<std::string>()
-                                                          : std::string(kNotMeasured);
-      state[a] = s == kPass ? 0 : s == kFail ? 1 : s == kNotApplicable ? 2 : 3;
-    }
-    // Security compliance: ownership, escape hatches and data classification.
-    bool measured = false, failed = false;
-    for (const char* a : {"ownership", "escape-hatches", "data-classification"}) {
-      const std::string s = areas.contains(a) ? areas[a].get<std::string>() : "";
-      measured = measured || s == kPass || s == kFail;
-      failed = failed || s == kFail;
-    }
-    // The inventories take the findings' view: an area that passes without the annotation
-    // or tag had its finding suppressed or baselined, and the entity is not listed.
-    const std::string cost = str(areas["cost"]), data = str(areas["data-classification"]),
-                      golden = str(areas["golden-paths"]);
-    const bool no_cost = cost != kNotApplicable && cost != kPass && e["cost_center"].is_null();
-    const bool no_class = data == kFail && e["data_classification"].is_null();
-    const bool outside = golden != kPass && e["golden_path"].is_null() && kind == "component" &&
-                         (e["type"] == "service" || e["type"] == "website");
-    for (std::size_t t = 0; t < targets.size(); ++t) {
-      Row& r = *targets[t];
-      fresh(r);
-      if (t <= 1) ++r.direct;  // the org and the owning team (or unowned) own it directly
-      ++r.entities;
-      ++r.kinds[kind];
-      ++r.lifecycles[lifecycle];
-      for (const auto& [area, severity] : found) {
-        ++r.findings;
-        ++r.by_area[area];
-        ++r.by_severity[severity];
-      }
-      for (std::size_t a = 0; a < nareas; ++a) ++r.areas[a][state[a]];
-      for (int i = 0; i <= reached; ++i) ++r.reached[static_cast<std::size_t>(i)];
-      if (reached < 0) ++r.no_level;
-      if (measured) ++r.security[1], r.security[0] += failed ? 0 : 1;
-      if (!hatch_item.is_null()) r.escape_hatches.push_back(hatch_item);
-      if (!deprecated_item.is_null()) r.deprecated.push_back(deprecated_item);
-      if (no_cost) r.no_cost.push_back(ref);
-      if (no_class) r.no_class.push_back(ref);
-      if (outside) r.outside.push_back(ref);
+  }
+  c.kind = e["kind"].get<std::string>();
+  c.lifecycle = e["lifecycle"].is_string() ? e["lifecycle"].get<std::string>() : "none";
+  for (const Json& f : e["findings"])
+    c.found.emplace_back(f["area"].get<std::string>(), f["severity"].get<std::string>());
+  const std::size_t nareas = area_ids().size();
+  c.state.resize(nareas);
+  for (std::size_t a = 0; a < nareas; ++a) {
+    const std::string s = areas.contains(area_ids()[a]) ? areas[area_ids()[a]].get<std::string>()
+                                                        : std::string(kNotMeasured);
+    c.state[a] = s == kPass ? 0 : s == kFail ? 1 : s == kNotApplicable ? 2 : 3;
+  }
+  // Security compliance: ownership, escape hatches and data classification.
+  for (const char* a : {"ownership", "escape-hatches", "data-classification"}) {
+    const std::string s = areas.contains(a) ? areas[a].get<std::string>() : "";
+    c.security_measured = c.security_measured || s == kPass || s == kFail;
+    c.security_failed = c.security_failed || s == kFail;
+  }
+  // The inventories take the findings' view: an area that passes without the annotation
+  // or tag had its finding suppressed or baselined, and the entity is not listed.
+  const std::string cost = areas.contains("cost") ? str(areas["cost"]) : "",
+                    data = areas.contains("data-classification") ? str(areas["data-classification"])
+                                                                 : "",
+                    golden = areas.contains("golden-paths") ? str(areas["golden-paths"]) : "";
+  c.no_cost = cost != kNotApplicable && cost != kPass && e["cost_center"].is_null();
+  c.no_class = data == kFail && e["data_classification"].is_null();
+  c.outside = golden != kPass && e["golden_path"].is_null() && c.kind == "component" &&
+              (e["type"] == "service" || e["type"] == "website");
+  return c;
+}
+
+void Aggregator::count(const Contribution& c) {
+  std::vector<Row*> targets{&org_};
+  if (c.team == kNone) {
+    targets.push_back(unowned_);
+  } else {
+    ++walk_;  // each Group once (a cycle ends the walk), at most 256 of them
+    std::size_t n = 0;
+    for (std::size_t g = c.team; g != kNone && walked_[g] != walk_ && n < 256;
+         g = parent_index_[g], ++n) {
+      walked_[g] = walk_;
+      targets.push_back(&group_rows_[g]);
     }
   }
-  // The rows in ref order, as before: each used Group's, and unowned's.
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    Row& r = *targets[t];
+    fresh(r);
+    if (t <= 1) ++r.direct;  // the org and the owning team (or unowned) own it directly
+    ++r.entities;
+    ++r.kinds[c.kind];
+    ++r.lifecycles[c.lifecycle];
+    for (const auto& [area, severity] : c.found) {
+      ++r.findings;
+      ++r.by_area[area];
+      ++r.by_severity[severity];
+    }
+    for (std::size_t a = 0; a < c.state.size(); ++a) ++r.areas[a][c.state[a]];
+    for (int i = 0; i <= c.reached; ++i) ++r.reached[static_cast<std::size_t>(i)];
+    if (c.reached < 0) ++r.no_level;
+    if (c.security_measured) ++r.security[1], r.security[0] += c.security_failed ? 0 : 1;
+    if (!c.hatch_item.is_null()) r.escape_hatches.push_back(c.hatch_item);
+    if (!c.deprecated_item.is_null()) r.deprecated.push_back(c.deprecated_item);
+    if (c.no_cost) r.no_cost.push_back(c.ref);
+    if (c.no_class) r.no_class.push_back(c.ref);
+    if (c.outside) r.outside.push_back(c.ref);
+  }
+}
+
+void Aggregator::finish(Json& report) {
+  // The rows in ref order: each used Group's, and unowned's.
   std::map<std::string, const Row*> rows;
-  for (const auto& [ref, i] : group_index)
-    if (group_rows[i].used) rows.emplace(ref, &group_rows[i]);
-  if (unowned.used) rows.emplace(std::string(kUnowned), &unowned);
+  for (const auto& [ref, i] : group_index_)
+    if (group_rows_[i].used) rows.emplace(ref, &group_rows_[i]);
+  if (unowned_->used) rows.emplace(std::string(kUnowned), unowned_);
   Json teams = Json::array();
   for (const auto& [ref, r] : rows) {
     Json row;
     if (ref == kUnowned) {
       row = {{"ref", ref}, {"name", ref}, {"type", nullptr}, {"parent", nullptr}};
     } else {
-      const Json& g = *groups.at(ref);
-      const auto p = parent.find(ref);
+      const GroupInfo& g = groups_.at(ref);
+      const auto p = parent_.find(ref);
       row = {{"ref", ref},
-             {"name", g["name"]},
-             {"type", g["type"]},
+             {"name", g.name},
+             {"type", g.type},
              {"parent",
-              p == parent.end() || !groups.count(p->second) ? Json(nullptr) : Json(p->second)}};
+              p == parent_.end() || !groups_.count(p->second) ? Json(nullptr) : Json(p->second)}};
     }
-    row.update(row_json(*r, levels));
+    row.update(row_json(*r, levels_));
     teams.push_back(std::move(row));
   }
   // The unattributed findings count at org level.
+  Row org = org_;
   for (const Json& f : report["unattributed_findings"]) {
     ++org.findings;
     ++org.by_area[f["area"].get<std::string>()];
@@ -777,8 +1009,90 @@ void aggregate(Json& report) {
   }
   report["teams"] = std::move(teams);
   Json org_row = {{"ref", "org"}, {"name", "organisation"}};
-  org_row.update(row_json(org, levels));
+  org_row.update(row_json(org, levels_));
   report["org"] = std::move(org_row);
+}
+
+}  // namespace
+
+void aggregate(Json& report) {
+  Aggregator totals(report);
+  for (Json& e : report["entities"]) totals.count(totals.classify(e));
+  totals.finish(report);
+}
+
+namespace {
+
+// Appends `value` to `out` as Json::dump(2) writes it `depth` spaces deep inside a document
+// (dump() has no such parameter; its serializer has, and writes straight into `out`), invalid
+// UTF-8 replaced. The test "JSON alone ... equals the document's JSON" holds it to dump().
+void dump_at(std::string& out, const Json& value, unsigned depth) {
+  nlohmann::detail::serializer<Json> writer(
+      nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+      Json::error_handler_t::replace);
+  writer.dump(value, true, false, 2, depth);
+}
+
+}  // namespace
+
+std::string build_json(const LintResult& result, const BuildOptions& options) {
+  const Records records(result, options);
+  const std::vector<std::size_t>& order = records.order();
+  Json frame = records.frame();
+  Aggregator totals(frame);
+  // The report's members as dump(2) writes them; `entities` is written record by record.
+  std::string out = "{";
+  bool first = true;
+  auto member = [&](const std::string& key, const Json& value) {
+    out += first ? "\n  " : ",\n  ";
+    first = false;
+    out += Json(key).dump();
+    out += ": ";
+    dump_at(out, value, 2);
+  };
+  for (auto it = frame.begin(); it != frame.end() && it.key() != "entities"; ++it)
+    member(it.key(), it.value());
+  out += first ? "\n  " : ",\n  ";
+  first = false;
+  out += "\"entities\": [";
+  // Chunks of records made on options.jobs threads, each dumped as it is made; only the text and
+  // the counts are kept (the document of 166k records was 1 GiB more than the lint).
+  // A chunk is cut in parts of 256 records, each dumped into one text by one thread.
+  constexpr std::size_t kChunk = 4096, kPart = 256;
+  std::vector<std::string> texts;
+  std::vector<Contribution> counts;
+  for (std::size_t begin = 0; begin < order.size(); begin += kChunk) {
+    const std::size_t n = std::min(kChunk, order.size() - begin);
+    const std::size_t parts = (n + kPart - 1) / kPart;
+    texts.assign(parts, std::string());
+    counts.assign(n, Contribution());
+    parallel_for(
+        parts, options.jobs,
+        [&](std::size_t p) {
+          for (std::size_t k = p * kPart; k < std::min(n, (p + 1) * kPart); ++k) {
+            Json record = records.make(order[begin + k]);
+            counts[k] = totals.classify(record);
+            texts[p] += begin + k == 0 ? "\n    " : ",\n    ";
+            dump_at(texts[p], record, 4);
+          }
+        },
+        1);
+    for (std::size_t k = 0; k < n; ++k) totals.count(counts[k]);
+    for (const std::string& t : texts) out += t;
+    // Room for the rest at the first chunk's size per record (+5%): growing by doubling held up
+    // to three times the text for a moment.
+    if (begin == 0 && n < order.size())
+      out.reserve(out.size() + out.size() / n * (order.size() - n) / 20 * 21 + 65536);
+  }
+  out += order.empty() ? "]" : "\n  ]";
+  totals.finish(frame);  // adds `teams` and `org` (after `unattributed_findings`)
+  bool after = false;
+  for (auto it = frame.begin(); it != frame.end(); ++it) {
+    if (after) member(it.key(), it.value());
+    after = after || it.key() == "entities";
+  }
+  out += "\n}\n";
+  return out;
 }
 
 // ---- input checks, parse, merge, compare ----

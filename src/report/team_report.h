@@ -73,6 +73,12 @@ std::optional<std::string> check_levels(const std::vector<ReportLevel>& levels,
 /// findings and informational notes (a fixed note severity) are left out.
 Json build(const LintResult& result, const BuildOptions& options);
 
+/// The text of build()'s report as `--format json` writes it (`build(result, options).dump(2)`
+/// plus a line break, invalid UTF-8 replaced), byte for byte, made without holding the document:
+/// each entity record is dumped as it is made (on BuildOptions::jobs threads) and only its counts
+/// are kept for `teams` and `org`.
+std::string build_json(const LintResult& result, const BuildOptions& options);
+
 /// Recomputes `teams` and `org` of `report` from its `entities`, `groups`, `users`, `levels` and
 /// `today` (what build() and merge() both end with). `report` must have passed check_input().
 void aggregate(Json& report);
