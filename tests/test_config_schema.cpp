@@ -177,4 +177,28 @@ TEST_CASE("config messages quote the scalar found, cut at 40 bytes on a characte
   CHECK(loaded("policy:\n  known_owners: \"a\\u001bb\"\n") ==
         "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string "
         "'a\u241bb'");
+  // A tab is shown as a symbol (raw, it read as spaces inside the quotes).
+  CHECK(loaded("policy:\n  known_owners: \"a\\tb\"\n") ==
+        "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string "
+        "'a\u2409b'");
+  // 'e' and its combining acute accent (U+0301, 2 bytes) at bytes 39-41: the cut at 40 would
+  // have kept 'e' without its accent; both go.
+  CHECK(loaded("policy:\n  known_owners: \"" + std::string(38, 'a') + "e\xCC\x81tail\"\n") ==
+        "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string '" +
+            std::string(38, 'a') + "…'");
+  // An emoji with a variation selector (U+2764 U+FE0F, 3 + 3 bytes) cut in the selector.
+  CHECK(loaded("policy:\n  known_owners: \"" + std::string(36, 'a') +
+               "\xE2\x9D\xA4\xEF\xB8\x8Ftail\"\n") ==
+        "c.yaml:2:17: error: policy.known_owners must be a list of strings, found string '" +
+            std::string(36, 'a') + "…'");
+}
+
+TEST_CASE("config messages quote an unknown key or option at most 40 bytes long") {
+  const std::string key = std::string(60, 'k');
+  CHECK(loaded("report:\n  " + key + ": 1\n") == "c.yaml:2:3: error: unknown key '" +
+                                                     std::string(40, 'k') +
+                                                     "…' in report; expected one of: levels");
+  CHECK(loaded("rules:\n  short-deprecation-notice:\n    options:\n      " + key + ": 3\n") ==
+        "c.yaml:4:7: error: unknown option '" + std::string(40, 'k') +
+            "…' in rules.short-deprecation-notice.options; expected one of: notice_days");
 }

@@ -26,6 +26,7 @@
 #include "core/registry.h"
 #include "core/repo.h"
 #include "core/report_levels.h"
+#include "core/source.h"
 #include "core/suggest.h"
 #include "core/validators.h"
 
@@ -93,7 +94,7 @@ class Parser {
       if (!k->is_string()) fail(k, fmt::format("{}: keys must be strings", where));
       if (std::find(keys.begin(), keys.end(), k->text) == keys.end())
         fail(k,
-             fmt::format("unknown key '{}' in {}; {}expected one of: {}", k->text, where,
+             fmt::format("unknown key '{}' in {}; {}expected one of: {}", excerpt(k->text), where,
                          did_you_mean(k->text, std::vector<std::string>(keys.begin(), keys.end())),
                          join(keys)));
     }
@@ -751,12 +752,12 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
           if (o.name == name) spec = &o;
       if (spec == nullptr) {
         if (names.empty())
-          p.fail(k, fmt::format("unknown option '{}' in {}: rule '{}' has no options", name, where,
-                                id));
+          p.fail(k, fmt::format("unknown option '{}' in {}: rule '{}' has no options",
+                                excerpt(name), where, id));
         std::string list;
         for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-        p.fail(k, fmt::format("unknown option '{}' in {}; {}expected one of: {}", name, where,
-                              did_you_mean(name, names), list));
+        p.fail(k, fmt::format("unknown option '{}' in {}; {}expected one of: {}", excerpt(name),
+                              where, did_you_mean(name, names), list));
       }
       auto value = check_option_value(*spec, v, fmt::format("{}.{}", where, name),
                                       ConfigLimits::kMaxPolicyListItems);

@@ -18,6 +18,7 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include "core/source.h"
 #include "core/suggest.h"
 
 namespace catalog_lint {
@@ -227,8 +228,8 @@ SchemaViolation describe(const Node* n, const ojson& s, const std::string& where
             keys += (keys.empty() ? "" : ", ") + name;
             names.push_back(name);
           }
-          return {k, fmt::format("unknown key '{}' in {}; {}expected one of: {}", k->text, where,
-                                 did_you_mean(k->text, names), keys)};
+          return {k, fmt::format("unknown key '{}' in {}; {}expected one of: {}", excerpt(k->text),
+                                 where, did_you_mean(k->text, names), keys)};
         }
     }
   }

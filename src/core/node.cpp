@@ -33,15 +33,7 @@ std::string_view json_type_name(NodeType t) {
 std::string found_value(const Node& n) {
   const std::string_view type = json_type_name(n.type);
   if (!n.is_scalar() || n.type == NodeType::null) return std::string(type);
-  constexpr std::size_t kShown = 40;
-  std::string text = n.text;
-  if (text.size() > kShown) {
-    // Cut before the character that byte kShown belongs to, never inside a UTF-8 sequence.
-    std::size_t cut = kShown;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text = text.substr(0, cut) + "…";
-  }
-  text = printable(text);
+  const std::string text = excerpt(n.text);
   return n.type == NodeType::string ? fmt::format("{} '{}'", type, text)
                                     : fmt::format("{} {}", type, text);
 }

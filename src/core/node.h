@@ -24,8 +24,8 @@ std::string_view json_type_name(NodeType t);
 
 struct Node;
 /// What a config message says was found instead of the expected value: the JSON type name, with
-/// a scalar's text as written ("number 7", "boolean true", "string 'skip '", "null"; at most 40
-/// bytes of it, then "…", control characters shown by printable()); "array" and "object" alone.
+/// a scalar's text as written ("number 7", "boolean true", "string 'skip '", "null"; its
+/// excerpt(): at most 40 bytes, then "…", controls shown as symbols); "array" and "object" alone.
 std::string found_value(const Node& n);
 
 /// The value of an integer scalar's text as YAML 1.2's core schema reads it (decimal, `0x` hex,

@@ -182,4 +182,51 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The code point of the UTF-8 sequence at the start of `s` (valid UTF-8), or 0.
+char32_t code_point_at(std::string_view s) {
+  if (s.empty()) return 0;
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  if (b(0) < 0x80) return b(0);
+  if (b(0) >= 0xF0 && s.size() >= 4)
+    return ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
+  if (b(0) >= 0xE0 && s.size() >= 3)
+    return ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
+  if (b(0) >= 0xC0 && s.size() >= 2) return ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
+  return 0;
+}
+
+bool extends(char32_t cp) {
+  return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+         (cp >= 0x1DC0 && cp <= 0x1DFF) || cp == 0x200D || (cp >= 0x20D0 && cp <= 0x20FF) ||
+         (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+}  // namespace
+
+std::string excerpt(std::string_view text, std::size_t max) {
+  std::string valid = sanitize_utf8(text);
+  if (valid.size() > max) {
+    // Back to the start of the character byte `max` belongs to, then over every mark that
+    // extends the character before it.
+    std::size_t cut = max;
+    auto back = [&] {
+      do --cut;
+      while (cut > 0 && (static_cast<unsigned char>(valid[cut]) & 0xC0) == 0x80);
+    };
+    while (cut > 0 && (static_cast<unsigned char>(valid[cut]) & 0xC0) == 0x80) --cut;
+    while (cut > 0 && extends(code_point_at(std::string_view(valid).substr(cut)))) back();
+    valid = valid.substr(0, cut) + "…";
+  }
+  std::string out;
+  for (const char c : printable(valid)) {
+    if (c == '\t')
+      out += "\u2409";
+    else
+      out += c;
+  }
+  return out;
+}
+
 }  // namespace catalog_lint

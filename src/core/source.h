@@ -58,4 +58,15 @@ std::string sanitize_utf8(std::string_view s);
 /// them. Used by every text format (human, github, junit).
 std::string printable(std::string_view text);
 
+/// Bytes of a value a message quotes at most (excerpt()).
+constexpr std::size_t kExcerptBytes = 40;
+
+/// `text` as a message quotes it: at most `max` bytes, then "…", cut before a character and never
+/// between a character and the combining marks, variation selectors or zero-width joiner that
+/// follow it (a subset of the Extend property of Unicode's grapheme cluster rules, UAX #29:
+/// U+0300-U+036F, U+1AB0-U+1AFF, U+1DC0-U+1DFF, U+200D, U+20D0-U+20FF, U+FE00-U+FE0F,
+/// U+FE20-U+FE2F), so "e" is never shown without its accent; then printable(), with TAB shown as
+/// U+2409 (a raw tab reads as spaces inside quotes).
+std::string excerpt(std::string_view text, std::size_t max = kExcerptBytes);
+
 }  // namespace catalog_lint

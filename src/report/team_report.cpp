@@ -777,7 +777,8 @@ struct Contribution {
 
 // The teams and the org of a report, one entity record at a time: aggregate() over a document,
 // build_json() over records as they are made. Built from the report's `levels`, `today`,
-// `groups` and `users`; classify() is const (safe on several threads), count() is not.
+// `groups` and `users`. classify() is const and reads only the hierarchy: it is safe on several
+// threads, also while count() runs, which writes only the rows (one thread at a time).
 class Aggregator {
  public:
   explicit Aggregator(const Json& report);
@@ -1056,33 +1057,63 @@ std::string build_json(const LintResult& result, const BuildOptions& options) {
   first = false;
   out += "\"entities\": [";
   // Chunks of records made on options.jobs threads, each dumped as it is made; only the text and
-  // the counts are kept (the document of 166k records was 1 GiB more than the lint).
-  // A chunk is cut in parts of 256 records, each dumped into one text by one thread.
+  // the counts are kept (the document of 166k records was 1 GiB more than the lint). While this
+  // thread counts one chunk and appends its text, the next is made (count() writes only the
+  // rows, classify() reads only the hierarchy). A chunk is cut in parts of 256 records, each
+  // dumped into one text by one thread.
   constexpr std::size_t kChunk = 4096, kPart = 256;
-  std::vector<std::string> texts;
-  std::vector<Contribution> counts;
-  for (std::size_t begin = 0; begin < order.size(); begin += kChunk) {
+  struct Chunk {
+    std::vector<std::string> texts;  // per part
+    std::vector<Contribution> counts;
+  };
+  auto make_chunk = [&](Chunk& c, std::size_t begin) {
     const std::size_t n = std::min(kChunk, order.size() - begin);
     const std::size_t parts = (n + kPart - 1) / kPart;
-    texts.assign(parts, std::string());
-    counts.assign(n, Contribution());
+    c.texts.assign(parts, std::string());
+    c.counts.assign(n, Contribution());
     parallel_for(
         parts, options.jobs,
         [&](std::size_t p) {
           for (std::size_t k = p * kPart; k < std::min(n, (p + 1) * kPart); ++k) {
             Json record = records.make(order[begin + k]);
-            counts[k] = totals.classify(record);
-            texts[p] += begin + k == 0 ? "\n    " : ",\n    ";
-            dump_at(texts[p], record, 4);
+            c.counts[k] = totals.classify(record);
+            c.texts[p] += begin + k == 0 ? "\n    " : ",\n    ";
+            dump_at(c.texts[p], record, 4);
           }
         },
         1);
-    for (std::size_t k = 0; k < n; ++k) totals.count(counts[k]);
-    for (const std::string& t : texts) out += t;
+  };
+  Chunk ready, next;
+  if (!order.empty()) make_chunk(ready, 0);
+  for (std::size_t begin = 0; begin < order.size(); begin += kChunk) {
+    std::exception_ptr failed;
+    std::thread maker;
+    if (begin + kChunk < order.size())
+      maker = std::thread([&, begin] {
+        try {
+          make_chunk(next, begin + kChunk);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+    struct Join {  // also when counting throws: a joinable std::thread ends the process
+      std::thread& t;
+      ~Join() {
+        if (t.joinable()) t.join();
+      }
+    } join{maker};
+    for (const Contribution& c : ready.counts) totals.count(c);
+    for (const std::string& t : ready.texts) out += t;
     // Room for the rest at the first chunk's size per record (+5%): growing by doubling held up
     // to three times the text for a moment.
-    if (begin == 0 && n < order.size())
-      out.reserve(out.size() + out.size() / n * (order.size() - n) / 20 * 21 + 65536);
+    if (begin == 0 && ready.counts.size() < order.size())
+      out.reserve(out.size() +
+                  out.size() / ready.counts.size() * (order.size() - ready.counts.size()) / 20 *
+                      21 +
+                  65536);
+    if (maker.joinable()) maker.join();
+    if (failed) std::rethrow_exception(failed);
+    std::swap(ready, next);
   }
   out += order.empty() ? "]" : "\n  ]";
   totals.finish(frame);  // adds `teams` and `org` (after `unattributed_findings`)
