@@ -28,6 +28,7 @@
 #include "core/discover.h"
 #include "core/entity.h"
 #include "core/entity_ref.h"
+#include "core/parallel.h"
 #include "core/registry.h"
 #include "core/relations.h"
 #include "core/repo.h"
@@ -502,20 +503,6 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
 }
 
 namespace {
-
-/// Calls f(i) once for each i in [0, n), on up to `jobs` threads (the calling one included),
-/// handing out indices in order as threads become free; returns when all calls have returned.
-/// `f` must not throw (an exception escaping a thread ends the process).
-template <class F>
-void parallel_for(std::size_t n, unsigned jobs, F f) {
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) f(i);
-  };
-  std::vector<std::jthread> threads;
-  for (std::size_t t = 1; t < std::min<std::size_t>(jobs, n); ++t) threads.emplace_back(work);
-  work();
-}
 
 /// The org catalog of the run: `--catalog` paths when given (they override the configs), else
 /// the `catalog:` sources of every config the run read (ConfigResolver::catalog_sources).

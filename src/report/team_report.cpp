@@ -24,6 +24,7 @@
 #include "core/date.h"
 #include "core/entity_ref.h"
 #include "core/json_text.h"
+#include "core/parallel.h"
 #include "core/report_levels.h"
 #include "core/source.h"
 #include "core/summary.h"
@@ -174,31 +175,6 @@ constexpr std::size_t kAreaCount = 10;
 std::size_t area_index(std::string_view area) {
   const auto& ids = area_ids();
   return static_cast<std::size_t>(std::find(ids.begin(), ids.end(), area) - ids.begin());
-}
-
-// Calls fn(i) for every i in [0, n) on up to `jobs` threads (no more than one per `grain`
-// items); the first exception of any thread is rethrown after the join.
-template <class F>
-void parallel_for(std::size_t n, unsigned jobs, const F& fn, std::size_t grain = 64) {
-  std::atomic<std::size_t> next{0};
-  std::mutex failed_mutex;
-  std::exception_ptr failed;
-  auto work = [&] {
-    try {
-      for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(i);
-    } catch (...) {
-      const std::lock_guard lock(failed_mutex);
-      if (!failed) failed = std::current_exception();
-      next = n;  // the others stop too
-    }
-  };
-  const unsigned extra = static_cast<unsigned>(
-      std::min<std::size_t>(std::max(1u, jobs), n / std::max<std::size_t>(grain, 1) + 1) - 1);
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < extra; ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
-  if (failed) std::rethrow_exception(failed);
 }
 
 // File paths relative to the repository root as relative_to() makes them (symbolic links
@@ -654,8 +630,9 @@ Json build(const LintResult& result, const BuildOptions& options) {
   // The records on options.jobs threads: serial, this was most of the report's time beyond the
   // lint.
   std::vector<Json> made(order.size());
-  parallel_for(order.size(), options.jobs,
-               [&](std::size_t k) { made[k] = records.make(order[k]); });
+  parallel_for(
+      order.size(), options.jobs, [&](std::size_t k) { made[k] = records.make(order[k]); },
+      64);  // a thread per 64 records at most
   Json report = records.frame();
   Json::array_t& entities = report["entities"].get_ref<Json::array_t&>();
   entities.reserve(made.size());
