@@ -2,6 +2,8 @@
 #include "cli_support.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -34,6 +36,7 @@ std::optional<std::string> write_stdout(std::string_view text, const ClosedStrea
   while (!text.empty()) {
     const ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) return std::nullopt;  // the reader stopped reading: not an error
     if (n <= 0)
       return fmt::format("cannot write the report to standard output: {}", std::strerror(errno));
     text.remove_prefix(static_cast<std::size_t>(n));
@@ -41,9 +44,18 @@ std::optional<std::string> write_stdout(std::string_view text, const ClosedStrea
   return std::nullopt;
 }
 
+bool stdout_reader_gone() {
+  struct stat st {};
+  if (fstat(STDOUT_FILENO, &st) != 0 || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+    return false;
+  pollfd p{STDOUT_FILENO, 0, 0};
+  return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) != 0;
+}
+
 int checked_stdout(int code, const ClosedStreams& closed) {
   std::cout.flush();
   if (std::cout.good() && !closed.out) return code;
+  if (!closed.out && stdout_reader_gone()) return code;  // `| head`: the reader had enough
   std::cerr << "catalog-lint: error: cannot write to standard output\n";
   return kExitError;
 }

@@ -30,12 +30,17 @@ struct ClosedStreams {
 ClosedStreams plug_closed_streams();
 
 /// Writes `text` to standard output unbuffered; an error message when it cannot (a full disk, a
-/// closed or broken pipe), or std::nullopt.
+/// closed stream), or std::nullopt. A pipe whose reader has stopped reading (EPIPE, as in
+/// `catalog-lint . | head -1`) is not an error: the rest is dropped silently, like `git log`.
 std::optional<std::string> write_stdout(std::string_view text, const ClosedStreams& closed);
 
 /// Flushes std::cout: `code`, or kExitError (with a message on stderr) when what went to it
-/// could not be written.
+/// could not be written; `code` when the reader of a pipe had stopped reading (see write_stdout).
 int checked_stdout(int code, const ClosedStreams& closed);
+
+/// True when standard output is a pipe or socket whose reading end is closed (POSIX poll():
+/// POLLERR on the write end of a pipe without readers).
+bool stdout_reader_gone();
 
 /// `--rule RULE=SEVERITY` and `--disable RULE` as one override map in `out`; an error message on
 /// a bad value or an id the registry does not know.

@@ -132,6 +132,31 @@ TEST_CASE("attack 3: --version, --help and the subcommands exit 2 when stdout ca
   CHECK(ok.err == "");
 }
 
+TEST_CASE(
+    "attack 3: a pipe whose reader stopped reading ends the output silently, exit code kept") {
+  const std::string dir = temp_dir();
+  write_file(dir + "/bad.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Component\n");
+  write_file(dir + "/tagged.yaml", kEntity);  // one finding: the tag "Java" is not lower case
+  // `catalog-lint rules | head -1` and the like: the reader's choice, not a failed run. The
+  // exit code is what the run found (1: findings; 0: none).
+  const std::vector<std::pair<std::vector<std::string>, int>> runs = {
+      {{"--version"}, 0},
+      {{"rules"}, 0},
+      {{"explain", "limit-exceeded"}, 0},
+      {{"bad.yaml"}, 1},
+      {{"--format", "sarif", "bad.yaml"}, 1},
+      {{"--format", "json", "tagged.yaml"}, 1},
+      {{"report", "--format", "json", "tagged.yaml"}, 0},
+      {{"--diff", "bad.yaml"}, 0},
+  };
+  for (const auto& [args, code] : runs) {
+    INFO(fmt::format("{}", fmt::join(args, " ")));
+    const CliRun r = run_with(args, RunOptions{.cwd = dir, .stdout_broken_pipe = true});
+    CHECK(r.exit_code == code);
+    CHECK(r.err == "");
+  }
+}
+
 TEST_CASE("attack 3: --catalog naming a FIFO or a device is a usage error, never opened") {
   const std::string dir = temp_dir();
   write_file(dir + "/catalog-info.yaml", kEntity);

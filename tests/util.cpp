@@ -102,6 +102,13 @@ CliRun run_with(const std::vector<std::string>& args, const RunOptions& o) {
     if (out < 0 || err < 0) _exit(125);
     dup2(out, 1), dup2(err, 2);
     if (o.stdout_closed) close(1);
+    if (o.stdout_broken_pipe) {
+      int fds[2];
+      if (pipe(fds) != 0) _exit(125);
+      close(fds[0]);  // no reader: every write gets EPIPE (or SIGPIPE, which main ignores)
+      dup2(fds[1], 1);
+      close(fds[1]);
+    }
     if (o.stdin_closed) {
       close(0);
     } else {

@@ -38,8 +38,9 @@ struct RunOptions {
   std::string path_prefix;  ///< a directory put first on PATH (fake programs)
   bool stdin_closed = false;
   bool stdout_closed = false;
-  std::string stdin_path;   ///< opened read-only (may be a directory); "" = /dev/null
-  std::string stdout_path;  ///< opened write-only, not truncated; "" = a temporary file
+  bool stdout_broken_pipe = false;  ///< stdout is a pipe whose reading end is already closed
+  std::string stdin_path;           ///< opened read-only (may be a directory); "" = /dev/null
+  std::string stdout_path;          ///< opened write-only, not truncated; "" = a temporary file
   /// RLIMIT_AS of the child in bytes (0 = none): a run that needs more aborts (std::bad_alloc).
   unsigned long long address_space = 0;
 };
