@@ -232,6 +232,9 @@ void add_lint_options(CLI::App& app, LintArgs& args) {
   app.add_flag("--unsafe-fixes", args.fix_args.unsafe,
                "with --fix or --diff: apply unsafe fixes too");
   add_skeleton_option(app, args.skeletons);
+  app.add_flag("--skip-non-entities", args.skip_non_entities,
+               "skip named files that a folder walk would skip (no Backstage apiVersion or kind, "
+               "not named catalog-info.yaml); the pre-commit hook passes it");
 }
 
 int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) {
@@ -276,6 +279,19 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
   }
   if (use_stdin && !paths.empty() && !(paths.size() == 1 && paths[0] == ".")) {
     std::cerr << "catalog-lint: error: --stdin takes no paths (use --stdin-filename NAME)\n";
+    return kExitError;
+  }
+  if ((mode.report || mode.print_config) && (fix_args.any() || !write_baseline_file.empty())) {
+    // They would rewrite files or a baseline behind a command that only reads.
+    std::cerr << fmt::format(
+        "catalog-lint: error: {} takes no {}; run `catalog-lint {}` on its own first\n",
+        mode.report ? "report" : "print-config",
+        fix_args.fix    ? "--fix"
+        : fix_args.diff ? "--diff"
+                        : "--write-baseline",
+        fix_args.fix    ? "--fix"
+        : fix_args.diff ? "--diff"
+                        : "--write-baseline FILE");
     return kExitError;
   }
   if (fix_args.unsafe && !fix_args.any()) {
@@ -324,6 +340,7 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
   Discovery found;
   if (!use_stdin) found = discover(paths, /*note_skeletons=*/false);
   plan_skeletons(args.skeletons, found, options);
+  options.skip_non_entities = args.skip_non_entities;
   for (const auto& [path, reason] : found.errors)
     std::cerr << fmt::format("catalog-lint: error: {}: {}\n", printable(path), reason);
   if (options.resolver) {
@@ -407,6 +424,7 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     return kExitError;
   }
   note_skipped_skeletons(result);
+  note_skipped_non_entities(result);
   // Invalid config files are findings (invalid-config) and, as run errors, on stderr too, unless
   // the human report on standard output already shows them (once is enough on a terminal).
   const bool human_on_stdout = std::any_of(plan.begin(), plan.end(), [](const OutputSpec& s) {
@@ -431,6 +449,7 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
       } else {
         for (const std::string& f : result.linted) in.push_back({"the linted file", f});
         for (const std::string& f : result.skipped_skeletons) in.push_back({"an input file", f});
+        for (const std::string& f : result.skipped_not_entities) in.push_back({"an input file", f});
       }
       for (const std::string& f : options.resolver->config_files())
         in.push_back({"the config file", f});

@@ -33,8 +33,9 @@ struct LintArgs {
   std::vector<std::string> rule_args, disable_args, limit_args;
   bool use_stdin = false;
   std::string stdin_filename, baseline_file, write_baseline_file, changed_since;
-  FixArgs fix_args;       ///< docs/fixes.md
-  std::string skeletons;  ///< --skeletons: "" (each file's config), skip or lint
+  FixArgs fix_args;                ///< docs/fixes.md
+  std::string skeletons;           ///< --skeletons: "" (each file's config), skip or lint
+  bool skip_non_entities = false;  ///< --skip-non-entities (LintOptions::skip_non_entities)
 
   CLI::Option* format_opt = nullptr;  ///< set by add_lint_options
   CLI::Option* output_opt = nullptr;

@@ -48,4 +48,16 @@ void note_skipped_skeletons(const LintResult& result) {
              stderr);
 }
 
+void note_skipped_non_entities(const LintResult& result) {
+  const std::vector<std::string>& skipped = result.skipped_not_entities;
+  if (skipped.empty()) return;
+  const std::string what =
+      skipped.size() == 1
+          ? fmt::format("'{}' declares no Backstage apiVersion or kind", printable(skipped[0]))
+          : fmt::format("{} files declare no Backstage apiVersion or kind", skipped.size());
+  std::fputs(
+      fmt::format("catalog-lint: note: {}, not linted (--skip-non-entities)\n", what).c_str(),
+      stderr);
+}
+
 }  // namespace catalog_lint

@@ -1,5 +1,5 @@
 // The `--skeletons` option of a lint run (docs/skeletons.md): what becomes of scaffolder
-// skeletons, and the note on those left out.
+// skeletons, and the notes on the files a run left out (skeletons, `--skip-non-entities`).
 #pragma once
 
 #include <string>
@@ -22,5 +22,8 @@ void plan_skeletons(const std::string& value, Discovery& found, LintOptions& opt
 
 /// Says on standard error which files the run left out as skeletons (none: nothing).
 void note_skipped_skeletons(const LintResult& result);
+
+/// The note on standard error for the files `--skip-non-entities` left out (none: nothing).
+void note_skipped_non_entities(const LintResult& result);
 
 }  // namespace catalog_lint

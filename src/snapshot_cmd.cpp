@@ -575,8 +575,8 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
       error(*write_error);
       return kExitError;
     }
-    std::cerr << fmt::format("catalog-lint: wrote {} entities to '{}'\n", builder.size(),
-                             printable(args.output));
+    std::cerr << fmt::format("catalog-lint: wrote {} {} to '{}'\n", builder.size(),
+                             builder.size() == 1 ? "entity" : "entities", printable(args.output));
     return kExitClean;
   }
   std::cout << text;

@@ -108,3 +108,40 @@ TEST_CASE(
   auto [log_code, log] = sh(h.repo, "git log --format=%s -1");
   CHECK(log == "description\n");
 }
+
+TEST_CASE(
+    "pre-commit: staged YAML files that are no entities (a workflow catalog-lint.yml, a step "
+    "fragment, a Kubernetes manifest) pass the hook, also with files: \\.ya?ml$") {
+  if (!have("pre-commit") || !have("git")) {
+    skip("pre-commit (Debian package pre-commit) or git is not installed");
+    return;
+  }
+  // The README's widened `files:`, and verbose so that the passing hook shows its note.
+  const HookRepo h = hook_repo("        files: \\.ya?ml$\n        verbose: true\n");
+  write_file(h.repo + "/.github/workflows/catalog-lint.yml",
+             "name: catalog\non: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n");
+  write_file(h.repo + "/tmpl/catalog-register.yaml",
+             "- id: register\n  action: catalog:register\n");
+  write_file(h.repo + "/deploy/k8s.yaml",
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments\n");
+  REQUIRE(sh(h.repo, "git add .").first == 0);
+  auto [code, out] = sh(h.repo, h.env + h.git + "commit -qm ci");
+  CHECK_MESSAGE(code == 0, out);
+  // .pre-commit-config.yaml itself is staged too: four files, none linted.
+  CHECK(out.find("catalog-lint: note: 4 files declare no Backstage apiVersion or kind, not "
+                 "linted (--skip-non-entities)") != std::string::npos);
+  CHECK(sh(h.repo, "git rev-parse -q --verify HEAD").first == 0);
+  // An entity file among them is still linted, and its fault refuses the commit.
+  write_file(h.repo + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payments\n"
+             "  tags: [Java]\nspec:\n  type: service\n  lifecycle: production\n  owner: team-a\n");
+  write_file(h.repo + "/deploy/k8s.yaml",
+             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\n");
+  REQUIRE(sh(h.repo, "git add .").first == 0);
+  auto [bad_code, bad_out] = sh(h.repo, h.env + h.git + "commit -qm bad");
+  CHECK(bad_code != 0);
+  CHECK(bad_out.find("catalog-info.yaml:5:10: error: tag 'Java' is not valid") !=
+        std::string::npos);
+  CHECK(bad_out.find("catalog-lint: note: 'deploy/k8s.yaml' declares no Backstage apiVersion "
+                     "or kind, not linted (--skip-non-entities)") != std::string::npos);
+}

@@ -247,6 +247,14 @@ TEST_CASE("snapshot: read_json_catalog gives back the entities with file, line a
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   CHECK(run.out == "");
   CHECK(run.err == "catalog-lint: wrote 11 entities to '" + out + "'\n");
+  // One entity is "1 entity".
+  const std::string one = temp_dir();
+  write_file(one + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: t\n"
+             "spec:\n  type: team\n  children: []\n");
+  const CliRun single = run_with({"snapshot", ".", "-o", "s.json"}, RunOptions{.cwd = one});
+  CHECK(single.exit_code == 0);
+  CHECK(single.err == "catalog-lint: wrote 1 entity to 's.json'\n");
   const JsonCatalog c = read_json_catalog(out, Limits{});
   REQUIRE(c.error == "");
   REQUIRE(c.entities.size() == 11);

@@ -273,3 +273,105 @@ TEST_CASE(
   CHECK(bad.err ==
         "catalog-lint: .catalog-lint.yaml:2:5: error: an overrides entry needs `files`\n");
 }
+
+TEST_CASE("cli: --skip-non-entities lints only the named files a folder walk would take") {
+  const std::string dir = temp_dir();
+  write_file(dir + "/catalog-info.yaml", component("payments", "  tags: [Java]\n"));
+  // A workflow named like a catalog file, a scaffolder step fragment, a Kubernetes manifest.
+  write_file(dir + "/.github/workflows/catalog-lint.yml",
+             "name: catalog\non: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n");
+  write_file(dir + "/tmpl/catalog-register.yaml", "- id: register\n  action: catalog:register\n");
+  write_file(dir + "/k8s.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\n");
+  // No apiVersion, but a catalog-* name and a Backstage kind: taken (the missing field is found).
+  write_file(dir + "/catalog-orders.yaml", "kind: Component\nmetadata:\n  name: orders\n");
+  const std::vector<std::string> files = {"catalog-info.yaml", ".github/workflows/catalog-lint.yml",
+                                          "tmpl/catalog-register.yaml", "k8s.yaml",
+                                          "catalog-orders.yaml"};
+  std::vector<std::string> args = {"--skip-non-entities", "--format", "json"};
+  args.insert(args.end(), files.begin(), files.end());
+  const CliRun r = run_with(args, RunOptions{.cwd = dir});
+  CHECK(r.exit_code == 1);
+  CHECK(brief_json(r.out) == std::vector<std::string>{"catalog-info.yaml:5:10 invalid-tag",
+                                                      "catalog-orders.yaml:1:1 missing-field",
+                                                      "catalog-orders.yaml:1:1 missing-field"});
+  CHECK(r.err ==
+        "catalog-lint: note: 3 files declare no Backstage apiVersion or kind, not linted "
+        "(--skip-non-entities)\n");
+  // One file only, named: the note names it; nothing is linted, and that is a clean run.
+  const CliRun one = run_with({"--skip-non-entities", "k8s.yaml"}, RunOptions{.cwd = dir});
+  CHECK(one.exit_code == 0);
+  CHECK(one.err ==
+        "catalog-lint: note: 'k8s.yaml' declares no Backstage apiVersion or kind, not linted "
+        "(--skip-non-entities)\n");
+  // Without the flag a named file is linted as given.
+  CHECK(run_with({"k8s.yaml"}, RunOptions{.cwd = dir}).exit_code == 1);
+  // --stdin: judged by its content and --stdin-filename.
+  const CliRun in = run_with({"--skip-non-entities", "--stdin", "--stdin-filename", "k8s.yaml"},
+                             RunOptions{.cwd = dir, .stdin_path = dir + "/k8s.yaml"});
+  CHECK(in.exit_code == 0);
+  CHECK(in.err ==
+        "catalog-lint: note: 'k8s.yaml' declares no Backstage apiVersion or kind, not linted "
+        "(--skip-non-entities)\n");
+}
+
+TEST_CASE("cli: report and print-config refuse --fix, --diff and --write-baseline") {
+  const std::string dir = temp_dir();
+  const std::string text = component("payments", "  tags: [Java]\n");
+  write_file(dir + "/catalog-info.yaml", text);
+  const std::vector<std::pair<std::vector<std::string>, std::string>> runs = {
+      {{"report", "--fix", "."},
+       "catalog-lint: error: report takes no --fix; run `catalog-lint --fix` on its own first\n"},
+      {{"report", "--diff", "."},
+       "catalog-lint: error: report takes no --diff; run `catalog-lint --diff` on its own "
+       "first\n"},
+      {{"report", "--write-baseline", "b.json", "."},
+       "catalog-lint: error: report takes no --write-baseline; run `catalog-lint "
+       "--write-baseline FILE` on its own first\n"},
+      {{"--fix", "print-config"},
+       "catalog-lint: error: print-config takes no --fix; run `catalog-lint --fix` on its own "
+       "first\n"},
+  };
+  for (const auto& [args, err] : runs) {
+    INFO(args.front() << " " << args[1]);
+    const CliRun r = run_with(args, RunOptions{.cwd = dir});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == err);
+    CHECK(r.out == "");
+  }
+  CHECK(read_file(dir + "/catalog-info.yaml") == text);  // nothing was rewritten
+  CHECK(!fs::exists(dir + "/b.json"));
+}
+
+TEST_CASE("docs: every build step in README.md and docs/ci.md installs the build's packages") {
+  // The packages scripts/setup.sh installs, but the test framework (no tests are built there)
+  // and git (CI runners have it).
+  const std::string setup = read_file(source_dir() + "/scripts/setup.sh");
+  const std::size_t from = setup.find("packages=(");
+  REQUIRE(from != std::string::npos);
+  const std::string list = setup.substr(from + 10, setup.find(')', from) - from - 10);
+  std::vector<std::string> packages;
+  for (std::size_t i = 0; i < list.size();) {
+    const std::size_t start = list.find_first_not_of(" \n", i);
+    if (start == std::string::npos) break;
+    const std::size_t end = std::min(list.find_first_of(" \n", start), list.size());
+    if (const std::string p = list.substr(start, end - start); p != "doctest-dev" && p != "git")
+      packages.push_back(p);
+    i = end;
+  }
+  CHECK(packages.size() == 10);
+  for (const std::string doc : {"README.md", "docs/ci.md"}) {
+    const std::string text = read_file(source_dir() + "/" + doc);
+    std::size_t steps = 0;
+    for (std::size_t at = text.find("apt-get install -y"); at != std::string::npos;
+         at = text.find("apt-get install -y", at + 1)) {
+      // The step: up to the next command line (a `git clone`).
+      const std::string step = text.substr(at, text.find("git clone", at) - at);
+      ++steps;
+      for (const std::string& p : packages) {
+        INFO(doc << " step " << steps << " lacks " << p);
+        CHECK(step.find(p) != std::string::npos);
+      }
+    }
+    CHECK(steps == (doc == std::string("README.md") ? 1u : 2u));
+  }
+}

@@ -105,6 +105,15 @@ bool has_yaml_extension(const fs::path& p) {
   return ext == ".yaml" || ext == ".yml";
 }
 
+}  // namespace
+
+bool walk_takes(std::string_view filename, std::string_view head) {
+  return is_entity_file_name(filename) || sniff_backstage(head) ||
+         (is_catalog_file_name(filename) && sniff_backstage_kind(head));
+}
+
+namespace {
+
 // What the first 64 KiB of a walked file say about it.
 struct Sniff {
   bool backstage = false;                ///< sniff_backstage (or, when asked, sniff_backstage_kind)

@@ -59,6 +59,12 @@ std::vector<std::string> template_source_dirs(std::string_view content);
 /// `scaffolder.backstage.io/…`, any version part) at the start of a line.
 bool sniff_backstage(std::string_view content);
 
+/// True when a directory walk takes the file named `filename` (the name only) whose first bytes
+/// are `head`: `catalog-info.yaml|yml` whatever it holds; another `catalog-*.yaml|yml` that
+/// sniff_backstage()s or sniff_backstage_kind()s; any other file that sniff_backstage()s.
+/// (`--skip-non-entities` applies the same test to named files.)
+bool walk_takes(std::string_view filename, std::string_view head);
+
 /// Expands `paths`: a file is taken as given (whatever its name); a directory is walked
 /// recursively for `catalog-info.yaml|yml`, for other `catalog-*.yaml|yml` files that
 /// `sniff_backstage` or `sniff_backstage_kind`, and for other `.yaml`/`.yml` files that

@@ -310,6 +310,25 @@ FileResult skipped_skeleton(const std::string& file, const RuleConfig* rules) {
   return r;
 }
 
+/// True when LintOptions::skip_non_entities leaves `file` (content `bytes`) out.
+bool not_an_entity_file(const std::string& file, std::string_view bytes,
+                        const LintOptions& options) {
+  if (!options.skip_non_entities) return false;
+  const std::size_t slash = file.find_last_of('/');
+  return !walk_takes(slash == std::string::npos ? std::string_view(file)
+                                                : std::string_view(file).substr(slash + 1),
+                     bytes);
+}
+
+/// The result of a file left out as no entity file.
+FileResult skipped_not_entity(const std::string& file, const RuleConfig* rules) {
+  FileResult r;
+  r.file = file;
+  r.rules = rules;
+  r.skipped_not_entity = true;
+  return r;
+}
+
 /// lint_bytes with the file's configuration already looked up; `skeleton`: in skeleton mode.
 FileResult lint_loaded(const std::string& file, std::string bytes, const LintOptions& options,
                        const RuleConfig* rules, const Policy* policy, bool skeleton_mode = false) {
@@ -355,11 +374,17 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     if (doc.root == nullptr || doc.root->type == NodeType::null) continue;
     if (!doc.root->is_map()) {
       Diagnostic d = new_diagnostic(RuleId::non_mapping_document);
-      d.message = fmt::format(
-          "document root is {}, not a mapping; Backstage expects an entity object (\"Expected "
-          "object at root, got {}\")",
-          json_type_name(doc.root->type),
-          doc.root->is_seq() ? "object" : json_type_name(doc.root->type));
+      // Backstage names the type with JavaScript's typeof, for which a list is an "object" too.
+      d.message =
+          doc.root->is_seq()
+              ? std::string(
+                    "document root is a list (a YAML sequence), not a mapping; Backstage expects "
+                    "an entity object (\"Expected object at root, got object\": to JavaScript a "
+                    "list is an object too)")
+              : fmt::format(
+                    "document root is {}, not a mapping; Backstage expects an entity object "
+                    "(\"Expected object at root, got {}\")",
+                    json_type_name(doc.root->type), json_type_name(doc.root->type));
       d.help = "a catalog document is a mapping with apiVersion, kind, metadata and spec";
       d.file = file;
       d.start = doc.root->pos;
@@ -463,6 +488,7 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   const auto [rules_found, policy_found] = config_of(file, options);
   const RuleConfig* rules = rules_found;  // plain variables: lambdas capture them (clang-14)
   const Policy* policy = policy_found;
+  if (not_an_entity_file(file, bytes, options)) return skipped_not_entity(file, rules);
   const AsSkeleton as = as_skeleton(file, bytes, options, policy);
   if (as == AsSkeleton::skip) return skipped_skeleton(file, rules);
   return lint_loaded(file, std::move(bytes), options, rules, policy, as == AsSkeleton::lint);
@@ -497,6 +523,7 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
                     options.limits.max_file_bytes),
         "catalog files are small; raise the limit with --limit file-bytes=N if this one must be "
         "linted");
+  if (not_an_entity_file(file, in.bytes, options)) return skipped_not_entity(file, rules);
   const AsSkeleton as = as_skeleton(file, in.bytes, options, policy);
   if (as == AsSkeleton::skip) return skipped_skeleton(file, rules);
   return lint_loaded(file, std::move(in.bytes), options, rules, policy, as == AsSkeleton::lint);
@@ -995,6 +1022,8 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
   for (const FileResult& r : results)
     if (r.skipped_skeleton)
       out.skipped_skeletons.push_back(r.file);
+    else if (r.skipped_not_entity)
+      out.skipped_not_entities.push_back(r.file);
     else if (!r.file.empty())
       out.linted.push_back(r.file);
   out.files = out.linted.size();
@@ -1163,6 +1192,10 @@ LintResult lint_files(const std::vector<std::string>& files, const LintOptions& 
       results.push_back(std::move(r));
   }
   if (options.follow_locations) {
+    // A Location's targets are entity files to Backstage, whatever they hold.
+    std::optional<LintOptions> all_files;
+    if (options.skip_non_entities) all_files.emplace(options).skip_non_entities = false;
+    const LintOptions& targets_options = all_files ? *all_files : options;
     std::vector<std::string> known = files;
     std::size_t from = 0;
     std::string root = repo_root;
@@ -1177,7 +1210,7 @@ LintResult lint_files(const std::vector<std::string>& files, const LintOptions& 
       from = results.size();
       if (!notes.diagnostics.empty()) results.push_back(std::move(notes)), ++from;
       if (more.empty()) break;
-      for (FileResult& r : lint_parallel(more, options)) results.push_back(std::move(r));
+      for (FileResult& r : lint_parallel(more, targets_options)) results.push_back(std::move(r));
     }
   }
   return finish_run(std::move(results), options, at_base);

@@ -59,6 +59,10 @@ struct LintOptions {
   /// Files discovery found to be skeletons (paths as given), whatever their content: those
   /// under a Template's fetch:template / fetch:plain folder.
   std::shared_ptr<const std::unordered_set<std::string>> skeleton_files;
+  /// `--skip-non-entities` (the pre-commit hook): a file that a directory walk would not take
+  /// (walk_takes: no Backstage apiVersion or kind, not named catalog-info.yaml) is skipped
+  /// (FileResult::skipped_not_entity), not linted. Location targets are linted whatever they hold.
+  bool skip_non_entities = false;
 };
 
 /// Findings of one file, before the catalog phase.
@@ -72,6 +76,8 @@ struct FileResult {
   const RuleConfig* rules = nullptr;      ///< the file's effective configuration
   /// A scaffolder skeleton left out (LintOptions::detect_skeletons): nothing else is set.
   bool skipped_skeleton = false;
+  /// Not an entity file, left out (LintOptions::skip_non_entities): nothing else is set.
+  bool skipped_not_entity = false;
   /// Set when the file was linted in skeleton mode: the catalog phase adjusts its findings too.
   std::shared_ptr<const SkeletonFile> skeleton;
 };
@@ -89,6 +95,8 @@ struct LintResult {
   std::vector<std::string> linted;      ///< their paths, as reported
   /// Scaffolder skeletons left out (FileResult::skipped_skeleton), in file order; not linted.
   std::vector<std::string> skipped_skeletons;
+  /// Files left out as no entity files (FileResult::skipped_not_entity), in file order.
+  std::vector<std::string> skipped_not_entities;
   /// (file, entity ref) of every entity of the linted files with a ref, in file and document
   /// order (JUnit's testcases).
   std::vector<std::pair<std::string, std::string>> entities;
