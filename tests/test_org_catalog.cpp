@@ -645,3 +645,30 @@ spec:
         "the file that defines it to the org catalog (`catalog:` in .catalog-lint.yaml), or fix "
         "the reference");
 }
+
+TEST_CASE(
+    "the org catalog: a baseline written before the catalog was declared hides no real owner") {
+  const std::string dir = org_repo();
+  const std::string file = dir + "/services/payments/catalog-info.yaml";
+  std::string text = read_file(file);
+  text.replace(text.find("owner: payments-team"), 20, "owner: paymnts-team");
+  write_file(file, text);
+  // No catalog yet: the owner gets the "not checked" note, which the baseline does not record.
+  write_file(dir + "/.catalog-lint.yaml", "rules: {}\n");
+  const CliRun write = run_cli(
+      {"--format", "json", "--write-baseline", "b.json", "services/payments/catalog-info.yaml"},
+      dir);
+  CHECK(write.exit_code == 0);
+  CHECK(findings(write) ==
+        list({"missing-escalation-contact services/payments/catalog-info.yaml:5:1",
+              "unknown-golden-path services/payments/catalog-info.yaml:8:10",
+              "unknown-owner services/payments/catalog-info.yaml:14:10"}));
+  CHECK(nlohmann::json::parse(read_file(dir + "/b.json"))["findings"] == nlohmann::json::array());
+  // The catalog declared: the typo is an error, and the baseline does not hide it.
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, services]\n");
+  const CliRun r = run_cli(
+      {"--format", "json", "--baseline", "b.json", "services/payments/catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(findings(r) ==
+        list({"unknown-owner services/payments/catalog-info.yaml:14:10", kPayments}));
+}

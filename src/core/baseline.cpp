@@ -29,7 +29,9 @@ std::string entry_file(const std::string& file, const std::string& root) {
 // The fingerprints of `result`'s diagnostics, index-aligned with them (empty for suppressed
 // ones, which are still counted so that numbering matches the SARIF output, and for findings of
 // an always-reported rule — internal-error, invalid-config, unreadable-file —, which a baseline
-// never records or hides: the run could not check something).
+// never records or hides: the run could not check something), and for informational notes (a
+// rule's fixed-severity note such as "owners are not checked": recorded, it would hide the
+// real finding at the same place once the org catalog is declared).
 // `legacy`: the same for the v1 fingerprints (whole JSON pointer, no value) that baselines
 // written before issue 13 hold, so that they still match.
 std::vector<std::string> fingerprints(const LintResult& result, const std::string& root,
@@ -43,7 +45,8 @@ std::vector<std::string> fingerprints(const LintResult& result, const std::strin
     if (uris) uris->push_back(sanitize_utf8(a.path));
     const std::string fp = counter.next(d, a.uri);
     const RuleInfo* info = Registry::instance().find(d.rule);
-    const bool recorded = !d.suppressed && !(info && info->always_reported);
+    const bool recorded =
+        !d.suppressed && !(info && info->always_reported) && d.fixed_severity != Severity::note;
     out.push_back(recorded ? fp : "");
     if (legacy) {
       const std::string old = legacy_counter.next(d.rule, a.uri, d.entity, d.path);
