@@ -377,3 +377,33 @@ TEST_CASE("loader: a comment that runs on past a bare CR over content is a warni
           "'description: d' after it is part of the comment, and Backstage never reads it"});
   CHECK(yaml_findings(kHead + "  description: |\n    # c\r    title: t\n" + kSpec).empty());
 }
+
+TEST_CASE("loader: %YAML directives Backstage reads and yaml-cpp refused (issue 13)") {
+  const std::string doc = "---\n" + kHead + kSpec;
+  // An N.M version other than 1.1/1.2: a warning at the version, the document is read.
+  CHECK(yaml_findings("%YAML 2.0\n" + doc) ==
+        V{"warning yaml-version-directive 1:7 YAML 2.0 is not a version Backstage's parser "
+          "supports: it warns and reads the document as YAML 1.2"});
+  CHECK(yaml_findings("%YAML 1.3 # c\n" + doc) ==
+        V{"warning yaml-version-directive 1:7 YAML 1.3 is not a version Backstage's parser "
+          "supports: it warns and reads the document as YAML 1.2"});
+  // A second one for the same document, a %TAG and blank and comment lines between.
+  CHECK(yaml_findings("%YAML 1.2\n\n# c\n%TAG ! tag:x.com,2000:\n%YAML 1.2\n" + doc) ==
+        V{"warning yaml-version-directive 5:7 a second %YAML directive for one document (the "
+          "first is on line 1): YAML allows one, and Backstage's parser keeps the last"});
+  // One per document is fine, also with a %TAG before the second document's %YAML.
+  CHECK(yaml_findings("%YAML 1.2\n" + doc + "...\n%TAG ! tag:x.com,2000:\n%YAML 1.2\n" + doc)
+            .size() == 0);
+  // Malformed ones stay syntax errors, as for Backstage.
+  for (const std::string bad : {"%YAML\n", "%YAML 1.2 x\n", "%YAML 1.2#c\n", "%YAML a.b\n"}) {
+    CAPTURE(bad);
+    const V got = yaml_findings(bad + doc);
+    REQUIRE(got.size() == 1);
+    CHECK(got[0].rfind("error yaml-syntax-error 1:", 0) == 0);
+  }
+  // A line `%YAML 2.0` inside content is content: neither reported nor changed.
+  const LintResult text = lint_text(kHead + "  description: |\n    a\n%YAML 2.0\n" + kSpec);
+  bool directive = false;
+  for (const Diagnostic& d : text.diagnostics) directive |= d.rule == "yaml-version-directive";
+  CHECK(!directive);
+}

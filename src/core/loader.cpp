@@ -1351,6 +1351,81 @@ void check_directives(LoadedFile& f) {
   }
 }
 
+// `%YAML` directives that Backstage's parser (yaml 2.x, doc/directives.js) reads and yaml-cpp
+// rejects: a version of the form N.M other than 1.1 and 1.2 (yaml warns and reads YAML 1.2;
+// yaml-cpp refuses a major version above 1) and a second %YAML line for one document (yaml keeps
+// the last; yaml-cpp refuses the repeat). Each well-formed %YAML line becomes a comment in
+// `input` (yaml-cpp's same-length copy of `b`: a `#` for the `%`; yaml-cpp reads no version
+// anyway), and each of those two cases gets a yaml-version-directive warning at its version. A
+// malformed line (no version, two, `1.2#c`) is left to yaml-cpp, which rejects it as yaml does.
+void neutralize_yaml_directives(const std::string& b, std::string& input, LoadedFile& f) {
+  const SourceText& src = *f.source;
+  int first = 0;  // line of the first %YAML directive of the current run of directives
+  int last = 0, last_before = 0;  // the previous %YAML line, and the line before its run
+  for (std::size_t at = b.rfind("%YAML", 0) == 0 ? 0 : b.find("\n%YAML"); at != std::string::npos;
+       at = b.find("\n%YAML", at + 1)) {
+    const std::size_t start = b[at] == '\n' ? at + 1 : at;
+    const SourcePos pos = src.pos_at_offset(start);
+    std::string_view text = src.line(pos.line);
+    if (const std::size_t hash = text.find(" #"); hash != std::string_view::npos)
+      text = text.substr(0, hash);
+    if (const std::size_t hash = text.find("\t#"); hash != std::string_view::npos)
+      text = text.substr(0, hash);
+    // Parts as yaml splits them: on runs of spaces and tabs, after trimming.
+    std::vector<std::pair<std::size_t, std::string_view>> parts;  // (column, part)
+    for (std::size_t i = 0; i < text.size();) {
+      const std::size_t b0 = text.find_first_not_of(" \t\r", i);
+      if (b0 == std::string_view::npos) break;
+      const std::size_t e0 = std::min(text.find_first_of(" \t\r", b0), text.size());
+      parts.emplace_back(b0, text.substr(b0, e0 - b0));
+      i = e0;
+    }
+    if (parts.empty() || parts[0].second != "%YAML" || parts.size() != 2) continue;
+    const std::string_view version = parts[1].second;
+    const std::size_t dot = version.find('.');
+    const auto digits = [](std::string_view d) {
+      return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    if (dot == std::string_view::npos || !digits(version.substr(0, dot)) ||
+        !digits(version.substr(dot + 1)))
+      continue;
+    // Only a line where a directive may stand (after the file start or a `...` line, with
+    // directives, blank and comment lines between) is one: elsewhere yaml-cpp reads it as
+    // content, as yaml does, and it is left alone. `before`: the line before this run of
+    // directive, blank and comment lines (0: the file start), found from the previous %YAML
+    // line's when only such lines lie between (so a long run is walked once).
+    const auto in_run = [&](int l) {
+      const std::string_view t = src.line(l);
+      const std::size_t c = t.find_first_not_of(" \t\r");
+      return c == std::string_view::npos || t[c] == '#' || t[0] == '%';
+    };
+    int l = pos.line - 1;
+    while (l >= 1 && l > last && in_run(l)) --l;
+    const int before = l >= 1 && l == last ? last_before : l;
+    last = pos.line, last_before = before;
+    if (before >= 1 && !is_document_end(src.line(before))) continue;
+    const bool repeat = first > before;  // an earlier %YAML of this same run
+    if (!repeat) first = pos.line;
+    if (input.empty()) input = b;
+    input[start] = '#';
+    const SourcePos vpos = src.pos_at(pos.line - 1, static_cast<int>(parts[1].first));
+    if (repeat)
+      f.diagnostics.push_back(make_diag(
+          RuleId::yaml_version_directive,
+          fmt::format("a second %YAML directive for one document (the first is on line {}): YAML "
+                      "allows one, and Backstage's parser keeps the last",
+                      first),
+          "keep one `%YAML` line", vpos, kByLine));
+    else if (version != "1.1" && version != "1.2")
+      f.diagnostics.push_back(make_diag(
+          RuleId::yaml_version_directive,
+          fmt::format("YAML {} is not a version Backstage's parser supports: it warns and reads "
+                      "the document as YAML 1.2",
+                      version),
+          "write `%YAML 1.2`, or remove the directive", vpos, kByLine));
+  }
+}
+
 // True when `text` (the rest of a line) starts a block structure: a `key:` or a `- ` entry.
 bool starts_structure(std::string_view text) {
   const std::size_t b = text.find_first_not_of(' ');
@@ -1686,8 +1761,11 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
   std::size_t byte_offset = 0;
   int next_index = 0;
   std::string untabbed;  // the bytes yaml-cpp reads once a tab on a blank line stopped it
-  std::string spaced;    // or with the CRs after document markers as spaces ("" = none)
+  // or with the CRs after document markers as spaces and %YAML lines that yaml-cpp would refuse
+  // as comments ("" = none)
+  std::string spaced;
   space_marker_crs(b, spaced);
+  neutralize_yaml_directives(b, spaced, f);
   while (byte_offset <= b.size()) {
     const std::string& input = !untabbed.empty() ? untabbed : !spaced.empty() ? spaced : b;
     MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
