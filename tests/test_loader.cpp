@@ -407,3 +407,11 @@ TEST_CASE("loader: %YAML directives Backstage reads and yaml-cpp refused (issue 
   for (const Diagnostic& d : text.diagnostics) directive |= d.rule == "yaml-version-directive";
   CHECK(!directive);
 }
+
+TEST_CASE("loader: the hint for a '?' in a flow collection quotes the whole item (issue 13)") {
+  // It proposed ("?b") for `[a?b]`, a value that is not the user's.
+  CHECK(yaml_help(kHead + "  tags: [a?b]\n" + kSpec) == "quote the value (\"a?b\")");
+  CHECK(yaml_help(kHead + "  tags: [ x , y?z , w]\n" + kSpec) == "quote the value (\"y?z\")");
+  CHECK(yaml_help(kHead + "  x: {k: 1, b?c: 2}\n" + kSpec) == "quote the value (\"b?c\")");
+  CHECK(yaml_help(kHead + "  tags: [?a]\n" + kSpec) == "quote the value (\"?a\")");
+}

@@ -429,9 +429,21 @@ Explained explain_error(const std::string& msg, SourcePos at, const SourceText& 
       return {
           fmt::format("'{}' starts a block scalar, which cannot be inside a flow collection", here),
           fmt::format("quote the value (\"{}\")", quoted_here), at};
-    if (here == '?' || (here == ':' && open_flow != nullptr))
+    if (here == '?' || (here == ':' && open_flow != nullptr)) {
+      // The whole item of the flow collection (`a?b` of `[a?b]`), not the text from the '?'.
+      const std::size_t line_start = src.pos_at(at.line - 1, 0).offset;
+      std::size_t from = at.offset;
+      while (from > line_start && std::strchr("[{,", b[from - 1]) == nullptr) --from;
+      while (from < at.offset && b[from] == ' ') ++from;
+      std::size_t to = at.offset;
+      while (to < b.size() && std::strchr(",]}\r\n", b[to]) == nullptr &&
+             !(b[to] == ':' && to + 1 < b.size() && b[to + 1] == ' '))
+        ++to;
+      while (to > at.offset && b[to - 1] == ' ') --to;
+      const std::string item = excerpt(std::string_view(b).substr(from, to - from));
       return {fmt::format("'{}' inside a flow collection cannot be read here", here),
-              fmt::format("quote the value (\"{}\")", quoted_here), at};
+              fmt::format("quote the value (\"{}\")", item), at};
+    }
     return {fmt::format("unexpected character '{}'", std::string(1, here)),
             "quote the value if the character is text", at};
   }
