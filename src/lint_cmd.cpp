@@ -470,7 +470,9 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
   // Fixes (docs/fixes.md), after the output guard and before the baseline: what is left is
   // what the reports show.
   if (fix_args.any()) {
-    const auto fixed = run_fixes(fix_args, fix_input, options, *parse_severity(fail_on), result,
+    FixArgs shown = fix_args;
+    shown.show_carriage_returns = fix_args.diff && isatty(STDOUT_FILENO) != 0;
+    const auto fixed = run_fixes(shown, fix_input, options, *parse_severity(fail_on), result,
                                  std::cout, std::cerr);
     if (fixed.exit_code) return checked_stdout(*fixed.exit_code, closed);
   }

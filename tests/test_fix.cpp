@@ -729,3 +729,23 @@ TEST_CASE("property: every fixable fixture fixes cleanly, and Backstage accepts 
     CHECK(verdicts[f] == "ok");
   }
 }
+
+TEST_CASE("cli --diff: a CR inside a line shows as U+240D on a terminal, raw in a pipe") {
+  if (!have("script")) {
+    skip("script (Debian package bsdutils) is not installed");
+    return;
+  }
+  const std::string dir = temp_dir();
+  const std::string text = kHead + "  # note\r  description: hidden\n" + kSpec;
+  write_file(dir + "/catalog-info.yaml", text);
+  // A raw CR on a terminal moves the cursor back: "-  # note" would be overwritten.
+  const auto [code, tty] = sh(dir, std::string("script -qec \"'") + CATALOG_LINT_BINARY +
+                                       "' --diff --unsafe-fixes catalog-info.yaml\" /dev/null");
+  CHECK(code == 1);
+  CHECK(tty.find("-  # note\u240D  description: hidden") != std::string::npos);
+  const CliRun piped = run_cli({"--diff", "--unsafe-fixes", "catalog-info.yaml"}, dir);
+  CHECK(piped.exit_code == 1);
+  CHECK(piped.out.find("-  # note\r  description: hidden\n+  # note\n+  description: hidden\n") !=
+        std::string::npos);
+  CHECK(read_file(dir + "/catalog-info.yaml") == text);
+}

@@ -191,6 +191,16 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
     // (Names as printable text: a newline in a file name must not forge diff lines.)
     for (const std::string& f : changed)
       text += unified_diff(original[f], current[f], printable(f));
+    if (args.show_carriage_returns) {
+      std::string shown;
+      shown.reserve(text.size());
+      for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))
+          shown += "\u240D";
+        else
+          shown += text[i];
+      text = std::move(shown);
+    }
     out << text;
     outcome.exit_code = changed.empty() ? 0 : 1;
     return outcome;

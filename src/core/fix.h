@@ -20,6 +20,9 @@ struct FixArgs {
   bool fix = false;     ///< --fix: write fixed files in place (or, with --stdin, print the text)
   bool diff = false;    ///< --diff: print a unified diff of the fixes, write nothing
   bool unsafe = false;  ///< --unsafe-fixes: apply unsafe fixes too
+  /// --diff to a terminal: a carriage return inside a line is shown as U+240D (a raw one moves
+  /// the cursor back and hides the text before it); to a pipe the diff stays byte-exact.
+  bool show_carriage_returns = false;
   bool any() const { return fix || diff; }
 };
 
