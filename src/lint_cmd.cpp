@@ -398,6 +398,10 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     return kExitError;
   }
   if (mode.report) plan = report_plan;  // guarded below like any output
+  // Only a run that writes files needs to know what its placeholders read (the output guard).
+  options.collect_placeholder_targets =
+      !write_baseline_file.empty() ||
+      std::any_of(plan.begin(), plan.end(), [](const OutputSpec& s) { return !s.to_stdout(); });
   LintResult result;
   FixInput fix_input{found.files, use_stdin, "", ""};
   try {
@@ -450,6 +454,8 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
         for (const std::string& f : result.linted) in.push_back({"the linted file", f});
         for (const std::string& f : result.skipped_skeletons) in.push_back({"an input file", f});
         for (const std::string& f : result.skipped_not_entities) in.push_back({"an input file", f});
+        for (const std::string& f : result.placeholder_targets)
+          in.push_back({"the file a $text/$json/$yaml placeholder reads", f});
       }
       for (const std::string& f : options.resolver->config_files())
         in.push_back({"the config file", f});

@@ -607,3 +607,37 @@ TEST_CASE(
   CHECK(nlohmann::json::parse(linked.out)["summary"] ==
         nlohmann::json::parse(direct.out)["summary"]);
 }
+
+TEST_CASE("attack 4: no output is written over a file a $text/$json/$yaml placeholder reads") {
+  // `--format sarif -o data.json` replaced the JSON a `$json: ./data.json` placeholder names.
+  const std::string dir = git_repo();
+  write_file(
+      dir + "/svc/catalog-info.yaml",
+      kEntity +
+          "  extra:\n    a:\n      $json: ./data.json\n    b:\n      $text: /docs/api.yaml\n");
+  write_file(dir + "/svc/data.json", "{\"precious\": true}\n");
+  write_file(dir + "/docs/api.yaml", "openapi: 3.0.0\n");
+  std::error_code ec;
+  const std::string top = fs::canonical(dir, ec).string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> runs = {
+      {{"--format", "sarif", "-o", "svc/data.json", "."}, "svc/data.json"},
+      {{"--format", "json=docs/api.yaml", "svc"}, "docs/api.yaml"},
+      {{"--write-baseline", "svc/./data.json", "svc/catalog-info.yaml"}, "svc/./data.json"},
+      {{"report", "--format", "json", "-o", "docs/api.yaml", "."}, "docs/api.yaml"},
+  };
+  for (const auto& [args, out] : runs) {
+    INFO(fmt::format("{}", fmt::join(args, " ")));
+    const CliRun r = run_cli(args, dir);
+    CHECK(r.exit_code == 2);
+    const std::string target = out.find("data.json") != std::string::npos ? top + "/svc/data.json"
+                                                                          : top + "/docs/api.yaml";
+    CHECK(r.err == fmt::format("catalog-lint: error: refusing to write '{}': it is the file a "
+                               "$text/$json/$yaml placeholder reads '{}'\n",
+                               out, target));
+  }
+  CHECK(read_file(dir + "/svc/data.json") == "{\"precious\": true}\n");
+  CHECK(read_file(dir + "/docs/api.yaml") == "openapi: 3.0.0\n");
+  // Another file is written as before.
+  CHECK(run_cli({"--format", "sarif", "-o", "out.sarif", "."}, dir).exit_code == 1);
+  CHECK(fs::exists(dir + "/out.sarif"));
+}

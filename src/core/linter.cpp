@@ -28,6 +28,7 @@
 #include "core/discover.h"
 #include "core/entity.h"
 #include "core/entity_ref.h"
+#include "core/locations.h"
 #include "core/parallel.h"
 #include "core/registry.h"
 #include "core/relations.h"
@@ -36,6 +37,7 @@
 #include "core/snapshot.h"
 #include "core/stamp.h"
 #include "rules/declarative.h"
+#include "rules/placeholders.h"
 
 namespace catalog_lint {
 
@@ -405,6 +407,18 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       guarded(r->info.id, ctx, out, entity, ref, [&] { r->entity->check(entity, ctx); });
     for (const DeclarativeRule* d : declarative)
       guarded(d->info.id, ctx, out, entity, ref, [&] { check_declarative(*d, entity, ctx); });
+    if (options.collect_placeholder_targets)
+      for_each_placeholder(
+          entity.root,
+          [](const Node* n) {
+            const std::string& key = n->entries[0].first->text;
+            return (key == "$text" || key == "$json" || key == "$yaml") &&
+                   n->entries[0].second->is_string();
+          },
+          [&](const Node* n, const std::string&) {
+            std::string path = placeholder_target_path(file, n->entries[0].second->text);
+            if (!path.empty()) result.placeholder_targets.push_back(std::move(path));
+          });
     // A skeleton's Location targets lie in the repository it will make, not in this one.
     if (entity.kind() == "Location" && !skeleton)
       collect_targets(entity, ref, file, src, result.locations);
@@ -1026,6 +1040,13 @@ LintResult finish_run(std::vector<FileResult> results, const LintOptions& option
       out.skipped_not_entities.push_back(r.file);
     else if (!r.file.empty())
       out.linted.push_back(r.file);
+  for (const FileResult& r : results)
+    out.placeholder_targets.insert(out.placeholder_targets.end(), r.placeholder_targets.begin(),
+                                   r.placeholder_targets.end());
+  std::sort(out.placeholder_targets.begin(), out.placeholder_targets.end());
+  out.placeholder_targets.erase(
+      std::unique(out.placeholder_targets.begin(), out.placeholder_targets.end()),
+      out.placeholder_targets.end());
   out.files = out.linted.size();
   auto kept = std::make_shared<CatalogIndex>();  // not movable (once_flag): shared
   CatalogIndex* at = kept.get();

@@ -63,6 +63,9 @@ struct LintOptions {
   /// (walk_takes: no Backstage apiVersion or kind, not named catalog-info.yaml) is skipped
   /// (FileResult::skipped_not_entity), not linted. Location targets are linted whatever they hold.
   bool skip_non_entities = false;
+  /// Record the files the `$text`/`$json`/`$yaml` placeholders of each entity read
+  /// (FileResult::placeholder_targets): the output guard keeps reports off them.
+  bool collect_placeholder_targets = false;
 };
 
 /// Findings of one file, before the catalog phase.
@@ -78,6 +81,9 @@ struct FileResult {
   bool skipped_skeleton = false;
   /// Not an entity file, left out (LintOptions::skip_non_entities): nothing else is set.
   bool skipped_not_entity = false;
+  /// With LintOptions::collect_placeholder_targets: placeholder_target_path() of every local
+  /// placeholder target of its entities (absolute paths, unsorted, maybe repeated).
+  std::vector<std::string> placeholder_targets;
   /// Set when the file was linted in skeleton mode: the catalog phase adjusts its findings too.
   std::shared_ptr<const SkeletonFile> skeleton;
 };
@@ -97,6 +103,9 @@ struct LintResult {
   std::vector<std::string> skipped_skeletons;
   /// Files left out as no entity files (FileResult::skipped_not_entity), in file order.
   std::vector<std::string> skipped_not_entities;
+  /// The placeholder targets of the linted files (FileResult::placeholder_targets), sorted,
+  /// without repeats.
+  std::vector<std::string> placeholder_targets;
   /// (file, entity ref) of every entity of the linted files with a ref, in file and document
   /// order (JUnit's testcases).
   std::vector<std::pair<std::string, std::string>> entities;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -350,23 +351,54 @@ fs::path repository_root_of(const fs::path& dir) {
 
 }  // namespace
 
+namespace {
+
+/// Where placeholder `target` of catalog file `file` leads (read_placeholder_target's rules):
+/// the repository root and the lexically normal path; nullopt when nothing is read (a URL, a
+/// file not on disk, a NUL byte: `nul` is then set).
+struct TargetPath {
+  fs::path root, path;
+};
+std::optional<TargetPath> target_path(const std::string& file, const std::string& target,
+                                      bool& nul) {
+  nul = false;
+  if (target.empty() || has_url_scheme(target)) return std::nullopt;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return std::nullopt;  // standard input, a base revision
+  const fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(file), ec).parent_path(), ec);
+  if (ec) return std::nullopt;
+  if (target.find('\0') != std::string::npos) {  // open(2) would read a shorter name
+    nul = true;
+    return std::nullopt;
+  }
+  const fs::path root = repository_root_of(dir);
+  return TargetPath{
+      root, (target.front() == '/' ? root / target.substr(1) : dir / target).lexically_normal()};
+}
+
+}  // namespace
+
+std::string placeholder_target_path(const std::string& file, const std::string& target) {
+  bool nul = false;
+  const auto t = target_path(file, target, nul);
+  return t && inside(t->path, t->root) ? t->path.string() : std::string();
+}
+
 PlaceholderTarget read_placeholder_target(const std::string& file, const std::string& target,
                                           std::size_t limit) {
   using Status = PlaceholderTarget::Status;
   PlaceholderTarget out;
-  if (target.empty() || has_url_scheme(target)) return out;
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return out;  // standard input, a snapshot, a base revision
-  const fs::path dir = fs::weakly_canonical(fs::absolute(fs::path(file), ec).parent_path(), ec);
-  if (ec) return out;
-  const fs::path root = repository_root_of(dir);
-  if (target.find('\0') != std::string::npos) {  // open(2) would read a shorter name
+  bool nul = false;
+  const auto where = target_path(file, target, nul);
+  if (nul) {
     out.status = Status::not_found;
     out.detail = "the path holds a NUL byte";
     return out;
   }
-  const fs::path path =
-      (target.front() == '/' ? root / target.substr(1) : dir / target).lexically_normal();
+  if (!where) return out;
+  std::error_code ec;
+  const fs::path& root = where->root;
+  const fs::path& path = where->path;
   if (!inside(path, root)) {
     out.status = Status::outside;
     return out;

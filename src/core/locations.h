@@ -70,4 +70,9 @@ struct PlaceholderTarget {
 PlaceholderTarget read_placeholder_target(const std::string& file, const std::string& target,
                                           std::size_t limit);
 
+/// The absolute, lexically normal path read_placeholder_target() would read for `target` of
+/// `file`, without reading it; "" when it reads nothing (a URL, standard input, a path leaving
+/// the repository). The output guard keeps reports off these files.
+std::string placeholder_target_path(const std::string& file, const std::string& target);
+
 }  // namespace catalog_lint
