@@ -446,6 +446,9 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
       outputs.push_back({"the --write-baseline file", write_baseline_file});
     for (const OutputSpec& spec : plan)
       if (!spec.to_stdout()) outputs.push_back({"the output file", spec.file});
+    // Standard output redirected to a file (`>> catalog-info.yaml`) is an output like the others.
+    if (struct stat st{}; ::fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+      outputs.push_back({"standard output", "/dev/stdout"});
     auto inputs = [&] {
       std::vector<GuardedFile> in;
       if (use_stdin) {

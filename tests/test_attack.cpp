@@ -641,3 +641,35 @@ TEST_CASE("attack 4: no output is written over a file a $text/$json/$yaml placeh
   CHECK(run_cli({"--format", "sarif", "-o", "out.sarif", "."}, dir).exit_code == 1);
   CHECK(fs::exists(dir + "/out.sarif"));
 }
+
+TEST_CASE("attack 4: a --format FILE that is standard output is standard output") {
+  const std::string dir = git_repo();
+  write_file(dir + "/catalog-info.yaml", kEntity);
+  // json=/dev/stdout: the JSON alone (the human report went ahead of it in the same stream).
+  for (const std::string file : {"/dev/stdout", "/proc/self/fd/1"}) {
+    CAPTURE(file);
+    const CliRun r = run_cli({"--format", "json=" + file, "."}, dir);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "");
+    CHECK(nlohmann::json::parse(r.out)["summary"]["errors"] == 1);
+  }
+  // Two formats on it are two on standard output.
+  const CliRun two = run_cli({"--format", "json=/dev/stdout", "--format", "sarif", "."}, dir);
+  CHECK(two.exit_code == 2);
+  CHECK(two.err ==
+        "catalog-lint: error: only one format can go to standard output; give the others a file "
+        "(--output FILE or --format FORMAT=FILE)\n");
+  // A reader that stops reading it: the run's exit code, no message.
+  const CliRun pipe = run_with({"--format", "json=/dev/stdout", "."},
+                               RunOptions{.cwd = dir, .stdout_broken_pipe = true});
+  CHECK(pipe.exit_code == 1);
+  CHECK(pipe.err == "");
+  // Standard output redirected into a linted file (`>> catalog-info.yaml`): refused, untouched.
+  const CliRun into = run_with({"--format", "json", "catalog-info.yaml"},
+                               RunOptions{.cwd = dir, .stdout_path = dir + "/catalog-info.yaml"});
+  CHECK(into.exit_code == 2);
+  CHECK(into.err ==
+        "catalog-lint: error: refusing to write '/dev/stdout': it is the linted file "
+        "'catalog-info.yaml'\n");
+  CHECK(read_file(dir + "/catalog-info.yaml") == kEntity);
+}

@@ -87,6 +87,17 @@ std::optional<std::string> plan_outputs(const std::vector<OutputArg>& args,
       last_has_file = true;
     }
   }
+  // A file that is standard output itself (`json=/dev/stdout`, `/proc/self/fd/1`, or the file
+  // stdout is redirected to) is standard output: written as such, and counted as such (the human
+  // report would otherwise land in the same stream, ahead of it).
+  struct stat out_st {};
+  const bool have_stdout = ::fstat(STDOUT_FILENO, &out_st) == 0;
+  for (OutputSpec& s : plan) {
+    struct stat st {};
+    if (have_stdout && !s.to_stdout() && ::stat(s.file.c_str(), &st) == 0 &&
+        st.st_dev == out_st.st_dev && st.st_ino == out_st.st_ino)
+      s.file.clear();
+  }
   std::size_t on_stdout = 0;
   std::set<std::string> files;
   for (const OutputSpec& s : plan) {

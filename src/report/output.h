@@ -33,7 +33,9 @@ struct OutputArg {
 /// Turns `--format F[=FILE]` / `--output FILE` occurrences into output specs: `--output` names the
 /// file of the `--format` just before it; `F=FILE` names it inline. With no `--format`, the human
 /// report goes to standard output; when every requested format goes to a file, the human report
-/// is added on standard output. Returns an error message (usage error) or std::nullopt.
+/// is added on standard output. A FILE that is standard output itself (same device and inode:
+/// `/dev/stdout`, or the file stdout is redirected to) counts as standard output. Returns an
+/// error message (usage error) or std::nullopt.
 std::optional<std::string> plan_outputs(const std::vector<OutputArg>& args,
                                         std::vector<OutputSpec>& plan);
 
