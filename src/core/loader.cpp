@@ -563,6 +563,10 @@ class Builder : public YAML::EventHandler {
 
   /// Report yaml-1-1-habit notes (catalog files; configuration files are not read by Backstage).
   bool yaml11_notes = false;
+  /// Offsets (sorted, absolute) where yaml-cpp's copy of the text has 'Q' for a '?' of a plain
+  /// scalar in a flow collection (load_yaml): OnScalar gives those scalars their source text.
+  const std::vector<std::size_t>* flow_question_marks = nullptr;
+  const std::string* parsed_text = nullptr;  ///< the text yaml-cpp reads (whole file)
 
   /// Closes an exemption left open by the last scalar or flow collection (end of input).
   void finish() {
@@ -671,9 +675,20 @@ class Builder : public YAML::EventHandler {
                     current_index())};
     }
     n->text = value;
+    if (tag == "?" && flow_question_marks != nullptr && !flow_question_marks->empty()) {
+      // A single-line plain scalar: its text is the source from its start (load_yaml only
+      // substitutes there); the copy differs from it exactly at the substituted offsets.
+      const std::size_t from = n->pos.offset, to = from + value.size();
+      const auto it =
+          std::lower_bound(flow_question_marks->begin(), flow_question_marks->end(), from);
+      const std::string& source = file_.source->bytes();
+      if (it != flow_question_marks->end() && *it < to && to <= source.size() &&
+          parsed_text != nullptr && parsed_text->compare(from, value.size(), value) == 0)
+        n->text = source.substr(from, value.size());
+    }
     if (tag == "?") {
       n->plain = true;
-      n->type = yaml11_ ? resolve_plain_scalar_yaml11(value) : resolve_plain_scalar(value);
+      n->type = yaml11_ ? resolve_plain_scalar_yaml11(n->text) : resolve_plain_scalar(n->text);
     } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
       n->type = NodeType::string;
     } else if (tag == "tag:yaml.org,2002:int") {
@@ -1725,6 +1740,43 @@ void space_marker_crs(const std::string& b, std::string& input) {
   }
 }
 
+namespace {
+
+/// '?'s of plain scalars in flow collections that load_yaml reads for yaml-cpp, per file.
+constexpr std::size_t kMaxFlowQuestionMarks = 256;
+
+/// True when the '?' at `at` of `b` (inside a flow collection) is content of a plain scalar for
+/// YAML 1.2 — not the explicit-key indicator `? ` — and the scalar ends on its line (a `,`, `]`,
+/// `}` or `: ` follows before the line break), so that its value is its source text.
+bool plain_question_mark_in_flow(const std::string& b, std::size_t at) {
+  const char next = at + 1 < b.size() ? b[at + 1] : '\n';
+  // Where an item starts, '?' is the explicit-key indicator unless a plain-safe character
+  // follows (`[?a]` is "?a"; `[? a]`, `[?]`, `{a: ?}` are not plain scalars); after other text
+  // it is content (`y ?`, `a?b`).
+  std::size_t p = at;
+  while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\t')) --p;
+  const bool item_start =
+      p == 0 || std::strchr("[{,\n", b[p - 1]) != nullptr || (b[p - 1] == ':' && p < at);
+  if (item_start && std::strchr(" \t\r\n,[]{}", next) != nullptr) return false;
+  // The scalar starts on this line too: a flow indicator or `: ` before it, no line break.
+  for (std::size_t i = at; i > 0; --i) {
+    const char c = b[i - 1];
+    if (c == '\n' || c == '\r') return false;
+    if (c == '[' || c == '{' || c == ',') break;
+    if (c == ' ' && i >= 2 && b[i - 2] == ':') break;
+  }
+  for (std::size_t i = at + 1; i < b.size(); ++i) {
+    const char c = b[i];
+    if (c == '\n' || c == '\r') return false;
+    if (c == ',' || c == ']' || c == '}') return true;
+    if (c == ':' && (i + 1 == b.size() || std::strchr(" \t,]}", b[i + 1]) != nullptr)) return true;
+    if (c == '#' && (b[i - 1] == ' ' || b[i - 1] == '\t')) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
 LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes) {
   LoadedFile f;
   const std::size_t size = bytes.size();
@@ -1778,12 +1830,15 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
   std::string spaced;
   space_marker_crs(b, spaced);
   neutralize_yaml_directives(b, spaced, f);
+  std::vector<std::size_t> question_marks;  // offsets of '?' read as 'Q' (Builder restores them)
   while (byte_offset <= b.size()) {
     const std::string& input = !untabbed.empty() ? untabbed : !spaced.empty() ? spaced : b;
     MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
     std::istream in(&buf);
     Builder builder(f, limits, line_offset, next_index, exemptions);
     builder.yaml11_notes = yaml11_notes;
+    builder.flow_question_marks = &question_marks;
+    builder.parsed_text = &input;
     // What this attempt added, to undo if it is retried.
     const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(), exemptions.lines.size(),
                                  exemptions.quoted.size(), from_parser.size()};
@@ -1810,6 +1865,25 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
       failed_start_line = abort.diagnostic.start.line;
     } catch (const YAML::Exception& e) {
       const SourcePos at = builder.pos(e.mark);
+      // A '?' inside a plain scalar of a flow collection (`[a?b]`, `{url: https://x/s?q=1}`)
+      // is content for YAML 1.2 (ns-plain-char); yaml-cpp ends the scalar there. Read it again
+      // with a 'Q' in its place, which the Builder turns back into '?' (bounded per file; only
+      // where the item ends on the same line, so that the scalar is its source text).
+      if (e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN && at.offset < b.size() && b[at.offset] == '?' &&
+          builder.open_flow() != nullptr && question_marks.size() < kMaxFlowQuestionMarks &&
+          plain_question_mark_in_flow(b, at.offset)) {
+        if (spaced.empty()) spaced = b;
+        spaced[at.offset] = 'Q';
+        if (!untabbed.empty()) untabbed[at.offset] = 'Q';
+        question_marks.insert(
+            std::lower_bound(question_marks.begin(), question_marks.end(), at.offset), at.offset);
+        f.diagnostics.resize(marks[0]);
+        f.documents.resize(marks[1]);
+        exemptions.lines.resize(marks[2]);
+        exemptions.quoted.resize(marks[3]);
+        from_parser.resize(marks[4]);
+        continue;
+      }
       // A tab on a line of only white space or a comment: read the file again with those tabs
       // as spaces (once; the retry starts at this same document).
       if (e.msg == YAML::ErrorMsg::TAB_IN_INDENTATION && untabbed.empty() &&

@@ -173,6 +173,16 @@ whole("crx-dir-crlf", "%YAML 1.2\r\n---\n" + HEAD + SPEC)
 whole("crx-root-key", "apiVersion: backstage.io/v1alpha1\rkind: Component\n" +
       HEAD[HEAD.index("metadata"):] + SPEC)
 
+# --- '?' in flow collections (URLs with a query string) ---------------------------------------
+for i, v in enumerate([
+        "[a?b]", "[?a]", "[? a]", "[?]", "[a ?]", "[a ? b]", "[a, ?b, c?]", "{a?: b}", "{?a: b}",
+        "{? a: b}", "{a: ?}", "{a: b?}", "[a?b, {c?d: e?f}]", "[a?b\n    , c]", "[a\n    b?c]",
+        "[x, 'a?b', \"c?d\"]", "[a?#b]", "[a? #b]", "[?,a]", "[a?,b]", "[??]", "[a??b]", "[-?a]",
+        "[:?a]", "[a:?b]", "{a:?b}", "[?-a]", "[?:a]", "[?[a]]", "[?{a: b}]",
+        "[https://x.com/s?q=1&r=2]", "[a?:b]", "{url: https://x.com/s?q=1, title: S}",
+        "{a: ?y}", "{a: y ?z}"]):
+    spec(f"qflow-{i:02d}", f"  x: {v}\n")
+
 # --- directives ------------------------------------------------------------------------
 DIRS = [
     "%YAML 1.2\n---\n", "%YAML 1.1\n---\n", "%YAML 1.3\n---\n", "%YAML 2.0\n---\n",
