@@ -1491,6 +1491,26 @@ std::size_t indentation_unit(const SourceText& src, const Exemptions& ex) {
 // - `&anchor<CR>` or `!tag<CR>` ("Tags and anchors must be separated from the next token");
 // - `key: a:<CR>` (a second mapping on the line: "Nested mappings are not allowed in compact
 //   mappings").
+// `key:<CR>value` at the start of a line (after the indentation and any `- `): the key when the
+// CR at `cr_in_line` of `line` directly follows a plain key's ':' and a value follows it
+// (`next`, the text after the CR); nullopt otherwise.
+std::optional<std::string_view> key_before_value_cr(std::string_view line, std::size_t cr_in_line,
+                                                    std::string_view next) {
+  if (cr_in_line == 0 || line[cr_in_line - 1] != ':' || next.empty() || next[0] == ' ' ||
+      next[0] == '\t' || next[0] == '#')
+    return std::nullopt;
+  std::size_t k = line.find_first_not_of(' ');
+  while (k + 1 < line.size() && line[k] == '-' && line[k + 1] == ' ')
+    k = line.find_first_not_of(' ', k + 1);
+  if (k == std::string_view::npos || k >= cr_in_line - 1) return std::nullopt;
+  const std::string_view key = line.substr(k, cr_in_line - 1 - k);
+  if (std::strchr("#&*!|>'\"%@`[]{},?:-", key[0]) != nullptr) return std::nullopt;
+  if (key.find(": ") != std::string_view::npos || key.find(" #") != std::string_view::npos ||
+      key.find('\r') != std::string_view::npos)
+    return std::nullopt;
+  return key;
+}
+
 bool cr_breaks_structure(std::string_view line, std::size_t cr_in_line, std::string_view next) {
   if (starts_structure(next) || next.front() == '#') return true;
   std::string_view before = line.substr(0, cr_in_line);
@@ -1542,8 +1562,10 @@ bool comment_outside_block_scalar(const SourceText& src, int l) {
 //   inside a value; one inside a comment that hides block structure after it (`# c<CR>title: t`:
 //   both parsers read the rest of the line as the comment) is a warning, as Backstage accepts the
 //   file but never sees that content;
+// - a CR right after a line's `key:` (`name:<CR>foo`: Backstage's value is "\rfoo"), one
+//   finding per line, whose lines are returned (a syntax error there is its consequence);
 // - a tab in the indentation of a block line ("Tabs are not allowed as indentation").
-void check_whitespace(LoadedFile& f, const Exemptions& ex) {
+std::vector<int> check_whitespace(LoadedFile& f, const Exemptions& ex) {
   const SourceText& src = *f.source;
   const std::string& b = src.bytes();
   // Where the comment of a line starts (npos: none), remembered for the line of the last CR: a
@@ -1562,6 +1584,7 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
   const std::string line_break = b.find("\r\n") != std::string::npos ? "\r\n" : "\n";
   std::vector<TextEdit> cr_edits, hidden_edits;
   bool reported = false;
+  std::vector<int> value_cr_lines;  // lines of `key:<CR>value` findings
   std::size_t cr_finding = 0, hidden_finding = std::string::npos;
   for (std::size_t i = b.find('\r'); i != std::string::npos; i = b.find('\r', i + 1)) {
     if (i + 1 < b.size() && b[i + 1] == '\n') continue;  // CRLF
@@ -1607,6 +1630,22 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     }
     if (j == i + 1 && j < b.size()) continue;  // a run of CRs: its last one decides
     const std::size_t in_line = i - static_cast<std::size_t>(line.data() - b.data());
+    if (const auto key = key_before_value_cr(line, in_line, next)) {
+      // `name:<CR>foo`: for Backstage's parser the ':' is followed by the CR, so the value is
+      // "\rfoo" (an invalid name, a kind it does not know); yaml-cpp reads one plain scalar.
+      // One finding per line, with a safe fix: the CR becomes the space the author meant.
+      Diagnostic d = make_diag(
+          RuleId::bare_cr_line_break,
+          fmt::format("a bare carriage return (CR) right after `{}:`: the value Backstage reads "
+                      "is '\\r{}', which starts with the CR",
+                      printable(excerpt(*key)), printable(excerpt(next))),
+          "put a space after the ':' (the CR is no white space for YAML)", p, kByLine);
+      d.fix = Fix{
+          "replace the CR after the ':' with a space", FixSafety::safe, {TextEdit{i, i + 1, " "}}};
+      f.diagnostics.push_back(std::move(d));
+      value_cr_lines.push_back(p.line);
+      continue;
+    }
     if (!cr_breaks_structure(line, in_line, next)) continue;
     // The fix (safe: the break `yaml` fails on becomes the one everyone else reads) makes this
     // CR, and the CRs of a run that ends with it, the file's line break: CRLF when the file has
@@ -1664,6 +1703,7 @@ void check_whitespace(LoadedFile& f, const Exemptions& ex) {
     f.diagnostics.back().fix =
         Fix{"indent with spaces", FixSafety::safe, {TextEdit{start, start + i, std::move(spaces)}}};
   }
+  return value_cr_lines;
 }
 
 // True when 1-based `line` holds only white space, or white space and then a comment.
@@ -1937,11 +1977,11 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
     byte_offset = f.source->pos_at(line_offset, 0).offset;
   }
   exemptions.finalize(f.source->line_count());
-  check_whitespace(f, exemptions);
+  const std::vector<int> value_cr_lines = check_whitespace(f, exemptions);
   // One cause, one finding: a syntax error that ended a document on a line whose tab indentation
-  // is reported is that tab's consequence.
+  // or `key:<CR>value` is reported is that tab's or CR's consequence.
   if (!from_parser.empty()) {
-    std::vector<int> tab_lines;
+    std::vector<int> tab_lines = value_cr_lines;
     for (const Diagnostic& d : f.diagnostics)
       if (d.rule == rule_name(RuleId::tab_indentation)) tab_lines.push_back(d.start.line);
     std::vector<char> drop(f.diagnostics.size(), 0);
