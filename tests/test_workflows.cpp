@@ -375,3 +375,27 @@ TEST_CASE("docs: every build step in README.md and docs/ci.md installs the build
     CHECK(steps == (doc == std::string("README.md") ? 1u : 2u));
   }
 }
+
+TEST_CASE("cli: a malformed baseline is named in our words, never the JSON library's") {
+  const std::string dir = temp_dir();
+  write_file(dir + "/catalog-info.yaml", component("payments"));
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"version":1,"fingerprints":2,"findings":[5]})", "finding 1 is not an object"},
+      {R"({"version":1,"fingerprints":2,"findings":[{"fingerprint":"a"},{}]})",
+       "finding 2: `fingerprint` must be a string"},
+      {R"({"version":1,"findings":[{"fingerprint":"a","rule":3}]})",
+       "finding 1: `rule` must be a string"},
+      {R"({"version":1.5,"findings":[]})", "not a catalog-lint baseline (version 1)"},
+      {R"({"version":"1","findings":[]})", "not a catalog-lint baseline (version 1)"},
+      {R"({"version":1,"fingerprints":"2","findings":[]})", "`fingerprints` must be 1 or 2"},
+      {R"({"version":1,"findings":[{"fingerprint":"a","scheme":2.5}]})",
+       "finding 1: `scheme` must be 1 or 2"},
+  };
+  for (const auto& [text, why] : cases) {
+    CAPTURE(text);
+    write_file(dir + "/b.json", text);
+    const CliRun r = run_cli({"--baseline", "b.json", "."}, dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "catalog-lint: error: baseline file b.json is not valid: " + why + "\n");
+  }
+}

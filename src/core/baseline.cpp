@@ -116,16 +116,31 @@ Baseline load_baseline(const std::string& path) {
   try {
     const nlohmann::json doc = nlohmann::json::parse(in.bytes, nullptr, false);
     if (doc.is_discarded()) throw std::runtime_error("not JSON");
-    if (!doc.is_object() || doc.value("version", 0) != 1 || !doc.contains("findings") ||
-        !doc["findings"].is_array())
+    const auto integer = [](const nlohmann::json& v) {
+      return v.is_number_integer() || v.is_number_unsigned();
+    };
+    if (!doc.is_object() || !doc.contains("version") || !integer(doc["version"]) ||
+        doc["version"] != 1 || !doc.contains("findings") || !doc["findings"].is_array())
       throw std::runtime_error("not a catalog-lint baseline (version 1)");
+    if (doc.contains("fingerprints") && !integer(doc["fingerprints"]))
+      throw std::runtime_error("`fingerprints` must be 1 or 2");
     const int scheme = doc.contains("fingerprints") ? doc.value("fingerprints", 0) : 1;
     if (scheme != 1 && scheme != 2) throw std::runtime_error("unknown fingerprints version");
+    std::size_t n = 0;
     for (const auto& f : doc["findings"]) {
+      ++n;  // said from 1, as an editor counts
+      if (!f.is_object()) throw std::runtime_error(fmt::format("finding {} is not an object", n));
+      if (f.contains("scheme") && !integer(f["scheme"]))
+        throw std::runtime_error(fmt::format("finding {}: `scheme` must be 1 or 2", n));
       BaselineEntry e;
       e.scheme = f.contains("scheme") ? f.value("scheme", 0) : scheme;
       if (e.scheme != 1 && e.scheme != 2) throw std::runtime_error("unknown fingerprint scheme");
-      e.fingerprint = f.at("fingerprint").get<std::string>();
+      if (!f.contains("fingerprint") || !f["fingerprint"].is_string())
+        throw std::runtime_error(fmt::format("finding {}: `fingerprint` must be a string", n));
+      for (const char* key : {"rule", "file", "entity", "path", "message"})
+        if (f.contains(key) && !f[key].is_string())
+          throw std::runtime_error(fmt::format("finding {}: `{}` must be a string", n, key));
+      e.fingerprint = f["fingerprint"].get<std::string>();
       e.rule = f.value("rule", "");
       e.file = f.value("file", "");
       e.entity = f.value("entity", "");
