@@ -12,6 +12,7 @@
 #include "core/loader.h"
 #include "core/locations.h"
 #include "core/registry.h"
+#include "core/source.h"
 #include "placeholders.h"
 #include "schema_check.h"
 
@@ -23,9 +24,13 @@ bool is_known(const std::string& key) {
 }
 
 // Why `bytes` (the target of `$json`) is not what JSON.parse accepts; "" when it parses.
+// Backstage decodes the file as UTF-8 first (invalid bytes become U+FFFD, so they are no error),
+// and JSON.parse rejects a byte order mark, which that decoding keeps.
 std::string json_error(const std::string& bytes) {
+  if (bytes.starts_with("\xEF\xBB\xBF"))
+    return "it starts with a byte order mark (BOM), which JSON.parse rejects";
   try {
-    [[maybe_unused]] const nlohmann::json parsed = nlohmann::json::parse(bytes);
+    [[maybe_unused]] const nlohmann::json parsed = nlohmann::json::parse(sanitize_utf8(bytes));
     return {};
   } catch (const nlohmann::json::exception& e) {
     std::string what = e.what();
@@ -45,7 +50,8 @@ std::string json_error(const std::string& bytes) {
 
 // Why `bytes` (the target of `$yaml`) is not the one document Backstage expects; "" when it is.
 std::string yaml_error(const std::string& bytes) {
-  const LoadedFile f = load_yaml(bytes, Limits{});
+  // Decoded as UTF-8 first, as Backstage does: invalid bytes are U+FFFD, no error.
+  const LoadedFile f = load_yaml(sanitize_utf8(bytes), Limits{});
   for (const Diagnostic& d : f.diagnostics) {
     const RuleInfo* info = Registry::instance().find(d.rule);
     if (info == nullptr || info->default_severity != Severity::error) continue;

@@ -167,3 +167,26 @@ TEST_CASE("placeholder targets: the file actually opened is judged, not the path
   write_file(repo + "-other/x.json", "{}");
   CHECK(read_regular_file(repo + "-other/x.json", 1 << 20, repo).error != "");
 }
+
+TEST_CASE("placeholder targets: decoded as Backstage decodes them (a BOM, invalid UTF-8)") {
+  // Backstage reads a target as UTF-8 text: invalid bytes become U+FFFD (no error), and a BOM
+  // stays, which JSON.parse rejects ("Unexpected token '\uFEFF'"). Checked with the oracle.
+  const std::string dir = git_repo();
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: foo\n"
+             "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n"
+             "  a:\n    $json: ./bom.json\n  b:\n    $json: ./bad.json\n"
+             "  c:\n    $yaml: ./bad.yaml\n  d:\n    $yaml: ./bom.yaml\n");
+  write_file(dir + "/bom.json", "\xEF\xBB\xBF{\"a\":1}");
+  write_file(dir + "/bad.json", "{\"a\":\"\xFF\"}");
+  write_file(dir + "/bad.yaml", "a: \"\xFF\"\n");
+  write_file(dir + "/bom.yaml",
+             "\xEF\xBB\xBF"
+             "a: 1\n");
+  const std::string file = dir + "/catalog-info.yaml";
+  const LintResult r = lint_text(read_file(file), kRule, file);
+  CHECK(findings(r) ==
+        std::vector<std::string>{
+            kRule + " 10:12 error placeholder $json target './bom.json' is not valid JSON: it "
+                    "starts with a byte order mark (BOM), which JSON.parse rejects"});
+}
