@@ -442,3 +442,26 @@ TEST_CASE("loader: a '?' inside a plain scalar of a flow collection is content (
   CHECK(past[0] ==
         "error yaml-syntax-error 9:1288 '?' inside a flow collection cannot be read here");
 }
+
+TEST_CASE("loader: an explicit core tag on text it does not match leaves a string (issue 13)") {
+  // `yaml` resolves `!!float 5` with the float patterns only: no match, so the string "5"
+  // (Backstage accepts it as a title); `!!int "7"` is the number 7. Checked with the oracle.
+  const auto title = [](const std::string& value) {
+    V out;
+    for (const Diagnostic& d : lint_text(kHead + "  title: " + value + "\n" + kSpec).diagnostics)
+      if (d.category == "yaml" || d.category == "backstage")
+        out.push_back(d.rule + " " + d.message);
+    return out;
+  };
+  for (const std::string ok : {"!!float 5", "!!bool yes", "!!int 1_000", "!!null x", "!!str 5"}) {
+    CAPTURE(ok);
+    CHECK(title(ok) == V{});
+  }
+  CHECK(title("!!int \"7\"") ==
+        V{"invalid-field-type `metadata.title` must be a string, found a number '7'"});
+  CHECK(title("!!float 1e3") ==
+        V{"invalid-field-type `metadata.title` must be a string, found a number '1e3'"});
+  CHECK(title("!!bool \"true\"") ==
+        V{"invalid-field-type `metadata.title` must be a string, found a boolean 'true'"});
+  CHECK(title("!!null ~") == V{"invalid-field-type `metadata.title` must be a string, found null"});
+}

@@ -691,14 +691,18 @@ class Builder : public YAML::EventHandler {
       n->type = yaml11_ ? resolve_plain_scalar_yaml11(n->text) : resolve_plain_scalar(n->text);
     } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
       n->type = NodeType::string;
-    } else if (tag == "tag:yaml.org,2002:int") {
-      n->type = NodeType::integer;
-    } else if (tag == "tag:yaml.org,2002:float") {
-      n->type = NodeType::floating;
-    } else if (tag == "tag:yaml.org,2002:bool") {
-      n->type = NodeType::boolean;
-    } else if (tag == "tag:yaml.org,2002:null") {
-      n->type = NodeType::null;
+    } else if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
+               tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
+      // `yaml` resolves an explicit core tag with that tag's own patterns: text that does not
+      // match them (`!!float 5`, `!!bool yes`, `!!int 1_000`) stays a string, with a warning
+      // ("Unresolved tag"); quoted text is matched too (`!!int "7"` is 7).
+      const NodeType wanted = tag.ends_with(":int")     ? NodeType::integer
+                              : tag.ends_with(":float") ? NodeType::floating
+                              : tag.ends_with(":bool")  ? NodeType::boolean
+                                                        : NodeType::null;
+      const NodeType found =
+          yaml11_ ? resolve_plain_scalar_yaml11(n->text) : resolve_plain_scalar(n->text);
+      n->type = found == wanted ? wanted : NodeType::string;
     } else {
       n->type = NodeType::string;  // unknown tags: `yaml` keeps the string and warns
     }
