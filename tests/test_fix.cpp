@@ -83,6 +83,13 @@ TEST_CASE("replace_scalar: plain and quoted scalars, nothing it cannot write exa
   CHECK(!replace_scalar(at, end(28), "team-b", "it's"));        // a quote inside quotes
 }
 
+TEST_CASE("diff_file_name: quoted as git quotes a name with control characters, '\"' or '\\'") {
+  CHECK(diff_file_name("a/", "svc/catalog-info.yaml") == "a/svc/catalog-info.yaml");
+  CHECK(diff_file_name("a/", "caf\xC3\xA9 x.yaml") == "a/caf\xC3\xA9 x.yaml");
+  CHECK(diff_file_name("b/", "a\tb\r\n\"q\"\\\x01\x7F") ==
+        "\"b/a\\tb\\r\\n\\\"q\\\"\\\\\\001\\177\"");
+}
+
 TEST_CASE("unified_diff: GNU diff -u format") {
   CHECK(unified_diff("a\nb\n", "a\nb\n", "f.yaml").empty());
   CHECK(unified_diff("a\nb\nc\n", "a\nB\nc\n", "f.yaml") ==
@@ -509,8 +516,15 @@ TEST_CASE("cli --diff and --fix: a newline in a file name cannot forge diff or r
   write_file(repo + "/" + name, kHead + "  labels:\n    tier: 1\n" + kSpec);
   const CliRun diff = run_cli({"--diff", name}, repo);
   CHECK(diff.exit_code == 1);
-  CHECK(diff.out.starts_with("--- a/x\xE2\x90\x8A-  name: injected\xE2\x90\x8A.yaml\n"));
+  // Quoted as git quotes such names, so that `git apply` takes the diff and finds the file.
+  CHECK(
+      diff.out.starts_with("--- \"a/x\\n-  name: injected\\n.yaml\"\n"
+                           "+++ \"b/x\\n-  name: injected\\n.yaml\"\n"));
   CHECK(diff.out.find("\n-  name: injected\n") == std::string::npos);
+  write_file(repo + "/fix.patch", diff.out);
+  CHECK(sh(repo, "git apply fix.patch").first == 0);
+  CHECK(read_file(repo + "/" + name) == kHead + "  labels:\n    tier: \"1\"\n" + kSpec);
+  write_file(repo + "/" + name, kHead + "  labels:\n    tier: 1\n" + kSpec);
   const CliRun fix = run_cli({"--fix", "--format", "json", name}, repo);
   CHECK(fix.err ==
         "catalog-lint: fixed 1 finding in x\xE2\x90\x8A-  name: injected\xE2\x90\x8A.yaml\n");

@@ -117,6 +117,15 @@ TEST_CASE("formats: github annotations escape properties and data, errors first,
       "catalog-lint: 1 error, 1 warning, 1 note in 2 of 2 files (GitHub shows at most 10 "
       "annotations of each type per step; every finding is listed above)\n";
   CHECK(out.str() == expected);
+  // A newline in a file name is escaped as GitHub's escapeProperty does (%0A), so the
+  // annotation names the real file (it was shown as the symbol U+240A).
+  cl::LintResult n;
+  n.files = 1;
+  n.linted = {"a\nb.yaml"};
+  n.diagnostics.push_back(diag("rule-e", cl::Severity::error, "a\nb.yaml", 1, 1, "bad"));
+  std::ostringstream nl;
+  cl::report_github(nl, n, cl::GithubOptions{fs::current_path().string()});
+  CHECK(nl.str().rfind("::error file=a%0Ab.yaml,line=1,col=1,title=rule-e::bad\n", 0) == 0);
 }
 
 TEST_CASE("formats: xml_escape escapes markup, drops XML-invalid characters, repairs UTF-8") {

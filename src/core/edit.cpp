@@ -209,6 +209,54 @@ void put_line(std::string& out, char mark, std::string_view line) {
 
 }  // namespace
 
+std::string diff_file_name(std::string_view prefix, std::string_view path) {
+  const bool plain = std::none_of(path.begin(), path.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F || c == '"' || c == '\\';
+  });
+  if (plain) return fmt::format("{}{}", prefix, path);
+  std::string out = "\"";
+  out += prefix;
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7F)
+          out += fmt::format("\\{:03o}", u);
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+
 std::string unified_diff(std::string_view before, std::string_view after, std::string_view path) {
   if (before == after) return {};
   const auto a = split_lines(before), b = split_lines(after);
@@ -220,7 +268,8 @@ std::string unified_diff(std::string_view before, std::string_view after, std::s
     bi[i + 1] = bi[i] + (ops[i] != Op::del);
   }
   constexpr std::size_t kContext = 3;
-  std::string out = fmt::format("--- a/{}\n+++ b/{}\n", path, path);
+  std::string out =
+      fmt::format("--- {}\n+++ {}\n", diff_file_name("a/", path), diff_file_name("b/", path));
   std::size_t i = 0;
   while (i < ops.size()) {
     if (ops[i] == Op::keep) {

@@ -66,6 +66,13 @@ std::vector<TextEdit> round_edits(const std::vector<Diagnostic>& diagnostics,
 /// line without '\n' is followed by `\ No newline at end of file`). "" when they are equal.
 /// Lines are matched with Myers' O(ND) algorithm (E. Myers, "An O(ND) Difference Algorithm and
 /// Its Variations", 1986).
+/// `path` (raw bytes) goes into the `---`/`+++` lines through diff_file_name().
 std::string unified_diff(std::string_view before, std::string_view after, std::string_view path);
+
+/// `prefix` + `path` as a diff header names it, quoted as git does (quote_c_style: `"a/x\ny"`,
+/// with \a \b \t \n \v \f \r \" \\ and \ooo for other control bytes) when the path holds a
+/// control character, '"' or '\\', so that a name cannot forge diff lines and `git apply`
+/// still finds the file; as it is otherwise.
+std::string diff_file_name(std::string_view prefix, std::string_view path);
 
 }  // namespace catalog_lint

@@ -188,9 +188,8 @@ FixOutcome run_fixes(const FixArgs& args, const FixInput& input, const LintOptio
 
   if (args.diff) {
     std::string text;
-    // (Names as printable text: a newline in a file name must not forge diff lines.)
-    for (const std::string& f : changed)
-      text += unified_diff(original[f], current[f], printable(f));
+    // (Names quoted as git quotes them: a newline in a file name must not forge diff lines.)
+    for (const std::string& f : changed) text += unified_diff(original[f], current[f], f);
     if (args.show_carriage_returns) {
       std::string shown;
       shown.reserve(text.size());

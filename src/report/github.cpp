@@ -69,7 +69,8 @@ void report_github(std::ostream& out, const LintResult& result, const GithubOpti
   std::map<std::string, std::string, std::less<>> paths;
   auto path_of = [&](const std::string& file) -> const std::string& {
     auto it = paths.find(file);
-    if (it == paths.end()) it = paths.emplace(file, printable(artifact_uri(file, root).path)).first;
+    // CR and LF kept for escape_property (%0D, %0A): GitHub then finds the file by its name.
+    if (it == paths.end()) it = paths.emplace(file, log_text(artifact_uri(file, root).path)).first;
     return it->second;
   };
   for (const Severity level : {Severity::error, Severity::warning, Severity::note}) {
