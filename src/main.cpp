@@ -34,6 +34,11 @@ int run(int argc, char** argv) {
   CLI::App app{"catalog-lint: a fast validator and linter for Backstage catalog files",
                "catalog-lint"};
   app.set_version_flag("--version", std::string(cl::kVersion));
+  // Usage errors read like the tool's own: "catalog-lint: error: --jobs: Value 0 not in range …".
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return fmt::format("catalog-lint: error: {}\nRun with --help for more information.\n",
+                       e.what());
+  });
   cl::LintArgs lint;
   cl::add_lint_options(app, lint);
   app.require_subcommand(0, 1);

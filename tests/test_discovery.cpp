@@ -72,8 +72,8 @@ TEST_CASE("discovery: a walk finds config files without a stat per directory, in
   fs::create_directory(dir + "/a/b/.catalog-lint.yaml");
   const CliRun bad = run_cli({"."}, dir);
   CHECK(bad.exit_code == 2);
-  CHECK(bad.out.find("a/b/.catalog-lint.yaml:1:1: error: is not a regular file") !=
-        std::string::npos);
+  CHECK(bad.out.find("a/b/.catalog-lint.yaml:1:1: error: the config is a directory; a config must "
+                     "be a file") != std::string::npos);
 }
 
 TEST_CASE("discovery: `link/..` and aliases: configs found, each physical file linted once") {
@@ -209,8 +209,8 @@ TEST_CASE("discovery: a config symlink that points nowhere is an error, not no c
     INFO(arg);
     CHECK(r.exit_code == 2);
     // The broken config is a finding too, and the file it governs is not linted.
-    CHECK(r.out.find("a/.catalog-lint.yaml:1:1: error: is a symbolic link that leads to no file") !=
-          std::string::npos);
+    CHECK(r.out.find("a/.catalog-lint.yaml:1:1: error: the config is a symbolic link that leads to "
+                     "no file") != std::string::npos);
     CHECK(r.out.find("a/catalog-info.yaml:1:1: error: file not linted: its config "
                      "'a/.catalog-lint.yaml' is invalid") != std::string::npos);
     CHECK(r.err == "");  // said once, in the report

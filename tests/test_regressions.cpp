@@ -142,7 +142,8 @@ TEST_CASE("regression: config mistakes that would silently lint nothing are erro
   fs::create_directory(dir + "/.catalog-lint.yaml");
   const CliRun dir_config = run_cli({"."}, dir);
   CHECK(dir_config.exit_code == 2);
-  CHECK(dir_config.out.find(".catalog-lint.yaml:1:1: error: is not a regular file") !=
+  CHECK(dir_config.out.find(
+            ".catalog-lint.yaml:1:1: error: the config is a directory; a config must be a file") !=
         std::string::npos);
 }
 

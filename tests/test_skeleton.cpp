@@ -321,7 +321,8 @@ TEST_CASE("skeleton: the config key and the flag, the flag winning; invalid valu
   CHECK(bad_flag.exit_code == 2);
   CHECK(bad_flag.out.empty());
   CHECK(bad_flag.err ==
-        "--skeletons: maybe not in {skip,lint}\nRun with --help for more information.\n");
+        "catalog-lint: error: --skeletons: maybe not in {skip,lint}\nRun with --help for more "
+        "information.\n");
 
   write_file(dir + "/.catalog-lint.yaml", "skeletons: maybe\n");
   const CliRun bad_key = run_cli({"--format", "json", "skel.yaml"}, dir);

@@ -691,14 +691,15 @@ TEST_CASE("snapshot --from-url: libcurl is loaded when a fetch runs, not linked 
 TEST_CASE("snapshot --from-url: an empty URL, a bad variable name, a libcurl that is not one") {
   const CliRun empty = run_cli({"snapshot", "--from-url", "", "testdata/api/org"}, source_dir());
   CHECK(empty.exit_code == 2);
-  CHECK(
-      empty.err.starts_with("--from-url: an empty URL; give the Backstage base URL, e.g. "
-                            "https://backstage.example.com\n"));
+  CHECK(empty.err.starts_with(
+      "catalog-lint: error: --from-url: an empty URL; give the Backstage base URL, e.g. "
+      "https://backstage.example.com\n"));
   const CliRun name =
       run_cli({"snapshot", "--from-url", "http://127.0.0.1:1", "--token-env", "X=Y"}, source_dir());
   CHECK(name.exit_code == 2);
-  CHECK(name.err.starts_with(
-      "--token-env: not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)\n"));
+  CHECK(
+      name.err.starts_with("catalog-lint: error: --token-env: not an environment variable name "
+                           "([A-Za-z_][A-Za-z0-9_]*)\n"));
   // Files by those names that are not libcurl: each one's reason is said, none is used.
   const std::string dir = temp_dir();
   write_file(dir + "/libcurl.so.4", "");

@@ -475,8 +475,15 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
   LoadedFile own;
   if (preset == nullptr) own = load_yaml(text, Limits{});
   const LoadedFile& loaded = preset ? preset_tree(*preset) : own;
-  for (const Diagnostic& d : loaded.diagnostics)
+  for (const Diagnostic& d : loaded.diagnostics) {
+    // The loader speaks of catalog files and Backstage; of a config, only its encoding counts.
+    if (d.rule == rule_name(RuleId::unsupported_encoding) ||
+        d.rule == rule_name(RuleId::invalid_utf8))
+      throw ConfigError(file, d.start,
+                        fmt::format("{}; a config must be UTF-8 text",
+                                    std::string_view(d.message).substr(0, d.message.find(';'))));
     throw ConfigError(file, d.start, fmt::format("{} ({})", d.message, d.rule));
+  }
   const Node* root = nullptr;
   int docs = 0;
   for (const LoadedDocument& doc : loaded.documents) {
@@ -1106,12 +1113,16 @@ const ResolvedConfig* ConfigResolver::for_dir(const std::string& dir) {
     st = fs::status(candidate, ec);
     if (!fs::exists(st))  // a config that points nowhere is broken, not absent
       out = &broken(shown(), ConfigError(shown(), {},
-                                         "is a symbolic link that leads to no file; point it at "
-                                         "a config file or remove it"));
+                                         "the config is a symbolic link that leads to no file; "
+                                         "point it at a config file or remove it"));
   }
   if (out == nullptr && fs::exists(st) && !fs::is_regular_file(st))
     out = &broken(shown(),
-                  ConfigError(shown(), {}, "is not a regular file; a config must be a file"));
+                  ConfigError(shown(), {},
+                              fs::is_directory(st)
+                                  ? "the config is a directory; a config must be a file"
+                                  : "the config is a FIFO, socket or device; a config must be a "
+                                    "regular file"));
   if (out == nullptr && fs::is_regular_file(st)) {
     const std::string key = shown();
     auto f = files_.find(key);
