@@ -592,6 +592,8 @@ TEST_CASE(
   CHECK(j["diagnostics"][0]["message"].get<std::string>().ends_with(
       fmt::format("outside the repository '{}'; files outside the repository are never read",
                   fs::canonical(dir).string())));
+  CHECK(j["diagnostics"][0]["help"] ==
+        "lint the file where it lives, or replace the link with a copy of it");
   const std::string before = read_file(outside);
   const CliRun fix = run_cli({"--fix", "o/t.yaml"}, dir);
   CHECK(fix.exit_code == 2);

@@ -526,7 +526,9 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
   if (!in.error.empty()) {
     FileResult r =
         whole_file(RuleId::unreadable_file, fmt::format("cannot read file: {}", in.error),
-                   "check that the path exists, is a regular file and is readable");
+                   in.error.find("outside the repository") != std::string::npos
+                       ? "lint the file where it lives, or replace the link with a copy of it"
+                       : "check that the path exists, is a regular file and is readable");
     r.unreadable = true;
     return r;
   }
