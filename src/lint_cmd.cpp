@@ -499,8 +499,16 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
           return kExitError;
         }
         // What was just recorded is accepted: report it as suppressed, like a later run would.
-        apply_baseline(load_baseline(write_baseline_file), result, root,
-                       rules_for(write_baseline_file, options), options.limits.max_findings);
+        const Baseline written = load_baseline(write_baseline_file);
+        apply_baseline(written, result, root, rules_for(write_baseline_file, options),
+                       options.limits.max_findings);
+        // Said on stderr, as `ruff --add-noqa` says what it added: the reports then show the
+        // findings as suppressed, which alone reads like nothing happened.
+        std::cerr << fmt::format(
+            "catalog-lint: recorded {} finding{} in baseline '{}'{}\n", written.entries.size(),
+            written.entries.size() == 1 ? "" : "s", printable(write_baseline_file),
+            keep.empty() ? ""
+                         : fmt::format(" ({} kept from files this run did not lint)", keep.size()));
       } else {
         apply_baseline(load_baseline(baseline_file), result, root,
                        rules_for(baseline_file, options), options.limits.max_findings);

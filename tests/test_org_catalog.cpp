@@ -664,6 +664,7 @@ TEST_CASE(
               "unknown-golden-path services/payments/catalog-info.yaml:8:10",
               "unknown-owner services/payments/catalog-info.yaml:14:10"}));
   CHECK(nlohmann::json::parse(read_file(dir + "/b.json"))["findings"] == nlohmann::json::array());
+  CHECK(write.err == "catalog-lint: recorded 0 findings in baseline 'b.json'\n");
   // The catalog declared: the typo is an error, and the baseline does not hide it.
   write_file(dir + "/.catalog-lint.yaml", "catalog: [org, services]\n");
   const CliRun r = run_cli(

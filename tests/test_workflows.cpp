@@ -70,6 +70,14 @@ TEST_CASE("cli: a baseline hides recorded findings, reports new ones and stale e
   const CliRun write = run_cli({"--write-baseline", "baseline.json", "."}, dir);
   CHECK(write.exit_code == 0);
   CHECK(write.out == "no problems in 3 files (3 suppressed)\n");
+  CHECK(write.err == "catalog-lint: recorded 3 findings in baseline 'baseline.json'\n");
+  // Written again from one file: the entries of the other files stay, and the count says so.
+  const CliRun again =
+      run_cli({"--write-baseline", "baseline.json", "services/payments/catalog-info.yaml"}, dir);
+  CHECK(again.exit_code == 0);
+  CHECK(again.err ==
+        "catalog-lint: recorded 3 findings in baseline 'baseline.json' (2 kept from files this "
+        "run did not lint)\n");
   const auto baseline = nlohmann::json::parse(read_file(dir + "/baseline.json"));
   REQUIRE(baseline["findings"].size() == 3);
   CHECK(baseline["findings"][2]["rule"] == "invalid-tag");
