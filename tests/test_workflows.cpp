@@ -103,6 +103,9 @@ TEST_CASE("cli: a baseline hides recorded findings, reports new ones and stale e
   CHECK(j["diagnostics"][0]["message"] ==
         "baseline entry for invalid-tag in services/payments/catalog-info.yaml "
         "(component:default/payments) no longer matches a finding");
+  CHECK(j["diagnostics"][0]["help"] ==
+        "the finding is gone (fixed, its rule turned off, or its entity or value changed): run "
+        "with --write-baseline to shrink the baseline");
   CHECK(j["summary"]["suppressed"] == 2);
 
   const CliRun bad = run_cli({"--baseline", "nope.json", "."}, dir);

@@ -203,7 +203,9 @@ void apply_baseline(const Baseline& baseline, LintResult& result, const std::str
     Diagnostic d = new_diagnostic(RuleId::stale_baseline_entry);
     d.message = fmt::format("baseline entry for {} in {}{} no longer matches a finding", e.rule,
                             e.file, e.entity.empty() ? "" : " (" + e.entity + ")");
-    d.help = "the finding is fixed: run with --write-baseline to shrink the baseline";
+    d.help =
+        "the finding is gone (fixed, its rule turned off, or its entity or value changed): run "
+        "with --write-baseline to shrink the baseline";
     d.file = baseline.path;
     d.start = SourcePos{1, 1, 1, 0};
     d.document = -1;
