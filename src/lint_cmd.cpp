@@ -429,6 +429,17 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
   }
   note_skipped_skeletons(result);
   note_skipped_non_entities(result);
+  // Nothing found to lint is worth a word (as ruff says "No Python files found"): a typo in the
+  // path, or a repository whose entity files have other names. Not an error: exit 0.
+  if (!use_stdin && changed_since.empty() && mode.report == nullptr && result.files == 0 &&
+      result.skipped_skeletons.empty() && result.skipped_not_entities.empty() &&
+      found.errors.empty())
+    std::cerr << fmt::format(
+        "catalog-lint: warning: no catalog files found in {}; a folder walk takes "
+        "catalog-info.yaml, other catalog-*.yaml files with a Backstage kind, and YAML files "
+        "that declare a Backstage apiVersion\n",
+        paths.size() == 1 ? fmt::format("'{}'", printable(paths[0]))
+                          : fmt::format("the {} paths given", paths.size()));
   // Invalid config files are findings (invalid-config) and, as run errors, on stderr too, unless
   // the human report on standard output already shows them (once is enough on a terminal).
   const bool human_on_stdout = std::any_of(plan.begin(), plan.end(), [](const OutputSpec& s) {

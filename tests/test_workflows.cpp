@@ -410,3 +410,18 @@ TEST_CASE("cli: a malformed baseline is named in our words, never the JSON libra
     CHECK(r.err == "catalog-lint: error: baseline file b.json is not valid: " + why + "\n");
   }
 }
+
+TEST_CASE("cli: a walk that finds no catalog file says so on stderr, and exits 0") {
+  const std::string dir = temp_dir();
+  write_file(dir + "/docs/mkdocs.yml", "site_name: x\n");
+  const CliRun r = run_cli({"docs"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "no problems in 0 files\n");
+  CHECK(r.err ==
+        "catalog-lint: warning: no catalog files found in 'docs'; a folder walk takes "
+        "catalog-info.yaml, other catalog-*.yaml files with a Backstage kind, and YAML files that "
+        "declare a Backstage apiVersion\n");
+  // Found files: no warning.
+  write_file(dir + "/docs/catalog-info.yaml", component("payments"));
+  CHECK(run_cli({"docs"}, dir).err == "");
+}
