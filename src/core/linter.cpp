@@ -303,12 +303,12 @@ AsSkeleton as_skeleton(const std::string& file, std::string_view bytes, const Li
   return lint ? AsSkeleton::lint : AsSkeleton::skip;
 }
 
-/// The result of a skeleton left out.
-FileResult skipped_skeleton(const std::string& file, const RuleConfig* rules) {
+/// The result of a file left out: `why` is FileResult::skipped_skeleton or skipped_not_entity.
+FileResult skipped(const std::string& file, const RuleConfig* rules, bool FileResult::*why) {
   FileResult r;
   r.file = file;
   r.rules = rules;
-  r.skipped_skeleton = true;
+  r.*why = true;
   return r;
 }
 
@@ -320,15 +320,6 @@ bool not_an_entity_file(const std::string& file, std::string_view bytes,
   return !walk_takes(slash == std::string::npos ? std::string_view(file)
                                                 : std::string_view(file).substr(slash + 1),
                      bytes);
-}
-
-/// The result of a file left out as no entity file.
-FileResult skipped_not_entity(const std::string& file, const RuleConfig* rules) {
-  FileResult r;
-  r.file = file;
-  r.rules = rules;
-  r.skipped_not_entity = true;
-  return r;
 }
 
 /// lint_bytes with the file's configuration already looked up; `skeleton`: in skeleton mode.
@@ -502,9 +493,10 @@ FileResult lint_bytes(const std::string& file, std::string bytes, const LintOpti
   const auto [rules_found, policy_found] = config_of(file, options);
   const RuleConfig* rules = rules_found;  // plain variables: lambdas capture them (clang-14)
   const Policy* policy = policy_found;
-  if (not_an_entity_file(file, bytes, options)) return skipped_not_entity(file, rules);
+  if (not_an_entity_file(file, bytes, options))
+    return skipped(file, rules, &FileResult::skipped_not_entity);
   const AsSkeleton as = as_skeleton(file, bytes, options, policy);
-  if (as == AsSkeleton::skip) return skipped_skeleton(file, rules);
+  if (as == AsSkeleton::skip) return skipped(file, rules, &FileResult::skipped_skeleton);
   return lint_loaded(file, std::move(bytes), options, rules, policy, as == AsSkeleton::lint);
 }
 
@@ -539,9 +531,10 @@ FileResult lint_file(const std::string& file, const LintOptions& options) {
                     options.limits.max_file_bytes),
         "catalog files are small; raise the limit with --limit file-bytes=N if this one must be "
         "linted");
-  if (not_an_entity_file(file, in.bytes, options)) return skipped_not_entity(file, rules);
+  if (not_an_entity_file(file, in.bytes, options))
+    return skipped(file, rules, &FileResult::skipped_not_entity);
   const AsSkeleton as = as_skeleton(file, in.bytes, options, policy);
-  if (as == AsSkeleton::skip) return skipped_skeleton(file, rules);
+  if (as == AsSkeleton::skip) return skipped(file, rules, &FileResult::skipped_skeleton);
   return lint_loaded(file, std::move(in.bytes), options, rules, policy, as == AsSkeleton::lint);
 }
 

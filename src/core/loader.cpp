@@ -1440,20 +1440,17 @@ void neutralize_yaml_directives(const std::string& b, std::string& input, Loaded
     if (input.empty()) input = b;
     input[start] = '#';
     const SourcePos vpos = src.pos_at(pos.line - 1, static_cast<int>(parts[1].first));
-    if (repeat)
-      f.diagnostics.push_back(make_diag(
-          RuleId::yaml_version_directive,
-          fmt::format("a second %YAML directive for one document (the first is on line {}): YAML "
-                      "allows one, and Backstage's parser keeps the last",
-                      first),
-          "keep one `%YAML` line", vpos, kByLine));
-    else if (version != "1.1" && version != "1.2")
-      f.diagnostics.push_back(make_diag(
-          RuleId::yaml_version_directive,
-          fmt::format("YAML {} is not a version Backstage's parser supports: it warns and reads "
-                      "the document as YAML 1.2",
-                      version),
-          "write `%YAML 1.2`, or remove the directive", vpos, kByLine));
+    if (!repeat && (version == "1.1" || version == "1.2")) continue;
+    f.diagnostics.push_back(make_diag(
+        RuleId::yaml_version_directive,
+        repeat ? fmt::format("a second %YAML directive for one document (the first is on line "
+                             "{}): YAML allows one, and Backstage's parser keeps the last",
+                             first)
+               : fmt::format("YAML {} is not a version Backstage's parser supports: it warns and "
+                             "reads the document as YAML 1.2",
+                             version),
+        repeat ? "keep one `%YAML` line" : "write `%YAML 1.2`, or remove the directive", vpos,
+        kByLine));
   }
 }
 
