@@ -1883,6 +1883,13 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
     // What this attempt added, to undo if it is retried.
     const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(), exemptions.lines.size(),
                                  exemptions.quoted.size(), from_parser.size()};
+    const auto undo_attempt = [&] {
+      f.diagnostics.resize(marks[0]);
+      f.documents.resize(marks[1]);
+      exemptions.lines.resize(marks[2]);
+      exemptions.quoted.resize(marks[3]);
+      from_parser.resize(marks[4]);
+    };
     int failed_start_line = 0;
     int resume_index = 0;
     try {
@@ -1918,11 +1925,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
         if (!untabbed.empty()) untabbed[at.offset] = 'Q';
         question_marks.insert(
             std::lower_bound(question_marks.begin(), question_marks.end(), at.offset), at.offset);
-        f.diagnostics.resize(marks[0]);
-        f.documents.resize(marks[1]);
-        exemptions.lines.resize(marks[2]);
-        exemptions.quoted.resize(marks[3]);
-        from_parser.resize(marks[4]);
+        undo_attempt();
         continue;
       }
       // A tab on a line of only white space or a comment: read the file again with those tabs
@@ -1934,11 +1937,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
           for (std::size_t i = 0; i < b.size(); ++i)
             if (spaced[i] != b[i]) untabbed[i] = spaced[i];
         if (untabbed != b && untabbed != spaced) {
-          f.diagnostics.resize(marks[0]);
-          f.documents.resize(marks[1]);
-          exemptions.lines.resize(marks[2]);
-          exemptions.quoted.resize(marks[3]);
-          from_parser.resize(marks[4]);
+          undo_attempt();
           continue;
         }
       }
