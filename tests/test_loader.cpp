@@ -321,6 +321,34 @@ TEST_CASE("loader: a bare CR where `yaml` reads other structure than yaml-cpp (i
   CHECK(yaml_findings(kHead + "  title: a &b\rc\n" + kSpec).empty());
 }
 
+TEST_CASE("loader: `key:<CR>value` is one finding, at the CR (issue 13)") {
+  // yaml-cpp reads `name:<CR>foo` as one plain scalar: `metadata` was "a string", or the line a
+  // key with no ':' (with a missing `spec.type` after it); `yaml` reads the value "\rfoo". The
+  // CR is the one finding; the entity is read with the space the author meant.
+  const auto all = [](const std::string& text) {
+    std::vector<std::string> out;
+    for (const Diagnostic& d : lint_text(text).diagnostics)
+      if (d.category == "yaml" || d.category == "backstage")  // what Backstage checks
+        out.push_back(fmt::format("{} {} {}:{}", to_string(d.severity), d.rule, d.start.line,
+                                  d.start.column));
+    return out;
+  };
+  const std::string head = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n";
+  CHECK(all(head + "  name:\rfoo\n" + kSpec) == V{"error bare-cr-line-break 4:8"});
+  CHECK(all(kHead + "spec:\n  owner: team-a\n  lifecycle: production\n  type:\rservice\n") ==
+        V{"error bare-cr-line-break 8:8"});
+  CHECK(
+      lint_text(head + "  name:\rfoo\n" + kSpec, "bare-cr-line-break").diagnostics.at(0).message ==
+      "a bare carriage return (CR) right after `name:`: the value Backstage reads is '\\rfoo', "
+      "which starts with the CR");
+  // A value that continues on the next line, and a CR that a block scalar holds: once the line
+  // before is read as the author meant, the block scalar's CR is content again (not reported).
+  CHECK(all(kHead + "  description:\rlong\n    text\n  annotations:\n    a: |\n      x:\ry\n" +
+            kSpec) == V{"error bare-cr-line-break 5:15"});
+  CHECK(all(kHead + "  annotations:\n    a: |\n      x:\ry\n" + kSpec).empty());
+  CHECK(all(head + "  name:\rfoo\n" + kSpec + "  x: [").size() == 2);  // and a later fault
+}
+
 TEST_CASE("loader: `---<CR>` ends a document for yaml-cpp too (issue 13)") {
   // `yaml` reads a second document there (here the string "\r": "Expected object at root");
   // yaml-cpp read a key `---<CR>` of the first document.

@@ -1564,9 +1564,10 @@ bool comment_outside_block_scalar(const SourceText& src, int l) {
 //   both parsers read the rest of the line as the comment) is a warning, as Backstage accepts the
 //   file but never sees that content;
 // - a CR right after a line's `key:` (`name:<CR>foo`: Backstage's value is "\rfoo"), one
-//   finding per line, whose lines are returned (a syntax error there is its consequence);
+//   finding per line, whose CRs' offsets are returned (sorted; the file is read again with them
+//   as spaces, and a syntax error on their lines is their consequence);
 // - a tab in the indentation of a block line ("Tabs are not allowed as indentation").
-std::vector<int> check_whitespace(LoadedFile& f, const Exemptions& ex) {
+std::vector<std::size_t> check_whitespace(LoadedFile& f, const Exemptions& ex) {
   const SourceText& src = *f.source;
   const std::string& b = src.bytes();
   // Where the comment of a line starts (npos: none), remembered for the line of the last CR: a
@@ -1585,7 +1586,7 @@ std::vector<int> check_whitespace(LoadedFile& f, const Exemptions& ex) {
   const std::string line_break = b.find("\r\n") != std::string::npos ? "\r\n" : "\n";
   std::vector<TextEdit> cr_edits, hidden_edits;
   bool reported = false;
-  std::vector<int> value_cr_lines;  // lines of `key:<CR>value` findings
+  std::vector<std::size_t> value_crs;  // offsets of the CRs of `key:<CR>value` findings
   std::size_t cr_finding = 0, hidden_finding = std::string::npos;
   for (std::size_t i = b.find('\r'); i != std::string::npos; i = b.find('\r', i + 1)) {
     if (i + 1 < b.size() && b[i + 1] == '\n') continue;  // CRLF
@@ -1644,7 +1645,7 @@ std::vector<int> check_whitespace(LoadedFile& f, const Exemptions& ex) {
       d.fix = Fix{
           "replace the CR after the ':' with a space", FixSafety::safe, {TextEdit{i, i + 1, " "}}};
       f.diagnostics.push_back(std::move(d));
-      value_cr_lines.push_back(p.line);
+      value_crs.push_back(i);
       continue;
     }
     if (!cr_breaks_structure(line, in_line, next)) continue;
@@ -1704,7 +1705,7 @@ std::vector<int> check_whitespace(LoadedFile& f, const Exemptions& ex) {
     f.diagnostics.back().fix =
         Fix{"indent with spaces", FixSafety::safe, {TextEdit{start, start + i, std::move(spaces)}}};
   }
-  return value_cr_lines;
+  return value_crs;
 }
 
 // True when 1-based `line` holds only white space, or white space and then a comment.
@@ -1860,11 +1861,6 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
   }
   check_directives(f);
 
-  Exemptions exemptions;
-  std::vector<std::size_t> from_parser;  // indexes of the syntax errors that ended a document
-  int line_offset = 0;
-  std::size_t byte_offset = 0;
-  int next_index = 0;
   std::string untabbed;  // the bytes yaml-cpp reads once a tab on a blank line stopped it
   // or with the CRs after document markers as spaces and %YAML lines that yaml-cpp would refuse
   // as comments ("" = none)
@@ -1872,112 +1868,147 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
   space_marker_crs(b, spaced);
   neutralize_yaml_directives(b, spaced, f);
   std::vector<std::size_t> question_marks;  // offsets of '?' read as 'Q' (Builder restores them)
-  while (byte_offset <= b.size()) {
-    const std::string& input = !untabbed.empty() ? untabbed : !spaced.empty() ? spaced : b;
-    MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
-    std::istream in(&buf);
-    Builder builder(f, limits, line_offset, next_index, exemptions);
-    builder.yaml11_notes = yaml11_notes;
-    builder.flow_question_marks = &question_marks;
-    builder.parsed_text = &input;
-    // What this attempt added, to undo if it is retried.
-    const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(), exemptions.lines.size(),
-                                 exemptions.quoted.size(), from_parser.size()};
-    const auto undo_attempt = [&] {
-      f.diagnostics.resize(marks[0]);
-      f.documents.resize(marks[1]);
-      exemptions.lines.resize(marks[2]);
-      exemptions.quoted.resize(marks[3]);
-      from_parser.resize(marks[4]);
-    };
-    int failed_start_line = 0;
-    int resume_index = 0;
-    try {
-      YAML::Parser parser(in);
-      while (parser.HandleNextDocument(builder)) {
-      }
-      builder.finish();
-      break;
-    } catch (const DocumentAbort& abort) {
-      if (abort.diagnostic.rule == rule_name(RuleId::yaml_syntax_error))
-        from_parser.push_back(f.diagnostics.size());
-      f.diagnostics.push_back(abort.diagnostic);
-      if (builder.in_document()) {
-        LoadedDocument doc;
-        doc.index = builder.current_index();
-        doc.start = builder.document_start();
-        doc.failed = true;
-        f.documents.push_back(doc);
-      }
-      if (abort.stop_file) break;
-      failed_start_line = abort.diagnostic.start.line;
-    } catch (const YAML::Exception& e) {
-      const SourcePos at = builder.pos(e.mark);
-      // A '?' inside a plain scalar of a flow collection (`[a?b]`, `{url: https://x/s?q=1}`)
-      // is content for YAML 1.2 (ns-plain-char); yaml-cpp ends the scalar there. Read it again
-      // with a 'Q' in its place, which the Builder turns back into '?' (bounded per file; only
-      // where the item ends on the same line, so that the scalar is its source text).
-      if (e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN && at.offset < b.size() && b[at.offset] == '?' &&
-          builder.open_flow() != nullptr && question_marks.size() < kMaxFlowQuestionMarks &&
-          plain_question_mark_in_flow(b, at.offset)) {
-        if (spaced.empty()) spaced = b;
-        spaced[at.offset] = 'Q';
-        if (!untabbed.empty()) untabbed[at.offset] = 'Q';
-        question_marks.insert(
-            std::lower_bound(question_marks.begin(), question_marks.end(), at.offset), at.offset);
-        undo_attempt();
-        continue;
-      }
-      // A tab on a line of only white space or a comment: read the file again with those tabs
-      // as spaces (once; the retry starts at this same document).
-      if (e.msg == YAML::ErrorMsg::TAB_IN_INDENTATION && untabbed.empty() &&
-          blank_or_comment(f.source->line(at.line))) {
-        untabbed = untab_blank_lines(*f.source);
-        if (!spaced.empty())  // keep the marker CRs as spaces (untabbed is a copy of `b`)
-          for (std::size_t i = 0; i < b.size(); ++i)
-            if (spaced[i] != b[i]) untabbed[i] = spaced[i];
-        if (untabbed != b && untabbed != spaced) {
+  const std::size_t before_parse = f.diagnostics.size();
+  Exemptions exemptions;
+  std::vector<std::size_t> from_parser;  // indexes of the syntax errors that ended a document
+  std::vector<std::size_t> value_crs;    // CRs of `key:<CR>value`, read as spaces
+  for (int pass = 0;; ++pass) {
+    int line_offset = 0;
+    std::size_t byte_offset = 0;
+    int next_index = 0;
+    while (byte_offset <= b.size()) {
+      const std::string& input = !untabbed.empty() ? untabbed : !spaced.empty() ? spaced : b;
+      MemoryBuf buf(input.data() + byte_offset, input.size() - byte_offset);
+      std::istream in(&buf);
+      Builder builder(f, limits, line_offset, next_index, exemptions);
+      builder.yaml11_notes = yaml11_notes;
+      builder.flow_question_marks = &question_marks;
+      builder.parsed_text = &input;
+      // What this attempt added, to undo if it is retried.
+      const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(),
+                                   exemptions.lines.size(), exemptions.quoted.size(),
+                                   from_parser.size()};
+      const auto undo_attempt = [&] {
+        f.diagnostics.resize(marks[0]);
+        f.documents.resize(marks[1]);
+        exemptions.lines.resize(marks[2]);
+        exemptions.quoted.resize(marks[3]);
+        from_parser.resize(marks[4]);
+      };
+      int failed_start_line = 0;
+      int resume_index = 0;
+      try {
+        YAML::Parser parser(in);
+        while (parser.HandleNextDocument(builder)) {
+        }
+        builder.finish();
+        break;
+      } catch (const DocumentAbort& abort) {
+        if (abort.diagnostic.rule == rule_name(RuleId::yaml_syntax_error))
+          from_parser.push_back(f.diagnostics.size());
+        f.diagnostics.push_back(abort.diagnostic);
+        if (builder.in_document()) {
+          LoadedDocument doc;
+          doc.index = builder.current_index();
+          doc.start = builder.document_start();
+          doc.failed = true;
+          f.documents.push_back(doc);
+        }
+        if (abort.stop_file) break;
+        failed_start_line = abort.diagnostic.start.line;
+      } catch (const YAML::Exception& e) {
+        const SourcePos at = builder.pos(e.mark);
+        // A '?' inside a plain scalar of a flow collection (`[a?b]`, `{url: https://x/s?q=1}`)
+        // is content for YAML 1.2 (ns-plain-char); yaml-cpp ends the scalar there. Read it again
+        // with a 'Q' in its place, which the Builder turns back into '?' (bounded per file; only
+        // where the item ends on the same line, so that the scalar is its source text).
+        if (e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN && at.offset < b.size() && b[at.offset] == '?' &&
+            builder.open_flow() != nullptr && question_marks.size() < kMaxFlowQuestionMarks &&
+            plain_question_mark_in_flow(b, at.offset)) {
+          if (spaced.empty()) spaced = b;
+          spaced[at.offset] = 'Q';
+          if (!untabbed.empty()) untabbed[at.offset] = 'Q';
+          question_marks.insert(
+              std::lower_bound(question_marks.begin(), question_marks.end(), at.offset), at.offset);
           undo_attempt();
           continue;
         }
+        // A tab on a line of only white space or a comment: read the file again with those tabs
+        // as spaces (once; the retry starts at this same document).
+        if (e.msg == YAML::ErrorMsg::TAB_IN_INDENTATION && untabbed.empty() &&
+            blank_or_comment(f.source->line(at.line))) {
+          untabbed = untab_blank_lines(*f.source);
+          if (!spaced.empty())  // keep the marker CRs as spaces (untabbed is a copy of `b`)
+            for (std::size_t i = 0; i < b.size(); ++i)
+              if (spaced[i] != b[i]) untabbed[i] = spaced[i];
+          if (untabbed != b && untabbed != spaced) {
+            undo_attempt();
+            continue;
+          }
+        }
+        const int index = builder.in_document() ? builder.current_index() : builder.next_index();
+        // An alias to an undefined anchor makes Backstage's parser fail the whole file.
+        const bool whole_file = e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR;
+        Explained why = explain_error(e.msg, at, *f.source, builder.open_flow());
+        Diagnostic d = make_diag(RuleId::yaml_syntax_error, std::move(why.message),
+                                 std::move(why.help), why.pos, whole_file ? -1 : index);
+        from_parser.push_back(f.diagnostics.size());
+        f.diagnostics.push_back(std::move(d));
+        LoadedDocument doc;
+        doc.index = index;
+        doc.start = builder.in_document() ? builder.document_start() : at;
+        doc.failed = true;
+        f.documents.push_back(doc);
+        failed_start_line = at.line;
+        resume_index = index + 1;
       }
-      const int index = builder.in_document() ? builder.current_index() : builder.next_index();
-      // An alias to an undefined anchor makes Backstage's parser fail the whole file.
-      const bool whole_file = e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR;
-      Explained why = explain_error(e.msg, at, *f.source, builder.open_flow());
-      Diagnostic d = make_diag(RuleId::yaml_syntax_error, std::move(why.message),
-                               std::move(why.help), why.pos, whole_file ? -1 : index);
-      from_parser.push_back(f.diagnostics.size());
-      f.diagnostics.push_back(std::move(d));
-      LoadedDocument doc;
-      doc.index = index;
-      doc.start = builder.in_document() ? builder.document_start() : at;
-      doc.failed = true;
-      f.documents.push_back(doc);
-      failed_start_line = at.line;
-      resume_index = index + 1;
+      next_index = std::max(builder.next_index(), resume_index);
+      // Resume at the next document marker at or after the failure, as `yaml` reports errors per
+      // document and still reads the documents after a broken one.
+      int resume = 0;
+      const int from = std::max(failed_start_line, builder.document_start_line() + 1);
+      for (int l = std::max(from, line_offset + 2); l <= f.source->line_count(); ++l) {
+        if (is_document_marker(f.source->line(l))) {
+          resume = l;
+          break;
+        }
+        if (is_document_end(f.source->line(l)) && l < f.source->line_count()) {
+          resume = l + 1;  // `...` ends the broken document; the next one starts after it
+          break;
+        }
+      }
+      if (resume == 0) break;
+      line_offset = resume - 1;
+      byte_offset = f.source->pos_at(line_offset, 0).offset;
     }
-    next_index = std::max(builder.next_index(), resume_index);
-    // Resume at the next document marker at or after the failure, as `yaml` reports errors per
-    // document and still reads the documents after a broken one.
-    int resume = 0;
-    const int from = std::max(failed_start_line, builder.document_start_line() + 1);
-    for (int l = std::max(from, line_offset + 2); l <= f.source->line_count(); ++l) {
-      if (is_document_marker(f.source->line(l))) {
-        resume = l;
-        break;
-      }
-      if (is_document_end(f.source->line(l)) && l < f.source->line_count()) {
-        resume = l + 1;  // `...` ends the broken document; the next one starts after it
-        break;
-      }
+    exemptions.finalize(f.source->line_count());
+    std::vector<std::size_t> found = check_whitespace(f, exemptions);
+    // `name:<CR>foo`: yaml-cpp reads one plain scalar (a mapping that is a string, a key with
+    // no ':'), `yaml` a value "\rfoo". The CR is reported (above); the file is read again with
+    // the space the author meant there, so that what follows from the CR is not reported a
+    // second time. Until the CRs found are the ones read as spaces (a CR that a broken structure
+    // had hidden in a block scalar is content again once the structure is read): 3 reads at most.
+    if (found == value_crs || pass == 2) {
+      value_crs = std::move(found);
+      break;
     }
-    if (resume == 0) break;
-    line_offset = resume - 1;
-    byte_offset = f.source->pos_at(line_offset, 0).offset;
+    if (spaced.empty()) spaced = b;
+    for (const std::size_t i : value_crs) {
+      spaced[i] = b[i];
+      if (!untabbed.empty()) untabbed[i] = b[i];
+    }
+    value_crs = std::move(found);
+    for (const std::size_t i : value_crs) {
+      spaced[i] = ' ';
+      if (!untabbed.empty()) untabbed[i] = ' ';
+    }
+    f.diagnostics.resize(before_parse);
+    f.documents.clear();
+    exemptions = Exemptions{};
+    from_parser.clear();
   }
-  exemptions.finalize(f.source->line_count());
-  const std::vector<int> value_cr_lines = check_whitespace(f, exemptions);
+  std::vector<int> value_cr_lines;
+  for (const std::size_t i : value_crs) value_cr_lines.push_back(f.source->pos_at_offset(i).line);
   // One cause, one finding: a syntax error that ended a document on a line whose tab indentation
   // or `key:<CR>value` is reported is that tab's or CR's consequence.
   if (!from_parser.empty()) {
