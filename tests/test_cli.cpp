@@ -185,3 +185,29 @@ TEST_CASE("cli: files ignored by the repository's .gitignore are skipped") {
   CHECK(r.exit_code == 0);
   CHECK(r.out == "no problems in 1 file\n");
 }
+
+TEST_CASE("cli: the summary counts the fixes the findings shown offer, by option") {
+  const std::string dir = temp_dir();
+  const std::string head = "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n";
+  const std::string spec = "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
+  write_file(dir + "/catalog-info.yaml", head + "  name: x\n  tags: [Java]\n" + spec);
+  CliRun r = run_cli({"catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("  = fix: lower-case 'Java' (--fix --unsafe-fixes applies it)\n") !=
+        std::string::npos);
+  CHECK(r.out.substr(r.out.find("1 error,")) ==
+        "1 error, 0 warnings in 1 of 1 file\n1 fixable with --fix --unsafe-fixes\n");
+  write_file(dir + "/catalog-info.yaml", head + "  name: 4711\n" + spec);
+  r = run_cli({"catalog-info.yaml"}, dir);
+  CHECK(r.out.substr(r.out.find("1 error,")) ==
+        "1 error, 0 warnings in 1 of 1 file\n1 fixable with --fix\n");
+  // After --fix, what is left says no more than what is left.
+  r = run_cli({"--fix", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("fixable") == std::string::npos);
+  // A finding without a fix: no count.
+  write_file(dir + "/catalog-info.yaml", head + "  name: x\n" + "spec:\n  type: service\n");
+  r = run_cli({"catalog-info.yaml"}, dir);
+  CHECK(r.out.find("fixable") == std::string::npos);
+  CHECK(r.out.find("= fix:") == std::string::npos);
+}

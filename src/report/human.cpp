@@ -155,6 +155,7 @@ std::string caret_prefix(std::string_view line, int column) {
 void report_human(std::ostream& out, const LintResult& result, const HumanOptions& options) {
   const Style st{options.color};
   ColumnIndex columns;
+  std::size_t safe_fixes = 0, unsafe_fixes = 0;  // of the findings shown
   for (const Diagnostic& d : result.diagnostics) {
     if (d.suppressed || (options.quiet && d.severity < options.quiet_threshold)) continue;
     out << fmt::format("{}{}:{}:{}:{} {}{}:{} {}{}{} [{}]\n", st.bold(), printable(d.file),
@@ -178,6 +179,13 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
     for (const RelatedNote& n : d.notes)
       out << fmt::format("  = note: {} at {}:{}:{}\n", printable(n.message), printable(n.file),
                          n.pos.line, n.pos.column);
+    if (d.fix) {
+      const bool safe = d.fix->safety == FixSafety::safe;
+      (safe ? safe_fixes : unsafe_fixes) += 1;
+      out << fmt::format("  = {}fix:{} {} ({})\n", st.green(), st.reset(),
+                         printable(d.fix->description),
+                         safe ? "--fix applies it" : "--fix --unsafe-fixes applies it");
+    }
   }
   const Summary s = summarize(result);
   if (options.quiet) {
@@ -203,6 +211,14 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
   if (s.notes) counts += ", " + plural(s.notes, "note");
   out << fmt::format("{}{}{} in {} of {}{}\n", st.bold(), counts, st.reset(), s.files_with_findings,
                      plural(s.files, "file"), suppressed);
+  // As ruff and ESLint end their summaries: how many of these the fix options would fix.
+  if (safe_fixes > 0 && unsafe_fixes > 0)
+    out << fmt::format("{} fixable with --fix ({} more with --fix --unsafe-fixes)\n", safe_fixes,
+                       unsafe_fixes);
+  else if (safe_fixes > 0)
+    out << fmt::format("{} fixable with --fix\n", safe_fixes);
+  else if (unsafe_fixes > 0)
+    out << fmt::format("{} fixable with --fix --unsafe-fixes\n", unsafe_fixes);
 }
 
 }  // namespace catalog_lint

@@ -36,8 +36,9 @@ struct HumanOptions {
 };
 
 /// Compiler-style output: `path:line:col: severity: message [rule-id]`, the source line with a
-/// caret under the offending text, `= help:` and `note:` lines, then
-/// `N errors, M warnings in K of F files`.
+/// caret under the offending text, `= help:`, `note:` and `= fix:` lines (the fix the finding
+/// offers and the option that applies it), then `N errors, M warnings in K of F files` and, when
+/// findings shown offer fixes, `N fixable with --fix (M more with --fix --unsafe-fixes)`.
 void report_human(std::ostream& out, const LintResult& result, const HumanOptions& options);
 
 /// `{"version":1,"diagnostics":[...],"summary":{...}}` (schema documented in README.md), built
