@@ -51,8 +51,8 @@ std::optional<std::string> changed_files(const std::string& ref, std::set<std::s
     return fmt::format(
         "--changed-since '{}' is not a commit in this repository; give a branch, tag or commit id",
         ref);
-  const CommandResult diff =
-      run_command({"git", "-C", root, "diff", "--name-only", "-z", id, "--"});
+  const CommandResult diff = run_command(
+      {"git", "-C", root, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", id, "--"});
   if (!diff.killed.empty()) return killed(diff);
   if (diff.exit_code != 0)
     return fmt::format("--changed-since '{}': git diff failed (exit code {})", ref, diff.exit_code);

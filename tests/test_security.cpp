@@ -504,3 +504,32 @@ TEST_CASE("security: control bytes in values are shown, not emitted, in every te
   CHECK(printable("tab\tok \xC2\x85 \xC2\xA0") == "tab\tok <U+0085> \xC2\xA0");
   CHECK(printable("\xff") == "\xEF\xBF\xBD");
 }
+
+TEST_CASE("security: a repository's own git config cannot widen the repository or run commands") {
+  if (!have_git()) {
+    skip("git is not installed");
+    return;
+  }
+  const std::string outside = temp_dir();
+  write_file(outside + "/secret.yaml", "token: s3cret\n");
+  const std::string dir = temp_dir();
+  git(dir, {"init", "-q"});
+  // `core.worktree = /` made `git rev-parse --show-toplevel` say "/": every path was inside.
+  git(dir, {"config", "core.worktree", "/"});
+  const std::string up = fs::path(outside).lexically_relative(dir).generic_string();
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: l\nspec:\n"
+             "  targets: [" +
+                 up + "/secret.yaml]\n");
+  CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 0);  // a warning
+  CHECK(severities_of(r, "location-target-outside-repository") ==
+        std::vector<std::string>{"catalog-info.yaml warning", "files=1"});
+  CHECK(r.out.find("s3cret") == std::string::npos);
+  // `core.fsmonitor` is a command git status-like commands start (check-ignore in the walk).
+  const std::string mark = outside + "/fsmonitor-ran";
+  git(dir, {"config", "--unset", "core.worktree"});
+  git(dir, {"config", "core.fsmonitor", "touch '" + mark + "'; false #"});
+  r = run_cli({"."}, dir);
+  CHECK(!fs::exists(mark));
+}

@@ -16,7 +16,8 @@ std::vector<BaseEntity> base_entities(const ChangeSet& change, const std::string
   CommandLimits bounds;
   bounds.max_output = limits.max_file_bytes + 1;
   const CommandResult r = run_command(
-      {"git", "-C", change.root, "show", change.base + ":" + rel.generic_string()}, {}, bounds);
+      {"git", "-C", change.root, "show", "--no-textconv", change.base + ":" + rel.generic_string()},
+      {}, bounds);
   if (r.exit_code != 0 || !r.killed.empty() || r.output.size() > limits.max_file_bytes) return out;
   LoadedFile loaded = load_yaml(r.output, limits);
   for (const LoadedDocument& doc : loaded.documents) {

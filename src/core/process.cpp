@@ -75,6 +75,10 @@ Command::Command(const std::vector<std::string>& argv, CommandLimits limits) : l
     return;
   }
   std::vector<std::string> args = argv;
+  // git reads the config of the repository it runs in, and a repository is input: its
+  // `core.fsmonitor` is a command that `git status`-like commands (check-ignore, diff, ls-files)
+  // start. The tool's git runs never start one (git-config(1) "core.fsmonitor").
+  if (args[0] == "git") args.insert(args.begin() + 1, {"-c", "core.fsmonitor=false"});
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(a.data());
   cargs.push_back(nullptr);

@@ -66,7 +66,8 @@ struct CommandResult {
 /// started yields exit_code -1 at finish().
 class Command {
  public:
-  /// Starts `argv` (argv[0] looked up in PATH).
+  /// Starts `argv` (argv[0] looked up in PATH; `git` gets `-c core.fsmonitor=false`: a
+  /// repository's config must not start commands).
   explicit Command(const std::vector<std::string>& argv, CommandLimits limits = {});
   Command(const Command&) = delete;
   Command& operator=(const Command&) = delete;

@@ -26,6 +26,21 @@ std::string git_toplevel(const std::string& dir, std::string_view fallback) {
   }
   std::string top = r.exit_code == 0 ? r.output : "";
   while (!top.empty() && (top.back() == '\n' || top.back() == '\r')) top.pop_back();
+  if (top.empty()) return top;
+  // A repository's own config (`core.worktree = /`) or GIT_WORK_TREE can make git's answer any
+  // folder above `dir`, even `/`: everything the run may read would then be "inside". The work
+  // tree is trusted only down to the nearest folder holding `.git` (a folder, or the file of a
+  // submodule or worktree); with no `.git` at or above `dir`, `dir` is in no repository here.
+  std::error_code ec;
+  fs::path at = fs::weakly_canonical(fs::absolute(fs::path(dir), ec), ec);
+  const fs::path claimed = fs::weakly_canonical(fs::path(top), ec);
+  for (;; at = at.parent_path()) {
+    if (fs::exists(at / ".git", ec)) break;
+    if (at == at.parent_path()) return "";
+  }
+  const fs::path rel = at.lexically_relative(claimed);
+  // `.git` below git's top: the narrower folder; above it (`core.worktree` a subfolder): git's.
+  if (!rel.empty() && *rel.begin() != ".." && rel != ".") return at.string();
   return top;
 }
 

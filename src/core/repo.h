@@ -9,7 +9,9 @@ namespace catalog_lint {
 
 /// The top directory of the git work tree holding directory `dir` (`git -C DIR rev-parse
 /// --show-toplevel`), as git prints it (no line end); "" when `dir` is in no work tree or git
-/// cannot be run. When git was killed at its deadline or output limit, or not run because an
+/// cannot be run, or when no folder at or above `dir` holds `.git`; never a folder above the
+/// nearest one holding `.git` (a repository's `core.worktree` or GIT_WORK_TREE cannot widen the
+/// repository to `/`). When git was killed at its deadline or output limit, or not run because an
 /// earlier git was (set_skip_after_timeout), also says so on stderr, once per run and `fallback`:
 /// "catalog-lint: warning: git rev-parse did not finish within 300 ms; FALLBACK", where
 /// `fallback` is the caller's words for what it does instead.
