@@ -398,9 +398,13 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     return kExitError;
   }
   if (mode.report) plan = report_plan;  // guarded below like any output
-  // Only a run that writes files needs to know what its placeholders read (the output guard).
+  // Only a run that writes files (standard output redirected to one included) needs to know
+  // what its placeholders read (the output guard).
+  struct stat stdout_stat {};
+  const bool stdout_to_file =
+      ::fstat(STDOUT_FILENO, &stdout_stat) == 0 && S_ISREG(stdout_stat.st_mode);
   options.collect_placeholder_targets =
-      !write_baseline_file.empty() ||
+      !write_baseline_file.empty() || stdout_to_file ||
       std::any_of(plan.begin(), plan.end(), [](const OutputSpec& s) { return !s.to_stdout(); });
   LintResult result;
   FixInput fix_input{found.files, use_stdin, "", ""};
@@ -458,8 +462,7 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     for (const OutputSpec& spec : plan)
       if (!spec.to_stdout()) outputs.push_back({"the output file", spec.file});
     // Standard output redirected to a file (`>> catalog-info.yaml`) is an output like the others.
-    if (struct stat st{}; ::fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
-      outputs.push_back({"standard output", "/dev/stdout"});
+    if (stdout_to_file) outputs.push_back({"standard output", "/dev/stdout"});
     auto inputs = [&] {
       std::vector<GuardedFile> in;
       if (use_stdin) {
@@ -468,9 +471,9 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
         for (const std::string& f : result.linted) in.push_back({"the linted file", f});
         for (const std::string& f : result.skipped_skeletons) in.push_back({"an input file", f});
         for (const std::string& f : result.skipped_not_entities) in.push_back({"an input file", f});
-        for (const std::string& f : result.placeholder_targets)
-          in.push_back({"the file a $text/$json/$yaml placeholder reads", f});
       }
+      for (const std::string& f : result.placeholder_targets)
+        in.push_back({"the file a $text/$json/$yaml placeholder reads", f});
       for (const std::string& f : options.resolver->config_files())
         in.push_back({"the config file", f});
       if (!baseline_file.empty()) in.push_back({"the --baseline file", baseline_file});

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -579,6 +581,14 @@ int run_snapshot(const SnapshotArgs& args, const Limits& limits) {
                              builder.size() == 1 ? "entity" : "entities", printable(args.output));
     return kExitClean;
   }
+  // Standard output redirected into an input (`>> catalog-info.yaml`) would append to it.
+  if (struct stat st{}; ::fstat(STDOUT_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+    if (const auto out_id = file_identity("/dev/stdout"))
+      for (const std::string& in : inputs)
+        if (const auto in_id = file_identity(in); in_id && *in_id == *out_id) {
+          error(fmt::format("refusing to write standard output: it is the input file '{}'", in));
+          return kExitError;
+        }
   std::cout << text;
   return kExitClean;
 }

@@ -674,4 +674,34 @@ TEST_CASE("attack 4: a --format FILE that is standard output is standard output"
         "catalog-lint: error: refusing to write '/dev/stdout': it is the linted file "
         "'catalog-info.yaml'\n");
   CHECK(read_file(dir + "/catalog-info.yaml") == kEntity);
+  // Into the file a placeholder reads (with or without --stdin), or into a snapshot's input.
+  const std::string api =
+      "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: a\nspec:\n"
+      "  type: openapi\n  lifecycle: production\n  owner: team-a\n  definition:\n"
+      "    $text: ./openapi.yaml\n";
+  write_file(dir + "/api/catalog-info.yaml", api);
+  write_file(dir + "/api/openapi.yaml", "openapi: 3.0.0\n");
+  const std::string refused =
+      "catalog-lint: error: refusing to write '/dev/stdout': it is the file a $text/$json/$yaml "
+      "placeholder reads '" +
+      fs::weakly_canonical(dir + "/api/openapi.yaml").string() + "'\n";
+  const CliRun text = run_with({"api/catalog-info.yaml"},
+                               RunOptions{.cwd = dir, .stdout_path = dir + "/api/openapi.yaml"});
+  CHECK(text.exit_code == 2);
+  CHECK(text.err == refused);
+  const CliRun piped = run_with({"--stdin", "--stdin-filename", "api/catalog-info.yaml"},
+                                RunOptions{.cwd = dir,
+                                           .stdin_path = dir + "/api/catalog-info.yaml",
+                                           .stdout_path = dir + "/api/openapi.yaml"});
+  CHECK(piped.exit_code == 2);
+  CHECK(piped.err == refused);
+  CHECK(read_file(dir + "/api/openapi.yaml") == "openapi: 3.0.0\n");
+  const CliRun snap =
+      run_with({"snapshot", "api/catalog-info.yaml"},
+               RunOptions{.cwd = dir, .stdout_path = dir + "/api/catalog-info.yaml"});
+  CHECK(snap.exit_code == 2);
+  CHECK(snap.err ==
+        "catalog-lint: error: refusing to write standard output: it is the input file "
+        "'api/catalog-info.yaml'\n");
+  CHECK(read_file(dir + "/api/catalog-info.yaml") == api);
 }
