@@ -452,6 +452,16 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
                                            options.limits.max_findings),
                                "fix these first, or raise the limit with --limit findings=N"));
   }
+  std::optional<SourcePos> cut;
+  result.suppressions = parse_suppressions(src, options.limits.max_findings, &cut);
+  if (cut)
+    out.push_back(file_finding(
+        RuleId::limit_exceeded, file, *cut,
+        fmt::format("file has more than {} suppression rule names; the directives from here on "
+                    "are not read",
+                    options.limits.max_findings),
+        "suppress by rule in .catalog-lint.yaml (rules: or overrides:), or raise the limit with "
+        "--limit findings=N"));
   // Each source line copied once however many findings point at it.
   std::unordered_map<int, std::shared_ptr<const std::string>> lines;
   for (Diagnostic& d : out) {
@@ -466,7 +476,6 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     if (!line) line = std::make_shared<const std::string>(src.line(d.start.line));
     d.source_line = line;
   }
-  result.suppressions = parse_suppressions(src);
   if (skeleton) {
     for (Diagnostic& d : out) skeleton->adjust(d);  // none is dropped any more
     result.skeleton = std::move(skeleton);

@@ -13,10 +13,12 @@
 
 namespace catalog_lint {
 
-std::vector<Suppression> parse_suppressions(const SourceText& src) {
+std::vector<Suppression> parse_suppressions(const SourceText& src, std::size_t max_names,
+                                            std::optional<SourcePos>* cut) {
   static const RE2 directive(R"((?:^|\s)#\s*catalog-lint-disable-([a-z-]*)(.*)$)");
   static const RE2 rule_list(R"(\s*([A-Za-z0-9_-]+)\s*,?)");
   std::vector<Suppression> out;
+  std::size_t names = 0;  // directives without a rule and rule names read
   const std::string& bytes = src.bytes();
   if (bytes.find("catalog-lint-disable-") == std::string::npos) return out;  // fast path
   for (int l = 1; l <= src.line_count(); ++l) {
@@ -27,10 +29,15 @@ std::vector<Suppression> parse_suppressions(const SourceText& src) {
     Suppression s;
     const std::size_t hash = text.rfind('#', text.find("catalog-lint-disable-"));
     s.pos = src.pos_at(l - 1, static_cast<int>(hash == std::string_view::npos ? 0 : hash));
+    if (names >= max_names) {
+      if (cut) *cut = s.pos;
+      break;
+    }
     s.line_text = std::make_shared<const std::string>(text);
     s.whole_file = verb == "file";
     s.target_line = l + 1;
     if (verb != "file" && verb != "next-line") {
+      ++names;
       out.push_back(std::move(s));  // malformed: no rules
       continue;
     }
@@ -44,9 +51,16 @@ std::vector<Suppression> parse_suppressions(const SourceText& src) {
     }
     re2::StringPiece in(list);
     std::string rule;
-    while (RE2::Consume(&in, rule_list, &rule)) s.rules.push_back(rule);
+    while (names < max_names && RE2::Consume(&in, rule_list, &rule)) {
+      s.rules.push_back(rule);
+      ++names;
+    }
+    names += s.rules.empty();  // reported as malformed
     s.used.assign(s.rules.size(), false);
+    const bool more = names >= max_names && RE2::Consume(&in, rule_list, &rule);
+    if (more && cut) *cut = s.pos;  // this directive names more rules than are read
     out.push_back(std::move(s));
+    if (more) break;
   }
   return out;
 }

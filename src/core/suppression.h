@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,12 @@ struct Suppression {
 };
 
 /// Finds every directive in `src` (a `#` comment whose text starts with `catalog-lint-disable-`).
-/// A malformed directive (unknown verb, no rule) is returned with an empty `rules` list.
-std::vector<Suppression> parse_suppressions(const SourceText& src);
+/// A malformed directive (unknown verb, no rule) is returned with an empty `rules` list. Each
+/// directive and rule name may become a finding: once `max_names` (Limits::max_findings) are
+/// read, the rest of the file's directives are not, and `*cut` (when given) is set to the `#` of
+/// the first directive left out.
+std::vector<Suppression> parse_suppressions(const SourceText& src, std::size_t max_names = 10'000,
+                                            std::optional<SourcePos>* cut = nullptr);
 
 /// Marks each diagnostic of `file` in `diagnostics` that a directive covers as suppressed, then
 /// appends `invalid-suppression` (unknown rule, missing reason, malformed) and
