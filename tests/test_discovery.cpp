@@ -273,3 +273,42 @@ TEST_CASE("discovery: a walked file that starts with a byte order mark is sniffe
   const CliRun r = run_cli({"--format", "json", "."}, dir);
   CHECK(nlohmann::json::parse(r.out)["summary"]["files"] == 1);
 }
+
+TEST_CASE("discovery: the apiVersion sniff reads top-level keys, as YAML writes them") {
+  using catalog_lint::sniff_backstage;
+  // Inside a block scalar or a nested mapping (a ConfigMap embedding a catalog file): no entity.
+  CHECK_FALSE(
+      sniff_backstage("apiVersion: v1\nkind: ConfigMap\ndata:\n  catalog-info.yaml: |\n"
+                      "    apiVersion: backstage.io/v1alpha1\n    kind: Component\n"));
+  CHECK_FALSE(sniff_backstage("x: |\n  apiVersion: backstage.io/v1alpha1\n"));
+  // Flow style, a tag, an anchor, the value on the next line, a list root: entities.
+  CHECK(sniff_backstage("{apiVersion: backstage.io/v1alpha1, kind: Component}\n"));
+  CHECK(sniff_backstage("{kind: Component, \"apiVersion\": \"backstage.io/v1alpha1\"}\n"));
+  CHECK(sniff_backstage("apiVersion: !!str backstage.io/v1alpha1\n"));
+  CHECK(sniff_backstage("apiVersion: &v backstage.io/v1alpha1\n"));
+  CHECK(sniff_backstage("apiVersion:\n  backstage.io/v1alpha1\n"));
+  CHECK(sniff_backstage("- apiVersion: backstage.io/v1alpha1\n"));
+  CHECK(sniff_backstage("apiVersion: scaffolder.backstage.io/v1beta3\n"));
+  // A Backstage kind under another API group is that API's (OpenShift's Group, Dapr's
+  // Component); a near miss of backstage.io or no group at all is Backstage's, to report.
+  using catalog_lint::walk_takes;
+  CHECK_FALSE(walk_takes("catalog-groups.yaml", "apiVersion: user.openshift.io/v1\nkind: Group\n"));
+  CHECK_FALSE(walk_takes("catalog-dapr.yaml", "apiVersion: dapr.io/v1alpha1\nkind: Component\n"));
+  CHECK(walk_takes("catalog-x.yaml", "apiVersion: backstge.io/v1alpha1\nkind: Component\n"));
+  CHECK(walk_takes("catalog-x.yaml", "apiVersion: v1alpha1\nkind: Component\n"));
+  CHECK(walk_takes("catalog-x.yaml", "kind: Component\n"));
+  CHECK_FALSE(walk_takes("catalog-x.yaml", "apiVersion: apps/v1\nkind: Deployment\n"));
+  const std::string dir = git_repo();
+  write_file(dir + "/k8s/catalog-groups.yaml",
+             "apiVersion: user.openshift.io/v1\nkind: Group\nmetadata:\n  name: g\nusers: [a]\n");
+  write_file(dir + "/svc.yaml",
+             "{apiVersion: backstage.io/v1alpha1, kind: Component, metadata: {name: a}, spec: "
+             "{type: service, lifecycle: production, owner: team-a}}\n");
+  const CliRun r = run_cli({"--format", "json", "."}, dir);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["summary"]["files"] == 1);
+  const CliRun hook =
+      run_cli({"--skip-non-entities", "--format", "json", "k8s/catalog-groups.yaml"}, dir);
+  CHECK(hook.exit_code == 0);
+  CHECK(nlohmann::json::parse(hook.out)["summary"]["files"] == 0);
+}

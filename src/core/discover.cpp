@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "core/process.h"
+#include "core/suggest.h"
 
 namespace fs = std::filesystem;
 
@@ -46,9 +47,27 @@ std::string_view without_bom(std::string_view content) {
 
 bool sniff_backstage(std::string_view content) {
   content = without_bom(content);
-  static const RE2 re(
-      R"((?m)^[ \t-]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?backstage\.io/)");
-  return RE2::PartialMatch(content, re);
+  // A top-level key (column 0, or after a `- ` of a list root): not a line of a block scalar or
+  // a nested mapping (a ConfigMap that embeds a catalog file). Its value may follow an anchor or
+  // a tag, or start on the next line; a one-line flow mapping root holds it anywhere.
+  static const RE2 block(
+      R"((?m)^(?:-[ \t]+)?["']?apiVersion["']?[ \t]*:(?:[ \t]+[&!][^ \t\r\n]*)*[ \t]*)"
+      R"((?:#[^\n]*)?(?:\r?\n[ \t]+)?["']?(?:scaffolder\.)?backstage\.io/)");
+  static const RE2 flow(
+      R"((?m)^(?:-[ \t]+)?\{[^\n]*["']?apiVersion["']?[ \t]*:[ \t]*["']?(?:scaffolder\.)?)"
+      R"(backstage\.io/)");
+  return RE2::PartialMatch(content, block) || RE2::PartialMatch(content, flow);
+}
+
+bool declares_other_api(std::string_view content) {
+  content = without_bom(content);
+  static const RE2 re(R"((?m)^["']?apiVersion["']?[ \t]*:[ \t]*["']?([A-Za-z0-9.-]+)/)");
+  re2::StringPiece in(content.data(), content.size());
+  std::string group;
+  if (!RE2::FindAndConsume(&in, re, &group)) return false;
+  // A DNS-style API group (Kubernetes, OpenShift, Dapr) that is no near miss of Backstage's.
+  return group.find('.') != std::string::npos && bounded_distance(group, "backstage.io", 3) > 2 &&
+         bounded_distance(group, "scaffolder.backstage.io", 3) > 2;
 }
 
 bool sniff_skeleton(std::string_view content) {
@@ -109,7 +128,8 @@ bool has_yaml_extension(const fs::path& p) {
 
 bool walk_takes(std::string_view filename, std::string_view head) {
   return is_entity_file_name(filename) || sniff_backstage(head) ||
-         (is_catalog_file_name(filename) && sniff_backstage_kind(head));
+         (is_catalog_file_name(filename) && sniff_backstage_kind(head) &&
+          !declares_other_api(head));
 }
 
 namespace {
@@ -140,7 +160,7 @@ Sniff sniff_file(const fs::path& p, bool kind_too) {
   }
   ::close(fd);
   const std::string_view head(buf.data(), got);
-  out.backstage = (kind_too && sniff_backstage_kind(head)) ||
+  out.backstage = (kind_too && sniff_backstage_kind(head) && !declares_other_api(head)) ||
                   (head.find("backstage.io/") != std::string_view::npos && sniff_backstage(head));
   out.skeleton = (kind_too || out.backstage) && sniff_skeleton(head);
   if (out.backstage) out.source_dirs = template_source_dirs(head);

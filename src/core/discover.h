@@ -56,12 +56,20 @@ bool declares_template(std::string_view content);
 std::vector<std::string> template_source_dirs(std::string_view content);
 
 /// True when `content` declares a Backstage apiVersion (`backstage.io/…` or
-/// `scaffolder.backstage.io/…`, any version part) at the start of a line.
+/// `scaffolder.backstage.io/…`, any version part) as a top-level key: at the start of a line
+/// (or after a list root's `- `), its value after an anchor or tag or on the next line, or in a
+/// one-line flow mapping root. (Text, not YAML: an explicit key `? apiVersion` is not seen.)
 bool sniff_backstage(std::string_view content);
+
+/// True when the first top-level `apiVersion:` of `content` names another API group: a DNS-style
+/// group (`user.openshift.io/v1`, `dapr.io/v1alpha1`) more than 2 edits from `backstage.io` and
+/// `scaffolder.backstage.io` (a typo such as `backstge.io` is still Backstage's, to report).
+bool declares_other_api(std::string_view content);
 
 /// True when a directory walk takes the file named `filename` (the name only) whose first bytes
 /// are `head`: `catalog-info.yaml|yml` whatever it holds; another `catalog-*.yaml|yml` that
-/// sniff_backstage()s or sniff_backstage_kind()s; any other file that sniff_backstage()s.
+/// sniff_backstage()s, or sniff_backstage_kind()s and does not declares_other_api(); any other
+/// file that sniff_backstage()s.
 /// (`--skip-non-entities` applies the same test to named files.)
 bool walk_takes(std::string_view filename, std::string_view head);
 
