@@ -176,6 +176,14 @@ bool write_reports(const std::vector<OutputSpec>& plan, const LintArgs& args,
   return !write_failed;
 }
 
+// Refuses an empty value ("--baseline ''"): in CI it is an unset variable, and the option would
+// silently do nothing.
+const CLI::Validator kNotEmpty(
+    [](const std::string& value) {
+      return value.empty() ? std::string("an empty value (an unset variable?)") : std::string();
+    },
+    "");
+
 }  // namespace
 
 void add_lint_options(CLI::App& app, LintArgs& args) {
@@ -186,7 +194,8 @@ void add_lint_options(CLI::App& app, LintArgs& args) {
           ->allow_extra_args(false);
   args.output_opt = app.add_option("--output,-o", args.outputs,
                                    "write the preceding --format to FILE; repeatable")
-                        ->allow_extra_args(false);
+                        ->allow_extra_args(false)
+                        ->check(kNotEmpty);
   app.add_option("--sarif-category", args.sarif_category,
                  "SARIF automationDetails.id (category/run)");
   app.add_option("--color", args.color, "colour in human output")
@@ -200,13 +209,16 @@ void add_lint_options(CLI::App& app, LintArgs& args) {
   app.add_option("--allow-extends-from", args.load_options.extends_roots,
                  "let config files extend files under DIR too (default: only inside their own "
                  "repository); repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->check(kNotEmpty);
   app.add_option("--config", args.config_file,
-                 "use this config file instead of the nearest .catalog-lint.yaml");
+                 "use this config file instead of the nearest .catalog-lint.yaml")
+      ->check(kNotEmpty);
   app.add_option("--catalog", args.catalogs,
                  "org catalog (folder, file or snapshot) whose entities are looked up, not linted; "
                  "repeatable")
-      ->allow_extra_args(false);
+      ->allow_extra_args(false)
+      ->check(kNotEmpty);
   app.add_flag("--quiet,-q", args.quiet,
                "report only findings at or above --fail-on; print nothing when there are none");
   app.add_option("--limit", args.limit_args,
@@ -220,12 +232,18 @@ void add_lint_options(CLI::App& app, LintArgs& args) {
       ->allow_extra_args(false);
   app.add_flag("--stdin", args.use_stdin, "lint standard input instead of files");
   app.add_option("--stdin-filename", args.stdin_filename,
-                 "the file name standard input stands for (config lookup, reports)");
-  app.add_option("--baseline", args.baseline_file, "report only findings not recorded in FILE");
+                 "the file name standard input stands for (config lookup, reports)")
+      ->check(kNotEmpty);
+  app.add_option("--baseline", args.baseline_file, "report only findings not recorded in FILE")
+      ->check(kNotEmpty);
   app.add_option("--write-baseline", args.write_baseline_file,
-                 "record the current findings in FILE (they are then not reported)");
-  app.add_option("--changed-since", args.changed_since,
-                 "lint only files git reports changed since REF (plus untracked ones)");
+                 "record the current findings in FILE (they are then not reported)")
+      ->check(kNotEmpty);
+  app.add_option(
+         "--changed-since", args.changed_since,
+         "lint the files git reports changed since REF (plus untracked ones) and the files the "
+         "change affects")
+      ->check(kNotEmpty);
   app.add_flag("--fix", args.fix_args.fix,
                "apply safe fixes in place (with --stdin: print the text)");
   app.add_flag("--diff", args.fix_args.diff, "print the fixes as a unified diff; write nothing");

@@ -211,3 +211,19 @@ TEST_CASE("cli: the summary counts the fixes the findings shown offer, by option
   CHECK(r.out.find("fixable") == std::string::npos);
   CHECK(r.out.find("= fix:") == std::string::npos);
 }
+
+TEST_CASE("cli: an empty option value is a usage error, not an option silently off") {
+  // `--baseline "$BASELINE"` with the variable unset ran without the baseline (exit 0 or 1).
+  const std::string dir = temp_dir();
+  for (const std::string opt :
+       {"--baseline", "--write-baseline", "--changed-since", "--config", "--catalog", "--output",
+        "--stdin-filename", "--allow-extends-from"}) {
+    CAPTURE(opt);
+    const CliRun r = run_cli({opt, "", "."}, dir);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out == "");
+    CHECK(r.err == "catalog-lint: error: " + opt +
+                       ": an empty value (an unset variable?)\nRun with --help for more "
+                       "information.\n");
+  }
+}
