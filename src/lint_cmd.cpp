@@ -518,7 +518,9 @@ int run_lint(LintArgs& args, const LintMode& mode, const ClosedStreams& closed) 
     if (fixed.exit_code) return checked_stdout(*fixed.exit_code, closed);
   }
   if (!write_baseline_file.empty() || !baseline_file.empty()) {
-    const std::string root = find_repo_root();
+    // Entries are relative to the repository holding the baseline, wherever the run starts.
+    const std::string root =
+        repo_root_for(write_baseline_file.empty() ? baseline_file : write_baseline_file);
     try {
       if (!write_baseline_file.empty()) {
         // Entries of files this run did not lint stay (writing from a subset of the files).

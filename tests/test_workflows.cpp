@@ -425,3 +425,26 @@ TEST_CASE("cli: a walk that finds no catalog file says so on stderr, and exits 0
   write_file(dir + "/docs/catalog-info.yaml", component("payments"));
   CHECK(run_cli({"docs"}, dir).err == "");
 }
+
+TEST_CASE("cli: a baseline matches from outside its repository and from a subfolder") {
+  // Paths were taken relative to the repository of the working directory: run from the folder
+  // above the repository, none of the 3 recorded findings matched (and none was stale).
+  const std::string parent = std::filesystem::canonical(temp_dir()).string();
+  const std::string dir = parent + "/svc";
+  std::filesystem::create_directories(dir);
+  REQUIRE(std::system(fmt::format("git init -q '{}'", dir).c_str()) == 0);
+  write_file(dir + "/services/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: a\n"
+             "  tags: [Java]\nspec:\n  type: service\n  lifecycle: production\n");
+  const CliRun write = run_cli({"--write-baseline", "b.json", "."}, dir);
+  REQUIRE(write.exit_code == 0);
+  CHECK(write.err == "catalog-lint: recorded 2 findings in baseline 'b.json'\n");
+  CHECK(read_file(dir + "/b.json").find("\"file\": \"services/catalog-info.yaml\"") !=
+        std::string::npos);
+  const CliRun outside = run_cli({"--baseline", "svc/b.json", "svc"}, parent);
+  CHECK(outside.exit_code == 0);
+  CHECK(outside.out == "no problems in 1 file (2 suppressed)\n");
+  const CliRun sub = run_cli({"--baseline", "../b.json", "."}, dir + "/services");
+  CHECK(sub.exit_code == 0);
+  CHECK(sub.out == "no problems in 1 file (2 suppressed)\n");
+}

@@ -60,6 +60,16 @@ std::string find_repo_root() {
   return known[cwd.string()] = (ec ? root : canonical).string();
 }
 
+std::string repo_root_for(const std::string& file) {
+  std::error_code ec;
+  const fs::path dir = fs::absolute(fs::path(file), ec).lexically_normal().parent_path();
+  const std::string top =
+      git_toplevel(dir.string(), "paths are taken relative to the current directory");
+  if (top.empty()) return find_repo_root();
+  const fs::path canonical = fs::weakly_canonical(fs::path(top), ec);
+  return ec ? top : canonical.string();
+}
+
 namespace {
 
 // RFC 3986: keep unreserved characters and '/', percent-encode every other byte (SARIF §3.10.2).

@@ -22,6 +22,11 @@ std::string git_toplevel(const std::string& dir, std::string_view fallback);
 /// on stderr). Absolute, with symlinks resolved; git is asked once per working directory.
 std::string find_repo_root();
 
+/// The root that the paths of a file kept in a repository are relative to (a baseline's
+/// entries): git_toplevel() of the folder holding `file`, symlinks resolved; find_repo_root()
+/// when that folder is in no repository. So a baseline matches from wherever the run starts.
+std::string repo_root_for(const std::string& file);
+
 /// How a file path appears in SARIF and GitHub annotations (SARIF §3.4.3 `uri`, §3.4.4
 /// `uriBaseId`).
 struct ArtifactUri {
