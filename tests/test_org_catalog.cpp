@@ -286,7 +286,7 @@ TEST_CASE("the org catalog: --changed-since lints the files that mention a renam
               kSearch, "unresolved-reference services/search/catalog-info.yaml:17:15"}));
   CHECK(j["diagnostics"][0]["message"] ==
         "entity component:default/payments-api was renamed to component:default/payments-svc "
-        "since 'HEAD', but 1 entity still name it: services/search/catalog-info.yaml:17:15 "
+        "since 'HEAD', but 1 entity still names it: services/search/catalog-info.yaml:17:15 "
         "(dependsOn of component:default/search)");
 }
 
@@ -312,7 +312,7 @@ TEST_CASE("the org catalog: --changed-since reports a deleted entity at the top 
   CHECK(d["line"] == 1);
   CHECK(d["column"] == 1);
   CHECK(d["message"] ==
-        "entity component:default/payments-api was removed since 'HEAD', but 1 entity still name "
+        "entity component:default/payments-api was removed since 'HEAD', but 1 entity still names "
         "it: services/search/catalog-info.yaml:17:15 (dependsOn of component:default/search)");
   CHECK(d["help"] ==
         "keep the entity until the referrers are changed, or change them in the same pull "

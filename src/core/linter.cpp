@@ -950,8 +950,9 @@ void removed_entities(const std::vector<BaseEntity>& before, const CatalogIndex&
                           refs[i].field->pos.line, refs[i].field->pos.column, refs[i].relation,
                           refs[i].entity->ref);
     if (refs.size() > kListed) list += fmt::format(" and {} more", refs.size() - kListed);
-    const std::string still = fmt::format("{} {} still name it: {}", refs.size(),
-                                          refs.size() == 1 ? "entity" : "entities", list);
+    const std::string still =
+        fmt::format("{} {} still {} it: {}", refs.size(), refs.size() == 1 ? "entity" : "entities",
+                    refs.size() == 1 ? "names" : "name", list);
     Diagnostic d =
         next
             ? file_finding(RuleId::removed_entity_referenced, file, next->name_pos,
