@@ -87,6 +87,14 @@ std::optional<std::string> guard_outputs(const std::vector<GuardedFile>& outputs
   std::vector<std::pair<FileIdentity, const GuardedFile*>> seen;
   bool any_exists = false;
   for (const GuardedFile& o : outputs) {
+    // A new `.catalog-lint.yaml` would be the configuration of its folder from the next run on
+    // (every run then fails on a JSON report or baseline as config).
+    if (o.path != "/dev/stdout" &&
+        std::filesystem::path(o.path).filename() == std::filesystem::path(kConfigFileName))
+      return fmt::format(
+          "refusing to write '{}': a file named {} is read as the configuration of "
+          "its folder",
+          o.path, kConfigFileName);
     const auto id = file_identity(o.path);
     if (!id) continue;
     for (const auto& [other, file] : seen)

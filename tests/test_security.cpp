@@ -376,8 +376,12 @@ TEST_CASE("security: outputs never overwrite an input or each other") {
       {{"--config", "c.yaml", "--format", "json", "-o", "c.yaml", "catalog-info.yaml"},
        "catalog-lint: error: refusing to write 'c.yaml': it is the config file 'c.yaml'\n"},
       {{"--format", "json", "-o", "sub/.catalog-lint.yaml", "sub"},
-       "catalog-lint: error: refusing to write 'sub/.catalog-lint.yaml': it is the config file "
-       "'sub/.catalog-lint.yaml'\n"},
+       "catalog-lint: error: refusing to write 'sub/.catalog-lint.yaml': a file named "
+       ".catalog-lint.yaml is read as the configuration of its folder\n"},
+      // Not there yet: the next run would read the baseline as its configuration.
+      {{"--write-baseline", "out/.catalog-lint.yaml", "catalog-info.yaml"},
+       "catalog-lint: error: refusing to write 'out/.catalog-lint.yaml': a file named "
+       ".catalog-lint.yaml is read as the configuration of its folder\n"},
       {{"--catalog", "org", "--format", "json", "-o", "org/groups.yaml", "catalog-info.yaml"},
        "catalog-lint: error: refusing to write 'org/groups.yaml': it is the --catalog file "
        "'org/groups.yaml'\n"},
@@ -396,6 +400,7 @@ TEST_CASE("security: outputs never overwrite an input or each other") {
     CHECK(read_file(dir + "/sub/.catalog-lint.yaml") == "rules:\n  invalid-tag: warning\n");
     CHECK(read_file(dir + "/org/groups.yaml").find("kind: Group") != std::string::npos);
     CHECK_FALSE(fs::exists(dir + "/out/r.json"));
+    CHECK_FALSE(fs::exists(dir + "/out/.catalog-lint.yaml"));
   }
   // --stdin-filename F --output F: F is what the input stands for.
   const CliRun s =
