@@ -529,18 +529,30 @@ TEST_CASE("the org catalog: empty sources and missing designated Groups are warn
   CHECK(j["diagnostics"][0]["help"] ==
         "name a folder or file of entity YAML, a snapshot (catalog-lint snapshot) or a Backstage "
         "API export in `catalog:` of .catalog-lint.yaml, or in --catalog");
-  // A platform team the org does not have: once per run, at the first catalog source.
+  // A platform team the org does not have: once per run, at the value in the config that set
+  // it (it was at the first catalog source, `org/:1:1`), with a near miss when the org has one.
   write_file(dir + "/.catalog-lint.yaml",
              "catalog: [org]\npolicy:\n  platform_team: group:default/platform-crew\n");
   r = run_cli({"--format", "json", "--rule", "wrong-escalation-level=off", "services/payments"},
               dir);
   CHECK(r.exit_code == 0);
-  CHECK(findings(r) == list({"incomplete-org-catalog org/:1:1", kPayments}));
+  CHECK(findings(r) == list({"incomplete-org-catalog .catalog-lint.yaml:3:18", kPayments}));
   j = nlohmann::json::parse(r.out);
   CHECK(j["diagnostics"][0]["message"] ==
         "the platform team 'group:default/platform-crew' (policy.platform_team) is not in the org "
         "catalog: escalation level 2 and escape-hatch approvals name a Group Backstage does not "
         "know");
+  CHECK(
+      j["diagnostics"][0]["help"] ==
+      "add the Group to the org catalog, or set policy.platform_team in .catalog-lint.yaml to the "
+      "platform team's Group");
+  write_file(dir + "/.catalog-lint.yaml",
+             "catalog: [org]\npolicy:\n  platform_team: group:default/platform-tean\n");
+  r = run_cli({"--format", "json", "--rule", "wrong-escalation-level=off", "services/payments"},
+              dir);
+  j = nlohmann::json::parse(r.out);
+  CHECK(j["diagnostics"][0]["help"] ==
+        "did you mean 'group:default/platform-team'? Set policy.platform_team to it");
   // ... unless policy.known_owners vouches for it; and `off` silences the rule.
   write_file(dir + "/.catalog-lint.yaml",
              "catalog: [org]\npolicy:\n  platform_team: group:default/platform-crew\n"

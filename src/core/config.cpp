@@ -566,10 +566,14 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
                               "'/', like 'platform/' or 'example.com/'",
                               pol.annotation_prefix));
     }
-    if (const Node* n = pn->get("platform_team"))
+    if (const Node* n = pn->get("platform_team")) {
       pol.platform_team = p.ref(n, "policy.platform_team");
-    if (const Node* n = pn->get("architecture_committee"))
+      pol.platform_team_at = {file, n->pos};
+    }
+    if (const Node* n = pn->get("architecture_committee")) {
       pol.architecture_committee = p.ref(n, "policy.architecture_committee");
+      pol.architecture_committee_at = {file, n->pos};
+    }
     // Deprecated aliases of rule options (policy.deprecation_notice_days, …): each sets the
     // option whose front matter names it as its `policy_alias`.
     for (const Rule& rule : Registry::instance().rules())

@@ -36,6 +36,7 @@
 #include "core/skeleton.h"
 #include "core/snapshot.h"
 #include "core/stamp.h"
+#include "core/suggest.h"
 #include "rules/declarative.h"
 #include "rules/placeholders.h"
 
@@ -631,7 +632,8 @@ Diagnostic empty_catalog_source(const std::string& source, bool json) {
 /// The `incomplete-org-catalog` findings of the Groups the policy of the linted entities
 /// designates (policy.platform_team, policy.architecture_committee) that are neither linted,
 /// in the org catalog nor in policy.known_owners: escalation levels 2 and 3 would go nowhere.
-/// Each ref once, at `first_source` (the first catalog source of the run).
+/// Each ref once, at the value of the config that set it, else at `first_source` (the first
+/// catalog source of the run); the help proposes a Group name within the suggestion bound.
 void missing_designated_groups(const CatalogIndex& index, const std::string& first_source,
                                std::vector<Diagnostic>& out) {
   std::vector<const Policy*> policies;
@@ -643,6 +645,7 @@ void missing_designated_groups(const CatalogIndex& index, const std::string& fir
   std::set<std::string> wanted;  // ref key → reported once
   struct Need {
     std::string key, role, field, what;
+    Policy::SetAt at;
   };
   std::vector<Need> needs;
   for (const Policy* p : policies) {
@@ -654,9 +657,10 @@ void missing_designated_groups(const CatalogIndex& index, const std::string& fir
                       [&](const std::string& k) { return to_lower(k) == key; }))
         continue;
       needs.push_back(i == 0 ? Need{key, "platform team", "policy.platform_team",
-                                    "escalation level 2 and escape-hatch approvals name"}
+                                    "escalation level 2 and escape-hatch approvals name",
+                                    p->platform_team_at}
                              : Need{key, "architecture committee", "policy.architecture_committee",
-                                    "escalation level 3 names"});
+                                    "escalation level 3 names", p->architecture_committee_at});
     }
   }
   for (const Need& n : needs) {
@@ -670,15 +674,35 @@ void missing_designated_groups(const CatalogIndex& index, const std::string& fir
                       return std::find(keys.begin(), keys.end(), n.key) != keys.end();
                     }))
       continue;
+    // A near miss among the names of the Groups of that namespace (`platform-tean`): the
+    // config's typo, not a missing Group. Bounded by the name's length, not the ref's.
+    const std::size_t slash = n.key.rfind('/');
+    const std::string prefix = n.key.substr(0, slash + 1);  // "group:default/"
+    std::vector<std::string> names;
+    const auto add = [&](const EntitySummary& e) {
+      if (e.ref.starts_with(prefix) && e.ref.starts_with("group:"))
+        names.push_back(e.ref.substr(prefix.size()));
+    };
+    std::for_each(index.entities.begin(), index.entities.end(), add);
+    std::for_each(index.org.begin(), index.org.end(), add);
+    std::optional<std::string> near;
+    if (slash != std::string::npos)
+      if (const auto name = nearest_name(n.key.substr(slash + 1), names)) near = prefix + *name;
+    std::string help =
+        near ? fmt::format("did you mean '{}'? Set {} to it", *near, n.field)
+             : fmt::format(
+                   "add the Group to the org catalog, or set {} in .catalog-lint.yaml to "
+                   "the {}'s Group",
+                   n.field, n.role);
+    // At the value in the config file that set it; at the catalog source for the default.
+    const bool set = !n.at.file.empty();
     out.push_back(file_finding(
-        RuleId::incomplete_org_catalog, source_artifact(first_source),
-        SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
+        RuleId::incomplete_org_catalog, set ? n.at.file : source_artifact(first_source),
+        set ? n.at.pos : SourcePos{.line = 1, .column = 1, .column_utf16 = 1},
         fmt::format("the {} '{}' ({}) is not in the org catalog: {} a Group Backstage does not "
                     "know",
                     n.role, n.key, n.field, n.what),
-        fmt::format("add the Group to the org catalog, or set {} in .catalog-lint.yaml to the "
-                    "{}'s Group",
-                    n.field, n.role)));
+        std::move(help)));
   }
 }
 

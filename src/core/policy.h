@@ -61,6 +61,13 @@ struct Policy {
   std::string annotation_prefix = "platform/";
   std::string platform_team = "group:default/platform-team";  ///< level 2, approver
   std::string architecture_committee = "group:default/architecture-committee";  ///< level 3
+  /// Where a config file set one of those (its path as the run names it, the value's position):
+  /// findings about the ref go there. `file` is empty for the defaults.
+  struct SetAt {
+    std::string file;
+    SourcePos pos;
+  };
+  SetAt platform_team_at, architecture_committee_at;
   std::vector<std::string> known_owners;  ///< entity refs (default kind group), lower-cased keys
   std::vector<std::string> golden_paths;  ///< approved template names, in addition to Templates
   std::vector<std::shared_ptr<const DeclarativeRule>> declarative_rules;
