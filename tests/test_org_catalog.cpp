@@ -185,7 +185,12 @@ TEST_CASE("the org catalog: catalog sources outside the repository or missing ar
   write_file(dir + "/.catalog-lint.yaml", "catalog: [org, orgs]\n");
   r = run_cli({"services"}, dir);
   CHECK(r.exit_code == 2);
-  CHECK(r.out.find(".catalog-lint.yaml:1:16: error: catalog source 'orgs' does not exist") !=
+  CHECK(r.out.find(".catalog-lint.yaml:1:16: error: catalog source 'orgs' does not exist "
+                   "(looked for 'orgs'); did you mean 'org'? [invalid-config]") !=
+        std::string::npos);
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [./nothing-like-it]\n");
+  r = run_cli({"services"}, dir);
+  CHECK(r.out.find("does not exist (looked for 'nothing-like-it') [invalid-config]") !=
         std::string::npos);
   write_file(dir + "/.catalog-lint.yaml", "catalog_complete: yes\n");
   r = run_cli({"services"}, dir);

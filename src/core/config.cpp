@@ -657,10 +657,23 @@ ParsedConfig ConfigLoader::Impl::parse(const std::string& file, const std::strin
               refusal(name, canonical, from.parent_path().string(), what, key == "catalog");
           !why.empty())
         p.fail(at, fmt::format("{} {}", key, why));
-      if (!fs::exists(canonical, ec))
-        p.fail(at, fmt::format("{} {} '{}' does not exist (looked for '{}')", key,
-                               key == "catalog" ? "source" : "file", name,
-                               target.lexically_normal().string()));
+      if (!fs::exists(canonical, ec)) {
+        // A near miss among the entries of the folder it would be in (`orgs` for `org`; the
+        // first 1,000 entries are looked at).
+        std::vector<std::string> siblings;
+        const fs::path normal = target.lexically_normal();
+        fs::directory_iterator it(normal.parent_path().empty() ? "." : normal.parent_path(), ec);
+        for (int k = 0; !ec && it != fs::directory_iterator() && k < 1000; it.increment(ec), ++k)
+          siblings.push_back(it->path().filename().string());
+        std::sort(siblings.begin(), siblings.end());
+        std::string hint;
+        if (const auto near = nearest_name(normal.filename().string(), siblings)) {
+          const fs::path written = fs::path(name).parent_path() / *near;
+          hint = fmt::format("; did you mean '{}'?", written.generic_string());
+        }
+        p.fail(at, fmt::format("{} {} '{}' does not exist (looked for '{}'){}", key,
+                               key == "catalog" ? "source" : "file", name, normal.string(), hint));
+      }
       // A source that is neither a folder nor a regular file (a FIFO, a device) is refused
       // here, as --catalog refuses it, rather than read as a source with no entities.
       if (key == "catalog" && !fs::is_directory(canonical, ec) &&
