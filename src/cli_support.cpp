@@ -26,6 +26,7 @@ ClosedStreams plug_closed_streams() {
     if (null >= 0 && null != fd) dup2(null, fd), close(null);
     if (fd == 0) closed.in = true;
     if (fd == 1) closed.out = true;
+    if (fd == 2) closed.err = true;
   }
   return closed;
 }

@@ -21,12 +21,12 @@ inline constexpr int kExitError = 2;
 
 /// Which of the standard streams were closed when the run started (`<&-`, `>&-`).
 struct ClosedStreams {
-  bool in = false, out = false;
+  bool in = false, out = false, err = false;
 };
 
 /// Opens every closed standard stream (0, 1, 2) on /dev/null, so that no file the run opens
-/// takes its place, and says which of stdin and stdout were closed: reading or writing them is
-/// still an error.
+/// takes its place, and says which were closed: reading or writing them is still an error (a
+/// report to `/dev/stderr` when stderr was closed included).
 ClosedStreams plug_closed_streams();
 
 /// Writes `text` to standard output unbuffered; an error message when it cannot (a full disk, a

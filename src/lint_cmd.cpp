@@ -174,8 +174,17 @@ bool write_reports(const std::vector<OutputSpec>& plan, const LintArgs& args,
     }
     // Standard output is written at once, unbuffered: a file output may be the same stream
     // (/dev/stdout), and must come after it.
+    // Standard error named as a file (`json=/dev/stderr`) when it was closed: that is /dev/null
+    // now, and the report would be lost without a word.
+    const bool to_closed_stderr =
+        closed.err &&
+        (spec.file == "/dev/stderr" || spec.file == "/dev/fd/2" || spec.file == "/proc/self/fd/2");
     const auto error =
-        spec.to_stdout() ? write_stdout(text.str(), closed) : write_output(spec.file, text.str());
+        to_closed_stderr
+            ? std::optional<std::string>(fmt::format(
+                  "cannot write the report to '{}': standard error is closed", spec.file))
+        : spec.to_stdout() ? write_stdout(text.str(), closed)
+                           : write_output(spec.file, text.str());
     if (error) {
       std::cerr << fmt::format("catalog-lint: error: {}\n", printable(*error));
       write_failed = true;

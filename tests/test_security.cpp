@@ -335,6 +335,13 @@ TEST_CASE("security: a closed standard output is an error, not a silent success"
   // Nothing the run opens takes the place of the closed stream.
   CHECK(fs::exists(dir + "/catalog-info.yaml"));
   CHECK(read_file(dir + "/catalog-info.yaml") == component("payments"));
+  // A report to standard error when it is closed (`json=/dev/stderr 2>&-`) was written to the
+  // /dev/null that stands in for it, exit 1: lost without a word.
+  const auto [code, out] =
+      sh(dir, std::string("'") + CATALOG_LINT_BINARY +
+                  "' --format json=/dev/stderr --format human=/dev/null . 2>&-");
+  CHECK(code == 2);
+  CHECK(out == "");
 }
 
 // ---- 5. no output overwrites an input of the run or another output ----
