@@ -34,6 +34,8 @@ rules:
   # unknown-kind: off          # if your Backstage adds its own kinds
   # short-deprecation-notice: {severity: error, options: {notice_days: 30}}
 
+# The Groups below must be Groups of your org catalog: change them to yours (once `catalog:` is
+# set, a Group it lacks is an incomplete-org-catalog warning).
 policy:
   annotation_prefix: platform/
   platform_team: group:default/platform-team                     # escalation level 2, approver
