@@ -398,6 +398,26 @@ TEST_CASE("cli --fix: writes the safe fixes, keeps the mode, reports what is lef
   CHECK(read_file(file) == kHead + "  labels:\n    tier: \"1\"\n" + kSpec);
 }
 
+TEST_CASE("cli --fix: a file the run could not write in place is not replaced") {
+  // The rename needs only a writable folder: a read-only file was replaced (and then owned by
+  // whoever ran the fix). Root may write any file, so for root it is written, mode kept.
+  const std::string dir = temp_dir();
+  const std::string file = dir + "/catalog-info.yaml";
+  const std::string text = kHead + "  labels:\n    tier: 1\n" + kSpec;
+  write_file(file, text);
+  ::chmod(file.c_str(), 0444);
+  const CliRun r = run_cli({"--fix", "--color", "never", "catalog-info.yaml"}, dir);
+  if (::geteuid() == 0) {
+    CHECK(r.exit_code == 0);
+    CHECK(read_file(file) == kHead + "  labels:\n    tier: \"1\"\n" + kSpec);
+  } else {
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("cannot fix catalog-info.yaml: Permission denied") != std::string::npos);
+    CHECK(read_file(file) == text);
+  }
+  CHECK(mode_of(file) == "444");
+}
+
 TEST_CASE("cli --fix: the exit code reflects the findings left") {
   const std::string dir = temp_dir();
   // tier: 1 is fixable; the bad tag is not.

@@ -69,6 +69,10 @@ std::optional<std::string> write_in_place(const std::string& path, std::string_v
   if (::lstat(real.c_str(), &st) != 0)
     return fmt::format("cannot fix {}: {}", path, std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return fmt::format("refusing to fix {}: not a regular file", path);
+  // The rename below needs only the folder to be writable: a file its owner made read-only
+  // would be replaced all the same. It is written only when it could be written in place.
+  if (::access(real.c_str(), W_OK) != 0)
+    return fmt::format("cannot fix {}: {}", path, std::strerror(errno));
   const FileBytes now = read_regular_file(real.string(), expected.size() + 1);
   if (!now.error.empty() || now.too_big || now.bytes != expected)
     return fmt::format("refusing to fix {}: it changed while it was linted", path);
