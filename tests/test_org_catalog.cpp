@@ -529,6 +529,10 @@ TEST_CASE("the org catalog: empty sources and missing designated Groups are warn
   r = run_cli({"--format", "json", "services/payments"}, dir);
   CHECK(r.exit_code == 0);
   CHECK(findings(r) == list({"incomplete-org-catalog empty/:1:1", kPayments}));
+  // The human summary counts the warning about the folder apart from the linted file's.
+  const CliRun human = run_cli({"services/payments"}, dir);
+  CHECK(human.out.substr(human.out.rfind("0 errors")) ==
+        "0 errors, 2 warnings in 1 of 1 file, 1 in no linted file\n");
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["diagnostics"][0]["severity"] == "warning");
   CHECK(j["diagnostics"][0]["help"] ==

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <map>
 #include <set>
 
 #include "core/source.h"
@@ -14,7 +15,7 @@ namespace catalog_lint {
 Summary summarize(const LintResult& result) {
   Summary s;
   s.files = result.files;
-  std::set<std::string_view> with;
+  std::map<std::string_view, std::size_t> with;  // file → counted findings
   for (const Diagnostic& d : result.diagnostics) {
     if (d.suppressed) {
       ++s.suppressed;
@@ -23,11 +24,15 @@ Summary summarize(const LintResult& result) {
     if (d.severity == Severity::error) ++s.errors;
     if (d.severity == Severity::warning) ++s.warnings;
     if (d.severity == Severity::note) ++s.notes;
-    with.insert(d.file);
+    ++with[d.file];
   }
-  // Findings located outside the linted files (a stale baseline entry) count no file.
+  // Findings located outside the linted files (a stale baseline entry, a config) count no file.
   const std::set<std::string_view> linted(result.linted.begin(), result.linted.end());
-  for (const std::string_view f : with) s.files_with_findings += linted.count(f);
+  for (const auto& [f, n] : with)
+    if (linted.count(f))
+      ++s.files_with_findings;
+    else
+      s.elsewhere += n;
   return s;
 }
 
@@ -209,8 +214,12 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
   std::string counts =
       fmt::format("{}, {}", plural(s.errors, "error"), plural(s.warnings, "warning"));
   if (s.notes) counts += ", " + plural(s.notes, "note");
-  out << fmt::format("{}{}{} in {} of {}{}\n", st.bold(), counts, st.reset(), s.files_with_findings,
-                     plural(s.files, "file"), suppressed);
+  // "0 errors, 1 warning in 0 of 1 file" read as a contradiction when the warning was about a
+  // config or a catalog source: those are counted apart.
+  const std::string elsewhere =
+      s.elsewhere ? fmt::format(", {} in no linted file", s.elsewhere) : std::string();
+  out << fmt::format("{}{}{} in {} of {}{}{}\n", st.bold(), counts, st.reset(),
+                     s.files_with_findings, plural(s.files, "file"), elsewhere, suppressed);
   // As ruff and ESLint end their summaries: how many of these the fix options would fix.
   if (safe_fixes > 0 && unsafe_fixes > 0)
     out << fmt::format("{} fixable with --fix ({} more with --fix --unsafe-fixes)\n", safe_fixes,
