@@ -51,11 +51,27 @@ std::optional<std::string> changed_files(const std::string& ref, std::set<std::s
     return fmt::format(
         "--changed-since '{}' is not a commit in this repository; give a branch, tag or commit id",
         ref);
-  const CommandResult diff = run_command(
-      {"git", "-C", root, "diff", "--no-ext-diff", "--no-textconv", "--name-only", "-z", id, "--"});
+  // The plumbing diff-index (not `git diff`): it refreshes no index, so it writes nothing and runs
+  // no index hook; a file whose stat data alone changed is listed too (linted once more, never
+  // missed). Comparing a file's content hashes it through the clean filter its attributes name
+  // (gitattributes(5) "filter"): every filter driver of the repository's config is emptied
+  // (an empty command is no filter).
+  std::vector<std::string> argv = {"git", "-C", root};
+  const CommandResult drivers =
+      run_command({"git", "-C", root, "config", "-z", "--name-only", "--get-regexp", "^filter\\."});
+  if (!drivers.killed.empty()) return killed(drivers);
+  std::set<std::string> names;
+  for (const std::string& key : split_nul(drivers.output))
+    if (const std::size_t dot = key.rfind('.'); dot > 7) names.insert(key.substr(7, dot - 7));
+  for (const std::string& name : names)
+    for (const char* part : {"clean", "smudge", "process"})
+      argv.insert(argv.end(), {"-c", fmt::format("filter.{}.{}=", name, part)});
+  argv.insert(argv.end(), {"diff-index", "--name-only", "-z", id, "--"});
+  const CommandResult diff = run_command(argv);
   if (!diff.killed.empty()) return killed(diff);
   if (diff.exit_code != 0)
-    return fmt::format("--changed-since '{}': git diff failed (exit code {})", ref, diff.exit_code);
+    return fmt::format("--changed-since '{}': git diff-index failed (exit code {})", ref,
+                       diff.exit_code);
   const CommandResult untracked = run_command(
       {"git", "-C", root, "ls-files", "--others", "--exclude-standard", "--full-name", "-z"});
   if (!untracked.killed.empty()) return killed(untracked);
@@ -89,8 +105,11 @@ std::optional<std::string> guard_outputs(const std::vector<GuardedFile>& outputs
   for (const GuardedFile& o : outputs) {
     // A new `.catalog-lint.yaml` would be the configuration of its folder from the next run on
     // (every run then fails on a JSON report or baseline as config).
-    if (o.path != "/dev/stdout" &&
-        std::filesystem::path(o.path).filename() == std::filesystem::path(kConfigFileName))
+    // (In any case: on a case-insensitive file system `.CATALOG-LINT.YAML` is that file.)
+    std::string name = std::filesystem::path(o.path).filename().string();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (o.path != "/dev/stdout" && name == kConfigFileName)
       return fmt::format(
           "refusing to write '{}': a file named {} is read as the configuration of "
           "its folder",

@@ -60,6 +60,19 @@ int run(int argc, char** argv) {
   cl::lsp::LspArgs lsp_args;
   CLI::App* lsp_cmd = cl::lsp::add_lsp_command(app, lsp_args);
 
+  // `--config=` (an unset variable after the '='): CLI11 would take the next argument as the
+  // value. An empty value is refused, as `--config ''` is.
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    if (arg == "--") break;
+    if (arg.size() > 3 && arg.starts_with("--") && arg.ends_with('=')) {
+      std::cerr << fmt::format(
+          "catalog-lint: error: {}: an empty value (an unset variable?)\nRun with --help for "
+          "more information.\n",
+          cl::printable(arg.substr(0, arg.size() - 1)));
+      return cl::kExitError;
+    }
+  }
   try {
     app.parse(argc, argv);
     lint.parse_order = app.parse_order();

@@ -225,5 +225,9 @@ TEST_CASE("cli: an empty option value is a usage error, not an option silently o
     CHECK(r.err == "catalog-lint: error: " + opt +
                        ": an empty value (an unset variable?)\nRun with --help for more "
                        "information.\n");
+    // `--config=`: CLI11 took the next argument as the value.
+    const CliRun eq = run_cli({opt + "=", "catalog-info.yaml"}, dir);
+    CHECK(eq.exit_code == 2);
+    CHECK(eq.err == r.err);
   }
 }

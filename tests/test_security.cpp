@@ -538,10 +538,40 @@ TEST_CASE("security: a repository's own git config cannot widen the repository o
   CHECK(severities_of(r, "location-target-outside-repository") ==
         std::vector<std::string>{"catalog-info.yaml warning", "files=1"});
   CHECK(r.out.find("s3cret") == std::string::npos);
+  // A work tree that does not hold the file (`core.worktree` naming another folder): the
+  // folder holding `.git` is the repository; the outside target was linted, the inside one
+  // called outside.
+  git(dir, {"config", "core.worktree", outside});
+  write_file(dir + "/inside.yaml", component("inside"));
+  write_file(dir + "/catalog-info.yaml",
+             "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: l\nspec:\n"
+             "  targets: [./inside.yaml, " +
+                 up + "/secret.yaml]\n");
+  r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(severities_of(r, "location-target-outside-repository") ==
+        std::vector<std::string>{"catalog-info.yaml warning", "files=2"});
+  CHECK(r.out.find("s3cret") == std::string::npos);
   // `core.fsmonitor` is a command git status-like commands start (check-ignore in the walk).
   const std::string mark = outside + "/fsmonitor-ran";
   git(dir, {"config", "--unset", "core.worktree"});
   git(dir, {"config", "core.fsmonitor", "touch '" + mark + "'; false #"});
   r = run_cli({"."}, dir);
   CHECK(!fs::exists(mark));
+  // --changed-since: a clean filter (`git diff` refreshed the index through it) and an index
+  // hook are commands of the repository too.
+  git(dir, {"config", "--unset", "core.fsmonitor"});
+  const std::string filter = outside + "/filter-ran", hook = outside + "/hook-ran";
+  write_file(dir + "/.gitattributes", "*.yaml filter=evil\n");
+  git(dir, {"add", "."});
+  git(dir, {"commit", "-qm", "one"});
+  git(dir, {"config", "filter.evil.clean", "touch '" + filter + "'; cat"});
+  write_file(dir + "/.git/hooks/post-index-change", "#!/bin/sh\ntouch '" + hook + "'\n");
+  fs::permissions(dir + "/.git/hooks/post-index-change", fs::perms::owner_all);
+  write_file(dir + "/inside.yaml", component("inside2"));
+  r = run_cli({"--changed-since", "HEAD", "."}, dir);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err == "");
+  CHECK(!fs::exists(filter));
+  CHECK(!fs::exists(hook));
 }

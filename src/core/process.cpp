@@ -75,10 +75,14 @@ Command::Command(const std::vector<std::string>& argv, CommandLimits limits) : l
     return;
   }
   std::vector<std::string> args = argv;
-  // git reads the config of the repository it runs in, and a repository is input: its
-  // `core.fsmonitor` is a command that `git status`-like commands (check-ignore, diff, ls-files)
-  // start. The tool's git runs never start one (git-config(1) "core.fsmonitor").
-  if (args[0] == "git") args.insert(args.begin() + 1, {"-c", "core.fsmonitor=false"});
+  // git reads the config of the repository it runs in, and a repository is input: it may name
+  // commands that read-only git runs start (git-config(1)): `core.fsmonitor` (check-ignore,
+  // ls-files), hooks (an index refresh runs post-index-change), and the transport of a partial
+  // clone's lazy fetch of a missing blob (`core.sshCommand`, for `git show REV:path`). The
+  // tool's git runs start none of them and never reach the network.
+  if (args[0] == "git")
+    args.insert(args.begin() + 1, {"-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
+                                   "-c", "protocol.allow=never"});
   std::vector<char*> cargs;
   for (std::string& a : args) cargs.push_back(a.data());
   cargs.push_back(nullptr);
@@ -231,6 +235,10 @@ CommandResult Command::finish() {
 }
 
 void anchor_git_environment() {
+  // A partial clone fetches a missing blob on demand (`git show REV:path`) through the
+  // repository's transport settings: never (git 2.44 and later read this; older ones are held by
+  // `-c protocol.allow=never`, Command).
+  ::setenv("GIT_NO_LAZY_FETCH", "1", 1);
   std::error_code ec;
   const std::filesystem::path cwd = std::filesystem::current_path(ec);
   if (ec) return;

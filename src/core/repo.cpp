@@ -38,9 +38,16 @@ std::string git_toplevel(const std::string& dir, std::string_view fallback) {
     if (fs::exists(at / ".git", ec)) break;
     if (at == at.parent_path()) return "";
   }
-  const fs::path rel = at.lexically_relative(claimed);
+  const auto within = [](const fs::path& p, const fs::path& root) {
+    const fs::path rel = p.lexically_relative(root);
+    return !rel.empty() && *rel.begin() != "..";
+  };
+  // A top that does not hold `dir` (`core.worktree` or GIT_WORK_TREE naming another folder) is
+  // no answer about `dir`: the folder holding `.git` is the repository.
+  const fs::path here = fs::weakly_canonical(fs::absolute(fs::path(dir), ec), ec);
+  if (!within(here, claimed)) return at.string();
   // `.git` below git's top: the narrower folder; above it (`core.worktree` a subfolder): git's.
-  if (!rel.empty() && *rel.begin() != ".." && rel != ".") return at.string();
+  if (within(at, claimed) && at != claimed) return at.string();
   return top;
 }
 
