@@ -32,8 +32,9 @@ std::string git_toplevel(const std::string& dir, std::string_view fallback) {
   // tree is trusted only down to the nearest folder holding `.git` (a folder, or the file of a
   // submodule or worktree); with no `.git` at or above `dir`, `dir` is in no repository here.
   std::error_code ec;
-  fs::path at = fs::weakly_canonical(fs::absolute(fs::path(dir), ec), ec);
+  const fs::path here = fs::weakly_canonical(fs::absolute(fs::path(dir), ec), ec);
   const fs::path claimed = fs::weakly_canonical(fs::path(top), ec);
+  fs::path at = here;
   for (;; at = at.parent_path()) {
     if (fs::exists(at / ".git", ec)) break;
     if (at == at.parent_path()) return "";
@@ -44,7 +45,6 @@ std::string git_toplevel(const std::string& dir, std::string_view fallback) {
   };
   // A top that does not hold `dir` (`core.worktree` or GIT_WORK_TREE naming another folder) is
   // no answer about `dir`: the folder holding `.git` is the repository.
-  const fs::path here = fs::weakly_canonical(fs::absolute(fs::path(dir), ec), ec);
   if (!within(here, claimed)) return at.string();
   // `.git` below git's top: the narrower folder; above it (`core.worktree` a subfolder): git's.
   if (within(at, claimed) && at != claimed) return at.string();
