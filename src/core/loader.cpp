@@ -6,6 +6,7 @@
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
@@ -551,6 +552,37 @@ Explained explain_error(const std::string& msg, SourcePos at, const SourceText& 
           "check the quotes, brackets and indentation here", at};
 }
 
+/// Same-length changes load_yaml made to yaml-cpp's copy of a file where YAML 1.2 (and Backstage's
+/// `yaml` parser) reads flow-collection text that yaml-cpp cannot: the Builder reads back what the
+/// author wrote. Bounded per file (kMaxFlowRewrites).
+struct FlowRewrites {
+  /// Stands for a '?' of a plain scalar (`[a?b]`, `[a ? b]`, over lines); only used in a file
+  /// with no such byte, so every one in a plain scalar is a '?' again.
+  static constexpr char kQuestion = '\x01';
+  /// Stands for a flow mapping key that yaml-cpp cannot read: over 1024 characters (its limit;
+  /// `yaml` has none in a flow mapping) or over lines: `{KEY: v}` is read as `{    \x02: v}`.
+  static constexpr char kLongKey = '\x02';
+  /// A key's value, by the offset of its marker (`start`: of its first character).
+  struct Key {
+    std::size_t offset;
+    std::size_t start;
+    std::string text;
+    bool plain;  ///< written without quotes (its type is resolved as a plain scalar's)
+  };
+  /// Columns that yaml-cpp reports `delta` too small on a line (0-based, absolute), from
+  /// `from_column` on (after the copy moved text left on that line).
+  struct Shift {
+    int line;
+    int from_column;
+    int to_column;
+    int delta;
+  };
+  std::size_t count = 0;
+  bool question_marks = false;
+  std::vector<Key> keys;  ///< sorted by offset
+  std::vector<Shift> shifts;
+};
+
 class Builder : public YAML::EventHandler {
  public:
   Builder(LoadedFile& file, const Limits& limits, int line_offset, int first_index,
@@ -563,10 +595,8 @@ class Builder : public YAML::EventHandler {
 
   /// Report yaml-1-1-habit notes (catalog files; configuration files are not read by Backstage).
   bool yaml11_notes = false;
-  /// Offsets (sorted, absolute) where yaml-cpp's copy of the text has 'Q' for a '?' of a plain
-  /// scalar in a flow collection (load_yaml): OnScalar gives those scalars their source text.
-  const std::vector<std::size_t>* flow_question_marks = nullptr;
-  const std::string* parsed_text = nullptr;  ///< the text yaml-cpp reads (whole file)
+  /// What load_yaml changed in yaml-cpp's copy of the text (nullptr: nothing).
+  const FlowRewrites* rewrites = nullptr;
 
   /// Closes an exemption left open by the last scalar or flow collection (end of input).
   void finish() {
@@ -675,21 +705,25 @@ class Builder : public YAML::EventHandler {
                     current_index())};
     }
     n->text = value;
-    if (tag == "?" && flow_question_marks != nullptr && !flow_question_marks->empty()) {
-      // A single-line plain scalar: its text is the source from its start (load_yaml only
-      // substitutes there); the copy differs from it exactly at the substituted offsets.
-      const std::size_t from = n->pos.offset, to = from + value.size();
-      const auto it =
-          std::lower_bound(flow_question_marks->begin(), flow_question_marks->end(), from);
-      const std::string& source = file_.source->bytes();
-      if (it != flow_question_marks->end() && *it < to && to <= source.size() &&
-          parsed_text != nullptr && parsed_text->compare(from, value.size(), value) == 0)
-        n->text = source.substr(from, value.size());
+    std::string_view tag_read = tag;  // the tag of what the author wrote
+    if (tag == "?" && rewrites != nullptr) {
+      if (rewrites->question_marks)
+        std::replace(n->text.begin(), n->text.end(), FlowRewrites::kQuestion, '?');
+      if (value.size() == 1 && value[0] == FlowRewrites::kLongKey) {
+        const auto it = std::lower_bound(
+            rewrites->keys.begin(), rewrites->keys.end(), n->pos.offset,
+            [](const FlowRewrites::Key& k, std::size_t offset) { return k.offset < offset; });
+        if (it != rewrites->keys.end() && it->offset == n->pos.offset) {
+          n->text = it->text;
+          n->pos = file_.source->pos_at_offset(it->start);
+          if (!it->plain) tag_read = "!";
+        }
+      }
     }
-    if (tag == "?") {
+    if (tag_read == "?") {
       n->plain = true;
       n->type = yaml11_ ? resolve_plain_scalar_yaml11(n->text) : resolve_plain_scalar(n->text);
-    } else if (tag == "!" || tag == "tag:yaml.org,2002:str") {
+    } else if (tag_read == "!" || tag == "tag:yaml.org,2002:str") {
       n->type = NodeType::string;
     } else if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
                tag == "tag:yaml.org,2002:bool" || tag == "tag:yaml.org,2002:null") {
@@ -739,7 +773,12 @@ class Builder : public YAML::EventHandler {
   }
 
   SourcePos pos(const YAML::Mark& mark) const {
-    return file_.source->pos_at(mark.line + line_offset_, mark.column);
+    const int line = mark.line + line_offset_;
+    int column = mark.column;
+    if (rewrites != nullptr)
+      for (const FlowRewrites::Shift& s : rewrites->shifts)
+        if (s.line == line && column >= s.from_column && column < s.to_column) column += s.delta;
+    return file_.source->pos_at(line, column);
   }
 
  private:
@@ -1784,37 +1823,168 @@ void space_marker_crs(const std::string& b, std::string& input) {
 
 namespace {
 
-/// '?'s of plain scalars in flow collections that load_yaml reads for yaml-cpp, per file.
-constexpr std::size_t kMaxFlowQuestionMarks = 256;
+/// Changes load_yaml makes to yaml-cpp's copy of a file (FlowRewrites), per file; of them, the
+/// ones that move text on a line (each costs every node position a comparison).
+constexpr std::size_t kMaxFlowRewrites = 256;
+constexpr std::size_t kMaxFlowShifts = 16;
 
 /// True when the '?' at `at` of `b` (inside a flow collection) is content of a plain scalar for
-/// YAML 1.2 — not the explicit-key indicator `? ` — and the scalar ends on its line (a `,`, `]`,
-/// `}` or `: ` follows before the line break), so that its value is its source text.
+/// YAML 1.2 (ns-plain-char, §7.3.3): after other text of the scalar (`a?b`, `a ? b`, also on a
+/// continuation line), or first with a plain-safe character after it (`?a`). Not the
+/// explicit-key indicator (`? a`, `?`).
 bool plain_question_mark_in_flow(const std::string& b, std::size_t at) {
   const char next = at + 1 < b.size() ? b[at + 1] : '\n';
-  // Where an item starts, '?' is the explicit-key indicator unless a plain-safe character
-  // follows (`[?a]` is "?a"; `[? a]`, `[?]`, `{a: ?}` are not plain scalars); after other text
-  // it is content (`y ?`, `a?b`).
   std::size_t p = at;
-  while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\t')) --p;
+  bool over_lines = false;
+  while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\t' || b[p - 1] == '\n')) {
+    over_lines = over_lines || b[p - 1] == '\n';
+    --p;
+  }
   const bool item_start =
-      p == 0 || std::strchr("[{,\n", b[p - 1]) != nullptr || (b[p - 1] == ':' && p < at);
-  if (item_start && std::strchr(" \t\r\n,[]{}", next) != nullptr) return false;
-  // The scalar starts on this line too: a flow indicator or `: ` before it, no line break.
-  for (std::size_t i = at; i > 0; --i) {
-    const char c = b[i - 1];
-    if (c == '\n' || c == '\r') return false;
-    if (c == '[' || c == '{' || c == ',') break;
-    if (c == ' ' && i >= 2 && b[i - 2] == ':') break;
+      p == 0 || std::strchr("[{,", b[p - 1]) != nullptr || (b[p - 1] == ':' && p < at);
+  if (!item_start && over_lines) {
+    // A continuation line of the scalar before, unless a comment ended that line.
+    std::size_t line_start = p;
+    while (line_start > 0 && b[line_start - 1] != '\n') --line_start;
+    for (std::size_t i = line_start; i < p; ++i)
+      if (b[i] == '#' && (i == line_start || b[i - 1] == ' ' || b[i - 1] == '\t')) return false;
   }
-  for (std::size_t i = at + 1; i < b.size(); ++i) {
-    const char c = b[i];
-    if (c == '\n' || c == '\r') return false;
-    if (c == ',' || c == ']' || c == '}') return true;
-    if (c == ':' && (i + 1 == b.size() || std::strchr(" \t,]}", b[i + 1]) != nullptr)) return true;
-    if (c == '#' && (b[i - 1] == ' ' || b[i - 1] == '\t')) return false;
+  return !item_start || std::strchr(" \t\r\n,[]{}", next) == nullptr;
+}
+
+/// Where yaml-cpp stopped at offset `at` of `b` inside a flow collection whose bracket is at
+/// `open`, writes into `copy` (yaml-cpp's copy of `b`, same length) the same-length change that
+/// lets yaml-cpp read what YAML 1.2 reads there, and records it in `r`. Returns the bytes changed
+/// as [first, second), or an empty range when there is no such change (the error stands). The
+/// kinds (each read by `yaml`, refused by yaml-cpp):
+/// - a '?' inside a plain scalar (`[a?b]`, `[a ? b]`, `[a\n b?c]`): FlowRewrites::kQuestion;
+/// - an empty explicit key (`[?]`, `[?, a]`, `{?}`): the '?' becomes ':' (`[:]` is `[{null: null}]`
+///   for yaml-cpp too);
+/// - a flow collection as explicit key (`[?[a]]`, `[?{a: b}: c]`): `[ [a]: c]`, or `[[a]:]`
+///   when no value follows (the key moves one column left; FlowRewrites::Shift puts it back);
+/// - in a flow mapping, a key over lines (`{a\n b: c}`, `{"a\n b"}`), with its ':' on a later
+///   line (`{a # c\n  : b}`), or of over 1024 characters: FlowRewrites::kLongKey.
+std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, std::string& copy,
+                                                         std::size_t at, const Node& open,
+                                                         FlowRewrites& r, const SourceText& src) {
+  using Range = std::pair<std::size_t, std::size_t>;
+  const Range none{0, 0};
+  if (r.count >= kMaxFlowRewrites || at >= b.size() || copy[at] != b[at]) return none;
+  const auto line_of = [&](std::size_t offset) { return src.pos_at_offset(offset).line - 1; };
+  const auto column_of = [&](std::size_t offset) {  // in bytes, as yaml-cpp's marks
+    return static_cast<int>(offset - src.pos_at(line_of(offset), 0).offset);
+  };
+  const auto done = [&](std::size_t from, std::size_t to) {
+    ++r.count;
+    return Range{from, to};
+  };
+  if (b[at] == '?') {
+    if (plain_question_mark_in_flow(b, at)) {
+      if (b.find(FlowRewrites::kQuestion) != std::string::npos) return none;
+      copy[at] = FlowRewrites::kQuestion;
+      r.question_marks = true;
+      return done(at, at + 1);
+    }
+    // An explicit key starts an entry (`{a: ?}` is no entry: `yaml` refuses it).
+    std::size_t p = at;
+    while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\n')) --p;
+    if (p == 0 || std::strchr("[{,", b[p - 1]) == nullptr) return none;
+    const char next = at + 1 < b.size() ? b[at + 1] : '\n';
+    if (next == ',' || next == ']' || next == '}') {
+      copy[at] = ':';
+      return done(at, at + 1);
+    }
+    if (next != '[' && next != '{') return none;
+    const std::size_t close = scan_flow(b, at + 1, -1).close;
+    if (close == std::string::npos || b.find('\n', at) < close) return none;
+    std::size_t after = close;
+    while (after < b.size() && b[after] == ' ') ++after;
+    if (after < b.size() && b[after] == ':') {
+      copy[at] = ' ';
+      return done(at, at + 1);
+    }
+    if (after >= b.size() || std::strchr(",]}", b[after]) == nullptr ||
+        r.shifts.size() >= kMaxFlowShifts)
+      return none;
+    std::copy(copy.begin() + static_cast<std::ptrdiff_t>(at) + 1,
+              copy.begin() + static_cast<std::ptrdiff_t>(close),
+              copy.begin() + static_cast<std::ptrdiff_t>(at));
+    copy[close - 1] = ':';
+    r.shifts.push_back({line_of(at), column_of(at), column_of(close - 1), 1});
+    return done(at, close);
   }
-  return false;
+  if (!open.is_map()) return none;
+  // A key from `at`, quoted or plain, over lines too; then `: ` (or `,`/`}`: no value), after
+  // white space, line breaks and comments.
+  const char first = b[at];
+  if (std::strchr("&*!|>%@`", first) != nullptr) return none;
+  const bool quoted = first == '"' || first == '\'';
+  std::size_t end = at;
+  if (quoted) {
+    end = at + 1;
+    while (end < b.size()) {
+      if (first == '"' && b[end] == '\\') {
+        end += 2;
+      } else if (b[end] == first && first == '\'' && end + 1 < b.size() && b[end + 1] == '\'') {
+        end += 2;  // '' is one quote
+      } else if (b[end] == first) {
+        break;
+      } else {
+        ++end;
+      }
+    }
+    if (end >= b.size()) return none;
+    ++end;
+  } else {
+    while (end < b.size() && std::strchr(",[]{}", b[end]) == nullptr &&
+           !(b[end] == ':' && (end + 1 == b.size() || std::strchr(" \t\r\n,[]{}", b[end + 1]))) &&
+           !(b[end] == '#' && end > at && (b[end - 1] == ' ' || b[end - 1] == '\n')))
+      ++end;
+    while (end > at && (b[end - 1] == ' ' || b[end - 1] == '\n')) --end;
+    if (end == at) return none;
+  }
+  std::size_t next = end;  // the ':', ',' or '}' after the key
+  while (next < b.size()) {
+    if (b[next] == ' ' || b[next] == '\n') {
+      ++next;
+    } else if (b[next] == '#' && (b[next - 1] == ' ' || b[next - 1] == '\n')) {
+      while (next < b.size() && b[next] != '\n') ++next;
+    } else {
+      break;
+    }
+  }
+  if (next >= b.size()) return none;
+  const bool colon = b[next] == ':';
+  if (colon && next + 1 < b.size() && std::strchr(" \t\r\n,[]{}", b[next + 1]) == nullptr)
+    return none;
+  if (!colon && b[next] != ',' && b[next] != '}') return none;
+  const bool over_lines = b.find('\n', at) < next;
+  if (!over_lines && next - at < 1000) return none;  // not what yaml-cpp fails on
+  // The marker goes right before the ':' (or ends the key); the rest becomes spaces, line
+  // breaks stay, so that every other position is unchanged.
+  const std::size_t marker = colon ? next - 1 : end - 1;
+  if (marker < at || b[marker] == '\n') return none;
+  for (std::size_t i = at; i < next; ++i)
+    if ((copy[i] != b[i] && copy[i] != FlowRewrites::kQuestion) || b[i] == '\r' || b[i] == '\t')
+      return none;
+  // The key's value as a scalar on its own (no key limit applies there).
+  std::string text;
+  try {
+    const YAML::Node key = YAML::Load(b.substr(at, end - at));
+    if (!key.IsScalar()) return none;
+    text = key.Scalar();
+  } catch (const YAML::Exception&) {
+    return none;
+  }
+  for (std::size_t i = at; i < next; ++i)
+    if (b[i] != '\n') copy[i] = ' ';
+  copy[marker] = FlowRewrites::kLongKey;
+  const FlowRewrites::Key k{marker, at, std::move(text), !quoted};
+  r.keys.insert(
+      std::lower_bound(r.keys.begin(), r.keys.end(), marker,
+                       [](const FlowRewrites::Key& e, std::size_t o) { return e.offset < o; }),
+      k);
+  return done(at, next);
 }
 
 }  // namespace
@@ -1867,7 +2037,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
   std::string spaced;
   space_marker_crs(b, spaced);
   neutralize_yaml_directives(b, spaced, f);
-  std::vector<std::size_t> question_marks;  // offsets of '?' read as 'Q' (Builder restores them)
+  FlowRewrites rewrites;  // what yaml-cpp's copy changes in flow collections (Builder reads back)
   const std::size_t before_parse = f.diagnostics.size();
   Exemptions exemptions;
   std::vector<std::size_t> from_parser;  // indexes of the syntax errors that ended a document
@@ -1882,8 +2052,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
       std::istream in(&buf);
       Builder builder(f, limits, line_offset, next_index, exemptions);
       builder.yaml11_notes = yaml11_notes;
-      builder.flow_question_marks = &question_marks;
-      builder.parsed_text = &input;
+      builder.rewrites = &rewrites;
       // What this attempt added, to undo if it is retried.
       const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(),
                                    exemptions.lines.size(), exemptions.quoted.size(),
@@ -1918,20 +2087,22 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
         failed_start_line = abort.diagnostic.start.line;
       } catch (const YAML::Exception& e) {
         const SourcePos at = builder.pos(e.mark);
-        // A '?' inside a plain scalar of a flow collection (`[a?b]`, `{url: https://x/s?q=1}`)
-        // is content for YAML 1.2 (ns-plain-char); yaml-cpp ends the scalar there. Read it again
-        // with a 'Q' in its place, which the Builder turns back into '?' (bounded per file; only
-        // where the item ends on the same line, so that the scalar is its source text).
-        if (e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN && at.offset < b.size() && b[at.offset] == '?' &&
-            builder.open_flow() != nullptr && question_marks.size() < kMaxFlowQuestionMarks &&
-            plain_question_mark_in_flow(b, at.offset)) {
+        // Text of a flow collection that YAML 1.2 reads and yaml-cpp cannot (`[a?b]`,
+        // `{url: https://x/s?q=1}`, `[?]`, `{a\n : b}`, a long key): read it again with the
+        // same-length change that rewrite_for_yaml_cpp describes (bounded per file).
+        if ((e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW ||
+             e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) &&
+            builder.open_flow() != nullptr) {
           if (spaced.empty()) spaced = b;
-          spaced[at.offset] = 'Q';
-          if (!untabbed.empty()) untabbed[at.offset] = 'Q';
-          question_marks.insert(
-              std::lower_bound(question_marks.begin(), question_marks.end(), at.offset), at.offset);
-          undo_attempt();
-          continue;
+          std::string& active = untabbed.empty() ? spaced : untabbed;
+          const auto [from, to] =
+              rewrite_for_yaml_cpp(b, active, at.offset, *builder.open_flow(), rewrites, *f.source);
+          if (from < to) {
+            std::string& other = &active == &spaced ? untabbed : spaced;
+            if (!other.empty()) other.replace(from, to - from, active, from, to - from);
+            undo_attempt();
+            continue;
+          }
         }
         // A tab on a line of only white space or a comment: read the file again with those tabs
         // as spaces (once; the retry starts at this same document).

@@ -183,6 +183,30 @@ for i, v in enumerate([
         "{a: ?y}", "{a: y ?z}"]):
     spec(f"qflow-{i:02d}", f"  x: {v}\n")
 
+# --- flow text that yaml reads and yaml-cpp cannot as written (load_yaml reads a same-length
+# copy): '?' over lines, empty and collection explicit keys, ':' on a later line, long keys ----
+LONG = 'k' * 1030
+for i, v in enumerate([
+        "{?}", "{?, a: b}", "[a, ?]", "[a,\n    ?]", "{a, ?}", "[?[a]: v]", "{?[a]: v}",
+        "{?{a: b}}", "[ ?[a] ]", "[?[a] , b]", "[a\n    ?b]", "[a\n    ? b]", "{a\n\n    : b}",
+        "{a # c\n    : b}", "{a\n    : b, c\n    : d}", '{"a"\n    : b}', "{'a'\n    : b}",
+        "[a\n    : b]", "[a ? b ? c]", "{a ? b: c}", "[a\n    ?]", "{a\n    :b}",
+        "{a: ?, b: c}", "[?[a]:]", "{?[a\n    ]}", f'{{"{LONG}": v}}', f"{{'{LONG}': v}}",
+        f'{{"{LONG}\\n": v}}', f"{{{LONG} : v}}", f"{{a: b, {LONG}: v}}",
+        f"{{{LONG}: v, {LONG}x: w}}", f"{{{LONG}\n    : v}}", f"[{{{LONG}: v}}]",
+        f"{{{LONG}: {{{LONG}: v}}}}", f"{{{LONG}}}", f"{{{LONG}, a: b}}"]):
+    spec(f"frw-{i:02d}", f"  x: {v}\n")
+for i, v in enumerate([
+        "  tags: [a?b\n    , c]\n", "  tags: [java, ?]\n", "  tags: [a ? b]\n",
+        "  tags: [java\n    , ?[a]]\n", "  labels: {team\n    : payments}\n",
+        "  labels: {team\n    : 7}\n", f"  labels: {{{LONG}: v}}\n",
+        f"  annotations: {{{LONG}: v}}\n", f'  annotations: {{"{LONG}": v}}\n',
+        "  annotations: {a/b\n    : \"1\"}\n", "  annotations: {?[a]: v}\n",
+        "  title: [?]\n", "  title: {?}\n", "  tags: [a\n    b?c]\n",
+        "  links: [{url: https://x.com/s?q=1, title: S}]\n", f"  {LONG[:60]}: {{?}}\n",
+        "  labels: {?}\n", "  labels: {a: b, ?}\n", "  labels: {true\n    : b}\n"]):
+    meta(f"frwm-{i:02d}", v)
+
 # --- directives ------------------------------------------------------------------------
 DIRS = [
     "%YAML 1.2\n---\n", "%YAML 1.1\n---\n", "%YAML 1.3\n---\n", "%YAML 2.0\n---\n",
