@@ -61,7 +61,7 @@ TEST_CASE("cli: JSON output has the documented shape and exact values") {
   CHECK(
       j["summary"] ==
       nlohmann::json::parse(
-          R"({"errors":5,"warnings":0,"notes":0,"files":1,"files_with_findings":1,"suppressed":0})"));
+          R"({"errors":5,"warnings":0,"notes":0,"files":1,"files_with_findings":1,"in_files_not_linted":0,"suppressed":0})"));
 }
 
 TEST_CASE("cli: --fail-on sets the severity threshold of exit code 1") {

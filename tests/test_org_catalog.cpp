@@ -532,7 +532,18 @@ TEST_CASE("the org catalog: empty sources and missing designated Groups are warn
   // The human summary counts the warning about the folder apart from the linted file's.
   const CliRun human = run_cli({"services/payments"}, dir);
   CHECK(human.out.substr(human.out.rfind("0 errors")) ==
-        "0 errors, 2 warnings in 1 of 1 file, 1 in no linted file\n");
+        "0 errors, 2 warnings in 1 of 1 file, 1 in empty/\n");
+  // Two such files: counted, not named.
+  fs::create_directories(dir + "/empty2");
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, empty, empty2]\n");
+  const CliRun two = run_cli({"services/payments"}, dir);
+  CHECK(two.out.substr(two.out.rfind("0 errors")) ==
+        "0 errors, 3 warnings in 1 of 1 file, 2 in 2 files not linted (config, catalog source or "
+        "baseline)\n");
+  CHECK(nlohmann::json::parse(run_cli({"--format", "json", "services/payments"}, dir)
+                                  .out)["summary"]["in_files_not_linted"] == 2);
+  fs::remove(dir + "/empty2");
+  write_file(dir + "/.catalog-lint.yaml", "catalog: [org, empty]\n");
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["diagnostics"][0]["severity"] == "warning");
   CHECK(j["diagnostics"][0]["help"] ==

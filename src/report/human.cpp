@@ -29,10 +29,12 @@ Summary summarize(const LintResult& result) {
   // Findings located outside the linted files (a stale baseline entry, a config) count no file.
   const std::set<std::string_view> linted(result.linted.begin(), result.linted.end());
   for (const auto& [f, n] : with)
-    if (linted.count(f))
+    if (linted.count(f)) {
       ++s.files_with_findings;
-    else
+    } else {
+      if (s.elsewhere_files++ == 0) s.elsewhere_file = std::string(f);
       s.elsewhere += n;
+    }
   return s;
 }
 
@@ -216,8 +218,12 @@ void report_human(std::ostream& out, const LintResult& result, const HumanOption
   if (s.notes) counts += ", " + plural(s.notes, "note");
   // "0 errors, 1 warning in 0 of 1 file" read as a contradiction when the warning was about a
   // config or a catalog source: those are counted apart.
-  const std::string elsewhere =
-      s.elsewhere ? fmt::format(", {} in no linted file", s.elsewhere) : std::string();
+  std::string elsewhere;
+  if (s.elsewhere_files == 1)
+    elsewhere = fmt::format(", {} in {}", s.elsewhere, printable(s.elsewhere_file));
+  else if (s.elsewhere_files > 1)
+    elsewhere = fmt::format(", {} in {} files not linted (config, catalog source or baseline)",
+                            s.elsewhere, s.elsewhere_files);
   out << fmt::format("{}{}{} in {} of {}{}{}\n", st.bold(), counts, st.reset(),
                      s.files_with_findings, plural(s.files, "file"), elsewhere, suppressed);
   // As ruff and ESLint end their summaries: how many of these the fix options would fix.

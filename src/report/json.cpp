@@ -53,6 +53,7 @@ void report_json(std::ostream& out, const LintResult& result,
                 {"notes", s.notes},
                 {"files", s.files},
                 {"files_with_findings", s.files_with_findings},
+                {"in_files_not_linted", s.elsewhere},
                 {"suppressed", s.suppressed}}}};
   if (!path_errors.empty()) {
     json errors = json::array();

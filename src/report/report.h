@@ -20,8 +20,11 @@ struct Summary {
   std::size_t errors = 0, warnings = 0, notes = 0;
   std::size_t files = 0, files_with_findings = 0;
   std::size_t suppressed = 0;  ///< findings hidden by suppression comments or the baseline
-  /// Counted findings located in no linted file (a config, a catalog source, the baseline).
+  /// Counted findings located in no linted file (a config, a catalog source, the baseline),
+  /// the number of such files, and the first of them (by path).
   std::size_t elsewhere = 0;
+  std::size_t elsewhere_files = 0;
+  std::string elsewhere_file;
 };
 Summary summarize(const LintResult& result);
 
@@ -40,7 +43,8 @@ struct HumanOptions {
 /// Compiler-style output: `path:line:col: severity: message [rule-id]`, the source line with a
 /// caret under the offending text, `= help:`, `note:` and `= fix:` lines (the fix the finding
 /// offers and the option that applies it), then `N errors, M warnings in K of F files` (with
-/// `, E in no linted file` for findings about a config, catalog source or baseline) and, when
+/// `, E in .catalog-lint.yaml` or `, E in F files not linted (config, catalog source or
+/// baseline)` for findings located outside the linted files) and, when
 /// findings shown offer fixes, `N fixable with --fix (M more with --fix --unsafe-fixes)`.
 void report_human(std::ostream& out, const LintResult& result, const HumanOptions& options);
 
