@@ -511,6 +511,55 @@ TEST_CASE("loader: a '?' inside a plain scalar of a flow collection is content (
         "error yaml-syntax-error 9:1288 '?' inside a flow collection cannot be read here");
 }
 
+TEST_CASE("loader: !!timestamp and !!binary are what Backstage stores (issue 13)") {
+  // `yaml` knows these YAML 1.1 tags in every schema: a timestamp becomes a Date, stored as its
+  // ISO text; binary becomes bytes, an object. Each value checked with the oracle.
+  const auto found = [](const std::string& value) {
+    V out;
+    for (const Diagnostic& d : lint_text(kHead + "  tags: [ " + value + " ]\n" + kSpec).diagnostics)
+      if (d.category == "yaml" || d.category == "backstage")
+        out.push_back(fmt::format("{} {}:{} {}", d.rule, d.start.line, d.start.column, d.message));
+    return out;
+  };
+  const std::string invalid =
+      " is not valid; expected 1-63 characters [a-z0-9:+#] separated by single -";
+  CHECK(found("!!timestamp 2001-12-14") ==
+        V{"invalid-tag 5:11 tag '2001-12-14T00:00:00.000Z'" + invalid});
+  CHECK(found("!!timestamp 2001-12-14t21:59:43.10-05:00") ==
+        V{"invalid-tag 5:11 tag '2001-12-15T02:59:43.100Z'" + invalid});
+  // Date.UTC: years 0-99 are 1900-1999, months and hours past their range carry; a zone of
+  // under 30 is hours (also as h:mm), else minutes.
+  CHECK(found("!!timestamp \"0000-01-01 00:00:00 +29\"") ==
+        V{"invalid-tag 5:11 tag '1899-12-30T19:00:00.000Z'" + invalid});
+  CHECK(found("!!timestamp 9999-99-99T99:99:99-03:30") ==
+        V{"invalid-tag 5:11 tag '+010007-06-11T08:10:39.000Z'" + invalid});
+  CHECK(found("!!timestamp 2001-12-14 1:2:3 +0:05") ==
+        V{"invalid-tag 5:11 tag '2001-12-13T20:02:03.000Z'" + invalid});
+  CHECK(found("!!timestamp nope") ==
+        V{"yaml-syntax-error 5:11 '!!timestamp' needs a date (yyyy-mm-dd, then an optional time), "
+          "found 'nope'"});
+  CHECK(found("!!binary aGVsbG8=") ==
+        V{"invalid-field-type 5:11 `metadata.tags[0]` must be a string, found a mapping"});
+  // As a title (any string), a timestamp is accepted.
+  CHECK(yaml_findings(kHead + "  title: !!timestamp 2001-12-14\n" + kSpec).empty());
+}
+
+TEST_CASE("loader: an empty explicit key in a flow collection (issue 13)") {
+  // yaml-cpp read `{? : c}` as `{{null: c}: null}` (a label key ': c}'); YAML reads {null: c}.
+  V found;
+  for (const Diagnostic& d : lint_text(kHead + "  labels: {? : c}\n" + kSpec).diagnostics)
+    if (d.category == "backstage")
+      found.push_back(fmt::format("{} {}:{} {}", d.rule, d.start.line, d.start.column, d.message));
+  CHECK(found ==
+        V{"invalid-label 5:12 label key '' is not valid; expected [<dns-subdomain>/]<name> "
+          "with a name of 1-63 [a-zA-Z0-9] separated by [-_.]"});
+  // `yaml` refuses a ',' after an empty explicit key that ended its line; yaml-cpp read it.
+  CHECK(yaml_findings(kHead + "  tags: [ ? # c\n    , a]\n" + kSpec) ==
+        V{"error yaml-syntax-error 6:5 ',' cannot follow an empty explicit key '?' on an earlier "
+          "line"});
+  CHECK(yaml_findings(kHead + "  tags: [? , a]\n" + kSpec).empty());
+}
+
 TEST_CASE("loader: an explicit core tag on text it does not match leaves a string (issue 13)") {
   // `yaml` resolves `!!float 5` with the float patterns only: no match, so the string "5"
   // (Backstage accepts it as a title); `!!int "7"` is the number 7. Checked with the oracle.

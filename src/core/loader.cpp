@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <istream>
@@ -19,6 +20,7 @@
 #include <unordered_map>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 namespace catalog_lint {
 namespace {
@@ -41,6 +43,68 @@ constexpr int kBeforeLine = -3;
 struct DocumentAbort {
   Diagnostic diagnostic;
   bool stop_file = false;  // also stop parsing the rest of the file
+};
+
+/// The value Backstage stores for a `!!timestamp` scalar: `yaml` makes a Date of it
+/// (https://yaml.org/type/timestamp.html; the pattern and the arithmetic of the `yaml` package's
+/// yaml-1.1/timestamp.js: no zone is UTC, a zone of under 30 is hours, else minutes; a fraction
+/// keeps 3 digits), which becomes its ISO 8601 text in the entity's JSON
+/// (`2001-12-14` → `2001-12-14T00:00:00.000Z`). nullopt when the text is no timestamp.
+std::optional<std::string> yaml_timestamp_json(const std::string& text) {
+  static const re2::RE2 pattern(
+      "([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+      "(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\\.[0-9]+)?"
+      "(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?");
+  std::string y, mo, d, h, mi, sec, frac, zone;
+  if (!re2::RE2::FullMatch(text, pattern, &y, &mo, &d, &h, &mi, &sec, &frac, &zone))
+    return std::nullopt;
+  const auto num = [](const std::string& t) { return t.empty() ? 0 : std::atoi(t.c_str()); };
+  using namespace std::chrono;
+  // Date.UTC(year, month - 1, day, ...): a year of 0-99 is 1900 + year; months past 12 run into
+  // the next years.
+  const int m0 = num(mo) - 1;
+  const int year_given = num(y) <= 99 ? 1900 + num(y) : num(y);
+  const int year_of = year_given + (m0 >= 0 ? m0 / 12 : -((11 - m0) / 12));
+  const int month_of = ((m0 % 12) + 12) % 12 + 1;
+  long long ms =
+      static_cast<long long>(
+          (sys_days{year_month_day{year{year_of}, month{static_cast<unsigned>(month_of)}, day{1}}} +
+           days{num(d) - 1})
+              .time_since_epoch()
+              .count()) *
+          86'400'000LL +
+      num(h) * 3'600'000LL + num(mi) * 60'000LL + num(sec) * 1'000LL;
+  if (!frac.empty()) ms += std::atoi((frac.substr(1) + "00").substr(0, 3).c_str());
+  if (!zone.empty() && zone != "Z") {
+    const int sign = zone[0] == '-' ? -1 : 1;
+    const std::size_t colon = zone.find(':');
+    int minutes = std::atoi(
+        zone.substr(1, colon == std::string::npos ? std::string::npos : colon - 1).c_str());
+    if (colon != std::string::npos)
+      minutes = minutes * 60 + std::atoi(zone.substr(colon + 1).c_str());
+    if (minutes < 30) minutes *= 60;  // `yaml` reads h:mm as minutes, then under 30 as hours
+    ms -= sign * minutes * 60'000LL;
+  }
+  const sys_time<milliseconds> t{milliseconds{ms}};
+  const sys_days day_of = floor<days>(t);
+  const year_month_day ymd{day_of};
+  const hh_mm_ss<milliseconds> tod{t - day_of};
+  const int yr = static_cast<int>(ymd.year());
+  // Date.prototype.toISOString: 4 digits for years 0-9999, else a sign and 6 digits.
+  const std::string year_text = yr >= 0 && yr <= 9999
+                                    ? fmt::format("{:04}", yr)
+                                    : fmt::format("{}{:06}", yr < 0 ? '-' : '+', yr < 0 ? -yr : yr);
+  return fmt::format("{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year_text,
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     tod.hours().count(), tod.minutes().count(), tod.seconds().count(),
+                     tod.subseconds().count());
+}
+
+/// Thrown by the Builder when yaml-cpp would misread the text silently: load_yaml reads the
+/// document again from a copy where the '?' of each empty explicit key is a space (`{  : c}` is
+/// `{null: c}` for yaml-cpp too).
+struct ReadAgain {
+  std::vector<std::size_t> empty_keys;
 };
 
 Diagnostic make_diag(RuleId rule, std::string message, std::string help, SourcePos pos,
@@ -96,12 +160,27 @@ struct Exemptions {
 };
 
 // What scan_flow() found wrong in a flow collection, where yaml-cpp is more lenient than `yaml`.
-enum class FlowProblem { none, hash, empty_entry, dash, indent, quote_indent, document_end };
+enum class FlowProblem {
+  none,
+  hash,
+  empty_entry,
+  dash,
+  indent,
+  quote_indent,
+  document_end,
+  explicit_key_comma
+};
+
+/// Empty explicit keys (`{? : c}`) scan_flow() records per collection.
+constexpr std::size_t kMaxEmptyExplicitKeys = 64;
 
 struct FlowScan {
   FlowProblem problem = FlowProblem::none;
   std::size_t at = std::string::npos;     // byte offset of the problem
   std::size_t close = std::string::npos;  // offset just past the matching bracket, if found
+  /// Offsets of the '?' of empty explicit keys with a value (`{? : c}`, `[?\n : c]`), which
+  /// yaml-cpp silently reads as a key `{null: c}` with no value; `yaml` as `{null: c}`.
+  std::vector<std::size_t> empty_keys;
 };
 
 bool is_document_marker(std::string_view line) {
@@ -229,6 +308,30 @@ FlowScan scan_flow(const std::string& b, std::size_t open, int parent_indent) {
     }
     if (c == '-' && expect_entry && i + 1 < n && std::strchr(",]}", b[i + 1]) != nullptr)
       return fail(FlowProblem::dash, i);
+    if (c == '?' && expect_entry && (i + 1 == n || is_blank(b[i + 1]))) {
+      // An explicit key indicator. With nothing after it up to a ':' the key is empty; `yaml`
+      // refuses a ',' after it on a later line ("Unexpected , in flow sequence").
+      std::size_t j = i + 1;
+      bool crossed_line = false;
+      while (j < n) {
+        if (b[j] == '\n') {
+          crossed_line = true;
+        } else if (b[j] == '#' && is_blank(b[j - 1])) {
+          while (j < n && b[j] != '\n') ++j;
+          continue;
+        } else if (!is_blank(b[j])) {
+          break;
+        }
+        ++j;
+      }
+      if (j < n && b[j] == ',' && crossed_line) return fail(FlowProblem::explicit_key_comma, j);
+      if (j < n && b[j] == ':' && (j + 1 == n || std::strchr(" \t\r\n,[]{}", b[j + 1])) &&
+          r.empty_keys.size() < kMaxEmptyExplicitKeys)
+        r.empty_keys.push_back(i);
+      expect_entry = false;
+      ++i;
+      continue;
+    }
     // Anything else (plain text, `:`, `?`, an anchor, tag or alias) runs to a flow indicator or
     // white space; a `#` inside it is text.
     expect_entry = false;
@@ -555,6 +658,11 @@ Explained explain_error(const std::string& msg, SourcePos at, const SourceText& 
 /// Same-length changes load_yaml made to yaml-cpp's copy of a file where YAML 1.2 (and Backstage's
 /// `yaml` parser) reads flow-collection text that yaml-cpp cannot: the Builder reads back what the
 /// author wrote. Bounded per file (kMaxFlowRewrites).
+/// Changes load_yaml makes to yaml-cpp's copy of a file (FlowRewrites), per file; of them, the
+/// ones that move text on a line (each costs every node position a comparison).
+constexpr std::size_t kMaxFlowRewrites = 256;
+constexpr std::size_t kMaxFlowShifts = 16;
+
 struct FlowRewrites {
   /// Stands for a '?' of a plain scalar (`[a?b]`, `[a ? b]`, over lines); only used in a file
   /// with no such byte, so every one in a plain scalar is a '?' again.
@@ -579,7 +687,8 @@ struct FlowRewrites {
   };
   std::size_t count = 0;
   bool question_marks = false;
-  std::vector<Key> keys;  ///< sorted by offset
+  std::vector<std::size_t> empty_keys;  ///< sorted offsets of '?'s read as spaces
+  std::vector<Key> keys;                ///< sorted by offset
   std::vector<Shift> shifts;
 };
 
@@ -657,6 +766,17 @@ class Builder : public YAML::EventHandler {
     if (!stack_.empty() && stack_.back().node->is_map() && stack_.back().pending_key &&
         stack_.back().pending_key->pos.line != n->pos.line)
       n->pos = stack_.back().pending_key->pos;
+    // The empty key of `{? : c}` (its '?' read as a space) is at the '?', not at the ':'.
+    if (rewrites != nullptr && !rewrites->empty_keys.empty()) {
+      const auto it =
+          std::lower_bound(rewrites->empty_keys.begin(), rewrites->empty_keys.end(), n->pos.offset);
+      const std::string& b = file_.source->bytes();
+      if (it != rewrites->empty_keys.begin() &&
+          std::all_of(b.begin() + static_cast<std::ptrdiff_t>(*std::prev(it)) + 1,
+                      b.begin() + static_cast<std::ptrdiff_t>(n->pos.offset),
+                      [](char c) { return is_blank(c); }))
+        n->pos = file_.source->pos_at_offset(*std::prev(it));
+    }
     register_anchor(anchor, n);
     attach(n);
   }
@@ -723,6 +843,21 @@ class Builder : public YAML::EventHandler {
     if (tag_read == "?") {
       n->plain = true;
       n->type = yaml11_ ? resolve_plain_scalar_yaml11(n->text) : resolve_plain_scalar(n->text);
+    } else if (tag == "tag:yaml.org,2002:timestamp") {
+      // `yaml` knows this YAML 1.1 tag in every schema: a Date, then its ISO text (above).
+      std::optional<std::string> iso = yaml_timestamp_json(n->text);
+      if (!iso)
+        throw DocumentAbort{make_diag(
+            RuleId::yaml_syntax_error,
+            fmt::format("'!!timestamp' needs a date (yyyy-mm-dd, then an optional time), found "
+                        "'{}'",
+                        excerpt(n->text)),
+            "write the date as yyyy-mm-dd, or remove the tag", n->pos, current_index())};
+      n->text = std::move(*iso);
+      n->type = NodeType::string;
+    } else if (tag == "tag:yaml.org,2002:binary") {
+      // `yaml` decodes it to bytes (a Uint8Array), which the entity's JSON holds as an object.
+      n->type = NodeType::mapping;
     } else if (tag_read == "!" || tag == "tag:yaml.org,2002:str") {
       n->type = NodeType::string;
     } else if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" ||
@@ -948,6 +1083,15 @@ class Builder : public YAML::EventHandler {
       problem = FlowProblem::hash, at = scan.close;
     if (problem == FlowProblem::none && stack_.empty() && scan.close != std::string::npos)
       check_after_root_flow(n, scan.close);
+    if (problem == FlowProblem::none && rewrites != nullptr && !scan.empty_keys.empty()) {
+      ReadAgain again;
+      for (const std::size_t k : scan.empty_keys)
+        if (!std::binary_search(rewrites->empty_keys.begin(), rewrites->empty_keys.end(), k))
+          again.empty_keys.push_back(k);
+      if (!again.empty_keys.empty() &&
+          rewrites->count + again.empty_keys.size() <= kMaxFlowRewrites)
+        throw again;
+    }
     switch (problem) {
       case FlowProblem::none:
         return;
@@ -973,6 +1117,9 @@ class Builder : public YAML::EventHandler {
             "indent the continuation lines further than the key, or close the quote on this "
             "line",
             at);
+      case FlowProblem::explicit_key_comma:
+        fail_at("',' cannot follow an empty explicit key '?' on an earlier line",
+                "write the key after the '?' on its line (`? key`), or remove the '?'", at);
       case FlowProblem::indent:
         fail_at(fmt::format("the '{}' on line {} is not closed before this line, which is not "
                             "indented more than the key that holds it",
@@ -1823,11 +1970,6 @@ void space_marker_crs(const std::string& b, std::string& input) {
 
 namespace {
 
-/// Changes load_yaml makes to yaml-cpp's copy of a file (FlowRewrites), per file; of them, the
-/// ones that move text on a line (each costs every node position a comparison).
-constexpr std::size_t kMaxFlowRewrites = 256;
-constexpr std::size_t kMaxFlowShifts = 16;
-
 /// True when the '?' at `at` of `b` (inside a flow collection) is content of a plain scalar for
 /// YAML 1.2 (ns-plain-char, §7.3.3): after other text of the scalar (`a?b`, `a ? b`, also on a
 /// continuation line), or first with a plain-safe character after it (`?a`). Not the
@@ -2072,6 +2214,17 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
         }
         builder.finish();
         break;
+      } catch (const ReadAgain& again) {
+        if (spaced.empty()) spaced = b;
+        for (const std::size_t k : again.empty_keys) {
+          spaced[k] = ' ';
+          if (!untabbed.empty()) untabbed[k] = ' ';
+          rewrites.empty_keys.insert(
+              std::lower_bound(rewrites.empty_keys.begin(), rewrites.empty_keys.end(), k), k);
+          ++rewrites.count;
+        }
+        undo_attempt();
+        continue;
       } catch (const DocumentAbort& abort) {
         if (abort.diagnostic.rule == rule_name(RuleId::yaml_syntax_error))
           from_parser.push_back(f.diagnostics.size());

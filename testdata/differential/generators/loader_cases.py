@@ -194,7 +194,9 @@ for i, v in enumerate([
         "{a: ?, b: c}", "[?[a]:]", "{?[a\n    ]}", f'{{"{LONG}": v}}', f"{{'{LONG}': v}}",
         f'{{"{LONG}\\n": v}}', f"{{{LONG} : v}}", f"{{a: b, {LONG}: v}}",
         f"{{{LONG}: v, {LONG}x: w}}", f"{{{LONG}\n    : v}}", f"[{{{LONG}: v}}]",
-        f"{{{LONG}: {{{LONG}: v}}}}", f"{{{LONG}}}", f"{{{LONG}, a: b}}"]):
+        f"{{{LONG}: {{{LONG}: v}}}}", f"{{{LONG}}}", f"{{{LONG}, a: b}}", "{? : c}", "[? : c]",
+        "{?\n    : c}", "{? # c\n    : c}", "[ ?\n    , a]", "{ ?\n    , a}", "[a, ?\n    , b]",
+        "[ ?\n    ]", "[ ?\n    a, b]", "{?  : c, d: e}", "[? # c\n    , a]", "[?\n\n    , a]"]):
     spec(f"frw-{i:02d}", f"  x: {v}\n")
 for i, v in enumerate([
         "  tags: [a?b\n    , c]\n", "  tags: [java, ?]\n", "  tags: [a ? b]\n",
@@ -204,8 +206,21 @@ for i, v in enumerate([
         "  annotations: {a/b\n    : \"1\"}\n", "  annotations: {?[a]: v}\n",
         "  title: [?]\n", "  title: {?}\n", "  tags: [a\n    b?c]\n",
         "  links: [{url: https://x.com/s?q=1, title: S}]\n", f"  {LONG[:60]}: {{?}}\n",
-        "  labels: {?}\n", "  labels: {a: b, ?}\n", "  labels: {true\n    : b}\n"]):
+        "  labels: {?}\n", "  labels: {a: b, ?}\n", "  labels: {true\n    : b}\n",
+        "  labels: {? : c}\n", "  tags: [? : c]\n", "  labels: {a: b, ?\n    : 7}\n"]):
     meta(f"frwm-{i:02d}", v)
+
+# --- YAML 1.1 tags that `yaml` knows in every schema: !!timestamp (a Date, stored as its ISO
+# text) and !!binary (bytes, an object in the entity's JSON) -----------------------------------
+for i, v in enumerate([
+        "!!timestamp 2001-12-14", "!!timestamp 2001-12-14t21:59:43.10-05:00", "!!timestamp nope",
+        "!!timestamp 2001-13-40 25:61:61.1234 +5", '!!timestamp "0000-01-01 00:00:00 +29"',
+        "!!timestamp 9999-99-99T99:99:99-03:30", "!!timestamp 2001-00-01", "!!timestamp 1-2-3",
+        "!!timestamp 2001-12-14 21:59:43", "!!timestamp 2001-12-14T21:59:43Z",
+        "!!timestamp 2001-12-14 1:2:3 -0:30", "!!binary aGVsbG8=", "!!binary", '!!binary "x"',
+        "!<tag:yaml.org,2002:timestamp> 2020-02-29", "!!timestamp 2001-12-14 1:2:3 +0:05"]):
+    meta(f"ytag-title-{i:02d}", f"  title: {v}\n")
+    meta(f"ytag-tag-{i:02d}", f"  tags: [ {v} ]\n")
 
 # --- directives ------------------------------------------------------------------------
 DIRS = [
