@@ -359,3 +359,36 @@ TEST_CASE("bounds: suppression directives past the findings limit are not read")
   for (const auto& d : j["diagnostics"])
     if (d["rule"] == "limit-exceeded") CHECK(d["line"] == 5);
 }
+
+TEST_CASE("bounds: 250 flow re-reads in a 3 MB document stop at 4 times the file's size") {
+  // Each '?' of `[a?b]` that yaml-cpp cannot read makes load_yaml read the document again from its
+  // start: 250 of them after 3 MB of text read 750 MB again (9 MB took 295 s and 10 GB). The
+  // re-reads stop at 4 x the file's size + 1 MiB, with one limit-exceeded finding.
+  std::string head = std::string(kComponent) + "  annotations:\n";
+  std::string text = head;
+  for (int i = 0; i < 30'000; ++i) text += fmt::format("    k{}: {}\n", i, std::string(90, 'x'));
+  text += "  labels:\n";
+  std::string flows;
+  for (int i = 0; i < 250; ++i) flows += fmt::format("    t{}: [a?b{}]\n", i, i);
+  const std::string dir = temp_dir();
+  write_file(dir + "/big.yaml", text + flows + std::string(kSpec));
+  const CliRun r = run_capped({"--format", "json", "big.yaml"}, dir, 1024ull << 20);
+  REQUIRE(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["diagnostics"].size() == 2);
+  const int first_flow_line = 30'000 + 7;  // kComponent's 4 lines, annotations, labels
+  // 3 MB read 5 times is over 13 MiB: the 6th `[a?b]` is where the re-reads stop.
+  CHECK(at(r, 0) == fmt::format("limit-exceeded {}:11", first_flow_line + 5));
+  CHECK(j["diagnostics"][0]["severity"] == "error");
+  CHECK(j["diagnostics"][0]["message"] ==
+        "catalog-lint stopped re-reading flow collections that its YAML reader cannot read as "
+        "written (`[a?b]`, `{? : c}`, a key over lines): at most 256 re-reads per file, re-reading "
+        "at most 4 times the file's size; from here on such text is not read as Backstage reads "
+        "it, and a syntax error reported in it may be text that Backstage accepts");
+  CHECK(at(r, 1) == fmt::format("yaml-syntax-error {}:11", first_flow_line + 5));
+  // A small file gets all 250 re-reads: each `[a?b]` is read as Backstage reads it, a list
+  // where a label value must be a string.
+  write_file(dir + "/small.yaml", head + flows + std::string(kSpec));
+  const CliRun s = run_cli({"--format", "json", "small.yaml"}, dir);
+  CHECK(counts(s) == std::map<std::string, int>{{"invalid-field-type", 250}});
+}

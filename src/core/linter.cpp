@@ -348,6 +348,13 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
     if (r.kind == RuleKind::entity && r.entity) entity_rules.push_back(&r);
     policy_on = policy_on || is_policy_category(r.info.category);
   }
+  // Backstage's own checks that are off here: with a `key:<CR>value` in the file they still run,
+  // unseen, so that whether the CR broke the value does not depend on the rules selected.
+  std::vector<const Rule*> unseen_backstage_rules;
+  for (const Rule& r : registry.rules())
+    if (!rules->enabled(r.id) && r.kind == RuleKind::entity && r.entity &&
+        r.info.category == "backstage")
+      unseen_backstage_rules.push_back(&r);
   std::vector<const DeclarativeRule*> declarative;
   if (policy)
     for (const auto& d : policy->declarative_rules)
@@ -362,6 +369,7 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       if (n.file.empty()) n.file = file;
     out.push_back(std::move(d));
   }
+  std::vector<Diagnostic> unseen;  // findings of unseen_backstage_rules, never reported
   std::unordered_map<int, std::string> document_refs;  // document index → its entity ref
   for (const LoadedDocument& doc : loaded.documents) {
     // Backstage skips empty (null) documents silently.
@@ -399,6 +407,12 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       guarded(r->info.id, ctx, out, entity, ref, [&] { r->entity->check(entity, ctx); });
     for (const DeclarativeRule* d : declarative)
       guarded(d->info.id, ctx, out, entity, ref, [&] { check_declarative(*d, entity, ctx); });
+    if (!loaded.plain_value_crs.empty() && !unseen_backstage_rules.empty()) {
+      EntityContext unseen_ctx(file, ref, doc.index, unseen, policy, rules);
+      for (const Rule* r : unseen_backstage_rules)
+        guarded(r->info.id, unseen_ctx, unseen, entity, ref,
+                [&] { r->entity->check(entity, unseen_ctx); });
+    }
     if (options.collect_placeholder_targets)
       for_each_placeholder(
           entity.root,
@@ -426,6 +440,32 @@ FileResult lint_loaded(const std::string& file, std::string bytes, const LintOpt
       s.skeleton = skeleton != nullptr;
       result.entities.push_back(std::move(s));
     }
+  }
+  // `title:<CR>t` (bare-cr-line-break): the value is Backstage's, "\rt". A finding on it is the
+  // CR's consequence and goes (one cause, one finding); with none, Backstage accepts the value
+  // and the CR, which the author did not mean, is a warning.
+  if (!loaded.plain_value_crs.empty()) {
+    const std::vector<std::size_t>& crs = loaded.plain_value_crs;
+    std::vector<char> caused(crs.size(), 0);
+    const auto cr_at = [&](std::size_t offset) {
+      const auto it = std::lower_bound(crs.begin(), crs.end(), offset);
+      return it != crs.end() && *it == offset ? static_cast<std::size_t>(it - crs.begin())
+                                              : crs.size();
+    };
+    const std::string_view cr_rule = rule_name(RuleId::bare_cr_line_break);
+    const auto consequence = [&](const Diagnostic& d) {
+      if (d.rule == cr_rule || d.start.offset == 0) return false;
+      const std::size_t k = cr_at(d.start.offset - 1);
+      if (k == crs.size()) return false;
+      caused[k] = 1;
+      return true;
+    };
+    std::erase_if(out, consequence);
+    for (const Diagnostic& d : unseen) consequence(d);
+    for (Diagnostic& d : out)
+      if (d.rule == cr_rule)
+        if (const std::size_t k = cr_at(d.start.offset); k < crs.size() && !caused[k])
+          d.fixed_severity = Severity::warning;
   }
   // Findings from expressions go before the limits count findings.
   if (skeleton)

@@ -105,6 +105,7 @@ std::optional<std::string> yaml_timestamp_json(const std::string& text) {
 /// `{null: c}` for yaml-cpp too).
 struct ReadAgain {
   std::vector<std::size_t> empty_keys;
+  std::size_t at = 0;  ///< offset of the flow collection that holds them
 };
 
 Diagnostic make_diag(RuleId rule, std::string message, std::string help, SourcePos pos,
@@ -655,14 +656,34 @@ Explained explain_error(const std::string& msg, SourcePos at, const SourceText& 
           "check the quotes, brackets and indentation here", at};
 }
 
-/// Same-length changes load_yaml made to yaml-cpp's copy of a file where YAML 1.2 (and Backstage's
-/// `yaml` parser) reads flow-collection text that yaml-cpp cannot: the Builder reads back what the
-/// author wrote. Bounded per file (kMaxFlowRewrites).
 /// Changes load_yaml makes to yaml-cpp's copy of a file (FlowRewrites), per file; of them, the
 /// ones that move text on a line (each costs every node position a comparison).
 constexpr std::size_t kMaxFlowRewrites = 256;
 constexpr std::size_t kMaxFlowShifts = 16;
+/// Each rewrite reads the document again from its start, up to where yaml-cpp stopped: the bytes
+/// read again are bounded per file by this many times the file's size, plus kRereadAllowance, so
+/// that the cost stays linear in the file's size (a large document with many rewrites was
+/// quadratic: 250 rewrites in a 9 MB document took minutes and gigabytes).
+constexpr std::size_t kRereadFactor = 4;
+constexpr std::size_t kRereadAllowance = 1u << 20;
 
+/// The limit-exceeded finding for a file where load_yaml stopped rewriting flow text for yaml-cpp
+/// (kMaxFlowRewrites rewrites, or kRereadFactor times the file's size read again).
+Diagnostic reread_limit_diag(SourcePos at, int document) {
+  return make_diag(
+      RuleId::limit_exceeded,
+      fmt::format("catalog-lint stopped re-reading flow collections that its YAML reader cannot "
+                  "read as written (`[a?b]`, `{{? : c}}`, a key over lines): at most {} "
+                  "re-reads per file, re-reading at most {} times the file's size; from here on "
+                  "such text is not read as Backstage reads it, and a syntax error reported in it "
+                  "may be text that Backstage accepts",
+                  kMaxFlowRewrites, kRereadFactor),
+      "split the file, or quote the keys and values that hold '?' or run over lines", at, document);
+}
+
+/// Same-length changes load_yaml made to yaml-cpp's copy of a file where YAML 1.2 (and Backstage's
+/// `yaml` parser) reads flow-collection text that yaml-cpp cannot: the Builder reads back what the
+/// author wrote. Bounded per file (kMaxFlowRewrites).
 struct FlowRewrites {
   /// Stands for a '?' of a plain scalar (`[a?b]`, `[a ? b]`, over lines); only used in a file
   /// with no such byte, so every one in a plain scalar is a '?' again.
@@ -686,6 +707,9 @@ struct FlowRewrites {
     int delta;
   };
   std::size_t count = 0;
+  std::size_t reread_bytes = 0;   ///< bytes read again for the rewrites so far
+  std::size_t reread_budget = 0;  ///< at most this many (kRereadFactor)
+  bool limit_reported = false;    ///< the limit-exceeded finding for this file was made
   bool question_marks = false;
   std::vector<std::size_t> empty_keys;  ///< sorted offsets of '?'s read as spaces
   std::vector<Key> keys;                ///< sorted by offset
@@ -706,6 +730,8 @@ class Builder : public YAML::EventHandler {
   bool yaml11_notes = false;
   /// What load_yaml changed in yaml-cpp's copy of the text (nullptr: nothing).
   const FlowRewrites* rewrites = nullptr;
+  /// Sorted offsets of the CRs of `key:<CR>value` that yaml-cpp's copy has as spaces.
+  const std::vector<std::size_t>* value_crs = nullptr;
 
   /// Closes an exemption left open by the last scalar or flow collection (end of input).
   void finish() {
@@ -839,6 +865,12 @@ class Builder : public YAML::EventHandler {
           if (!it->plain) tag_read = "!";
         }
       }
+    }
+    if (tag_read == "?" && value_crs != nullptr && n->pos.offset > 0 &&
+        std::binary_search(value_crs->begin(), value_crs->end(), n->pos.offset - 1)) {
+      // `title:<CR>t`: read with a space for the structure; the value is Backstage's, "\rt".
+      n->text.insert(0, 1, '\r');
+      file_.plain_value_crs.push_back(n->pos.offset - 1);
     }
     if (tag_read == "?") {
       n->plain = true;
@@ -1088,9 +1120,16 @@ class Builder : public YAML::EventHandler {
       for (const std::size_t k : scan.empty_keys)
         if (!std::binary_search(rewrites->empty_keys.begin(), rewrites->empty_keys.end(), k))
           again.empty_keys.push_back(k);
-      if (!again.empty_keys.empty() &&
-          rewrites->count + again.empty_keys.size() <= kMaxFlowRewrites)
-        throw again;
+      if (!again.empty_keys.empty()) {
+        if (rewrites->count + again.empty_keys.size() <= kMaxFlowRewrites &&
+            rewrites->reread_bytes <= rewrites->reread_budget) {
+          again.at = open;
+          throw again;
+        }
+        // yaml-cpp would misread the empty keys silently (`{? : c}` as {{null: c}: null}).
+        throw DocumentAbort{
+            reread_limit_diag(file_.source->pos_at_offset(scan.empty_keys[0]), current_index())};
+      }
     }
     switch (problem) {
       case FlowProblem::none:
@@ -1699,8 +1738,21 @@ std::optional<std::string_view> key_before_value_cr(std::string_view line, std::
 }
 
 bool cr_breaks_structure(std::string_view line, std::size_t cr_in_line, std::string_view next) {
-  if (starts_structure(next) || next.front() == '#') return true;
   std::string_view before = line.substr(0, cr_in_line);
+  // `title: x<CR>- y`: after a plain value a '- ' is text for `yaml` ("x\r- y"), as for yaml-cpp.
+  const std::size_t dash = next.find_first_not_of(' ');
+  if (dash != std::string_view::npos && next[dash] == '-' &&
+      (dash + 1 == next.size() || next[dash + 1] == ' ' || next[dash + 1] == '\t') &&
+      !has_mapping_colon(next)) {
+    std::string_view value = before;
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    const std::size_t blank = value.find_last_of(" \t");
+    const std::string_view token = value.substr(blank == std::string_view::npos ? 0 : blank + 1);
+    if (!value.empty() && std::strchr("]}\"':\r", value.back()) == nullptr && !token.empty() &&
+        std::strchr("&!*", token[0]) == nullptr && (has_mapping_colon(value) || token != value))
+      return false;
+  }
+  if (starts_structure(next) || next.front() == '#') return true;
   if (before == "---" || before == "...") return true;
   while (!before.empty() && (before.back() == ' ' || before.back() == '\r'))
     before.remove_suffix(1);
@@ -2180,6 +2232,8 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
   space_marker_crs(b, spaced);
   neutralize_yaml_directives(b, spaced, f);
   FlowRewrites rewrites;  // what yaml-cpp's copy changes in flow collections (Builder reads back)
+  rewrites.reread_budget = kRereadFactor * b.size() + kRereadAllowance;
+  const std::size_t arena_mark = f.arena.size();
   const std::size_t before_parse = f.diagnostics.size();
   Exemptions exemptions;
   std::vector<std::size_t> from_parser;  // indexes of the syntax errors that ended a document
@@ -2195,16 +2249,20 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
       Builder builder(f, limits, line_offset, next_index, exemptions);
       builder.yaml11_notes = yaml11_notes;
       builder.rewrites = &rewrites;
+      builder.value_crs = &value_crs;
       // What this attempt added, to undo if it is retried.
-      const std::size_t marks[] = {f.diagnostics.size(), f.documents.size(),
+      const std::size_t marks[] = {f.diagnostics.size(),    f.documents.size(),
                                    exemptions.lines.size(), exemptions.quoted.size(),
-                                   from_parser.size()};
+                                   from_parser.size(),      f.arena.size(),
+                                   f.plain_value_crs.size()};
       const auto undo_attempt = [&] {
         f.diagnostics.resize(marks[0]);
         f.documents.resize(marks[1]);
         exemptions.lines.resize(marks[2]);
         exemptions.quoted.resize(marks[3]);
         from_parser.resize(marks[4]);
+        f.arena.truncate(marks[5]);  // the discarded attempt's nodes (nothing points at them)
+        f.plain_value_crs.resize(marks[6]);
       };
       int failed_start_line = 0;
       int resume_index = 0;
@@ -2215,6 +2273,7 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
         builder.finish();
         break;
       } catch (const ReadAgain& again) {
+        rewrites.reread_bytes += again.at > byte_offset ? again.at - byte_offset : 0;
         if (spaced.empty()) spaced = b;
         for (const std::size_t k : again.empty_keys) {
           spaced[k] = ' ';
@@ -2246,15 +2305,25 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
         if ((e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW ||
              e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) &&
             builder.open_flow() != nullptr) {
-          if (spaced.empty()) spaced = b;
-          std::string& active = untabbed.empty() ? spaced : untabbed;
-          const auto [from, to] =
-              rewrite_for_yaml_cpp(b, active, at.offset, *builder.open_flow(), rewrites, *f.source);
-          if (from < to) {
-            std::string& other = &active == &spaced ? untabbed : spaced;
-            if (!other.empty()) other.replace(from, to - from, active, from, to - from);
-            undo_attempt();
-            continue;
+          if (rewrites.count >= kMaxFlowRewrites ||
+              rewrites.reread_bytes > rewrites.reread_budget) {
+            if (!rewrites.limit_reported) {
+              f.diagnostics.push_back(reread_limit_diag(
+                  at, builder.in_document() ? builder.current_index() : builder.next_index()));
+              rewrites.limit_reported = true;
+            }
+          } else {
+            if (spaced.empty()) spaced = b;
+            std::string& active = untabbed.empty() ? spaced : untabbed;
+            const auto [from, to] = rewrite_for_yaml_cpp(b, active, at.offset, *builder.open_flow(),
+                                                         rewrites, *f.source);
+            if (from < to) {
+              std::string& other = &active == &spaced ? untabbed : spaced;
+              if (!other.empty()) other.replace(from, to - from, active, from, to - from);
+              rewrites.reread_bytes += at.offset > byte_offset ? at.offset - byte_offset : 0;
+              undo_attempt();
+              continue;
+            }
           }
         }
         // A tab on a line of only white space or a comment: read the file again with those tabs
@@ -2328,9 +2397,14 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
     }
     f.diagnostics.resize(before_parse);
     f.documents.clear();
+    f.arena.truncate(arena_mark);
+    f.plain_value_crs.clear();
     exemptions = Exemptions{};
     from_parser.clear();
   }
+  std::sort(f.plain_value_crs.begin(), f.plain_value_crs.end());
+  f.plain_value_crs.erase(std::unique(f.plain_value_crs.begin(), f.plain_value_crs.end()),
+                          f.plain_value_crs.end());
   std::vector<int> value_cr_lines;
   for (const std::size_t i : value_crs) value_cr_lines.push_back(f.source->pos_at_offset(i).line);
   // One cause, one finding: a syntax error that ended a document on a line whose tab indentation

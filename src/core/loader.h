@@ -47,6 +47,10 @@ struct LoadedFile {
   std::vector<LoadedDocument> documents;
   /// Load diagnostics (rule ids of category yaml/input); severity and category are stamped later.
   std::vector<Diagnostic> diagnostics;
+  /// Offsets (sorted) of the CRs of `key:<CR>value` (bare-cr-line-break) whose value is a plain
+  /// scalar: its text starts with that CR, as Backstage reads it ("\rvalue"). A finding on such
+  /// a value is the CR's consequence; with none, Backstage accepts the value (lint_file).
+  std::vector<std::size_t> plain_value_crs;
 };
 
 /// Parses `bytes` (the whole file) with yaml-cpp into our node tree. Never throws for bad input:

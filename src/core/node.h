@@ -72,6 +72,11 @@ class NodeArena {
  public:
   Node* make() { return &nodes_.emplace_back(); }
   std::size_t size() const { return nodes_.size(); }
+  /// Destroys the nodes made after the first `n` (a discarded read of the file); pointers to
+  /// them dangle, the others stay valid.
+  void truncate(std::size_t n) {
+    if (n < nodes_.size()) nodes_.resize(n);
+  }
 
  private:
   std::deque<Node> nodes_;

@@ -322,6 +322,19 @@ whole("docend-tab-comment", HEAD + SPEC + "...\t# c\n" + HEAD + SPEC)
 whole("nested-doc-header", "--- |#c\n  a\n")
 whole("nested-root-quote", "\"a\nb\"\n")
 
+# --- `key:<CR>value`: `yaml` reads the value "\rvalue"; accepted where Backstage's checks take it
+# (a title, a description, a type), refused where they do not (a name, a kind, a namespace); a
+# '- ' after a CR that follows a plain value is text ("x\r- y").
+whole("crv-name", HEAD.replace("  name: x", "  name:\rx") + SPEC)
+whole("crv-kind", HEAD.replace("kind: Component", "kind:\rComponent") + SPEC)
+whole("crv-type", HEAD + SPEC.replace("type: service", "type:\rservice"))
+whole("crv-owner", HEAD + SPEC.replace("owner: team-a", "owner:\rteam-a"))
+whole("crv-lifecycle", HEAD + SPEC.replace("lifecycle: production", "lifecycle:\rproduction"))
+for i, v in enumerate(["  namespace:\rdefault\n", "  description:\rlong\n    text\n",
+                       "  title: x \r- y\n", "  title: x\r- y\n", "  title: a b\r-\n",
+                       "  labels:\r  a: b\n", "  title: x\r- y: z\n", "  tags:\r- a\n"]):
+    meta(f"crv-{i:02d}", v)
+
 
 def main():
     if os.path.isdir(OUT):
