@@ -233,7 +233,8 @@ void add_lint_options(CLI::App& app, LintArgs& args) {
                         ->allow_extra_args(false)
                         ->check(kNotEmpty);
   app.add_option("--sarif-category", args.sarif_category,
-                 "SARIF automationDetails.id (category/run)");
+                 "SARIF automationDetails.id (category/run)")
+      ->check(kNotEmpty);
   app.add_option("--color", args.color, "colour in human output")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_option("--fail-on", args.fail_on, "lowest severity that makes the exit code 1")

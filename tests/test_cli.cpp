@@ -217,7 +217,7 @@ TEST_CASE("cli: an empty option value is a usage error, not an option silently o
   const std::string dir = temp_dir();
   for (const std::string opt :
        {"--baseline", "--write-baseline", "--changed-since", "--config", "--catalog", "--output",
-        "--stdin-filename", "--allow-extends-from"}) {
+        "--stdin-filename", "--allow-extends-from", "--sarif-category"}) {
     CAPTURE(opt);
     const CliRun r = run_cli({opt, "", "."}, dir);
     CHECK(r.exit_code == 2);

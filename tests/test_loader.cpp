@@ -486,6 +486,40 @@ TEST_CASE("loader: flow text that yaml-cpp cannot read as written is read as YAM
   CHECK(yaml_findings(kHead + kSpec + "  x: [a\n    : b]\n").size() == 1);
 }
 
+TEST_CASE("loader: flow text is read as YAML 1.2 reads it as a block item and over CRLF too") {
+  // `- [a?b]` was a false yaml-syntax-error (2:7 "'?' inside a flow collection cannot be read
+  // here"): yaml-cpp fails before it gives the collection's start, so the re-read found no open
+  // collection. Over CRLF, `[a,\r\n ?]` read its '?' as text ("a ?"), and a flow mapping key over
+  // lines was refused. The oracle agrees on each
+  // verdict (testdata/differential/loader, groups frwb, frwbm, frwroot and frwcrlf); the values
+  // are the `yaml` package's (["a?b"], ["a", {"": null}], "b ?c").
+  const std::string tail = "spec:\n  type: service\n  lifecycle: production\n  owner: team-a\n";
+  V found;
+  for (const Diagnostic& d :
+       lint_text(kHead + "  links:\n    - {url: https://example.com/s?q=1, title: a?b}\n" +
+                 "  tags:\n    - [a?b]\n" + tail + "  x:\n  - [a?b]\n  - {a\n     b: c}\n")
+           .diagnostics)
+    if (d.category == "yaml" || d.category == "backstage")
+      found.push_back(fmt::format("{} {}:{} {}", d.rule, d.start.line, d.start.column, d.message));
+  CHECK(found == V{"invalid-field-type 8:7 `metadata.tags[0]` must be a string, found an array"});
+  std::string crlf;
+  for (const char c :
+       kHead + "  tags: [a,\n    ?, b\n    ?c]\n  labels: {bad\n    key\n    : v}\n" + tail) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  found.clear();
+  for (const Diagnostic& d : lint_text(crlf).diagnostics)
+    if (d.category == "yaml" || d.category == "backstage")
+      found.push_back(fmt::format("{} {}:{} {}", d.rule, d.start.line, d.start.column, d.message));
+  CHECK(found ==
+        V{"invalid-field-type 6:5 `metadata.tags[1]` must be a string, found a mapping",
+          "invalid-tag 6:8 tag 'b ?c' is not valid; expected 1-63 characters [a-z0-9:+#] "
+          "separated by single -",
+          "invalid-label 8:12 label key 'bad key' is not valid; expected [<dns-subdomain>/]<name> "
+          "with a name of 1-63 [a-zA-Z0-9] separated by [-_.]"});
+}
+
 TEST_CASE("loader: a '?' inside a plain scalar of a flow collection is content (issue 13)") {
   // A URL with a query string in a flow mapping was a false yaml-syntax-error; Backstage reads it.
   CHECK(yaml_findings(kHead + "  links: [{url: https://example.com/search?q=1, title: Search}]\n" +

@@ -2030,8 +2030,8 @@ bool plain_question_mark_in_flow(const std::string& b, std::size_t at) {
   const char next = at + 1 < b.size() ? b[at + 1] : '\n';
   std::size_t p = at;
   bool over_lines = false;
-  while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\t' || b[p - 1] == '\n')) {
-    over_lines = over_lines || b[p - 1] == '\n';
+  while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\t' || b[p - 1] == '\n' || b[p - 1] == '\r')) {
+    over_lines = over_lines || b[p - 1] == '\n' || b[p - 1] == '\r';
     --p;
   }
   const bool item_start =
@@ -2046,8 +2046,43 @@ bool plain_question_mark_in_flow(const std::string& b, std::size_t at) {
   return !item_start || std::strchr(" \t\r\n,[]{}", next) == nullptr;
 }
 
-/// Where yaml-cpp stopped at offset `at` of `b` inside a flow collection whose bracket is at
-/// `open`, writes into `copy` (yaml-cpp's copy of `b`, same length) the same-length change that
+/// The offset of the bracket (`[` or `{`) of the innermost flow collection open at offset `at` of
+/// `b`, found in the text, or npos when none is found within kFlowLookBehind bytes before `at`. For
+/// a yaml-cpp error inside a flow collection whose start yaml-cpp has not delivered yet (`- [a?b]`:
+/// the scanner looks for a `:` after the collection before it gives the `[`). Quoted text and
+/// comments are skipped from each candidate bracket on; at most kFlowLookBehind bytes are read
+/// per candidate and 32 candidates are tried (at most 128 KiB per yaml-cpp error).
+constexpr std::size_t kFlowLookBehind = 4096;
+std::size_t innermost_flow_bracket(const std::string& b, std::size_t at) {
+  const std::size_t floor = at > kFlowLookBehind ? at - kFlowLookBehind : 0;
+  int candidates = 0;
+  for (std::size_t q = std::min(at, b.size()); q > floor && candidates < 32;) {
+    --q;
+    if (b[q] != '[' && b[q] != '{') continue;
+    ++candidates;
+    std::vector<std::size_t> open;  // the brackets still open, scanning from q to at
+    for (std::size_t i = q; i < at; ++i) {
+      const char c = b[i];
+      if (c == '[' || c == '{') {
+        open.push_back(i);
+      } else if (c == ']' || c == '}') {
+        if (open.empty()) break;
+        open.pop_back();
+        if (open.empty()) break;
+      } else if (c == '"' || c == '\'') {
+        for (++i; i < at && b[i] != c; ++i)
+          if (c == '"' && b[i] == '\\') ++i;
+      } else if (c == '#' && (b[i - 1] == ' ' || b[i - 1] == '\t' || b[i - 1] == '\n')) {
+        while (i < at && b[i] != '\n') ++i;
+      }
+    }
+    if (!open.empty()) return open.back();
+  }
+  return std::string::npos;
+}
+
+/// Where yaml-cpp stopped at offset `at` of `b` inside a flow collection (a mapping when
+/// `in_map`), writes into `copy` (yaml-cpp's copy of `b`, same length) the same-length change that
 /// lets yaml-cpp read what YAML 1.2 reads there, and records it in `r`. Returns the bytes changed
 /// as [first, second), or an empty range when there is no such change (the error stands). The
 /// kinds (each read by `yaml`, refused by yaml-cpp):
@@ -2059,7 +2094,7 @@ bool plain_question_mark_in_flow(const std::string& b, std::size_t at) {
 /// - in a flow mapping, a key over lines (`{a\n b: c}`, `{"a\n b"}`), with its ':' on a later
 ///   line (`{a # c\n  : b}`), or of over 1024 characters: FlowRewrites::kLongKey.
 std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, std::string& copy,
-                                                         std::size_t at, const Node& open,
+                                                         std::size_t at, bool in_map,
                                                          FlowRewrites& r, const SourceText& src) {
   using Range = std::pair<std::size_t, std::size_t>;
   const Range none{0, 0};
@@ -2081,7 +2116,7 @@ std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, s
     }
     // An explicit key starts an entry (`{a: ?}` is no entry: `yaml` refuses it).
     std::size_t p = at;
-    while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\n')) --p;
+    while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\n' || b[p - 1] == '\r')) --p;
     if (p == 0 || std::strchr("[{,", b[p - 1]) == nullptr) return none;
     const char next = at + 1 < b.size() ? b[at + 1] : '\n';
     if (next == ',' || next == ']' || next == '}') {
@@ -2107,7 +2142,7 @@ std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, s
     r.shifts.push_back({line_of(at), column_of(at), column_of(close - 1), 1});
     return done(at, close);
   }
-  if (!open.is_map()) return none;
+  if (!in_map) return none;
   // A key from `at`, quoted or plain, over lines too; then `: ` (or `,`/`}`: no value), after
   // white space, line breaks and comments.
   const char first = b[at];
@@ -2134,12 +2169,13 @@ std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, s
            !(b[end] == ':' && (end + 1 == b.size() || std::strchr(" \t\r\n,[]{}", b[end + 1]))) &&
            !(b[end] == '#' && end > at && (b[end - 1] == ' ' || b[end - 1] == '\n')))
       ++end;
-    while (end > at && (b[end - 1] == ' ' || b[end - 1] == '\n')) --end;
+    while (end > at && (b[end - 1] == ' ' || b[end - 1] == '\n' || b[end - 1] == '\r')) --end;
     if (end == at) return none;
   }
   std::size_t next = end;  // the ':', ',' or '}' after the key
   while (next < b.size()) {
-    if (b[next] == ' ' || b[next] == '\n') {
+    if (b[next] == ' ' || b[next] == '\n' ||
+        (b[next] == '\r' && next + 1 < b.size() && b[next + 1] == '\n')) {
       ++next;
     } else if (b[next] == '#' && (b[next - 1] == ' ' || b[next - 1] == '\n')) {
       while (next < b.size() && b[next] != '\n') ++next;
@@ -2155,11 +2191,13 @@ std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, s
   const bool over_lines = b.find('\n', at) < next;
   if (!over_lines && next - at < 1000) return none;  // not what yaml-cpp fails on
   // The marker goes right before the ':' (or ends the key); the rest becomes spaces, line
-  // breaks stay, so that every other position is unchanged.
+  // breaks stay (a CRLF's CR becomes a space too), so that every other position is unchanged.
+  // A bare CR is refused (check_whitespace() reports it).
   const std::size_t marker = colon ? next - 1 : end - 1;
-  if (marker < at || b[marker] == '\n') return none;
+  if (marker < at || b[marker] == '\n' || b[marker] == '\r') return none;
   for (std::size_t i = at; i < next; ++i)
-    if ((copy[i] != b[i] && copy[i] != FlowRewrites::kQuestion) || b[i] == '\r' || b[i] == '\t')
+    if ((copy[i] != b[i] && copy[i] != FlowRewrites::kQuestion) || b[i] == '\t' ||
+        (b[i] == '\r' && (i + 1 == b.size() || b[i + 1] != '\n')))
       return none;
   // The key's value as a scalar on its own (no key limit applies there).
   std::string text;
@@ -2304,7 +2342,8 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
         // same-length change that rewrite_for_yaml_cpp describes (bounded per file).
         if ((e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW ||
              e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) &&
-            builder.open_flow() != nullptr) {
+            (builder.open_flow() != nullptr ||
+             innermost_flow_bracket(b, at.offset) != std::string::npos)) {
           if (rewrites.count >= kMaxFlowRewrites ||
               rewrites.reread_bytes > rewrites.reread_budget) {
             if (!rewrites.limit_reported) {
@@ -2315,8 +2354,15 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
           } else {
             if (spaced.empty()) spaced = b;
             std::string& active = untabbed.empty() ? spaced : untabbed;
-            const auto [from, to] = rewrite_for_yaml_cpp(b, active, at.offset, *builder.open_flow(),
-                                                         rewrites, *f.source);
+            // The innermost collection: one yaml-cpp has not delivered may be inside the open one.
+            const std::size_t bracket = innermost_flow_bracket(b, at.offset);
+            const Node* open = builder.open_flow();
+            const bool in_map =
+                bracket != std::string::npos && (open == nullptr || bracket > open->pos.offset)
+                    ? b[bracket] == '{'
+                    : open->is_map();
+            const auto [from, to] =
+                rewrite_for_yaml_cpp(b, active, at.offset, in_map, rewrites, *f.source);
             if (from < to) {
               std::string& other = &active == &spaced ? untabbed : spaced;
               if (!other.empty()) other.replace(from, to - from, active, from, to - from);

@@ -335,6 +335,22 @@ for i, v in enumerate(["  namespace:\rdefault\n", "  description:\rlong\n    tex
                        "  labels:\r  a: b\n", "  title: x\r- y: z\n", "  tags:\r- a\n"]):
     meta(f"crv-{i:02d}", v)
 
+# --- the flow texts above where yaml-cpp fails before it gives the collection's start: a flow
+# collection as a block sequence item, or at the root (the scanner looks for a ':' after it) ---
+for i, v in enumerate([
+        "- [a?b]\n", "- [a ? b]\n", "- [?]\n", "- [a, ?]\n", "- {a\n   b: c}\n",
+        "- {?[a]: v}\n", "- [b, [a?b]]\n", "- {k: [a?b]}\n", "- [{a\n   b: c}]\n",
+        "- - [a?b]\n", "- \"[\" \n- [a?b]\n", "- [a?b, {c\n   d: e}]\n"]):
+    spec(f"frwb-{i:02d}", "  x:\n" + "".join("  " + line for line in v.splitlines(True)))
+for i, v in enumerate(["  tags:\n    - [a?b]\n", "  tags:\n    - [?]\n",
+                       "  labels:\n    - {team\n       : payments}\n"]):
+    meta(f"frwbm-{i:02d}", v)
+for i, v in enumerate(["[a?b]\n", "{a\n b: c}\n", "[?]\n", "[a?b]: c\n"]):
+    whole(f"frwroot-{i:02d}", v)
+# The same over CRLF line breaks.
+for i, v in enumerate(["[a,\r\n    ?]", "[a\r\n    ?b]", "[ ?\r\n    , a]", "{a\r\n    : b}"]):
+    spec(f"frwcrlf-{i:02d}", f"  x: {v}\n")
+
 
 def main():
     if os.path.isdir(OUT):
