@@ -518,6 +518,13 @@ TEST_CASE("loader: flow text is read as YAML 1.2 reads it as a block item and ov
           "separated by single -",
           "invalid-label 8:12 label key 'bad key' is not valid; expected [<dns-subdomain>/]<name> "
           "with a name of 1-63 [a-zA-Z0-9] separated by [-_.]"});
+  // A key over lines that starts with `---` is text, no document marker (it read "a b").
+  found.clear();
+  for (const Diagnostic& d : lint_text(kHead + "  labels: {--- a\n    b: v}\n" + tail).diagnostics)
+    if (d.category == "yaml" || d.category == "backstage")
+      found.push_back(fmt::format("{} {}:{} {}", d.rule, d.start.line, d.start.column, d.message));
+  CHECK(found == V{"invalid-label 5:12 label key '--- a b' is not valid; expected "
+                   "[<dns-subdomain>/]<name> with a name of 1-63 [a-zA-Z0-9] separated by [-_.]"});
 }
 
 TEST_CASE("loader: a '?' inside a plain scalar of a flow collection is content (issue 13)") {

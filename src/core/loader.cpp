@@ -2116,7 +2116,7 @@ std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, s
     }
     // An explicit key starts an entry (`{a: ?}` is no entry: `yaml` refuses it).
     std::size_t p = at;
-    while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\n' || b[p - 1] == '\r')) --p;
+    while (p > 0 && std::strchr(" \t\r\n", b[p - 1]) != nullptr) --p;
     if (p == 0 || std::strchr("[{,", b[p - 1]) == nullptr) return none;
     const char next = at + 1 < b.size() ? b[at + 1] : '\n';
     if (next == ',' || next == ']' || next == '}') {
@@ -2199,10 +2199,11 @@ std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, s
     if ((copy[i] != b[i] && copy[i] != FlowRewrites::kQuestion) || b[i] == '\t' ||
         (b[i] == '\r' && (i + 1 == b.size() || b[i + 1] != '\n')))
       return none;
-  // The key's value as a scalar on its own (no key limit applies there).
+  // The key's value as a scalar on its own (no key limit applies there), one column in: a key
+  // that starts with `---` or `...` is text, no document marker.
   std::string text;
   try {
-    const YAML::Node key = YAML::Load(b.substr(at, end - at));
+    const YAML::Node key = YAML::Load(" " + b.substr(at, end - at));
     if (!key.IsScalar()) return none;
     text = key.Scalar();
   } catch (const YAML::Exception&) {

@@ -350,6 +350,12 @@ for i, v in enumerate(["[a?b]\n", "{a\n b: c}\n", "[?]\n", "[a?b]: c\n"]):
 # The same over CRLF line breaks.
 for i, v in enumerate(["[a,\r\n    ?]", "[a\r\n    ?b]", "[ ?\r\n    , a]", "{a\r\n    : b}"]):
     spec(f"frwcrlf-{i:02d}", f"  x: {v}\n")
+# A key over lines that starts like a document marker is text.
+for i, v in enumerate(["{--- a\n    b: v}", "{... c\n    d: w}", "{\"--- a\n    b\": v}"]):
+    spec(f"frwdash-{i:02d}", f"  x: {v}\n")
+# A tab before an explicit key.
+for i, v in enumerate(["[\t?]", "[a,\t?, b]", "{\t?}", "[\t?[a]]"]):
+    spec(f"frwtab-{i:02d}", f"  x: {v}\n")
 
 
 def main():
