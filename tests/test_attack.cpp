@@ -296,7 +296,7 @@ TEST_CASE("attack 3: limit-exceeded is always reported: off, suppressions and ba
   const std::string limit =
       "limit-exceeded error 20:1 file has more than 2 YAML documents; the rest are not linted";
   const std::string suppression =
-      "invalid-suppression warning 1:1 'limit-exceeded' is always reported and cannot be "
+      "invalid-suppression warning 1:29 'limit-exceeded' is always reported and cannot be "
       "suppressed";
   auto run = [&](std::vector<std::string> args) {
     args.insert(args.end(), {"--limit", "documents=2", "--format", "json", "catalog-info.yaml"});

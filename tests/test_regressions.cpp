@@ -402,12 +402,12 @@ TEST_CASE("regression: a suppression comment cannot silence what Backstage rejec
                               d["help"].is_null() ? "" : d["help"].get<std::string>()));
   CHECK(got ==
         std::vector<std::string>{
-            "invalid-suppression@5:3 warning: 'invalid-tag' cannot be suppressed: Backstage "
+            "invalid-suppression@5:36 warning: 'invalid-tag' cannot be suppressed: Backstage "
             "rejects the document whatever this comment says | fix the finding; if your "
             "Backstage accepts it (custom validators), turn the rule off in .catalog-lint.yaml; "
             "to adopt known faults, record a baseline (--write-baseline FILE)",
             // yaml-1-1-habit is on line 7, not the next line: that part matches nothing.
-            "unused-suppression@5:3 warning: suppression of 'yaml-1-1-habit' matches no finding "
+            "unused-suppression@5:49 warning: suppression of 'yaml-1-1-habit' matches no finding "
             "on the next line | remove it, or move it to the line before the finding",
             "invalid-tag@6:10 error: tag 'Java' is not valid; expected 1-63 characters "
             "[a-z0-9:+#] separated by single - | use lower-case letters, digits, :, + and #, "

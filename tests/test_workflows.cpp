@@ -137,7 +137,7 @@ TEST_CASE("cli: suppression comments hide findings; SARIF keeps them as suppress
   const CliRun r = run_cli({"--format", "json", "catalog-info.yaml"}, dir);
   CHECK(r.exit_code == 0);  // warnings only
   CHECK(brief_json(r.out) == std::vector<std::string>{"catalog-info.yaml:7:3 invalid-suppression",
-                                                      "catalog-info.yaml:7:3 unused-suppression"});
+                                                      "catalog-info.yaml:7:36 unused-suppression"});
   CHECK(nlohmann::json::parse(r.out)["summary"]["suppressed"] == 1);
   const CliRun sarif = run_cli({"--format", "sarif", "catalog-info.yaml"}, dir);
   const auto log = nlohmann::json::parse(sarif.out);

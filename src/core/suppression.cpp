@@ -24,7 +24,7 @@ std::vector<Suppression> parse_suppressions(const SourceText& src, std::size_t m
   for (int l = 1; l <= src.line_count(); ++l) {
     const std::string_view text = src.line(l);
     if (text.find("catalog-lint-disable-") == std::string_view::npos) continue;
-    std::string verb, rest;
+    re2::StringPiece verb, rest;  // views into `text`
     if (!RE2::PartialMatch(text, directive, &verb, &rest)) continue;
     Suppression s;
     const std::size_t hash = text.rfind('#', text.find("catalog-lint-disable-"));
@@ -41,18 +41,20 @@ std::vector<Suppression> parse_suppressions(const SourceText& src, std::size_t m
       out.push_back(std::move(s));  // malformed: no rules
       continue;
     }
-    std::string list = rest;
-    if (const std::size_t dashes = rest.find(" --"); dashes != std::string::npos) {
+    re2::StringPiece list = rest;
+    if (const std::size_t dashes = rest.find(" --"); dashes != re2::StringPiece::npos) {
       list = rest.substr(0, dashes);
-      std::string reason = rest.substr(dashes + 3);
+      const std::string_view reason(rest.data() + dashes + 3, rest.size() - dashes - 3);
       const std::size_t b = reason.find_first_not_of(" \t");
       const std::size_t e = reason.find_last_not_of(" \t\r");
-      s.reason = b == std::string::npos ? "" : reason.substr(b, e - b + 1);
+      s.reason = b == std::string::npos ? "" : std::string(reason.substr(b, e - b + 1));
     }
     re2::StringPiece in(list);
-    std::string rule;
+    re2::StringPiece rule;
     while (names < max_names && RE2::Consume(&in, rule_list, &rule)) {
-      s.rules.push_back(rule);
+      s.rules.emplace_back(rule.data(), rule.size());
+      const int column = static_cast<int>(rule.data() - text.data());
+      s.rule_pos.push_back(src.pos_at(l - 1, column));
       ++names;
     }
     names += s.rules.empty();  // reported as malformed
@@ -135,12 +137,17 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
       d.suppression_reason = directives[first].reason;
     }
   }
-  auto report = [&](RuleId rule, const Suppression& s, std::string message, std::string help) {
+  // At the `#`, or at the name of rule `i` of the directive.
+  auto report = [&](RuleId rule, const Suppression& s, std::string message, std::string help,
+                    std::size_t i = std::string::npos) {
     Diagnostic d = new_diagnostic(rule);
     d.message = std::move(message);
     d.help = std::move(help);
     d.file = file;
     d.start = s.pos;
+    // Only the start moves: the fingerprint stays what baselines recorded (an end would add
+    // the rule name's text to it).
+    if (i < s.rule_pos.size()) d.start = s.rule_pos[i];
     d.document = -1;
     d.source_line = s.line_text;
     mine.push_back(diagnostics.size());
@@ -163,11 +170,12 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
         report(RuleId::invalid_suppression, s,
                fmt::format("suppression names unknown rule '{}'", s.rules[i]),
                fmt::format("{}`catalog-lint rules` lists the rule ids",
-                           did_you_mean(s.rules[i], registry.ids())));
+                           did_you_mean(s.rules[i], registry.ids())),
+               i);
       } else if (info->always_reported) {
         report(RuleId::invalid_suppression, s,
                fmt::format("'{}' is always reported and cannot be suppressed", s.rules[i]),
-               "fix what it reports (the file is not fully linted until then)");
+               "fix what it reports (the file is not fully linted until then)", i);
       } else if (backstage_rejects(info)) {
         report(RuleId::invalid_suppression, s,
                fmt::format("'{}' cannot be suppressed: Backstage rejects the document whatever "
@@ -175,12 +183,13 @@ void apply_one(const std::string& file, std::vector<Suppression>& directives,
                            s.rules[i]),
                "fix the finding; if your Backstage accepts it (custom validators), turn the "
                "rule off in .catalog-lint.yaml; to adopt known faults, record a baseline "
-               "(--write-baseline FILE)");
+               "(--write-baseline FILE)",
+               i);
       } else if (!s.used[i]) {
         report(RuleId::unused_suppression, s,
                fmt::format("suppression of '{}' matches no finding{}", s.rules[i],
                            s.whole_file ? " in this file" : " on the next line"),
-               "remove it, or move it to the line before the finding");
+               "remove it, or move it to the line before the finding", i);
       }
     }
   }

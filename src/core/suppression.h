@@ -27,6 +27,8 @@ struct Suppression {
   std::vector<bool> used;          ///< per rule: matched at least one diagnostic
   std::string reason;              ///< text after ` -- `; empty when missing
   SourcePos pos;                   ///< position of the `#`
+  /// Per rule: the position of its name as written (findings about one rule point there).
+  std::vector<SourcePos> rule_pos;
   /// The directive's source line, shared by every diagnostic about it (one copy per line,
   /// however many rules the directive names).
   std::shared_ptr<const std::string> line_text;
