@@ -2030,7 +2030,7 @@ bool plain_question_mark_in_flow(const std::string& b, std::size_t at) {
   const char next = at + 1 < b.size() ? b[at + 1] : '\n';
   std::size_t p = at;
   bool over_lines = false;
-  while (p > 0 && (b[p - 1] == ' ' || b[p - 1] == '\t' || b[p - 1] == '\n' || b[p - 1] == '\r')) {
+  while (p > 0 && is_blank(b[p - 1])) {
     over_lines = over_lines || b[p - 1] == '\n' || b[p - 1] == '\r';
     --p;
   }
@@ -2116,7 +2116,7 @@ std::pair<std::size_t, std::size_t> rewrite_for_yaml_cpp(const std::string& b, s
     }
     // An explicit key starts an entry (`{a: ?}` is no entry: `yaml` refuses it).
     std::size_t p = at;
-    while (p > 0 && std::strchr(" \t\r\n", b[p - 1]) != nullptr) --p;
+    while (p > 0 && is_blank(b[p - 1])) --p;
     if (p == 0 || std::strchr("[{,", b[p - 1]) == nullptr) return none;
     const char next = at + 1 < b.size() ? b[at + 1] : '\n';
     if (next == ',' || next == ']' || next == '}') {
@@ -2341,10 +2341,14 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
         // Text of a flow collection that YAML 1.2 reads and yaml-cpp cannot (`[a?b]`,
         // `{url: https://x/s?q=1}`, `[?]`, `{a\n : b}`, a long key): read it again with the
         // same-length change that rewrite_for_yaml_cpp describes (bounded per file).
-        if ((e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN || e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW ||
-             e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW) &&
-            (builder.open_flow() != nullptr ||
-             innermost_flow_bracket(b, at.offset) != std::string::npos)) {
+        const bool flow_error = e.msg == YAML::ErrorMsg::UNKNOWN_TOKEN ||
+                                e.msg == YAML::ErrorMsg::END_OF_SEQ_FLOW ||
+                                e.msg == YAML::ErrorMsg::END_OF_MAP_FLOW;
+        // The innermost collection: one yaml-cpp has not delivered may be inside the open one.
+        const std::size_t bracket =
+            flow_error ? innermost_flow_bracket(b, at.offset) : std::string::npos;
+        const Node* open = builder.open_flow();
+        if (flow_error && (open != nullptr || bracket != std::string::npos)) {
           if (rewrites.count >= kMaxFlowRewrites ||
               rewrites.reread_bytes > rewrites.reread_budget) {
             if (!rewrites.limit_reported) {
@@ -2355,9 +2359,6 @@ LoadedFile load_yaml(std::string bytes, const Limits& limits, bool yaml11_notes)
           } else {
             if (spaced.empty()) spaced = b;
             std::string& active = untabbed.empty() ? spaced : untabbed;
-            // The innermost collection: one yaml-cpp has not delivered may be inside the open one.
-            const std::size_t bracket = innermost_flow_bracket(b, at.offset);
-            const Node* open = builder.open_flow();
             const bool in_map =
                 bracket != std::string::npos && (open == nullptr || bracket > open->pos.offset)
                     ? b[bracket] == '{'
